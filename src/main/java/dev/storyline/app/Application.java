@@ -1,0 +1,164 @@
+package dev.storyline.app;
+
+import dev.storyline.bus.EventBusClient;
+import dev.storyline.config.AppConfig;
+import dev.storyline.db.Database;
+import dev.storyline.db.DatabaseHealthCheck;
+import dev.storyline.db.DatabaseStartException;
+import dev.storyline.db.EmbeddedDatabase;
+import dev.storyline.db.Migrations;
+import dev.storyline.http.HttpVerticle;
+import dev.storyline.tenant.OrchestratorMetrics;
+import dev.storyline.tenant.SchedulerHealthCheck;
+import dev.storyline.tenant.TenantOrchestratorVerticle;
+import dev.storyline.tenant.TenantOrchestratorVerticle.SchedulerFactory;
+import dev.storyline.tenant.TenantRepository;
+import dev.storyline.tenant.TenantSchedulerVerticle;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Deployable;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The running process: database (embedded or external) → Flyway → Vert.x → verticles, and the
+ * reverse on {@link #stop()}. Start is blocking and runs on the main thread; nothing here runs on
+ * an event loop.
+ */
+public final class Application {
+    private static final Logger LOG = LoggerFactory.getLogger(Application.class);
+    /** The whole stop, undeploys to embedded database shutdown, stays inside systemd's patience. */
+    private static final Duration UNDEPLOY_TIMEOUT = Duration.ofSeconds(6);
+
+    private final AppConfig config;
+    private final Database database;
+    private final Vertx vertx;
+    private final Pool pool;
+    private final Deque<String> deployments = new ArrayDeque<>();
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private HttpVerticle http;
+
+    private Application(AppConfig config, Database database, Vertx vertx, Pool pool) {
+        this.config = config;
+        this.database = database;
+        this.vertx = vertx;
+        this.pool = pool;
+    }
+
+    /** Starts the real application, with the real scheduler. */
+    public static Application start(AppConfig config, Clock clock) {
+        return start(config, clock, null);
+    }
+
+    /**
+     * Starts everything and returns once the HTTP server listens and the first tenant discovery is
+     * done. {@code schedulerFactory} replaces the scheduler (tests); null = the real one.
+     *
+     * @throws DatabaseStartException when the database cannot be started, reached or migrated
+     */
+    public static Application start(AppConfig config, Clock clock, SchedulerFactory schedulerFactory) {
+        long started = System.nanoTime();
+        Database database = Database.open(config.database(), config.paths(), EmbeddedDatabase.Role.SERVER);
+        Application app = null;
+        try {
+            String schema = Migrations.migrate(database.settings());
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            Vertx vertx = Vertx.builder()
+                    .with(new VertxOptions().setMetricsOptions(
+                            new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
+                    .withMetrics(new MicrometerMetricsFactory(registry))
+                    .build();
+            Pool pool = database.createPool(vertx, config.database().poolSize());
+            Gauge.builder("storyline_db_pool_connections", pool, Pool::size)
+                    .description("Open connections in the shared pool")
+                    .register(registry);
+            Gauge.builder("storyline_db_pool_max_connections", () -> config.database().poolSize())
+                    .description("Configured size of the shared pool")
+                    .register(registry);
+            app = new Application(config, database, vertx, pool);
+            app.deployAll(clock, registry, schedulerFactory);
+            LOG.info("Storyline {} ready in {} ms: {}, schema v{}, http://{}:{}", Version.current(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), database.describe(), schema,
+                    config.http().host(), app.httpPort());
+            return app;
+        } catch (RuntimeException e) {
+            if (app != null) {
+                app.stop();
+            } else {
+                database.close();
+            }
+            throw e;
+        }
+    }
+
+    private void deployAll(Clock clock, PrometheusMeterRegistry registry, SchedulerFactory schedulerFactory) {
+        Duration heartbeat = config.orchestrator().heartbeatInterval();
+        SchedulerFactory factory = schedulerFactory != null ? schedulerFactory
+                : tenant -> new TenantSchedulerVerticle(heartbeat, clock);
+        deploy(new TenantOrchestratorVerticle(new TenantRepository(pool), config.orchestrator(), clock, factory,
+                new OrchestratorMetrics(registry)), "tenant orchestrator");
+        EventBusClient bus = new EventBusClient(vertx);
+        http = new HttpVerticle(config.http(), registry, List.of(
+                new DatabaseHealthCheck(pool, database.describe()),
+                new SchedulerHealthCheck(bus)));
+        deploy(http, "HTTP server");
+    }
+
+    private void deploy(Deployable verticle, String name) {
+        try {
+            deployments.push(vertx.deployVerticle(verticle).await());
+        } catch (RuntimeException e) {
+            throw new StartupException("The " + name + " could not start: " + DatabaseStartException.rootMessage(e), e);
+        }
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+
+    /** Undeploys in reverse order, closes the pool and Vert.x, then stops the embedded database. Idempotent. */
+    public void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        long started = System.nanoTime();
+        while (!deployments.isEmpty()) {
+            String id = deployments.pop();
+            try {
+                vertx.undeploy(id).await(UNDEPLOY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                LOG.warn("Undeploying {} did not finish cleanly: {}", id, e.getMessage());
+            }
+        }
+        try {
+            pool.close().await(2, TimeUnit.SECONDS);
+            vertx.close().await(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("Closing Vert.x did not finish cleanly: {}", e.getMessage());
+        }
+        database.close();
+        LOG.info("Storyline stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+}

@@ -1,0 +1,32 @@
+package dev.storyline.bus;
+
+/**
+ * Every event-bus address, in one place, named {@code <domain>.<verb>}. Each says whether it is a
+ * publish (an event, no reply) or a request (one reply), and which record it carries. Tests use
+ * these constants too: a typo here fails to compile instead of silently dropping messages.
+ */
+public final class Addresses {
+
+    /** Publish, {@link TenantChanged}: a tenant was registered, approved, paused, resumed or its settings changed. */
+    public static final String TENANT_CHANGED = "tenant.changed";
+
+    /** Publish, {@link Heartbeat}: a tenant scheduler is alive (every {@code HEARTBEAT_SECONDS}). */
+    public static final String TENANT_HEARTBEAT = "tenant.heartbeat";
+
+    /** Request to the orchestrator, no body → {@link OrchestratorState}. */
+    public static final String ADMIN_ORCHESTRATOR = "admin.orchestrator";
+
+    /** Request to the orchestrator, no body → {@link dev.storyline.tenant.TenantOverview} list ({@code {"tenants": [...]}}). */
+    public static final String ADMIN_TENANTS = "admin.tenants";
+
+    private static final String TENANT_COMMAND_PREFIX = "tenant.";
+    private static final String TENANT_COMMAND_SUFFIX = ".command";
+
+    private Addresses() {
+    }
+
+    /** Request to one tenant's scheduler, {@link SchedulerCommand} → {@link SchedulerStatus} (for {@code status}). */
+    public static String tenantCommand(long tenantId) {
+        return TENANT_COMMAND_PREFIX + tenantId + TENANT_COMMAND_SUFFIX;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.storyline.bus;
+
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+
+import java.util.Arrays;
+
+/**
+ * Stable failure codes for event-bus replies and the admin API. The numbers are part of the
+ * contract (never derived from {@code ordinal()}); {@link #httpStatus()} is the one mapping to HTTP.
+ */
+public enum ErrorCode {
+    INVALID_INPUT(4000, 400, "invalid_input"),
+    UNAUTHORIZED(4010, 401, "unauthorized"),
+    NOT_FOUND(4040, 404, "not_found"),
+    TENANT_NOT_FOUND(4041, 404, "tenant_not_found"),
+    ADMIN_DISABLED(4042, 404, "admin_disabled"),
+    METHOD_NOT_ALLOWED(4050, 405, "method_not_allowed"),
+    PAYLOAD_TOO_LARGE(4130, 413, "payload_too_large"),
+    INTERNAL(5000, 500, "internal_error"),
+    UNAVAILABLE(5030, 503, "unavailable"),
+    TIMEOUT(5040, 504, "timeout");
+
+    private final int code;
+    private final int httpStatus;
+    private final String key;
+
+    ErrorCode(int code, int httpStatus, String key) {
+        this.code = code;
+        this.httpStatus = httpStatus;
+        this.key = key;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** The {@code error} field of a JSON error. */
+    public String key() {
+        return key;
+    }
+
+    public static ErrorCode fromCode(int code) {
+        return Arrays.stream(values()).filter(c -> c.code == code).findFirst().orElse(INTERNAL);
+    }
+
+    /** What a failed event-bus request means to the caller. */
+    public static ErrorCode of(Throwable failure) {
+        if (failure instanceof ReplyException reply) {
+            if (reply.failureType() == ReplyFailure.NO_HANDLERS) {
+                return UNAVAILABLE;
+            }
+            if (reply.failureType() == ReplyFailure.TIMEOUT) {
+                return TIMEOUT;
+            }
+            return fromCode(reply.failureCode());
+        }
+        return INTERNAL;
+    }
+
+    /** A failure to reply with: {@code message.reply(...)} is not used for errors, {@code fail} is. */
+    public ReplyException failure(String message) {
+        return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code, message);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.storyline.bus;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+
+/**
+ * The typed client every verticle uses instead of raw {@code eventBus().request(...)}: one method
+ * per address, each taking and returning contract records.
+ */
+public final class EventBusClient {
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    private final Vertx vertx;
+    private final DeliveryOptions options;
+
+    public EventBusClient(Vertx vertx) {
+        this(vertx, DEFAULT_TIMEOUT);
+    }
+
+    public EventBusClient(Vertx vertx, Duration timeout) {
+        this.vertx = vertx;
+        this.options = new DeliveryOptions().setSendTimeout(timeout.toMillis());
+    }
+
+    public void tenantChanged(TenantChanged event) {
+        vertx.eventBus().publish(Addresses.TENANT_CHANGED, event.toJson());
+    }
+
+    public void heartbeat(Heartbeat heartbeat) {
+        vertx.eventBus().publish(Addresses.TENANT_HEARTBEAT, heartbeat.toJson());
+    }
+
+    public Future<SchedulerStatus> schedulerStatus(long tenantId) {
+        return request(Addresses.tenantCommand(tenantId), SchedulerCommand.status().toJson()).map(SchedulerStatus::fromJson);
+    }
+
+    public Future<OrchestratorState> orchestratorState() {
+        return request(Addresses.ADMIN_ORCHESTRATOR, new JsonObject()).map(OrchestratorState::fromJson);
+    }
+
+    /** The admin view of all tenants, as JSON ({@code {"tenants": [...]}}), passed through to HTTP as is. */
+    public Future<JsonObject> tenantsOverview() {
+        return request(Addresses.ADMIN_TENANTS, new JsonObject());
+    }
+
+    private Future<JsonObject> request(String address, JsonObject body) {
+        return vertx.eventBus().<JsonObject>request(address, body, options).map(Message::body);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.storyline.cli;
+
+import dev.storyline.app.Logging;
+import dev.storyline.config.AppConfig;
+import dev.storyline.config.ConfigException;
+import dev.storyline.config.ConfigLoader;
+import dev.storyline.config.ConfigParser;
+import dev.storyline.db.Database;
+import dev.storyline.db.DatabaseStartException;
+import dev.storyline.db.EmbeddedDatabase;
+import dev.storyline.db.Migrations;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.sqlclient.Pool;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** What the commands share: reading the configuration and opening the database for a short job. */
+final class CommandSupport {
+    private CommandSupport() {
+    }
+
+    static ConfigLoader.Sources sources(CommandSpec spec) {
+        return ((StorylineCommand) spec.root().userObject()).sources();
+    }
+
+    /** The validated configuration, or empty after printing every problem to standard error. */
+    static Optional<AppConfig> config(ConfigLoader.Sources sources, ConfigParser.Purpose purpose, PrintWriter err) {
+        try {
+            return Optional.of(ConfigLoader.load(sources, purpose));
+        } catch (ConfigException e) {
+            err.println("Invalid configuration:");
+            e.problems().forEach(problem -> err.println("  - " + problem));
+            err.println("Fix the keys above in .env, the environment or conf/config.json (see .env.example).");
+            err.flush();
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Runs a blocking job against the database on a short-lived Vert.x with a small pool. With the
+     * embedded database this attaches to a running server's, or starts and stops one. The schema is
+     * migrated first, so commands work on a fresh install.
+     */
+    static <T> T withDatabase(AppConfig config, Function<Pool, T> job) {
+        Logging.quiet();
+        try (Database database = Database.open(config.database(), config.paths(), EmbeddedDatabase.Role.CLIENT)) {
+            Migrations.migrate(database.settings());
+            Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+            Pool pool = database.createPool(vertx, 2);
+            try {
+                return job.apply(pool);
+            } finally {
+                pool.close().await();
+                vertx.close().await();
+            }
+        }
+    }
+
+    static String oneLine(RuntimeException e) {
+        return e instanceof DatabaseStartException ? e.getMessage() : DatabaseStartException.rootMessage(e);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.storyline.cli;
+
+import dev.storyline.config.AppConfig;
+import dev.storyline.config.ConfigParser;
+import dev.storyline.tenant.Tenant;
+import dev.storyline.tenant.TenantRepository;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "tenants", mixinStandardHelpOptions = true,
+        description = "The chats Storyline serves.",
+        subcommands = TenantsCommand.ListCommand.class)
+final class TenantsCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing subcommand: try 'tenants list'");
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List every tenant with its state and schedule.")
+    static final class ListCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            Optional<AppConfig> config = CommandSupport.config(CommandSupport.sources(spec), ConfigParser.Purpose.DATABASE, err);
+            if (config.isEmpty()) {
+                return Cli.FAILED;
+            }
+            List<Tenant> tenants;
+            try {
+                tenants = CommandSupport.withDatabase(config.get(), pool -> new TenantRepository(pool).findAll().await());
+            } catch (RuntimeException e) {
+                err.println("Could not list tenants: " + CommandSupport.oneLine(e));
+                return Cli.FAILED;
+            }
+            if (tenants.isEmpty()) {
+                out.println("No tenants yet. Add the bot to a Telegram group and send /start there.");
+                return Cli.OK;
+            }
+            Table table = new Table("CHAT ID", "TITLE", "TYPE", "STATE", "POSTING", "POSTS/DAY", "WINDOW", "DRY RUN");
+            for (Tenant t : tenants) {
+                table.row(t.id(), t.title(), t.chatType(), t.state(), t.paused() ? "paused" : "active", t.postsPerDay(),
+                        String.format("%02d-%02d %s", t.postingHoursStart(), t.postingHoursEnd(), t.timezone()),
+                        t.dryRun() ? "on" : "off");
+            }
+            table.print(out);
+            out.println(tenants.size() + " tenant" + (tenants.size() == 1 ? "" : "s") + ", "
+                    + tenants.stream().filter(Tenant::active).count() + " active");
+            return Cli.OK;
+        }
+    }
+}

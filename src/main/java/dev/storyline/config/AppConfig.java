@@ -1,0 +1,99 @@
+package dev.storyline.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Optional;
+
+/**
+ * The whole configuration, parsed and validated once. Each verticle is handed only its part.
+ * Secrets are {@link Secret}s, so printing any of these records never shows a token.
+ */
+public record AppConfig(
+        TelegramConfig telegram,
+        DatabaseConfig database,
+        Paths paths,
+        TenantDefaults tenantDefaults,
+        SchedulingConfig scheduling,
+        OrchestratorConfig orchestrator,
+        HttpConfig http,
+        InstagramConfig instagram,
+        LoggingConfig logging) {
+
+    public enum Registration { APPROVAL, OPEN, CLOSED }
+
+    public record TelegramConfig(
+            Secret botToken,
+            URI apiBaseUrl,
+            Optional<Long> adminChatId,
+            Optional<Long> channelId,
+            Registration registration) {
+    }
+
+    /** {@code external} empty means: start the embedded PostgreSQL under {@code Paths.dataDir()/pg}. */
+    public record DatabaseConfig(Optional<ExternalDatabase> external, int poolSize) {
+        public boolean embedded() {
+            return external.isEmpty();
+        }
+    }
+
+    public record ExternalDatabase(String host, int port, String database, String user, Secret password, String sslMode) {
+    }
+
+    public record Paths(Path dataDir, Path mediaDir, Path backupDir) {
+        public Path embeddedDatabaseDir() {
+            return dataDir.resolve("pg");
+        }
+    }
+
+    /** Settings a newly registered tenant starts with (product §4). */
+    public record TenantDefaults(
+            boolean dryRun,
+            boolean enableInstagram,
+            int postsPerDay,
+            int postingHoursStart,
+            int postingHoursEnd,
+            ZoneId timezone) {
+    }
+
+    public record SchedulingConfig(
+            int horizonDays,
+            int repostTtlDays,
+            int skipTtlDays,
+            int avoidRepostDays,
+            int notificationExpiryHours,
+            int catchUpMinutes) {
+    }
+
+    /** Heartbeat cadence (D21). Durations rather than seconds so tests can run it fast. */
+    public record OrchestratorConfig(Duration heartbeatInterval, Duration heartbeatTimeout, Duration discoveryInterval) {
+        public static final Duration DISCOVERY_INTERVAL = Duration.ofSeconds(60);
+    }
+
+    public record HttpConfig(String host, int port, Secret adminToken) {
+        public boolean adminEnabled() {
+            return adminToken.isPresent();
+        }
+    }
+
+    public record InstagramConfig(
+            Secret encryptionKey,
+            URI graphBaseUrl,
+            String graphApiVersion,
+            String facebookAppId,
+            Secret facebookAppSecret,
+            String mediaHosting,
+            Optional<URI> mediaPublicBaseUrl,
+            String cloudinaryCloudName,
+            String cloudinaryApiKey,
+            Secret cloudinaryApiSecret,
+            URI cloudinaryApiBaseUrl) {
+    }
+
+    public record LoggingConfig(String level, String format) {
+        public boolean json() {
+            return "json".equals(format);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.storyline.config;
+
+/**
+ * Every setting Storyline reads, with its default and meaning. The names are the environment
+ * variable names; {@code .env.example} and {@code conf/config.json} are checked against this list
+ * by a test, so the three cannot drift apart.
+ */
+public enum ConfigKey {
+    TELEGRAM_BOT_TOKEN("", "Bot token from @BotFather (required to serve)."),
+    TELEGRAM_API_BASE_URL("https://api.telegram.org", "Bot API base URL (tests and air-gapped installs point it elsewhere)."),
+    ADMIN_TELEGRAM_CHAT_ID("", "Chat id that receives lifecycle messages, alerts and approval requests (required to serve)."),
+    TELEGRAM_CHANNEL_ID("", "Optional chat registered and approved as a tenant at start-up (single-team installs)."),
+    TENANT_REGISTRATION("approval", "How chats become tenants: approval, open or closed."),
+
+    DATABASE_URL("", "postgresql://user:pass@host:port/db[?sslmode=require]; empty = DB_* or the embedded database."),
+    DB_HOST("", "External PostgreSQL host; empty (and no DATABASE_URL) = embedded PostgreSQL."),
+    DB_PORT("5432", "External PostgreSQL port."),
+    DB_NAME("storyline", "External PostgreSQL database."),
+    DB_USER("storyline", "External PostgreSQL user."),
+    DB_PASSWORD("", "External PostgreSQL password."),
+    DB_SSLMODE("prefer", "disable, allow, prefer, require, verify-ca or verify-full (DB_* only; DATABASE_URL takes ?sslmode=)."),
+    DB_POOL_SIZE("10", "Connections in the one shared pool (1-100)."),
+
+    STORYLINE_DATA_DIR("~/.storyline", "Where the embedded database (pg/), uploaded media and backups live."),
+    MEDIA_DIR("", "Root of the tenants' media folders (<MEDIA_DIR>/<chat id>/); empty = <STORYLINE_DATA_DIR>/media."),
+    BACKUP_DIR("", "Where backups are written; empty = <STORYLINE_DATA_DIR>/backups."),
+
+    DRY_RUN_MODE("false", "Default dry-run for new tenants: notifications are captioned DRY RUN, nothing is published."),
+    ENABLE_INSTAGRAM_API("false", "Default Instagram automation flag for new tenants."),
+    POSTS_PER_DAY("3", "Default stories per day for new tenants (1-50)."),
+    POSTING_HOURS_START("9", "Default start of the posting window, hour 0-23 in the tenant's zone."),
+    POSTING_HOURS_END("21", "Default end of the posting window, hour 0-23 (end < start crosses midnight, end = start is 24 h)."),
+    POSTING_TIMEZONE("UTC", "Default IANA time zone for new tenants, e.g. Europe/Berlin."),
+    SCHEDULE_HORIZON_DAYS("7", "Days of slots kept planned ahead (1-90)."),
+    REPOST_TTL_DAYS("30", "Days an item is locked after it was posted (1-3650)."),
+    SKIP_TTL_DAYS("3", "Days an item is locked after it was skipped (0-3650)."),
+    AVOID_REPOST_DAYS("7", "Days within which an item with the same content is not posted again (0-3650)."),
+    NOTIFICATION_EXPIRY_HOURS("24", "Hours after which an unanswered notification expires (1-720)."),
+    CATCH_UP_MINUTES("60", "After downtime, slots overdue by less than this are still sent (0-1440)."),
+
+    HEARTBEAT_SECONDS("15", "How often each tenant scheduler reports it is alive (1-3600)."),
+    HEARTBEAT_TIMEOUT_SECONDS("60", "A scheduler silent for this long is redeployed (must exceed HEARTBEAT_SECONDS)."),
+
+    HTTP_HOST("127.0.0.1", "Address of the HTTP server (health, metrics, admin API, signed media)."),
+    HTTP_PORT("8080", "Port of the HTTP server (0 = any free port)."),
+    ADMIN_TOKEN("", "Bearer token for /admin/*; empty = the admin API is off."),
+
+    ENCRYPTION_KEY("", "Base64 of 32 random bytes (openssl rand -base64 32); encrypts stored Instagram tokens."),
+    INSTAGRAM_GRAPH_BASE_URL("https://graph.facebook.com", "Graph API base URL."),
+    META_GRAPH_API_VERSION("v21.0", "Graph API version."),
+    FACEBOOK_APP_ID("", "Meta app id, for refreshing long-lived tokens."),
+    FACEBOOK_APP_SECRET("", "Meta app secret, for refreshing long-lived tokens."),
+    MEDIA_HOSTING("self", "How Instagram fetches images: self (signed URLs served by Storyline) or cloudinary."),
+    MEDIA_PUBLIC_BASE_URL("", "Public HTTPS base URL under which Storyline's HTTP server is reachable (MEDIA_HOSTING=self)."),
+    CLOUDINARY_CLOUD_NAME("", "Cloudinary cloud name (MEDIA_HOSTING=cloudinary)."),
+    CLOUDINARY_API_KEY("", "Cloudinary API key."),
+    CLOUDINARY_API_SECRET("", "Cloudinary API secret."),
+    CLOUDINARY_API_BASE_URL("https://api.cloudinary.com", "Cloudinary API base URL."),
+
+    LOG_LEVEL("INFO", "TRACE, DEBUG, INFO, WARN or ERROR."),
+    LOG_FORMAT("text", "text (for people) or json (one object per line, for machines).");
+
+    private final String defaultValue;
+    private final String description;
+
+    ConfigKey(String defaultValue, String description) {
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+}

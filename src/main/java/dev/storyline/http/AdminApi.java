@@ -1,0 +1,61 @@
+package dev.storyline.http;
+
+import dev.storyline.bus.ErrorCode;
+import dev.storyline.bus.EventBusClient;
+import dev.storyline.config.AppConfig.HttpConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.util.function.Supplier;
+
+/**
+ * {@code /admin/*}: every route requires {@code Authorization: Bearer $ADMIN_TOKEN} (compared in
+ * constant time) and is a thin bridge to one event-bus request. Off when no token is configured.
+ */
+final class AdminApi {
+    static final long MAX_BODY_BYTES = 64 * 1024;
+
+    private final Vertx vertx;
+    private final HttpConfig config;
+    private final EventBusClient bus;
+
+    AdminApi(Vertx vertx, HttpConfig config) {
+        this.vertx = vertx;
+        this.config = config;
+        this.bus = new EventBusClient(vertx);
+    }
+
+    Router router() {
+        Router router = Router.router(vertx);
+        router.route().handler(this::authenticate);
+        router.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+        router.get("/tenants").handler(ctx -> bridge(ctx, bus::tenantsOverview));
+        router.get("/orchestrator").handler(ctx -> bridge(ctx, () -> bus.orchestratorState().map(s -> s.toJson())));
+        return router;
+    }
+
+    private void authenticate(RoutingContext ctx) {
+        if (!config.adminEnabled()) {
+            JsonErrors.send(ctx, ErrorCode.ADMIN_DISABLED, "the admin API is off; set ADMIN_TOKEN to enable it");
+            return;
+        }
+        String header = ctx.request().getHeader("Authorization");
+        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+        if (!config.adminToken().matches(token)) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"storyline-admin\"");
+            JsonErrors.send(ctx, ErrorCode.UNAUTHORIZED, "a valid 'Authorization: Bearer <ADMIN_TOKEN>' header is required");
+            return;
+        }
+        ctx.next();
+    }
+
+    private static void bridge(RoutingContext ctx, Supplier<Future<JsonObject>> request) {
+        request.get()
+                .onSuccess(body -> ctx.response().putHeader("Content-Type", "application/json").end(body.encodePrettily()))
+                .onFailure(e -> JsonErrors.sendFailure(ctx, e));
+    }
+}

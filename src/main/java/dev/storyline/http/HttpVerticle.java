@@ -1,0 +1,103 @@
+package dev.storyline.http;
+
+import dev.storyline.app.Version;
+import dev.storyline.bus.ErrorCode;
+import dev.storyline.config.AppConfig.HttpConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP face: {@code /health}, {@code /metrics} and the admin API. It holds no state and runs
+ * no SQL: health comes from {@link HealthCheck}s, admin answers from event-bus requests.
+ */
+public final class HttpVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(3);
+
+    private final HttpConfig config;
+    private final PrometheusMeterRegistry registry;
+    private final List<HealthCheck> checks;
+    private HttpServer server;
+
+    public HttpVerticle(HttpConfig config, PrometheusMeterRegistry registry, List<HealthCheck> checks) {
+        this.config = config;
+        this.registry = registry;
+        this.checks = List.copyOf(checks);
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = Router.router(vertx);
+        router.get("/health").handler(this::health);
+        router.get("/metrics").handler(this::metrics);
+        router.route("/admin/*").subRouter(new AdminApi(vertx, config).router());
+        router.route().last().handler(ctx -> JsonErrors.send(ctx, ErrorCode.NOT_FOUND, "no route for " + ctx.request().path()));
+        router.route().failureHandler(JsonErrors::handleFailure);
+        return vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(config.port(), config.host())
+                .onSuccess(s -> {
+                    server = s;
+                    LOG.info("HTTP server listening on http://{}:{} (admin API {})", config.host(), s.actualPort(),
+                            config.adminEnabled() ? "on" : "off: set ADMIN_TOKEN to enable it");
+                });
+    }
+
+    /** The port actually bound (differs from the configured one when that is 0). */
+    public int port() {
+        return server.actualPort();
+    }
+
+    private void health(RoutingContext ctx) {
+        List<Future<HealthCheck.Result>> results = new ArrayList<>();
+        for (HealthCheck check : checks) {
+            results.add(check.check()
+                    .timeout(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .otherwise(e -> HealthCheck.Result.down(describe(e), new JsonObject())));
+        }
+        Future.join(results).onComplete(done -> {
+            JsonObject body = new JsonObject();
+            boolean healthy = true;
+            for (int i = 0; i < checks.size(); i++) {
+                HealthCheck.Result result = results.get(i).result();
+                healthy &= result.healthy();
+                body.put(checks.get(i).name(), result.toJson());
+            }
+            JsonObject response = new JsonObject()
+                    .put("status", healthy ? "UP" : "DOWN")
+                    .put("version", Version.current())
+                    .put("checks", body);
+            ctx.response()
+                    .setStatusCode(healthy ? 200 : 503)
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Cache-Control", "no-store")
+                    .end(response.encodePrettily());
+        });
+    }
+
+    private void metrics(RoutingContext ctx) {
+        ctx.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(registry.scrape());
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        if (e instanceof java.util.concurrent.TimeoutException || (message != null && message.startsWith("Timeout"))) {
+            return "no answer within " + CHECK_TIMEOUT.toSeconds() + " s";
+        }
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.storyline.tenant;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A tenant: one Telegram chat and its settings. It is also the deployment config of that tenant's
+ * scheduler, so it travels as JSON.
+ */
+public record Tenant(
+        long id,
+        String title,
+        String chatType,
+        String state,
+        boolean paused,
+        String pausedReason,
+        boolean dryRun,
+        boolean instagramEnabled,
+        int postsPerDay,
+        int postingHoursStart,
+        int postingHoursEnd,
+        String timezone,
+        String mediaDir,
+        long settingsVersion) {
+
+    public static final String APPROVED = "approved";
+
+    /** Approved and not paused: it has a scheduler (D22). */
+    public boolean active() {
+        return APPROVED.equals(state) && !paused;
+    }
+
+    public JsonObject toJson() {
+        return new JsonObject()
+                .put("id", id)
+                .put("title", title)
+                .put("chatType", chatType)
+                .put("state", state)
+                .put("paused", paused)
+                .put("pausedReason", pausedReason)
+                .put("dryRun", dryRun)
+                .put("instagramEnabled", instagramEnabled)
+                .put("postsPerDay", postsPerDay)
+                .put("postingHoursStart", postingHoursStart)
+                .put("postingHoursEnd", postingHoursEnd)
+                .put("timezone", timezone)
+                .put("mediaDir", mediaDir)
+                .put("settingsVersion", settingsVersion);
+    }
+
+    public static Tenant fromJson(JsonObject json) {
+        return new Tenant(
+                json.getLong("id"),
+                json.getString("title", ""),
+                json.getString("chatType"),
+                json.getString("state"),
+                json.getBoolean("paused", false),
+                json.getString("pausedReason"),
+                json.getBoolean("dryRun", false),
+                json.getBoolean("instagramEnabled", false),
+                json.getInteger("postsPerDay"),
+                json.getInteger("postingHoursStart"),
+                json.getInteger("postingHoursEnd"),
+                json.getString("timezone"),
+                json.getString("mediaDir"),
+                json.getLong("settingsVersion", 1L));
+    }
+}

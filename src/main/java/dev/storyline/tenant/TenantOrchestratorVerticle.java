@@ -1,0 +1,362 @@
+package dev.storyline.tenant;
+
+import dev.storyline.bus.Addresses;
+import dev.storyline.bus.ErrorCode;
+import dev.storyline.bus.Heartbeat;
+import dev.storyline.bus.OrchestratorState;
+import dev.storyline.bus.TenantChanged;
+import dev.storyline.config.AppConfig.OrchestratorConfig;
+import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps exactly one {@link TenantSchedulerVerticle} deployed per active tenant (D21, D22).
+ *
+ * <p>It reconciles: the desired set (approved, unpaused tenants in the database) against what is
+ * deployed. Discovery runs at start, every 60 s and on {@code tenant.changed}. A scheduler whose
+ * tenant settings changed is redeployed with the new settings; one that stops beating for longer
+ * than the heartbeat timeout is redeployed and the restart counted. Each tenant's deploys and
+ * undeploys run one at a time; a change that arrives meanwhile is applied right after.
+ */
+public final class TenantOrchestratorVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(TenantOrchestratorVerticle.class);
+    private static final Duration UNDEPLOY_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration RESTART_ALERT_WINDOW = Duration.ofHours(1);
+    private static final int RESTART_ALERT_THRESHOLD = 3;
+
+    /** Creates the verticle for one tenant; production passes the real scheduler, tests one they can silence. */
+    @FunctionalInterface
+    public interface SchedulerFactory {
+        Deployable create(Tenant tenant);
+    }
+
+    private final TenantRepository tenants;
+    private final OrchestratorConfig config;
+    private final Clock clock;
+    private final SchedulerFactory factory;
+    private final OrchestratorMetrics metrics;
+    private final Map<Long, Slot> slots = new HashMap<>();
+    private Instant lastDiscoveryAt;
+    private long lastDiscoveryMillis;
+    private long restartsTotal;
+
+    public TenantOrchestratorVerticle(TenantRepository tenants, OrchestratorConfig config, Clock clock,
+                                      SchedulerFactory factory, OrchestratorMetrics metrics) {
+        this.tenants = tenants;
+        this.config = config;
+        this.clock = clock;
+        this.factory = factory;
+        this.metrics = metrics;
+    }
+
+    /** One tenant: what should run and what runs. Touched only on this verticle's event loop. */
+    private static final class Slot {
+        final long tenantId;
+        Tenant wanted;              // null = should not run
+        Tenant running;             // null = not deployed
+        String deploymentId;
+        Instant deployedAt;
+        Instant lastBeatAt;
+        Instant nextSlotAt;
+        boolean restartRequested;
+        boolean busy;               // a deploy/undeploy is under way
+        boolean dirty;              // something changed while busy
+        int restarts;
+        final Deque<Instant> recentRestarts = new ArrayDeque<>();
+
+        Slot(long tenantId) {
+            this.tenantId = tenantId;
+        }
+
+        Instant lastSignOfLife() {
+            return lastBeatAt == null || lastBeatAt.isBefore(deployedAt) ? deployedAt : lastBeatAt;
+        }
+    }
+
+    @Override
+    public Future<?> start() {
+        List<MessageConsumer<JsonObject>> consumers = List.of(
+                vertx.eventBus().consumer(Addresses.TENANT_CHANGED, this::onTenantChanged),
+                vertx.eventBus().consumer(Addresses.TENANT_HEARTBEAT, this::onHeartbeat),
+                vertx.eventBus().consumer(Addresses.ADMIN_ORCHESTRATOR, message -> message.reply(state().toJson())),
+                vertx.eventBus().consumer(Addresses.ADMIN_TENANTS, this::onTenantsOverview));
+        vertx.setPeriodic(config.discoveryInterval().toMillis(), id -> discoverAll());
+        vertx.setPeriodic(watchPeriod().toMillis(), id -> checkHeartbeats());
+        return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
+                .compose(ready -> discoverAll());
+    }
+
+    @Override
+    public Future<?> stop() {
+        // children would be undeployed by Vert.x anyway; doing it here keeps the order explicit and logged
+        List<Future<Void>> undeploys = new ArrayList<>();
+        for (Slot slot : slots.values()) {
+            if (slot.deploymentId != null) {
+                undeploys.add(vertx.undeploy(slot.deploymentId).otherwiseEmpty());
+            }
+        }
+        LOG.info("Stopping {} tenant schedulers", undeploys.size());
+        return Future.join(undeploys);
+    }
+
+    // --- discovery ---
+
+    private Future<Void> discoverAll() {
+        long started = System.nanoTime();
+        return tenants.findActive()
+                .compose(active -> {
+                    Set<Long> activeIds = new HashSet<>();
+                    List<Future<Void>> converging = new ArrayList<>(active.size());
+                    for (Tenant tenant : active) {
+                        activeIds.add(tenant.id());
+                        Slot slot = slots.computeIfAbsent(tenant.id(), Slot::new);
+                        slot.wanted = tenant;
+                        converging.add(converge(slot));
+                    }
+                    for (Slot slot : List.copyOf(slots.values())) {
+                        if (!activeIds.contains(slot.tenantId)) {
+                            slot.wanted = null;
+                            converging.add(converge(slot));
+                        }
+                    }
+                    return Future.join(converging);
+                })
+                .<Void>mapEmpty()
+                .onSuccess(done -> {
+                    publishGauges();
+                    lastDiscoveryAt = clock.instant();
+                    lastDiscoveryMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                    LOG.debug("Discovery: {} schedulers deployed in {} ms", deployedCount(), lastDiscoveryMillis);
+                })
+                .onFailure(e -> LOG.error("Tenant discovery failed (retrying in {} s): {}",
+                        config.discoveryInterval().toSeconds(), e.getMessage()));
+    }
+
+    private void onTenantChanged(Message<JsonObject> message) {
+        TenantChanged changed;
+        try {
+            changed = TenantChanged.fromJson(message.body());
+        } catch (RuntimeException e) {
+            LOG.warn("Ignoring a malformed tenant.changed event: {}", message.body());
+            return;
+        }
+        tenants.findById(changed.tenantId())
+                .onSuccess(found -> {
+                    Optional<Tenant> active = found.filter(Tenant::active);
+                    Slot slot = slots.get(changed.tenantId());
+                    if (active.isEmpty() && slot == null) {
+                        return;
+                    }
+                    if (slot == null) {
+                        slot = new Slot(changed.tenantId());
+                        slots.put(changed.tenantId(), slot);
+                    }
+                    slot.wanted = active.orElse(null);
+                    converge(slot);
+                })
+                .onFailure(e -> LOG.error("Tenant {}: could not re-read after a change ({}); the next discovery retries",
+                        changed.tenantId(), e.getMessage()));
+    }
+
+    // --- reconciling one tenant ---
+
+    /** Brings one tenant's deployment in line with what is wanted; completes when this step is done. */
+    private Future<Void> converge(Slot slot) {
+        if (slot.busy) {
+            slot.dirty = true;
+            return Future.succeededFuture();
+        }
+        Future<Void> step;
+        if (slot.running != null && slot.wanted == null) {
+            step = undeploy(slot, "tenant is no longer active");
+        } else if (slot.running != null && slot.restartRequested) {
+            step = undeploy(slot, "no heartbeat").compose(v -> deploy(slot));
+        } else if (slot.running != null && slot.wanted.settingsVersion() != slot.running.settingsVersion()) {
+            step = undeploy(slot, "settings changed").compose(v -> deploy(slot));
+        } else if (slot.running == null && slot.wanted != null) {
+            step = deploy(slot);
+        } else {
+            if (slot.running == null && slot.wanted == null) {
+                slots.remove(slot.tenantId);
+            }
+            return Future.succeededFuture();
+        }
+        slot.busy = true;
+        return step.andThen(result -> {
+            slot.busy = false;
+            if (result.failed()) {
+                LOG.error("Tenant {}: scheduler deployment failed, retried at the next discovery: {}",
+                        slot.tenantId, result.cause().getMessage());
+            }
+            if (slot.dirty) {
+                slot.dirty = false;
+                converge(slot);
+            }
+        }).otherwiseEmpty();
+    }
+
+    private Future<Void> deploy(Slot slot) {
+        Tenant tenant = slot.wanted;
+        if (tenant == null) {
+            return Future.succeededFuture();
+        }
+        return vertx.deployVerticle(factory.create(tenant), new DeploymentOptions().setConfig(tenant.toJson()))
+                .map(id -> {
+                    slot.running = tenant;
+                    slot.deploymentId = id;
+                    slot.deployedAt = clock.instant();
+                    slot.lastBeatAt = null;
+                    slot.restartRequested = false;
+                    LOG.debug("Tenant {}: scheduler deployed ({})", tenant.id(), id);
+                    return null;
+                });
+    }
+
+    private Future<Void> undeploy(Slot slot, String why) {
+        String id = slot.deploymentId;
+        LOG.info("Tenant {}: stopping its scheduler ({})", slot.tenantId, why);
+        return vertx.undeploy(id)
+                .timeout(UNDEPLOY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .recover(e -> {
+                    // a scheduler that cannot stop cleanly is abandoned: a new one takes its place
+                    LOG.warn("Tenant {}: undeploying {} failed ({}); continuing", slot.tenantId, id, e.getMessage());
+                    return Future.succeededFuture();
+                })
+                .map(v -> {
+                    slot.running = null;
+                    slot.deploymentId = null;
+                    return null;
+                });
+    }
+
+    // --- heartbeats ---
+
+    private void onHeartbeat(Message<JsonObject> message) {
+        Heartbeat beat;
+        try {
+            beat = Heartbeat.fromJson(message.body());
+        } catch (RuntimeException e) {
+            LOG.warn("Ignoring a malformed heartbeat: {}", message.body());
+            return;
+        }
+        Slot slot = slots.get(beat.tenantId());
+        // beats from a replaced deployment are ignored: they say nothing about the current one
+        if (slot != null && beat.deploymentId() != null && beat.deploymentId().equals(slot.deploymentId)) {
+            slot.lastBeatAt = clock.instant();
+            slot.nextSlotAt = beat.nextSlotAt();
+        }
+    }
+
+    private void checkHeartbeats() {
+        Instant now = clock.instant();
+        for (Slot slot : List.copyOf(slots.values())) {
+            if (slot.deploymentId == null || slot.busy || slot.restartRequested) {
+                continue;
+            }
+            Duration silence = Duration.between(slot.lastSignOfLife(), now);
+            if (silence.compareTo(config.heartbeatTimeout()) > 0) {
+                restart(slot, silence, now);
+            }
+        }
+        publishGauges();
+    }
+
+    /** Gauges are read on the scrape thread, so they get a snapshot instead of this actor's map. */
+    private void publishGauges() {
+        metrics.update(deployedCount(), oldestHeartbeatAgeSeconds());
+    }
+
+    private void restart(Slot slot, Duration silence, Instant now) {
+        slot.restarts++;
+        restartsTotal++;
+        metrics.restarted();
+        slot.recentRestarts.addLast(now);
+        while (!slot.recentRestarts.isEmpty() && slot.recentRestarts.peekFirst().isBefore(now.minus(RESTART_ALERT_WINDOW))) {
+            slot.recentRestarts.removeFirst();
+        }
+        if (slot.recentRestarts.size() >= RESTART_ALERT_THRESHOLD) {
+            LOG.error("Tenant {}: scheduler restarted {} times in the last hour", slot.tenantId, slot.recentRestarts.size());
+        }
+        LOG.warn("Tenant {}: scheduler silent for {} s (timeout {} s); redeploying (restart #{})",
+                slot.tenantId, silence.toSeconds(), config.heartbeatTimeout().toSeconds(), slot.restarts);
+        slot.restartRequested = true;
+        converge(slot);
+    }
+
+    private Duration watchPeriod() {
+        long quarterTimeout = config.heartbeatTimeout().toMillis() / 4;
+        return Duration.ofMillis(Math.max(100, Math.min(config.heartbeatInterval().toMillis(), quarterTimeout)));
+    }
+
+    // --- what others ask ---
+
+    private OrchestratorState state() {
+        Instant now = clock.instant();
+        List<OrchestratorState.Scheduler> schedulers = new ArrayList<>();
+        for (Slot slot : slots.values()) {
+            if (slot.deploymentId != null) {
+                boolean healthy = Duration.between(slot.lastSignOfLife(), now).compareTo(config.heartbeatTimeout()) <= 0
+                        && !slot.restartRequested;
+                schedulers.add(new OrchestratorState.Scheduler(slot.tenantId, slot.deploymentId, slot.deployedAt,
+                        slot.lastBeatAt, slot.nextSlotAt, slot.restarts, healthy));
+            }
+        }
+        schedulers.sort((a, b) -> Long.compare(a.tenantId(), b.tenantId()));
+        return new OrchestratorState(lastDiscoveryAt, lastDiscoveryMillis, config.heartbeatTimeout(), restartsTotal, schedulers);
+    }
+
+    private void onTenantsOverview(Message<JsonObject> message) {
+        tenants.findAll()
+                .onSuccess(all -> {
+                    Map<Long, OrchestratorState.Scheduler> byTenant = new HashMap<>();
+                    state().schedulers().forEach(s -> byTenant.put(s.tenantId(), s));
+                    JsonArray list = new JsonArray();
+                    all.forEach(t -> list.add(new TenantOverview(t, byTenant.get(t.id())).toJson()));
+                    message.reply(new JsonObject().put("tenants", list).put("count", list.size()));
+                })
+                .onFailure(e -> message.fail(ErrorCode.UNAVAILABLE.code(), "tenants could not be read: " + e.getMessage()));
+    }
+
+    private int deployedCount() {
+        int count = 0;
+        for (Slot slot : slots.values()) {
+            if (slot.deploymentId != null) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private double oldestHeartbeatAgeSeconds() {
+        Instant now = clock.instant();
+        long oldest = 0;
+        for (Slot slot : slots.values()) {
+            if (slot.deploymentId != null) {
+                oldest = Math.max(oldest, Duration.between(slot.lastSignOfLife(), now).toMillis());
+            }
+        }
+        return oldest / 1000.0;
+    }
+}
