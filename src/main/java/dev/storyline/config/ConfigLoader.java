@@ -5,8 +5,11 @@ import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,6 +43,7 @@ public final class ConfigLoader {
         ConfigRetrieverOptions options = new ConfigRetrieverOptions().setScanPeriod(-1).setIncludeDefaultStores(false);
         Path json = sources.workingDirectory().resolve("conf/config.json");
         if (Files.exists(json)) {
+            requireValidJson(json);
             options.addStore(file(json, "json"));
         }
         Path dotEnv = sources.workingDirectory().resolve(".env");
@@ -71,6 +75,21 @@ public final class ConfigLoader {
         return ConfigParser.parse(read(sources), purpose);
     }
 
+    /** Names the file and the position, which vertx-config's own error does not. */
+    private static void requireValidJson(Path json) {
+        try {
+            new JsonObject(Files.readString(json));
+        } catch (IOException e) {
+            throw new ConfigException(List.of(json + " cannot be read: " + e.getMessage()));
+        } catch (DecodeException e) {
+            String first = e.getMessage() == null ? "syntax error"
+                    : e.getMessage().replaceFirst("^Failed to decode: ?", "").lines().findFirst().orElse("syntax error");
+            String at = e.getCause() instanceof JsonProcessingException jackson && jackson.getLocation() != null
+                    ? " (line " + jackson.getLocation().getLineNr() + ", column " + jackson.getLocation().getColumnNr() + ")" : "";
+            throw new ConfigException(List.of(json + " is not valid JSON" + at + ": " + first));
+        }
+    }
+
     private static ConfigStoreOptions file(Path path, String format) {
         return new ConfigStoreOptions().setType("file").setFormat(format)
                 .setConfig(new JsonObject().put("path", path.toString()));
@@ -83,6 +102,9 @@ public final class ConfigLoader {
             cause = cause.getCause();
         }
         String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        return message.lines().map(line -> line.startsWith(".env") ? line : "configuration could not be read: " + line).toList();
+        if (message.startsWith(".env")) {
+            return message.lines().toList();
+        }
+        return List.of("configuration could not be read: " + message.lines().findFirst().orElse(message));
     }
 }

@@ -1,0 +1,200 @@
+package dev.storyline.tenant;
+
+import dev.storyline.app.Application;
+import dev.storyline.bus.EventBusClient;
+import dev.storyline.bus.OrchestratorState;
+import dev.storyline.bus.SchedulerStatus;
+import dev.storyline.bus.TenantChanged;
+import dev.storyline.config.AppConfig;
+import dev.storyline.testing.Http;
+import dev.storyline.testing.TestConfig;
+import dev.storyline.testing.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The orchestrator deploys, undeploys and restarts real scheduler verticles against a real database. */
+class OrchestratorIT {
+    private static final Duration HEARTBEAT = Duration.ofMillis(100);
+    private static final Duration TIMEOUT = Duration.ofMillis(600);
+    private static final String ADMIN_TOKEN = "orchestrator-it-token";
+    /** Tenants whose scheduler stops beating, as a stuck scheduler would. */
+    private static final Set<Long> SILENCED = ConcurrentHashMap.newKeySet();
+
+    @TempDir
+    static Path dataDir;
+    private static TestDatabase db;
+    private static Application app;
+    private static EventBusClient bus;
+
+    /** The real scheduler, except that it can be told to go silent. */
+    static final class SilenceableScheduler extends TenantSchedulerVerticle {
+        SilenceableScheduler() {
+            super(HEARTBEAT, Clock.systemUTC());
+        }
+
+        @Override
+        protected void beat() {
+            if (!SILENCED.contains(tenantId())) {
+                super.beat();
+            }
+        }
+    }
+
+    @BeforeAll
+    static void start() {
+        db = TestDatabase.create();
+        db.insertTenant(-1000L, "Already there", "approved", false);
+        AppConfig config = TestConfig.withHeartbeat(
+                TestConfig.parse(TestConfig.keys(db, dataDir).put("ADMIN_TOKEN", ADMIN_TOKEN)), HEARTBEAT, TIMEOUT);
+        app = Application.start(config, Clock.systemUTC(), tenant -> new SilenceableScheduler());
+        bus = new EventBusClient(app.vertx());
+    }
+
+    @AfterAll
+    static void stop() {
+        app.stop();
+    }
+
+    private static OrchestratorState state() {
+        return bus.orchestratorState().await();
+    }
+
+    private static Optional<OrchestratorState.Scheduler> scheduler(long tenantId) {
+        return state().schedulers().stream().filter(s -> s.tenantId() == tenantId).findFirst();
+    }
+
+    private static void changed(long tenantId) {
+        bus.tenantChanged(new TenantChanged(tenantId, "test"));
+    }
+
+    @Test
+    @DisplayName("tenants already approved when Storyline starts get their scheduler at start")
+    void discoveryAtStart() {
+        assertThat(scheduler(-1000L)).isPresent();
+        assertThat(bus.schedulerStatus(-1000L).await().tenantId()).isEqualTo(-1000L);
+    }
+
+    @Test
+    @DisplayName("inserting an approved tenant and publishing tenant.changed deploys its scheduler within 1 s")
+    void deployWithinOneSecond() {
+        db.insertTenant(-1001L, "New team", "approved", false);
+        long started = System.nanoTime();
+
+        changed(-1001L);
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10)).until(() -> scheduler(-1001L).isPresent());
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+        SchedulerStatus status = bus.schedulerStatus(-1001L).await();
+        assertThat(status.tenantId()).isEqualTo(-1001L);
+        assertThat(status.deploymentId()).isEqualTo(scheduler(-1001L).orElseThrow().deploymentId());
+    }
+
+    @Test
+    @DisplayName("pending and declined tenants get no scheduler")
+    void onlyApproved() {
+        db.insertTenant(-1002L, "Waiting", "pending", false);
+        db.insertTenant(-1003L, "Declined", "declined", false);
+        db.insertTenant(-1004L, "Marker", "approved", false);
+
+        changed(-1002L);
+        changed(-1003L);
+        changed(-1004L);
+        // events are handled in order, so once the last one is deployed the first two were decided
+        await().atMost(Duration.ofSeconds(2)).until(() -> scheduler(-1004L).isPresent());
+
+        assertThat(scheduler(-1002L)).isEmpty();
+        assertThat(scheduler(-1003L)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("pausing a tenant undeploys its scheduler; resuming deploys it again")
+    void pauseAndResume() {
+        db.insertTenant(-1005L, "Pausing", "approved", false);
+        changed(-1005L);
+        await().atMost(Duration.ofSeconds(2)).until(() -> scheduler(-1005L).isPresent());
+        String running = scheduler(-1005L).orElseThrow().deploymentId();
+
+        db.execute("UPDATE tenants SET is_paused = true WHERE id = -1005");
+        changed(-1005L);
+        await().atMost(Duration.ofSeconds(2)).until(() -> scheduler(-1005L).isEmpty());
+        assertThat(app.vertx().deploymentIDs()).doesNotContain(running);
+
+        db.execute("UPDATE tenants SET is_paused = false WHERE id = -1005");
+        changed(-1005L);
+        await().atMost(Duration.ofSeconds(2)).until(() -> scheduler(-1005L).isPresent());
+    }
+
+    @Test
+    @DisplayName("a settings change redeploys the scheduler with the new settings as its config")
+    void settingsChangeRedeploys() {
+        db.insertTenant(-1006L, "Tuning", "approved", false);
+        changed(-1006L);
+        await().atMost(Duration.ofSeconds(2)).until(() -> scheduler(-1006L).isPresent());
+        String before = scheduler(-1006L).orElseThrow().deploymentId();
+
+        db.execute("UPDATE tenants SET posts_per_day = 5, settings_version = settings_version + 1 WHERE id = -1006");
+        changed(-1006L);
+
+        await().atMost(Duration.ofSeconds(2)).until(() -> bus.schedulerStatus(-1006L).await().settingsVersion() == 2);
+        assertThat(scheduler(-1006L).orElseThrow().deploymentId()).isNotEqualTo(before);
+        assertThat(app.vertx().deploymentIDs()).doesNotContain(before);
+    }
+
+    @Test
+    @DisplayName("a scheduler that stops beating is redeployed after the timeout, and the restart is counted in /admin/orchestrator and /metrics")
+    void silentSchedulerRestarted() {
+        db.insertTenant(-1007L, "Going quiet", "approved", false);
+        changed(-1007L);
+        await().atMost(Duration.ofSeconds(2)).until(() -> scheduler(-1007L).map(s -> s.lastHeartbeatAt() != null).orElse(false));
+        String silentDeployment = scheduler(-1007L).orElseThrow().deploymentId();
+
+        SILENCED.add(-1007L);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> scheduler(-1007L).map(s -> !s.deploymentId().equals(silentDeployment)).orElse(false));
+        SILENCED.remove(-1007L);
+
+        OrchestratorState.Scheduler restarted = scheduler(-1007L).orElseThrow();
+        assertThat(restarted.restarts()).isEqualTo(1);
+        assertThat(app.vertx().deploymentIDs()).doesNotContain(silentDeployment);
+        // the new deployment beats again and is healthy
+        await().atMost(Duration.ofSeconds(2)).until(() -> scheduler(-1007L).map(s -> s.lastHeartbeatAt() != null && s.healthy()).orElse(false));
+
+        Http.Response admin = Http.get(app.httpPort(), "/admin/orchestrator", ADMIN_TOKEN);
+        assertThat(admin.status()).isEqualTo(200);
+        assertThat(admin.json().getLong("restartsTotal")).isGreaterThanOrEqualTo(1);
+        assertThat(admin.json().getJsonArray("schedulers").stream()
+                .map(o -> (io.vertx.core.json.JsonObject) o)
+                .filter(s -> s.getLong("tenantId") == -1007L)
+                .findFirst().orElseThrow().getInteger("restarts")).isEqualTo(1);
+
+        String metrics = Http.get(app.httpPort(), "/metrics").body();
+        assertThat(metrics).containsPattern("(?m)^storyline_scheduler_restarts_total(\\{[^}]*})? [1-9]");
+    }
+
+    @Test
+    @DisplayName("/admin/tenants lists every tenant with its state and, when it runs, its scheduler")
+    void adminTenants() {
+        Http.Response response = Http.get(app.httpPort(), "/admin/tenants", ADMIN_TOKEN);
+
+        assertThat(response.status()).isEqualTo(200);
+        io.vertx.core.json.JsonObject first = response.json().getJsonArray("tenants").stream()
+                .map(o -> (io.vertx.core.json.JsonObject) o)
+                .filter(t -> t.getLong("id") == -1000L).findFirst().orElseThrow();
+        assertThat(first.getString("state")).isEqualTo("approved");
+        assertThat(first.getBoolean("active")).isTrue();
+        assertThat(first.getJsonObject("scheduler").getString("deploymentId")).isNotBlank();
+    }
+}
