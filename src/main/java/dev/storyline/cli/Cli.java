@@ -23,7 +23,6 @@ public final class Cli {
         CommandLine commandLine = new CommandLine(new StorylineCommand(sources));
         commandLine.setOut(out);
         commandLine.setErr(err);
-        commandLine.setExitCodeExceptionMapper(e -> FAILED);
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("Error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             return FAILED;

@@ -1,0 +1,149 @@
+package dev.storyline.cli;
+
+import dev.storyline.app.Application;
+import dev.storyline.config.ConfigLoader;
+import dev.storyline.testing.TestConfig;
+import dev.storyline.testing.TestDatabase;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The command line, run in-process with its real parser, configuration and database. */
+class CliIT {
+    @TempDir
+    static Path workDir;
+    private static TestDatabase db;
+    private static Application app;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    @BeforeAll
+    static void start() {
+        db = TestDatabase.create();
+        app = Application.start(TestConfig.parse(TestConfig.keys(db, workDir.resolve("served"))), Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() {
+        app.stop();
+    }
+
+    private static Run run(JsonObject keys, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Cli.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
+                ConfigLoader.Sources.isolated(workDir, keys));
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private static Run run(String... args) {
+        return run(new JsonObject().put("DATABASE_URL", db.url()).put("STORYLINE_DATA_DIR", workDir.toString()), args);
+    }
+
+    @Test
+    @DisplayName("version prints the version and exits 0")
+    void version() {
+        Run run = run("version");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).startsWith("Storyline ");
+    }
+
+    @Test
+    @DisplayName("bad arguments print usage and exit 2")
+    void badArguments() {
+        Run unknownOption = run("--bogus");
+        Run unknownCommand = run("frobnicate");
+        Run missingSubcommand = run("tenants");
+
+        assertThat(unknownOption.exit()).isEqualTo(2);
+        assertThat(unknownOption.err()).contains("Unknown option: '--bogus'").contains("Usage: storyline");
+        assertThat(unknownCommand.exit()).isEqualTo(2);
+        assertThat(missingSubcommand.exit()).isEqualTo(2);
+        assertThat(missingSubcommand.err()).contains("tenants list");
+    }
+
+    @Test
+    @DisplayName("serve with invalid configuration prints every problem, naming the keys, and exits 1")
+    void invalidConfiguration() {
+        Run run = run(new JsonObject().put("POSTS_PER_DAY", "abc").put("POSTING_HOURS_END", "25")
+                .put("STORYLINE_DATA_DIR", workDir.toString()), "serve");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("Invalid configuration:", "TELEGRAM_BOT_TOKEN is required", "ADMIN_TELEGRAM_CHAT_ID is required",
+                "POSTS_PER_DAY must be a whole number", "POSTING_HOURS_END must be between 0 and 23, not 25");
+    }
+
+    @Test
+    @DisplayName("serve whose embedded database cannot start says why in one line and exits 1")
+    void embeddedCannotStart() throws IOException {
+        Path dataDir = Files.createDirectories(workDir.resolve("blocked"));
+        Files.writeString(dataDir.resolve("pg"), "not a directory");
+
+        Run run = run(new JsonObject().put("TELEGRAM_BOT_TOKEN", TestConfig.TOKEN).put("ADMIN_TELEGRAM_CHAT_ID", "1")
+                .put("STORYLINE_DATA_DIR", dataDir.toString()).put("HTTP_PORT", "0"), "serve");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err().strip()).startsWith("Storyline could not start: Cannot create the embedded database directory")
+                .doesNotContain("\n").doesNotContain("Exception");
+    }
+
+    @Test
+    @DisplayName("migrate brings the schema up to date and says which version it is at")
+    void migrate() {
+        Run run = run("migrate");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).startsWith("Schema is at version 1");
+    }
+
+    @Test
+    @DisplayName("tenants list prints a table of the tenants")
+    void tenantsList() {
+        db.insertTenant(-555L, "Bakery team", "approved", false);
+        db.insertTenant(-556L, "Waiting room", "pending", false);
+
+        Run run = run("tenants", "list");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("CHAT ID", "STATE", "Bakery team", "approved", "Waiting room", "pending", "09-21 UTC")
+                .contains("2 tenants, 1 active");
+    }
+
+    @Test
+    @DisplayName("health prints each check and exits 0 against a healthy server")
+    void healthy() {
+        Run run = run("health", "--url", "http://127.0.0.1:" + app.httpPort() + "/health");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("CHECK", "database", "schedulers", "UP", "Healthy");
+    }
+
+    @Test
+    @DisplayName("health exits 1 with a clear message when nothing answers")
+    void nothingAnswers() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+
+        Run run = run(new JsonObject().put("HTTP_PORT", String.valueOf(closedPort)).put("STORYLINE_DATA_DIR", workDir.toString()), "health");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("Storyline is not answering at http://127.0.0.1:" + closedPort + "/health (connection refused)");
+    }
+}

@@ -1,0 +1,73 @@
+package dev.storyline.db;
+
+import dev.storyline.app.Application;
+import dev.storyline.bus.EventBusClient;
+import dev.storyline.config.AppConfig;
+import dev.storyline.config.ConfigParser;
+import dev.storyline.testing.Http;
+import dev.storyline.testing.TestConfig;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** With no database configured, Storyline runs on an embedded PostgreSQL whose data survives restarts. */
+class EmbeddedDatabaseIT {
+    @TempDir
+    Path dataDir;
+
+    private AppConfig embeddedConfig() {
+        return ConfigParser.parse(new JsonObject()
+                .put("TELEGRAM_BOT_TOKEN", TestConfig.TOKEN)
+                .put("ADMIN_TELEGRAM_CHAT_ID", "1")
+                .put("STORYLINE_DATA_DIR", dataDir.toString())
+                .put("HTTP_PORT", "0"), ConfigParser.Purpose.SERVE);
+    }
+
+    @Test
+    @DisplayName("only a token and an admin chat: the embedded database starts, /health is 200, and data survives a restart")
+    void survivesRestart() {
+        AppConfig config = embeddedConfig();
+        assertThat(config.database().embedded()).isTrue();
+
+        Application first = Application.start(config, Clock.systemUTC());
+        try {
+            assertThat(Http.get(first.httpPort(), "/health").status()).isEqualTo(200);
+            first.pool().query("INSERT INTO tenants (id, title, chat_type, state) VALUES (-77, 'Kept', 'group', 'approved')")
+                    .execute().await();
+        } finally {
+            first.stop();
+        }
+        assertThat(dataDir.resolve("pg/postmaster.pid")).doesNotExist();
+
+        Application second = Application.start(config, Clock.systemUTC());
+        try {
+            assertThat(Http.get(second.httpPort(), "/health").status()).isEqualTo(200);
+            // the tenant is still there, and the orchestrator found it at start
+            assertThat(new EventBusClient(second.vertx()).orchestratorState().await().schedulers())
+                    .anySatisfy(s -> assertThat(s.tenantId()).isEqualTo(-77L));
+        } finally {
+            second.stop();
+        }
+    }
+
+    @Test
+    @DisplayName("an unusable data directory stops the start with one clear line")
+    void unusableDirectory() throws IOException {
+        AppConfig config = embeddedConfig();
+        Files.writeString(dataDir.resolve("pg"), "a file where the database directory should be");
+
+        assertThatThrownBy(() -> Application.start(config, Clock.systemUTC()))
+                .isInstanceOf(DatabaseStartException.class)
+                .hasMessageStartingWith("Cannot create the embedded database directory " + dataDir.resolve("pg"))
+                .hasMessageNotContaining("\n");
+    }
+}

@@ -1,0 +1,96 @@
+package dev.storyline.http;
+
+import dev.storyline.app.Application;
+import dev.storyline.testing.Http;
+import dev.storyline.testing.TcpProxy;
+import dev.storyline.testing.TestConfig;
+import dev.storyline.testing.TestDatabase;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The whole application's HTTP face, with the database reached through a proxy the test can cut. */
+class HttpIT {
+    private static final String ADMIN_TOKEN = "http-it-admin-token";
+
+    @TempDir
+    static Path dataDir;
+    private static TcpProxy proxy;
+    private static Application app;
+
+    @BeforeAll
+    static void start() {
+        TestDatabase db = TestDatabase.create();
+        proxy = new TcpProxy(db.settings().host(), db.settings().port());
+        String viaProxy = db.url().replace(":" + db.settings().port() + "/", ":" + proxy.port() + "/");
+        app = Application.start(TestConfig.parse(TestConfig.keys(db, dataDir)
+                .put("DATABASE_URL", viaProxy)
+                .put("ADMIN_TOKEN", ADMIN_TOKEN)), Clock.systemUTC());
+    }
+
+    @AfterAll
+    static void stop() {
+        app.stop();
+        proxy.close();
+    }
+
+    @Test
+    @DisplayName("/health is 200 with a database and a schedulers check")
+    void health() {
+        Http.Response response = Http.get(app.httpPort(), "/health");
+
+        assertThat(response.status()).isEqualTo(200);
+        JsonObject checks = response.json().getJsonObject("checks");
+        assertThat(checks.getJsonObject("database").getString("status")).isEqualTo("UP");
+        assertThat(checks.getJsonObject("schedulers").getString("status")).isEqualTo("UP");
+    }
+
+    @Test
+    @DisplayName("/admin/* needs the bearer token: none or a wrong one is 401 JSON, the right one is 200")
+    void adminAuth() {
+        Http.Response none = Http.get(app.httpPort(), "/admin/tenants");
+        Http.Response wrong = Http.get(app.httpPort(), "/admin/tenants", ADMIN_TOKEN + "x");
+        Http.Response right = Http.get(app.httpPort(), "/admin/tenants", ADMIN_TOKEN);
+
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.json().getString("error")).isEqualTo("unauthorized");
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(Http.get(app.httpPort(), "/admin/orchestrator").status()).isEqualTo(401);
+        assertThat(right.status()).isEqualTo(200);
+        assertThat(right.json().getJsonArray("tenants")).isNotNull();
+    }
+
+    @Test
+    @DisplayName("/metrics serves Prometheus text with scheduler, pool and JVM metrics")
+    void metrics() {
+        Http.Response response = Http.get(app.httpPort(), "/metrics");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body()).contains("storyline_schedulers_deployed", "storyline_scheduler_restarts_total",
+                "storyline_scheduler_heartbeat_age_max_seconds", "storyline_db_pool_connections", "jvm_memory_used_bytes");
+    }
+
+    @Test
+    @DisplayName("/health is 503 while the database is unreachable and 200 again once it is back, without a restart")
+    void databaseOutage() {
+        assertThat(Http.get(app.httpPort(), "/health").status()).isEqualTo(200);
+
+        proxy.cut();
+        await().atMost(Duration.ofSeconds(15)).until(() -> Http.get(app.httpPort(), "/health").status() == 503);
+        JsonObject down = Http.get(app.httpPort(), "/health").json();
+        assertThat(down.getJsonObject("checks").getJsonObject("database").getString("status")).isEqualTo("DOWN");
+
+        proxy.restore();
+        await().atMost(Duration.ofSeconds(15)).until(() -> Http.get(app.httpPort(), "/health").status() == 200);
+    }
+}
