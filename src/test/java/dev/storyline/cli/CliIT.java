@@ -112,6 +112,18 @@ class CliIT {
     }
 
     @Test
+    @DisplayName("migrate creates the whole schema on an empty external database")
+    void migrateEmpty() {
+        TestDatabase empty = TestDatabase.createEmpty();
+
+        Run run = run(new JsonObject().put("DATABASE_URL", empty.url()).put("STORYLINE_DATA_DIR", workDir.toString()), "migrate");
+
+        assertThat(run.exit()).isZero();
+        assertThat(empty.count("SELECT count(*) FROM information_schema.tables WHERE table_name IN ('tenants', 'posting_queue', 'alerts')"))
+                .isEqualTo(3);
+    }
+
+    @Test
     @DisplayName("tenants list prints a table of the tenants")
     void tenantsList() {
         db.insertTenant(-555L, "Bakery team", "approved", false);

@@ -19,7 +19,10 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The whole application's HTTP face, with the database reached through a proxy the test can cut. */
+/**
+ * The whole application's HTTP face on an external PostgreSQL reached through a proxy the test can
+ * cut. The database starts empty, so starting also proves that serve creates the schema.
+ */
 class HttpIT {
     private static final String ADMIN_TOKEN = "http-it-admin-token";
 
@@ -30,7 +33,8 @@ class HttpIT {
 
     @BeforeAll
     static void start() {
-        TestDatabase db = TestDatabase.create();
+        // empty: serve itself creates the schema on the external server
+        TestDatabase db = TestDatabase.createEmpty();
         proxy = new TcpProxy(db.settings().host(), db.settings().port());
         String viaProxy = db.url().replace(":" + db.settings().port() + "/", ":" + proxy.port() + "/");
         app = Application.start(TestConfig.parse(TestConfig.keys(db, dataDir)

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs a committed benchmark in its own JVM with the heap the product targets.
+#   scripts/bench.sh orchestrator [tenant counts...]    (default: 1000 10000)
+# Figures and how to read them: docs/benchmarks.md
+set -euo pipefail
+cd "$(dirname "$0")/.."
+which="${1:-orchestrator}"
+shift || true
+mvn -B -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+cp="target/classes:target/test-classes:$(cat target/bench.classpath)"
+case "$which" in
+  orchestrator) exec java -Xmx512m -cp "$cp" dev.storyline.bench.OrchestratorBench "$@" ;;
+  *) echo "unknown benchmark '$which' (known: orchestrator)" >&2; exit 2 ;;
+esac

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds Storyline when the jar is missing or older than the sources, then runs it.
+#   scripts/run.sh [command...]      (no command = serve; e.g. scripts/run.sh tenants list)
+# Configuration: .env in the current directory (see .env.example).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$here/toolchain.sh"
+cd "$here/.."
+jar=target/storyline.jar
+if [ ! -f "$jar" ] || [ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]; then
+  echo "Building $jar ..." >&2
+  mvn -B -q -DskipTests package
+fi
+exec java -jar "$jar" "$@"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Sourced by run.sh and test.sh: makes sure a Java 17+ JDK and Maven are there, installing them
+# with apt-get on Debian/Ubuntu/Raspberry Pi OS when they are not.
+apt_install() {
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "Please install a Java 17+ JDK and Maven 3.8+ (no apt-get here to do it for you)." >&2
+    exit 1
+  fi
+  echo "Installing $* ..." >&2
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  fi
+}
+
+java_major() { java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1; }
+
+if ! command -v javac >/dev/null 2>&1 || [ "$(java_major)" -lt 17 ]; then
+  apt_install openjdk-17-jdk-headless
+fi
+if ! command -v mvn >/dev/null 2>&1; then
+  apt_install maven
+fi

@@ -1,0 +1,92 @@
+package dev.storyline.bench;
+
+import dev.storyline.app.Application;
+import dev.storyline.bus.EventBusClient;
+import dev.storyline.bus.OrchestratorState;
+import dev.storyline.config.AppConfig;
+import dev.storyline.testing.TestConfig;
+import dev.storyline.testing.TestDatabase;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+
+/**
+ * Heap per idle tenant scheduler and the time of one orchestrator reconcile, with the real
+ * application on a real PostgreSQL. Run with {@code scripts/bench.sh orchestrator} (512 MB heap);
+ * figures go to docs/benchmarks.md.
+ *
+ * <p>Arguments: the tenant counts to reach, in increasing order (default 1000 10000).
+ */
+public final class OrchestratorBench {
+    private static final Duration DISCOVERY = Duration.ofSeconds(2);
+
+    private OrchestratorBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int[] targets = args.length == 0 ? new int[] {1000, 10000} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
+        TestDatabase db = TestDatabase.create();
+        Path dataDir = Files.createTempDirectory("storyline-bench");
+        AppConfig parsed = TestConfig.parse(TestConfig.keys(db, dataDir).put("LOG_LEVEL", "WARN"));
+        // production heartbeat cadence; discovery every 2 s so the bench does not wait a minute per step
+        AppConfig config = new AppConfig(parsed.telegram(), parsed.database(), parsed.paths(), parsed.tenantDefaults(),
+                parsed.scheduling(), new AppConfig.OrchestratorConfig(Duration.ofSeconds(15), Duration.ofSeconds(60), DISCOVERY),
+                parsed.http(), parsed.instagram(), parsed.logging());
+        dev.storyline.app.Logging.quiet();
+
+        Application app = Application.start(config, Clock.systemUTC());
+        EventBusClient bus = new EventBusClient(app.vertx(), Duration.ofSeconds(60));
+        System.out.printf("Storyline orchestrator benchmark: Java %s, %d cores, max heap %d MB, database: %s%n",
+                Runtime.version(), Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() / (1024 * 1024), TestDatabase.serverKind());
+
+        long baseline = settledHeap();
+        int inserted = 0;
+        for (int target : targets) {
+            db.execute("""
+                    INSERT INTO tenants (id, title, chat_type, state)
+                    SELECT -1000000000000 - g, 'Bench team ' || g, 'supergroup', 'approved'
+                      FROM generate_series(?, ?) g""", inserted + 1, target);
+            inserted = target;
+
+            Instant since = Instant.now();
+            OrchestratorState cold = awaitDiscovery(bus, since, target);
+            OrchestratorState warm = awaitDiscovery(bus, cold.lastDiscoveryAt(), target);
+            long heap = settledHeap();
+            System.out.printf("%,6d tenants: %,8d KB heap above baseline = %5.1f KB per scheduler; "
+                            + "reconcile deploying the new ones %,6d ms; reconcile with nothing to change %,5d ms%n",
+                    target, (heap - baseline) / 1024, (heap - baseline) / 1024.0 / target,
+                    cold.lastDiscoveryMillis(), warm.lastDiscoveryMillis());
+        }
+        app.stop();
+        System.exit(0);
+    }
+
+    /** Waits for a discovery that ended after {@code since} with all targets deployed. */
+    private static OrchestratorState awaitDiscovery(EventBusClient bus, Instant since, int deployed) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            OrchestratorState state = bus.orchestratorState().await();
+            if (state.deployed() == deployed && state.lastDiscoveryAt() != null && state.lastDiscoveryAt().isAfter(since)) {
+                return state;
+            }
+            Thread.sleep(100); // a benchmark driver, not a test: polling the actor's state is the point
+        }
+        throw new IllegalStateException("the orchestrator did not reach " + deployed + " schedulers");
+    }
+
+    private static long settledHeap() throws InterruptedException {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(200);
+            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+}
