@@ -14,6 +14,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * Heap per idle tenant scheduler and the time of one orchestrator reconcile, with the real
@@ -68,23 +71,21 @@ public final class OrchestratorBench {
     }
 
     /** Waits for a discovery that ended after {@code since} with all targets deployed. */
-    private static OrchestratorState awaitDiscovery(EventBusClient bus, Instant since, int deployed) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (System.nanoTime() < deadline) {
+    private static OrchestratorState awaitDiscovery(EventBusClient bus, Instant since, int deployed) {
+        AtomicReference<OrchestratorState> seen = new AtomicReference<>();
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(100)).until(() -> {
             OrchestratorState state = bus.orchestratorState().await();
-            if (state.deployed() == deployed && state.lastDiscoveryAt() != null && state.lastDiscoveryAt().isAfter(since)) {
-                return state;
-            }
-            Thread.sleep(100); // a benchmark driver, not a test: polling the actor's state is the point
-        }
-        throw new IllegalStateException("the orchestrator did not reach " + deployed + " schedulers");
+            seen.set(state);
+            return state.deployed() == deployed && state.lastDiscoveryAt() != null && state.lastDiscoveryAt().isAfter(since);
+        });
+        return seen.get();
     }
 
-    private static long settledHeap() throws InterruptedException {
+    /** Heap in use after full collections (an explicit GC is a synchronous full collection). */
+    private static long settledHeap() {
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 5; i++) {
             System.gc();
-            Thread.sleep(200);
             used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
         return used;
