@@ -1,0 +1,163 @@
+package dev.storyline.telegram;
+
+import dev.storyline.testing.FakeTelegram;
+import dev.storyline.testing.TestConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The outbox against the fake Bot API, with Telegram's real limits, on its own event loop. */
+class OutboxIT {
+    private final Vertx vertx = Vertx.vertx();
+    private final List<String> events = new CopyOnWriteArrayList<>();
+    private FakeTelegram fake;
+    private Outbox outbox;
+
+    @BeforeEach
+    void start() {
+        fake = new FakeTelegram(TestConfig.TOKEN);
+        TelegramClient client = new TelegramClient(vertx, URI.create(fake.baseUrl()), TestConfig.TOKEN);
+        Outbox.Listener listener = new Outbox.Listener() {
+            @Override
+            public Future<Void> chatMigrated(long from, long to) {
+                events.add("migrated " + from + " -> " + to);
+                return Future.succeededFuture();
+            }
+
+            @Override
+            public void botRemoved(long chatId, String description) {
+                events.add("removed " + chatId);
+            }
+
+            @Override
+            public void rateLimited(long chatId, int retryAfterSeconds) {
+                events.add("429 " + chatId + " " + retryAfterSeconds);
+            }
+        };
+        Promise<Outbox> created = Promise.promise();
+        vertx.runOnContext(v -> created.complete(new Outbox(vertx, client, new OutboxLimiter(OutboxLimiter.Limits.TELEGRAM),
+                System::currentTimeMillis, listener, new TelegramMetrics(new SimpleMeterRegistry()))));
+        outbox = created.future().await();
+    }
+
+    @AfterEach
+    void stop() {
+        vertx.close().await();
+        fake.close();
+    }
+
+    private Future<Object> send(long chatId, String text) {
+        Promise<Object> result = Promise.promise();
+        vertx.runOnContext(v -> outbox.submit(Outbox.Request.json("sendMessage", new JsonObject().put("chat_id", chatId).put("text", text)))
+                .onComplete(result));
+        return result.future();
+    }
+
+    private Future<Object> submit(Outbox.Request request) {
+        Promise<Object> result = Promise.promise();
+        vertx.runOnContext(v -> outbox.submit(request).onComplete(result));
+        return result.future();
+    }
+
+    @Test
+    @DisplayName("a 429 makes the outbox wait retry_after for that chat, then the call succeeds")
+    void honoursRetryAfter() {
+        fake.failNext("sendMessage", 1, 429, "Too Many Requests: retry after 1", 1);
+
+        Object result = send(-100, "hello").await();
+
+        assertThat(((JsonObject) result).getString("text")).isEqualTo("hello");
+        List<FakeTelegram.Call> calls = fake.calls("sendMessage");
+        assertThat(calls).hasSize(2);
+        assertThat(Duration.ofNanos(calls.get(1).atNanos() - calls.get(0).atNanos())).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        assertThat(events).contains("429 -100 1");
+    }
+
+    @Test
+    @DisplayName("a burst to 40 private chats and 3 groups never exceeds 30 messages in a second or 1 per second to a chat")
+    void limitsInTheCallLog() {
+        List<Future<Object>> sends = new ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            for (long chat = 1; chat <= 40; chat++) {
+                sends.add(send(chat, "private " + round));
+            }
+            for (long group = -1; group >= -3; group--) {
+                sends.add(send(group, "group " + round));
+            }
+        }
+        Future.all(sends).await();
+
+        List<FakeTelegram.Call> messages = fake.calls().stream().filter(FakeTelegram.Call::isMessage).toList();
+        assertThat(messages).hasSize(86);
+        for (FakeTelegram.Call first : messages) {
+            long inOneSecond = messages.stream()
+                    .filter(c -> c.atNanos() >= first.atNanos() && c.atNanos() < first.atNanos() + 1_000_000_000L).count();
+            assertThat(inOneSecond).isLessThanOrEqualTo(30);
+        }
+        Map<Long, List<Long>> byChat = new HashMap<>();
+        messages.forEach(c -> byChat.computeIfAbsent(c.chatId(), k -> new ArrayList<>()).add(c.atNanos()));
+        byChat.forEach((chat, times) -> {
+            for (int i = 1; i < times.size(); i++) {
+                assertThat(times.get(i) - times.get(i - 1)).as("chat " + chat).isGreaterThanOrEqualTo(1_000_000_000L);
+            }
+        });
+    }
+
+    @Test
+    @DisplayName("edits go before new messages that were queued earlier for the same chat")
+    void editsFirst() {
+        Object sent = send(-5, "first").await();
+        long id = ((JsonObject) sent).getLong("message_id");
+        // the chat's one-per-second spacing now holds these back, so both wait in the queue
+        Future<Object> second = send(-5, "second");
+        Future<Object> edit = submit(Outbox.Request.json("editMessageText",
+                new JsonObject().put("chat_id", -5).put("message_id", id).put("text", "first, edited")));
+        Future.all(second, edit).await();
+
+        List<String> order = fake.calls().stream().filter(FakeTelegram.Call::isMessage).map(FakeTelegram.Call::method).toList();
+        assertThat(order).containsExactly("sendMessage", "editMessageText", "sendMessage");
+    }
+
+    @Test
+    @DisplayName("a 5xx is retried with backoff; an edit that changes nothing counts as done")
+    void transientAndNotModified() {
+        fake.failNext("sendMessage", 1, 502, "Bad Gateway", null);
+
+        JsonObject sent = (JsonObject) send(-6, "retry me").await();
+        Object unchanged = submit(Outbox.Request.json("editMessageText",
+                new JsonObject().put("chat_id", -6).put("message_id", sent.getLong("message_id")).put("text", "retry me"))).await();
+
+        assertThat(fake.calls("sendMessage")).hasSize(2);
+        assertThat(unchanged).isEqualTo(Boolean.TRUE);
+    }
+
+    @Test
+    @DisplayName("a migrated group's calls move to the new chat id; a kicked bot is reported and the call fails")
+    void migrationAndRemoval() {
+        fake.migrate(-70L, -1000000000070L);
+        fake.kick(-80L);
+
+        JsonObject moved = (JsonObject) send(-70, "to the supergroup").await();
+        Throwable failed = send(-80, "nobody hears this").otherwiseEmpty().map(x -> (Throwable) null).await();
+
+        assertThat(moved.getJsonObject("chat").getLong("id")).isEqualTo(-1000000000070L);
+        assertThat(events).contains("migrated -70 -> -1000000000070", "removed -80");
+        assertThat(failed).isNull();
+    }
+}
