@@ -8,6 +8,10 @@ import dev.storyline.db.DatabaseStartException;
 import dev.storyline.db.EmbeddedDatabase;
 import dev.storyline.db.Migrations;
 import dev.storyline.http.HttpVerticle;
+import dev.storyline.telegram.OutboxLimiter;
+import dev.storyline.telegram.TelegramHealthCheck;
+import dev.storyline.telegram.TelegramMetrics;
+import dev.storyline.telegram.TelegramVerticle;
 import dev.storyline.tenant.OrchestratorMetrics;
 import dev.storyline.tenant.SchedulerHealthCheck;
 import dev.storyline.tenant.TenantOrchestratorVerticle;
@@ -111,10 +115,13 @@ public final class Application {
                 : tenant -> new TenantSchedulerVerticle(heartbeat, clock);
         deploy(new TenantOrchestratorVerticle(new TenantRepository(pool), config.orchestrator(), clock, factory,
                 new OrchestratorMetrics(registry)), "tenant orchestrator");
+        deploy(new TelegramVerticle(config, pool, clock, new TelegramMetrics(registry), OutboxLimiter.Limits.TELEGRAM),
+                "Telegram bot");
         EventBusClient bus = new EventBusClient(vertx);
         http = new HttpVerticle(config.http(), registry, List.of(
                 new DatabaseHealthCheck(pool, database.describe()),
-                new SchedulerHealthCheck(bus)));
+                new SchedulerHealthCheck(bus),
+                new TelegramHealthCheck(bus, clock)));
         deploy(http, "HTTP server");
     }
 

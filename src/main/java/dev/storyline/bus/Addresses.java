@@ -19,6 +19,18 @@ public final class Addresses {
     /** Request to the orchestrator, no body → {@link dev.storyline.tenant.TenantOverview} list ({@code {"tenants": [...]}}). */
     public static final String ADMIN_TENANTS = "admin.tenants";
 
+    /**
+     * Request to the Telegram outbox, {@link TelegramCall} → {@code {"result": ...}} (Telegram's result).
+     * Fails with {@link ErrorCode#TELEGRAM_REJECTED} (permanent) or {@link ErrorCode#TELEGRAM_UNAVAILABLE} (transient).
+     */
+    public static final String TELEGRAM_SEND = "telegram.send";
+
+    /** Request to the Telegram verticle, no body → {@link PollerStatus}. */
+    public static final String TELEGRAM_STATUS = "telegram.status";
+
+    /** Publish, {@link AlertRaised}: a message for the admin chat, sent at most once an hour per key. */
+    public static final String ALERT_RAISE = "alert.raise";
+
     private static final String TENANT_COMMAND_PREFIX = "tenant.";
     private static final String TENANT_COMMAND_SUFFIX = ".command";
 

@@ -17,8 +17,12 @@ public enum ErrorCode {
     ADMIN_DISABLED(4042, 404, "admin_disabled"),
     METHOD_NOT_ALLOWED(4050, 405, "method_not_allowed"),
     PAYLOAD_TOO_LARGE(4130, 413, "payload_too_large"),
+    /** Telegram refused the call for good (400, 403, 404...): retrying will not help. */
+    TELEGRAM_REJECTED(4220, 422, "telegram_rejected"),
     INTERNAL(5000, 500, "internal_error"),
     UNAVAILABLE(5030, 503, "unavailable"),
+    /** Telegram could not be reached or kept failing (5xx, network, too many 429s): worth retrying later. */
+    TELEGRAM_UNAVAILABLE(5031, 503, "telegram_unavailable"),
     TIMEOUT(5040, 504, "timeout");
 
     private final int code;

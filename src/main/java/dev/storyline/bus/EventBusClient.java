@@ -47,6 +47,19 @@ public final class EventBusClient {
         return request(Addresses.ADMIN_TENANTS, new JsonObject());
     }
 
+    /** Any Bot API call through the outbox; completes with Telegram's {@code result}. */
+    public Future<Object> telegram(TelegramCall call) {
+        return request(Addresses.TELEGRAM_SEND, call.toJson()).map(reply -> reply.getValue("result"));
+    }
+
+    public Future<PollerStatus> telegramStatus() {
+        return request(Addresses.TELEGRAM_STATUS, new JsonObject()).map(PollerStatus::fromJson);
+    }
+
+    public void raiseAlert(AlertRaised alert) {
+        vertx.eventBus().publish(Addresses.ALERT_RAISE, alert.toJson());
+    }
+
     private Future<JsonObject> request(String address, JsonObject body) {
         return vertx.eventBus().<JsonObject>request(address, body, options).map(Message::body);
     }

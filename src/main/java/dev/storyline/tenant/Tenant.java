@@ -29,6 +29,41 @@ public record Tenant(
         return APPROVED.equals(state) && !paused;
     }
 
+    public Tenant withDryRun(boolean value) {
+        return new Tenant(id, title, chatType, state, paused, pausedReason, value, instagramEnabled, postsPerDay,
+                postingHoursStart, postingHoursEnd, timezone, mediaDir, settingsVersion);
+    }
+
+    public Tenant withInstagram(boolean value) {
+        return new Tenant(id, title, chatType, state, paused, pausedReason, dryRun, value, postsPerDay,
+                postingHoursStart, postingHoursEnd, timezone, mediaDir, settingsVersion);
+    }
+
+    public Tenant withPaused(boolean value, String reason) {
+        return new Tenant(id, title, chatType, state, value, value ? reason : null, dryRun, instagramEnabled, postsPerDay,
+                postingHoursStart, postingHoursEnd, timezone, mediaDir, settingsVersion);
+    }
+
+    public Tenant withPostsPerDay(int value) {
+        return new Tenant(id, title, chatType, state, paused, pausedReason, dryRun, instagramEnabled, value,
+                postingHoursStart, postingHoursEnd, timezone, mediaDir, settingsVersion);
+    }
+
+    public Tenant withHours(int start, int end) {
+        return new Tenant(id, title, chatType, state, paused, pausedReason, dryRun, instagramEnabled, postsPerDay,
+                start, end, timezone, mediaDir, settingsVersion);
+    }
+
+    public Tenant withTimezone(String zone) {
+        return new Tenant(id, title, chatType, state, paused, pausedReason, dryRun, instagramEnabled, postsPerDay,
+                postingHoursStart, postingHoursEnd, zone, mediaDir, settingsVersion);
+    }
+
+    /** The posting window as people read it: {@code 09–21 Europe/Berlin}. */
+    public String window() {
+        return String.format("%02d–%02d %s", postingHoursStart, postingHoursEnd, timezone);
+    }
+
     public JsonObject toJson() {
         return new JsonObject()
                 .put("id", id)

@@ -1,6 +1,8 @@
 package dev.storyline.tenant;
 
 import dev.storyline.bus.Addresses;
+import dev.storyline.bus.AlertRaised;
+import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.Heartbeat;
 import dev.storyline.bus.OrchestratorState;
@@ -298,6 +300,9 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
         }
         if (slot.recentRestarts.size() >= RESTART_ALERT_THRESHOLD) {
             LOG.error("Tenant {}: scheduler restarted {} times in the last hour", slot.tenantId, slot.recentRestarts.size());
+            new EventBusClient(vertx).raiseAlert(new AlertRaised("scheduler-restarts:" + slot.tenantId, slot.tenantId, "warning",
+                    "🔁 The scheduler of tenant " + slot.tenantId + " was restarted " + slot.recentRestarts.size()
+                            + " times in the last hour (it stopped sending heartbeats). Check the logs."));
         }
         LOG.warn("Tenant {}: scheduler silent for {} s (timeout {} s); redeploying (restart #{})",
                 slot.tenantId, silence.toSeconds(), config.heartbeatTimeout().toSeconds(), slot.restarts);

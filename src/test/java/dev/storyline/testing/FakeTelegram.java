@@ -383,6 +383,10 @@ public final class FakeTelegram implements AutoCloseable {
             }
         });
         polls.add(new Poll(offset, response, timer));
+        response.closeHandler(v -> {
+            vertx.cancelTimer(timer);
+            polls.removeIf(p -> p.response() == response);
+        });
     }
 
     private List<JsonObject> pendingFrom(long offset) {

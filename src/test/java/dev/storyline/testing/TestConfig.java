@@ -22,7 +22,9 @@ public final class TestConfig {
                 .put("ADMIN_TELEGRAM_CHAT_ID", String.valueOf(ADMIN_CHAT))
                 .put("DATABASE_URL", database.url())
                 .put("STORYLINE_DATA_DIR", dataDir.toString())
-                .put("HTTP_PORT", "0");
+                .put("HTTP_PORT", "0")
+                // nothing listens on the discard port: tests without a fake Telegram fail fast and locally
+                .put("TELEGRAM_API_BASE_URL", "http://127.0.0.1:9");
     }
 
     public static AppConfig parse(JsonObject keys) {

@@ -1,0 +1,274 @@
+package dev.storyline.bot;
+
+import dev.storyline.telegram.CallbackData;
+import dev.storyline.telegram.Html;
+import dev.storyline.telegram.Update;
+import dev.storyline.tenant.Interaction;
+import dev.storyline.tenant.Setting;
+import dev.storyline.tenant.Tenant;
+import dev.storyline.user.UserRepository.Person;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns one Telegram update into the bot's answer: the person is upserted, the chat's tenant looked
+ * up, and the update routed by a table of commands or by the callback codec. A handler's future
+ * completes once its replies are handed to the outbox (not when Telegram answered), and fails only
+ * for infrastructure trouble (the database), so the batch is retried; bad input is answered or skipped.
+ */
+public final class Bot {
+    private static final Logger LOG = LoggerFactory.getLogger(Bot.class);
+
+    /**
+     * A command: its menu line, whether it needs an approved tenant, and whether it changes state
+     * (then the change's own transaction logs it and guards it against replays).
+     */
+    private record Command(String description, boolean needsTenant, boolean changesState, Handler handler) {
+    }
+
+    @FunctionalInterface
+    private interface Handler {
+        Future<Void> handle(Incoming in, String args);
+    }
+
+    private final BotServices s;
+    private final Pool pool;
+    private final RegistrationFlow registration;
+    private final SettingsFlow settings;
+    private final Map<String, Command> commands = new LinkedHashMap<>();
+    private String botUsername = "";
+    private boolean canReadAllGroupMessages = true;
+    private long botId;
+
+    public Bot(BotServices services, Pool pool) {
+        this.s = services;
+        this.pool = pool;
+        this.registration = new RegistrationFlow(services);
+        this.settings = new SettingsFlow(services);
+        commands.put("start", new Command("Register this chat or see its state", false, false, (in, a) -> registration.start(in)));
+        commands.put("help", new Command("What I can do", false, false, (in, a) -> help(in)));
+        commands.put("status", new Command("State, schedule and library", false, false, (in, a) -> status(in)));
+        commands.put("settings", new Command("Show and change the settings", true, false,
+                (in, a) -> settings.show(in, in.approvedTenant().orElseThrow())));
+        commands.put("pause", new Command("Pause posting (administrators)", true, true,
+                (in, a) -> settings.command(in, in.approvedTenant().orElseThrow(), "pause")));
+        commands.put("resume", new Command("Resume posting (administrators)", true, true,
+                (in, a) -> settings.command(in, in.approvedTenant().orElseThrow(), "resume")));
+        commands.put("dryrun", new Command("Toggle dry run (administrators)", true, true,
+                (in, a) -> settings.command(in, in.approvedTenant().orElseThrow(), "dryrun")));
+        commands.put("cancel", new Command("Cancel a pending settings input", true, false,
+                (in, a) -> settings.cancel(in, in.approvedTenant().orElseThrow())));
+    }
+
+    /** Learned from {@code getMe} at start. */
+    public void identity(JsonObject me) {
+        botUsername = me.getString("username", "");
+        botId = me.getLong("id", 0L);
+        canReadAllGroupMessages = me.getBoolean("can_read_all_group_messages", false);
+    }
+
+    /** For {@code setMyCommands}. */
+    public JsonArray menu() {
+        JsonArray menu = new JsonArray();
+        commands.forEach((name, command) -> menu.add(new JsonObject().put("command", name).put("description", command.description())));
+        return menu;
+    }
+
+    public Future<Void> registerConfiguredChannel(long chatId) {
+        return registration.registerConfiguredChannel(chatId);
+    }
+
+    /** Telegram said 403 for this chat. */
+    public void botRemoved(long chatId, String description) {
+        registration.removed(chatId, String.valueOf(chatId), "Telegram refused messages to the chat: " + description)
+                .onFailure(e -> LOG.error("Chat {}: pausing after a 403 failed: {}", chatId, e.getMessage()));
+    }
+
+    public Future<Void> chatMigrated(long from, long to) {
+        return registration.migrated(from, to);
+    }
+
+    public Future<Void> handle(Update update) {
+        return switch (update.kind()) {
+            case MESSAGE, CHANNEL_POST -> message(update);
+            case CALLBACK_QUERY -> callback(update);
+            case MY_CHAT_MEMBER -> registration.botStatusChanged(update.memberChange());
+            case CHAT_MEMBER -> {
+                s.chatAdmins().forget(update.memberChange().chat().id());
+                yield Future.succeededFuture();
+            }
+            case OTHER -> Future.succeededFuture();
+        };
+    }
+
+    // --- messages and commands ---
+
+    private Future<Void> message(Update update) {
+        Update.Message message = update.message();
+        if (message.migrateToChatId() != null) {
+            return registration.migrated(message.chat().id(), message.migrateToChatId());
+        }
+        return incoming(update, message.chat(), message.from()).compose(in -> {
+            if (in.person() != null && !in.person().active()) {
+                return message.isCommand()
+                        ? s.replies().send(in.chatId(), "Your access to Storyline has been deactivated.").mapEmpty()
+                        : Future.succeededFuture();
+            }
+            if (message.isCommand()) {
+                return command(in, message.text());
+            }
+            if (message.text() != null && in.approvedTenant().isPresent()) {
+                return settings.maybeInput(in, in.approvedTenant().get(), message.text());
+            }
+            return Future.succeededFuture(); // photos join with the media library
+        });
+    }
+
+    private Future<Void> command(Incoming in, String text) {
+        String head = text.split("\\s+", 2)[0].substring(1);
+        String args = text.contains(" ") ? text.substring(text.indexOf(' ') + 1).strip() : "";
+        String name = head;
+        int at = head.indexOf('@');
+        if (at >= 0) {
+            name = head.substring(0, at);
+            if (!head.substring(at + 1).equalsIgnoreCase(botUsername)) {
+                return Future.succeededFuture(); // addressed to another bot in the group
+            }
+        }
+        name = name.toLowerCase(Locale.ROOT);
+        Command command = commands.get(name);
+        String commandName = name;
+        boolean guardedByChange = command != null && command.changesState() && in.approvedTenant().isPresent();
+        Future<Boolean> fresh = guardedByChange ? Future.succeededFuture(true)
+                : logInteraction(in, "command", "/" + (command == null ? "unknown" : name), new JsonObject().put("args", cut(args)));
+        return fresh.compose(first -> {
+            if (!first) {
+                return Future.succeededFuture(); // a replayed update that was handled before the restart
+            }
+            if (command == null) {
+                return s.replies().send(in.chatId(), "I don't know /" + Html.escape(cut(commandName))
+                        + ". /help lists what I understand.").mapEmpty();
+            }
+            if (command.needsTenant() && in.approvedTenant().isEmpty()) {
+                String why = in.chat().isPrivate() ? "That works in your team's group, not here. Add me there and send /start."
+                        : in.tenant().map(RegistrationFlow::stateLine).orElse("This chat is not registered yet: send /start first.");
+                return s.replies().send(in.chatId(), why).mapEmpty();
+            }
+            return command.handler().handle(in, args);
+        });
+    }
+
+    private Future<Void> help(Incoming in) {
+        StringBuilder text = new StringBuilder("<b>Storyline</b> brings your team's Instagram stories to this chat at their time.\n\n");
+        commands.forEach((name, command) -> text.append('/').append(name).append(" — ").append(Html.escape(command.description())).append('\n'));
+        text.append("\nOn a story: ✅ Posted when you posted it, ⏭️ Skip, 🚫 Reject (never again), 🔗 Link.");
+        return s.replies().send(in.chatId(), text.toString()).mapEmpty();
+    }
+
+    private Future<Void> status(Incoming in) {
+        if (in.tenant().isEmpty()) {
+            return s.replies().send(in.chatId(), in.chat().isPrivate()
+                    ? "I work in your team's group: add me there and send /start."
+                    : "This chat is not registered yet: send /start.").mapEmpty();
+        }
+        Tenant t = in.tenant().get();
+        if (!Tenant.APPROVED.equals(t.state())) {
+            return s.replies().send(in.chatId(), RegistrationFlow.stateLine(t)).mapEmpty();
+        }
+        return s.library().counts(t.id()).compose(library -> uploadsWarning(in).compose(warning -> {
+            String text = "📊 " + Html.bold(t.title()) + "\n"
+                    + "State: " + (t.paused() ? "⏸ paused" + (t.pausedReason() == null ? "" : " (" + Html.escape(t.pausedReason()) + ")") : "✅ active") + "\n"
+                    + "Dry run: " + (t.dryRun() ? "on" : "off") + " · Instagram: " + (t.instagramEnabled() ? "on" : "off") + "\n"
+                    + "Schedule: " + t.postsPerDay() + " per day, " + Html.escape(t.window()) + "\n"
+                    + "Library: " + library.active() + " active, " + library.neverPosted() + " never posted, " + library.locked() + " locked"
+                    + warning;
+            return s.replies().send(in.chatId(), text).mapEmpty();
+        }));
+    }
+
+    /** D4: in a group, the bot sees ordinary messages (photos) only as an administrator or with privacy mode off. */
+    private Future<String> uploadsWarning(Incoming in) {
+        if (canReadAllGroupMessages || "channel".equals(in.chat().type())) {
+            return Future.succeededFuture("");
+        }
+        return s.chatAdmins().isAdmin(in.chatId(), botId).otherwise(false).map(admin -> admin ? ""
+                : "\n⚠️ I can't see photos sent here: make me an administrator, or turn off privacy mode with @BotFather.");
+    }
+
+    // --- buttons ---
+
+    private Future<Void> callback(Update update) {
+        Update.CallbackQuery query = update.callback();
+        if (query.message() == null) {
+            return s.replies().answer(query.id(), "This button is no longer valid.", false).mapEmpty();
+        }
+        Update.Chat chat = query.message().chat();
+        long messageId = query.message().messageId();
+        return incoming(update, chat, query.from()).compose(in -> {
+            CallbackData data;
+            try {
+                data = CallbackData.decode(query.data());
+            } catch (IllegalArgumentException e) {
+                return logInteraction(in, "callback", "invalid", new JsonObject().put("data", cut(query.data())))
+                        .compose(first -> first ? s.replies().answer(query.id(), "This button is no longer valid.", false)
+                                : Future.succeededFuture()).mapEmpty();
+            }
+            if (in.person() != null && !in.person().active()) {
+                return s.replies().answer(query.id(), "Your access to Storyline has been deactivated.", true).mapEmpty();
+            }
+            return switch (data.action()) {
+                case APPROVE, DECLINE -> registration.decide(in, query.id(), messageId, data);
+                case TOGGLE, EDIT -> settingsButton(in, query.id(), messageId, data);
+            };
+        });
+    }
+
+    private Future<Void> settingsButton(Incoming in, String callbackId, long messageId, CallbackData data) {
+        Optional<Setting> setting = Setting.fromWire(data.arg(0))
+                .filter(st -> st.isToggle() == (data.action() == CallbackData.Action.TOGGLE));
+        // a button is always resolved in the chat it was pressed in: its own tenant, never another's
+        Optional<Tenant> tenant = in.approvedTenant();
+        if (setting.isEmpty() || tenant.isEmpty()) {
+            return s.replies().answer(callbackId, tenant.isEmpty() ? "Storyline is not active in this chat." : "This button is no longer valid.", false)
+                    .mapEmpty();
+        }
+        return data.action() == CallbackData.Action.TOGGLE
+                ? settings.toggle(in, tenant.get(), callbackId, messageId, setting.get())
+                : logInteraction(in, "callback", "edit:" + setting.get().wire(), new JsonObject())
+                        .compose(first -> first ? settings.askFor(in, tenant.get(), callbackId, messageId, setting.get())
+                                : Future.succeededFuture());
+    }
+
+    // --- shared ---
+
+    private Future<Incoming> incoming(Update update, Update.Chat chat, Update.User from) {
+        Future<Person> person = from == null ? Future.succeededFuture(null)
+                : s.users().seen(from.id(), from.username(), from.firstName(), from.lastName(), chat.isPrivate() ? null : chat.id());
+        return person.compose(p -> (chat.isPrivate() ? Future.succeededFuture(Optional.<Tenant>empty()) : s.tenants().findById(chat.id()))
+                .map(tenant -> new Incoming(update, chat, from, p, tenant)));
+    }
+
+    /**
+     * Logs a command or press in a tenant chat (other chats have no tenant to log it under); false
+     * when this update was logged before, i.e. it is a replay of one already handled.
+     */
+    private Future<Boolean> logInteraction(Incoming in, String kind, String name, JsonObject data) {
+        if (in.tenant().isEmpty()) {
+            return Future.succeededFuture(true);
+        }
+        return new Interaction(in.chatId(), in.from() == null ? null : in.from().id(), in.updateId(), kind, name, data).record(pool);
+    }
+
+    private static String cut(String text) {
+        return text == null ? "" : text.length() > 100 ? text.substring(0, 100) : text;
+    }
+}

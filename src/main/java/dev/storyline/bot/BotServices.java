@@ -1,0 +1,59 @@
+package dev.storyline.bot;
+
+import dev.storyline.alert.AlertService;
+import dev.storyline.bus.EventBusClient;
+import dev.storyline.bus.TenantChanged;
+import dev.storyline.config.AppConfig;
+import dev.storyline.media.LibraryRepository;
+import dev.storyline.tenant.PendingInputRepository;
+import dev.storyline.tenant.TenantRepository;
+import dev.storyline.user.ChatAdmins;
+import dev.storyline.user.UserRepository;
+import io.vertx.core.Future;
+
+import java.time.Clock;
+
+/** What the bot's flows share. Everything here is used on the Telegram verticle's event loop. */
+public record BotServices(
+        Replies replies,
+        TenantRepository tenants,
+        UserRepository users,
+        PendingInputRepository pendingInputs,
+        LibraryRepository library,
+        AlertService alerts,
+        ChatAdmins chatAdmins,
+        EventBusClient bus,
+        Clock clock,
+        AppConfig.TelegramConfig telegram,
+        AppConfig.TenantDefaults defaults) {
+
+    public void tenantChanged(long tenantId, String reason) {
+        bus.tenantChanged(new TenantChanged(tenantId, reason));
+    }
+
+    /** The admin chat, if configured. */
+    public Future<Object> toAdmin(String html) {
+        return telegram.adminChatId().map(id -> replies.send(id, html)).orElse(Future.succeededFuture());
+    }
+
+    public Future<Object> toAdminWithButtons(String html, io.vertx.core.json.JsonObject markup) {
+        return telegram.adminChatId().map(id -> replies.send(id, html, markup)).orElse(Future.succeededFuture());
+    }
+
+    /**
+     * May this person change things in this chat (D17)? Chat administrators, users with role
+     * {@code admin}, and anyone posting in a channel (only its administrators can). Deactivated users may not.
+     */
+    public Future<Boolean> mayChange(Incoming in) {
+        if (in.person() == null) {
+            return Future.succeededFuture(in.from() == null && "channel".equals(in.chat().type()));
+        }
+        if (!in.person().active()) {
+            return Future.succeededFuture(false);
+        }
+        if (in.person().storylineAdmin()) {
+            return Future.succeededFuture(true);
+        }
+        return chatAdmins.isAdmin(in.chatId(), in.person().userId());
+    }
+}

@@ -1,0 +1,347 @@
+package dev.storyline.telegram;
+
+import dev.storyline.alert.AlertService;
+import dev.storyline.app.Version;
+import dev.storyline.bot.Bot;
+import dev.storyline.bot.BotServices;
+import dev.storyline.bot.Replies;
+import dev.storyline.bus.Addresses;
+import dev.storyline.bus.AlertRaised;
+import dev.storyline.bus.ErrorCode;
+import dev.storyline.bus.EventBusClient;
+import dev.storyline.bus.PollerStatus;
+import dev.storyline.bus.TelegramCall;
+import dev.storyline.config.AppConfig;
+import dev.storyline.media.LibraryRepository;
+import dev.storyline.tenant.PendingInputRepository;
+import dev.storyline.tenant.TenantRepository;
+import dev.storyline.user.ChatAdmins;
+import dev.storyline.user.UserRepository;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Telegram: the {@code getUpdates} loop with its stored offset, the outbox, and the bot's handlers.
+ *
+ * <p>At start it learns who it is ({@code getMe}), removes any webhook, publishes its command menu,
+ * registers {@code TELEGRAM_CHANNEL_ID}, greets the admin chat, and polls (timeout 50). A batch is
+ * handled chat by chat (in order within a chat, chats side by side); only then is the offset stored,
+ * so a crash replays at most that batch and idempotent handlers change nothing twice. A batch whose
+ * handling hit the database is retried; a malformed update is logged and skipped. Network errors and
+ * 5xx back off exponentially, 409 shows in {@code /health}; an empty answer never makes it spin.
+ */
+public final class TelegramVerticle extends VerticleBase {
+    public static final List<String> ALLOWED_UPDATES = List.of("message", "channel_post", "callback_query", "my_chat_member", "chat_member");
+    private static final Logger LOG = LoggerFactory.getLogger(TelegramVerticle.class);
+    /** At most two polls a second, whatever the server answers. */
+    private static final long MIN_POLL_INTERVAL_MILLIS = 500;
+    private static final long MAX_BACKOFF_MILLIS = 60_000;
+    private static final Duration SHUTDOWN_MESSAGE_TIMEOUT = Duration.ofSeconds(3);
+
+    private final AppConfig config;
+    private final Pool pool;
+    private final Clock clock;
+    private final TelegramMetrics metrics;
+    private final OutboxLimiter.Limits limits;
+    private TelegramClient client;
+    private Outbox outbox;
+    private Bot bot;
+    private BotServices services;
+    private TelegramStateRepository state;
+    private long botId;
+    private long offset;
+    private boolean running;
+    private boolean identified;
+    private int failures;
+    private Instant startedAt;
+    private Instant lastPollOkAt;
+    private String lastError;
+    private boolean conflict;
+    private String botUsername;
+
+    public TelegramVerticle(AppConfig config, Pool pool, Clock clock, TelegramMetrics metrics, OutboxLimiter.Limits limits) {
+        this.config = config;
+        this.pool = pool;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.limits = limits;
+    }
+
+    @Override
+    public Future<?> start() {
+        AppConfig.TelegramConfig telegram = config.telegram();
+        String token = telegram.botToken().reveal();
+        botId = Long.parseLong(token.substring(0, token.indexOf(':')));
+        startedAt = clock.instant();
+        client = new TelegramClient(vertx, telegram.apiBaseUrl(), token);
+        state = new TelegramStateRepository(pool);
+        // the listener calls into the bot, which is created below with the outbox it sends through
+        // rate limits are about real elapsed time: the monotonic clock, not the (injectable) business clock
+        outbox = new Outbox(vertx, client, new OutboxLimiter(limits), () -> System.nanoTime() / 1_000_000, new Outbox.Listener() {
+            @Override
+            public Future<Void> chatMigrated(long fromChatId, long toChatId) {
+                return bot.chatMigrated(fromChatId, toChatId);
+            }
+
+            @Override
+            public void botRemoved(long chatId, String description) {
+                bot.botRemoved(chatId, description);
+            }
+
+            @Override
+            public void rateLimited(long chatId, int retryAfterSeconds) {
+                LOG.info("Telegram rate limit: chat {} waits {} s", chatId, retryAfterSeconds);
+            }
+        }, metrics);
+        Replies replies = new Replies(outbox);
+        AlertService alerts = new AlertService(pool, clock, html -> telegram.adminChatId()
+                .map(id -> replies.send(id, html)).orElse(Future.succeededFuture()));
+        services = new BotServices(replies, new TenantRepository(pool), new UserRepository(pool), new PendingInputRepository(pool),
+                new LibraryRepository(pool), alerts, new ChatAdmins(replies::administrators, clock), new EventBusClient(vertx), clock,
+                telegram, config.tenantDefaults());
+        bot = new Bot(services, pool);
+
+        List<MessageConsumer<JsonObject>> consumers = List.of(
+                vertx.eventBus().consumer(Addresses.TELEGRAM_SEND, this::onSend),
+                vertx.eventBus().consumer(Addresses.TELEGRAM_STATUS, m -> m.reply(status().toJson())),
+                vertx.eventBus().consumer(Addresses.ALERT_RAISE, this::onAlert));
+        running = true;
+        return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
+                .onSuccess(v -> vertx.runOnContext(x -> boot()));
+    }
+
+    @Override
+    public Future<?> stop() {
+        running = false;
+        if (!identified) {
+            return Future.succeededFuture();
+        }
+        return services.toAdmin("🔴 Storyline " + Html.escape(Version.current()) + " is stopping.")
+                .timeout(SHUTDOWN_MESSAGE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .otherwiseEmpty()
+                .onComplete(v -> client.close());
+    }
+
+    // --- start-up, then the loop ---
+
+    private void boot() {
+        if (!running) {
+            return;
+        }
+        client.getMe()
+                .compose(me -> {
+                    bot.identity(me);
+                    botUsername = me.getString("username");
+                    return client.deleteWebhook();
+                })
+                .compose(v -> client.setMyCommands(bot.menu()))
+                .compose(v -> config.telegram().channelId().map(bot::registerConfiguredChannel).orElse(Future.succeededFuture()))
+                .compose(v -> state.offset(botId))
+                .onSuccess(stored -> {
+                    offset = stored;
+                    identified = true;
+                    failures = 0;
+                    LOG.info("Telegram bot @{} ready; polling from update {}", botUsername, offset);
+                    greetAdmin();
+                    poll();
+                })
+                .onFailure(e -> {
+                    long wait = backoff(e);
+                    LOG.warn("Telegram start-up failed ({}); retrying in {} s", e.getMessage(), wait / 1000);
+                    vertx.setTimer(wait, id -> boot());
+                });
+    }
+
+    private void greetAdmin() {
+        services.tenants().countsByState().onSuccess(counts -> services.toAdmin("🟢 Storyline " + Html.escape(Version.current())
+                + " started: " + counts.getOrDefault("approved", 0L) + " active, " + counts.getOrDefault("paused", 0L) + " paused, "
+                + counts.getOrDefault("pending", 0L) + " waiting for approval."));
+    }
+
+    private void poll() {
+        if (!running) {
+            return;
+        }
+        long started = System.nanoTime();
+        client.getUpdates(offset, TelegramClient.LONG_POLL_SECONDS, ALLOWED_UPDATES).onComplete(result -> {
+            if (!running) {
+                return;
+            }
+            if (result.failed()) {
+                pollFailed(result.cause());
+                return;
+            }
+            lastPollOkAt = clock.instant();
+            lastError = null;
+            conflict = false;
+            failures = 0;
+            JsonArray updates = result.result();
+            handleBatch(updates).onComplete(handled -> {
+                if (handled.failed()) {
+                    long wait = backoff(handled.cause());
+                    LOG.error("Handling updates failed ({}); the batch is retried in {} s", handled.cause().getMessage(), wait / 1000);
+                    vertx.setTimer(wait, id -> poll());
+                    return;
+                }
+                long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                if (updates.isEmpty() && elapsed < MIN_POLL_INTERVAL_MILLIS) {
+                    vertx.setTimer(MIN_POLL_INTERVAL_MILLIS - elapsed, id -> poll());
+                } else {
+                    poll();
+                }
+            });
+        });
+    }
+
+    private void pollFailed(Throwable cause) {
+        metrics.pollFailed();
+        lastError = cause.getMessage();
+        conflict = cause instanceof TelegramException e && e.kind() == TelegramException.Kind.CONFLICT;
+        long wait = backoff(cause);
+        if (conflict) {
+            LOG.error("Telegram answered 409: another instance is polling with this token, or a webhook is set; retrying in {} s", wait / 1000);
+        } else {
+            LOG.warn("Polling Telegram failed ({}); retrying in {} s", cause.getMessage(), wait / 1000);
+        }
+        vertx.setTimer(wait, id -> poll());
+    }
+
+    private long backoff(Throwable cause) {
+        failures++;
+        long base = cause instanceof TelegramException e && e.kind() == TelegramException.Kind.CONFLICT ? 5_000 : 1_000;
+        return Math.min(MAX_BACKOFF_MILLIS, base << Math.min(failures - 1, 10));
+    }
+
+    /** Handles a batch and stores the offset after it; fails (offset unchanged) when the database was in the way. */
+    private Future<Void> handleBatch(JsonArray raw) {
+        if (raw.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        long arrived = System.nanoTime();
+        long next = offset;
+        Map<Long, List<Update>> byChat = new LinkedHashMap<>();
+        for (Object item : raw) {
+            if (item instanceof JsonObject json && json.getValue("update_id") instanceof Number id) {
+                next = Math.max(next, id.longValue() + 1);
+            }
+            try {
+                Update update = Update.parse(item instanceof JsonObject json ? json : null);
+                byChat.computeIfAbsent(update.chatId(), c -> new ArrayList<>()).add(update);
+            } catch (RuntimeException e) {
+                metrics.updateSkipped();
+                LOG.warn("Skipping a malformed update ({}): {}", e.getMessage(), abbreviate(String.valueOf(item)));
+            }
+        }
+        List<Future<Void>> chats = new ArrayList<>(byChat.size());
+        for (List<Update> updates : byChat.values()) {
+            Future<Void> chain = Future.succeededFuture();
+            for (Update update : updates) {
+                chain = chain.compose(v -> handleOne(update, arrived));
+            }
+            chats.add(chain);
+        }
+        long nextOffset = next;
+        return Future.join(chats)
+                .compose(all -> state.store(botId, nextOffset))
+                .onSuccess(v -> offset = nextOffset)
+                .mapEmpty();
+    }
+
+    private Future<Void> handleOne(Update update, long arrivedNanos) {
+        Future<Void> handled;
+        try {
+            handled = bot.handle(update);
+        } catch (RuntimeException e) {
+            handled = Future.failedFuture(e);
+        }
+        return handled
+                .onSuccess(v -> metrics.updateHandled(Duration.ofNanos(System.nanoTime() - arrivedNanos)))
+                .recover(e -> {
+                    if (isInfrastructure(e)) {
+                        return Future.failedFuture(e);
+                    }
+                    if (e instanceof TelegramException telegram) {
+                        // the change is done; only a reply failed (and the outbox already retried what was worth it)
+                        LOG.warn("Update {} in chat {}: a reply failed: {}", update.updateId(), update.chatId(), telegram.getMessage());
+                        return Future.succeededFuture();
+                    }
+                    metrics.updateSkipped();
+                    LOG.error("Update {} in chat {} could not be handled and is skipped", update.updateId(), update.chatId(), e);
+                    return Future.succeededFuture();
+                });
+    }
+
+    /** Trouble that a retry can fix (the database unreachable or overloaded), as opposed to a bad update. */
+    static boolean isInfrastructure(Throwable e) {
+        if (e instanceof PgException pg) {
+            String state = pg.getSqlState() == null ? "" : pg.getSqlState();
+            return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P") || state.equals("40001") || state.equals("40P01");
+        }
+        if (e instanceof TelegramException || e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                || e instanceof NullPointerException || e instanceof ClassCastException || e instanceof UnsupportedOperationException) {
+            return false;
+        }
+        return true;
+    }
+
+    // --- what others ask ---
+
+    private void onSend(Message<JsonObject> message) {
+        TelegramCall call;
+        try {
+            call = TelegramCall.fromJson(message.body());
+        } catch (IllegalArgumentException e) {
+            message.fail(ErrorCode.INVALID_INPUT.code(), e.getMessage());
+            return;
+        }
+        Outbox.Request request = call.file() == null ? Outbox.Request.json(call.method(), call.params())
+                : Outbox.Request.upload(call.method(), call.params(), call.fileField(), Path.of(call.file()), call.mimeType());
+        outbox.submit(request).onComplete(result -> {
+            if (result.succeeded()) {
+                message.reply(new JsonObject().put("result", result.result()));
+            } else if (result.cause() instanceof TelegramException e && !e.isTransient()) {
+                message.fail(ErrorCode.TELEGRAM_REJECTED.code(), e.getMessage());
+            } else {
+                message.fail(ErrorCode.TELEGRAM_UNAVAILABLE.code(), String.valueOf(result.cause().getMessage()));
+            }
+        });
+    }
+
+    private void onAlert(Message<JsonObject> message) {
+        AlertRaised alert;
+        try {
+            alert = AlertRaised.fromJson(message.body());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Ignoring a malformed alert: {}", e.getMessage());
+            return;
+        }
+        services.alerts().raise(alert.key(), alert.tenantId(), alert.severity(), alert.html())
+                .onFailure(e -> LOG.error("Alert {} could not be recorded: {}", alert.key(), e.getMessage()));
+    }
+
+    private PollerStatus status() {
+        return new PollerStatus(startedAt, lastPollOkAt, lastError, conflict, botUsername);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 300 ? text.substring(0, 300) + "…" : text;
+    }
+}

@@ -1,0 +1,95 @@
+package dev.storyline.testing;
+
+import dev.storyline.app.Application;
+import dev.storyline.config.AppConfig;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole application against a fake Bot API and a real database, restartable: what a team and
+ * an operator would see, driven from the test.
+ */
+public final class BotHarness implements AutoCloseable {
+    public static final FakeTelegram.Person ADMIN_OF_GROUP = new FakeTelegram.Person(501, "Ada", "ada");
+    public static final FakeTelegram.Person MEMBER = new FakeTelegram.Person(502, "Max", "max");
+    public static final FakeTelegram.Person OPERATOR = new FakeTelegram.Person(TestConfig.ADMIN_CHAT, "Olga", "olga");
+    public static final JsonObject ADMIN_CHAT = FakeTelegram.privateChat(OPERATOR);
+
+    public final TestDatabase db;
+    public final FakeTelegram fake;
+    public final MutableClock clock = new MutableClock();
+    private final JsonObject keys;
+    private Application app;
+
+    public BotHarness(Path dataDir, JsonObject extraKeys) {
+        db = TestDatabase.create();
+        fake = new FakeTelegram(TestConfig.TOKEN);
+        keys = TestConfig.keys(db, dataDir).put("TELEGRAM_API_BASE_URL", fake.baseUrl()).mergeIn(extraKeys);
+        start();
+    }
+
+    public void start() {
+        app = Application.start(config(), clock);
+        // ready once the bot identified itself and polls
+        await().atMost(Duration.ofSeconds(10)).until(() -> !fake.calls("getUpdates").isEmpty());
+    }
+
+    public AppConfig config() {
+        return TestConfig.parse(keys);
+    }
+
+    public void stop() {
+        app.stop();
+    }
+
+    public void restart() {
+        stop();
+        start();
+    }
+
+    public Application app() {
+        return app;
+    }
+
+    /** Waits until the bot wrote a message in the chat whose text satisfies the condition; returns it. */
+    public JsonObject awaitMessage(long chatId, Predicate<String> text) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> find(chatId, text) != null);
+        return find(chatId, text);
+    }
+
+    public JsonObject awaitMessageContaining(long chatId, String fragment) {
+        return awaitMessage(chatId, t -> t.contains(fragment));
+    }
+
+    private JsonObject find(long chatId, Predicate<String> text) {
+        List<JsonObject> messages = fake.messagesIn(chatId);
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            JsonObject m = messages.get(i);
+            if (text.test(m.getString("text", m.getString("caption", "")))) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Waits until every update the fake holds was handled: Telegram forgets an update only when a
+     * later {@code getUpdates} confirms it, and the bot polls again only after it handled the batch
+     * and stored the offset.
+     */
+    public void awaitHandled() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.unconfirmedUpdates() == 0);
+    }
+
+    @Override
+    public void close() {
+        stop();
+        fake.close();
+    }
+}
