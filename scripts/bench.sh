@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a committed benchmark in its own JVM with the heap the product targets.
 #   scripts/bench.sh orchestrator [tenant counts...]    (default: 1000 10000)
+#   scripts/bench.sh telegram                           (outbox backlog, update throughput and latency)
 # Figures and how to read them: docs/benchmarks.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,5 +11,6 @@ mvn -B -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=
 cp="target/classes:target/test-classes:$(cat target/bench.classpath)"
 case "$which" in
   orchestrator) exec java -Xmx512m -cp "$cp" dev.storyline.bench.OrchestratorBench "$@" ;;
-  *) echo "unknown benchmark '$which' (known: orchestrator)" >&2; exit 2 ;;
+  telegram) exec java -Xmx512m -cp "$cp" dev.storyline.bench.TelegramBench "$@" ;;
+  *) echo "unknown benchmark '$which' (known: orchestrator, telegram)" >&2; exit 2 ;;
 esac

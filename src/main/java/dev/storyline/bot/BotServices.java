@@ -32,11 +32,11 @@ public record BotServices(
     }
 
     /** The admin chat, if configured. */
-    public Future<Object> toAdmin(String html) {
+    public Future<Void> toAdmin(String html) {
         return telegram.adminChatId().map(id -> replies.send(id, html)).orElse(Future.succeededFuture());
     }
 
-    public Future<Object> toAdminWithButtons(String html, io.vertx.core.json.JsonObject markup) {
+    public Future<Void> toAdminWithButtons(String html, io.vertx.core.json.JsonObject markup) {
         return telegram.adminChatId().map(id -> replies.send(id, html, markup)).orElse(Future.succeededFuture());
     }
 

@@ -149,9 +149,9 @@ final class RegistrationFlow {
     }
 
     private Future<Void> askAdmin(Update.Chat chat, Update.User by) {
-        Future<Object> waiting = s.replies().send(chat.id(), "⏳ Thanks! The Storyline admin has been asked to approve this chat. "
+        Future<Void> waiting = s.replies().send(chat.id(), "⏳ Thanks! The Storyline admin has been asked to approve this chat. "
                 + "I'll say so here when that happens.");
-        Future<Object> request = s.replies().memberCount(chat.id()).otherwise(-1).compose(members -> s.toAdminWithButtons(
+        Future<Void> request = s.replies().memberCount(chat.id()).otherwise(-1).compose(members -> s.toAdminWithButtons(
                 "🆕 " + kind(chat) + " " + Html.bold(chat.name()) + " (" + chat.id() + (members >= 0 ? ", " + members + " members" : "")
                         + ") wants Storyline" + (by == null ? "." : ". Added by " + Html.escape(by.display()) + "."),
                 Replies.keyboard(List.of(List.of(

@@ -6,21 +6,35 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.List;
 
-/** How the bot talks: HTML messages, edits, answers and keyboards, all through the outbox. */
+/**
+ * How the bot talks: HTML messages, edits, answers and keyboards, all through the outbox. Sending is
+ * a hand-off: the returned future completes once the call is queued, so an update's handling never
+ * waits for Telegram's rate limits; a failed delivery is logged. Reads that need Telegram's answer
+ * ({@link #administrators}, {@link #memberCount}, {@link #chat}) do wait for it.
+ */
 public final class Replies {
+    private static final Logger LOG = LoggerFactory.getLogger(Replies.class);
     private final Outbox outbox;
 
     public Replies(Outbox outbox) {
         this.outbox = outbox;
     }
 
-    public Future<Object> send(long chatId, String html) {
+    public Future<Void> send(long chatId, String html) {
         return send(chatId, html, null);
     }
 
-    public Future<Object> send(long chatId, String html, JsonObject markup) {
+    public Future<Void> send(long chatId, String html, JsonObject markup) {
+        return handOff(deliver(chatId, html, markup), "sendMessage", chatId);
+    }
+
+    /** Sends and completes when Telegram has the message (for the shutdown notice, which must go out before we close). */
+    public Future<Object> deliver(long chatId, String html, JsonObject markup) {
         JsonObject params = new JsonObject().put("chat_id", chatId).put("text", html).put("parse_mode", "HTML")
                 .put("link_preview_options", new JsonObject().put("is_disabled", true));
         if (markup != null) {
@@ -30,32 +44,37 @@ public final class Replies {
     }
 
     /** Asks a person for a value; Telegram's force_reply makes their answer reach the bot even in privacy mode. */
-    public Future<Object> ask(long chatId, String html, Long replyToMessageId) {
+    public Future<Void> ask(long chatId, String html, Long replyToMessageId) {
         JsonObject params = new JsonObject().put("chat_id", chatId).put("text", html).put("parse_mode", "HTML")
                 .put("reply_markup", new JsonObject().put("force_reply", true).put("selective", true));
         if (replyToMessageId != null) {
             params.put("reply_parameters", new JsonObject().put("message_id", replyToMessageId).put("allow_sending_without_reply", true));
         }
-        return outbox.submit(Outbox.Request.json("sendMessage", params));
+        return handOff(outbox.submit(Outbox.Request.json("sendMessage", params)), "sendMessage", chatId);
     }
 
     /** Edits a text message in place; an edit that would change nothing counts as done. */
-    public Future<Object> edit(long chatId, long messageId, String html, JsonObject markup) {
+    public Future<Void> edit(long chatId, long messageId, String html, JsonObject markup) {
         JsonObject params = new JsonObject().put("chat_id", chatId).put("message_id", messageId).put("text", html)
                 .put("parse_mode", "HTML").put("link_preview_options", new JsonObject().put("is_disabled", true));
         if (markup != null) {
             params.put("reply_markup", markup);
         }
-        return outbox.submit(Outbox.Request.json("editMessageText", params));
+        return handOff(outbox.submit(Outbox.Request.json("editMessageText", params)), "editMessageText", chatId);
     }
 
     /** Answers a button press: exactly once per press, by the caller's discipline. */
-    public Future<Object> answer(String callbackId, String text, boolean alert) {
+    public Future<Void> answer(String callbackId, String text, boolean alert) {
         JsonObject params = new JsonObject().put("callback_query_id", callbackId).put("show_alert", alert);
         if (text != null) {
             params.put("text", text.length() > 200 ? text.substring(0, 200) : text);
         }
-        return outbox.submit(Outbox.Request.json("answerCallbackQuery", params));
+        return handOff(outbox.submit(Outbox.Request.json("answerCallbackQuery", params)), "answerCallbackQuery", null);
+    }
+
+    private static Future<Void> handOff(Future<Object> call, String method, Long chatId) {
+        call.onFailure(e -> LOG.warn("{} to chat {} failed: {}", method, chatId, e.getMessage()));
+        return Future.succeededFuture();
     }
 
     public Future<JsonArray> administrators(long chatId) {

@@ -48,7 +48,7 @@ final class SettingsFlow {
                 default -> throw new IllegalArgumentException(setting + " is not a toggle");
             };
             return apply(in, tenant, "callback", "toggle:" + setting.wire(), edit).compose(change -> {
-                Future<Object> refreshed = s.replies().edit(in.chatId(), messageId, render(change.tenant()), keyboard(change.tenant()));
+                Future<Void> refreshed = s.replies().edit(in.chatId(), messageId, render(change.tenant()), keyboard(change.tenant()));
                 if (!change.applied()) {
                     return refreshed.mapEmpty(); // a replayed press: the message shows the state, the press was answered then
                 }
@@ -110,8 +110,8 @@ final class SettingsFlow {
                             if (!change.applied()) {
                                 return Future.<Void>succeededFuture();
                             }
-                            Future<Object> confirm = s.replies().send(in.chatId(), "✅ " + describe(pending.setting(), change.tenant()));
-                            Future<Object> refresh = pending.settingsMessageId() == null ? Future.succeededFuture()
+                            Future<Void> confirm = s.replies().send(in.chatId(), "✅ " + describe(pending.setting(), change.tenant()));
+                            Future<Void> refresh = pending.settingsMessageId() == null ? Future.succeededFuture()
                                     : s.replies().edit(in.chatId(), pending.settingsMessageId(), render(change.tenant()), keyboard(change.tenant()))
                                     .otherwiseEmpty();
                             return Future.join(confirm, refresh).mapEmpty();

@@ -54,6 +54,7 @@ public final class TelegramVerticle extends VerticleBase {
     /** At most two polls a second, whatever the server answers. */
     private static final long MIN_POLL_INTERVAL_MILLIS = 500;
     private static final long MAX_BACKOFF_MILLIS = 60_000;
+    private static final long PARKED_AFTER_MILLIS = 2_000;
     private static final Duration SHUTDOWN_MESSAGE_TIMEOUT = Duration.ofSeconds(3);
 
     private final AppConfig config;
@@ -134,8 +135,10 @@ public final class TelegramVerticle extends VerticleBase {
         if (!identified) {
             return Future.succeededFuture();
         }
-        return services.toAdmin("🔴 Storyline " + Html.escape(Version.current()) + " is stopping.")
-                .timeout(SHUTDOWN_MESSAGE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        Future<Object> goodbye = config.telegram().adminChatId()
+                .map(id -> services.replies().deliver(id, "🔴 Storyline " + Html.escape(Version.current()) + " is stopping.", null))
+                .orElse(Future.succeededFuture());
+        return goodbye.timeout(SHUTDOWN_MESSAGE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .otherwiseEmpty()
                 .onComplete(v -> client.close());
     }
@@ -181,7 +184,10 @@ public final class TelegramVerticle extends VerticleBase {
             return;
         }
         long started = System.nanoTime();
+        // Telegram answers a 409 or an error at once: a poll still parked after a moment was accepted
+        long parked = vertx.setTimer(PARKED_AFTER_MILLIS, id -> pollAccepted());
         client.getUpdates(offset, TelegramClient.LONG_POLL_SECONDS, ALLOWED_UPDATES).onComplete(result -> {
+            vertx.cancelTimer(parked);
             if (!running) {
                 return;
             }
@@ -189,10 +195,7 @@ public final class TelegramVerticle extends VerticleBase {
                 pollFailed(result.cause());
                 return;
             }
-            lastPollOkAt = clock.instant();
-            lastError = null;
-            conflict = false;
-            failures = 0;
+            pollAccepted();
             JsonArray updates = result.result();
             handleBatch(updates).onComplete(handled -> {
                 if (handled.failed()) {
@@ -209,6 +212,13 @@ public final class TelegramVerticle extends VerticleBase {
                 }
             });
         });
+    }
+
+    private void pollAccepted() {
+        lastPollOkAt = clock.instant();
+        lastError = null;
+        conflict = false;
+        failures = 0;
     }
 
     private void pollFailed(Throwable cause) {

@@ -70,6 +70,10 @@ public final class FakeTelegram implements AutoCloseable {
     private record Poll(long offset, HttpServerResponse response, long timer) {
     }
 
+    /** A queued update: its place in line, and the JSON delivered exactly as given (even without an update_id). */
+    private record Queued(long id, JsonObject json) {
+    }
+
     private final String token;
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     private final Context context;
@@ -77,7 +81,7 @@ public final class FakeTelegram implements AutoCloseable {
     private final List<Call> calls = new CopyOnWriteArrayList<>();
 
     // --- state, touched only on the fake's context ---
-    private final List<JsonObject> updates = new ArrayList<>();
+    private final List<Queued> updates = new ArrayList<>();
     private final List<Poll> polls = new ArrayList<>();
     private long nextUpdateId = 1000;
     private final Map<Long, Map<Long, JsonObject>> messages = new HashMap<>();
@@ -192,9 +196,24 @@ public final class FakeTelegram implements AutoCloseable {
             if (assignId) {
                 return enqueue(update);
             }
-            updates.add(update);
+            rememberCallback(update);
+            long id = update.getValue("update_id") instanceof Number n ? n.longValue() : nextUpdateId++;
+            updates.add(new Queued(id, update));
             flushPolls();
-            return update.getLong("update_id", -1L);
+            return id;
+        });
+    }
+
+    /** Many updates at once (benchmarks); the fake numbers them. */
+    public void rawUpdates(List<JsonObject> batch) {
+        run(() -> {
+            for (JsonObject update : batch) {
+                rememberCallback(update);
+                long id = nextUpdateId++;
+                updates.add(new Queued(id, update.put("update_id", id)));
+            }
+            flushPolls();
+            return null;
         });
     }
 
@@ -368,7 +387,7 @@ public final class FakeTelegram implements AutoCloseable {
             return;
         }
         long offset = params.getLong("offset", 0L);
-        updates.removeIf(u -> u.getLong("update_id") < offset); // a higher offset confirms earlier updates
+        updates.removeIf(u -> u.id() < offset); // a higher offset confirms earlier updates
         List<JsonObject> ready = pendingFrom(offset);
         int timeout = params.getInteger("timeout", 0);
         if (!ready.isEmpty() || timeout <= 0) {
@@ -390,7 +409,7 @@ public final class FakeTelegram implements AutoCloseable {
     }
 
     private List<JsonObject> pendingFrom(long offset) {
-        return updates.stream().filter(u -> u.getLong("update_id") >= offset).limit(100).toList();
+        return updates.stream().filter(u -> u.id() >= offset).limit(100).map(Queued::json).toList();
     }
 
     private void flushPolls() {
@@ -569,10 +588,18 @@ public final class FakeTelegram implements AutoCloseable {
     // --- helpers on the fake's context ---
 
     private long enqueue(JsonObject update) {
+        rememberCallback(update);
         long id = nextUpdateId++;
-        updates.add(update.put("update_id", id));
+        updates.add(new Queued(id, update.put("update_id", id)));
         flushPolls();
         return id;
+    }
+
+    /** A callback query in any update can be answered once, as at Telegram. */
+    private void rememberCallback(JsonObject update) {
+        if (update.getValue("callback_query") instanceof JsonObject query && query.getString("id") != null) {
+            callbacks.putIfAbsent(query.getString("id"), query);
+        }
     }
 
     private void registerChat(JsonObject chat) {
