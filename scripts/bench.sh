@@ -11,6 +11,6 @@ mvn -B -q -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=
 cp="target/classes:target/test-classes:$(cat target/bench.classpath)"
 case "$which" in
   orchestrator) exec java -Xmx512m -cp "$cp" dev.storyline.bench.OrchestratorBench "$@" ;;
-  telegram) exec java -Xmx512m -cp "$cp" dev.storyline.bench.TelegramBench "$@" ;;
+  telegram) exec java -Xmx512m ${BENCH_OPTS:-} -cp "$cp" dev.storyline.bench.TelegramBench "$@" ;;
   *) echo "unknown benchmark '$which' (known: orchestrator, telegram)" >&2; exit 2 ;;
 esac

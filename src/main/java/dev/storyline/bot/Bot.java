@@ -6,7 +6,6 @@ import dev.storyline.telegram.Update;
 import dev.storyline.tenant.Interaction;
 import dev.storyline.tenant.Setting;
 import dev.storyline.tenant.Tenant;
-import dev.storyline.user.UserRepository.Person;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -101,7 +100,10 @@ public final class Bot {
         return switch (update.kind()) {
             case MESSAGE, CHANNEL_POST -> message(update);
             case CALLBACK_QUERY -> callback(update);
-            case MY_CHAT_MEMBER -> registration.botStatusChanged(update.memberChange());
+            case MY_CHAT_MEMBER -> {
+                s.chatAdmins().forget(update.memberChange().chat().id()); // the bot's own rights changed
+                yield registration.botStatusChanged(update.memberChange());
+            }
             case CHAT_MEMBER -> {
                 s.chatAdmins().forget(update.memberChange().chat().id());
                 yield Future.succeededFuture();
@@ -250,11 +252,15 @@ public final class Bot {
 
     // --- shared ---
 
+    /** The person (upserted) and the chat's tenant, in one round trip; channel posts have no person. */
     private Future<Incoming> incoming(Update update, Update.Chat chat, Update.User from) {
-        Future<Person> person = from == null ? Future.succeededFuture(null)
-                : s.users().seen(from.id(), from.username(), from.firstName(), from.lastName(), chat.isPrivate() ? null : chat.id());
-        return person.compose(p -> (chat.isPrivate() ? Future.succeededFuture(Optional.<Tenant>empty()) : s.tenants().findById(chat.id()))
-                .map(tenant -> new Incoming(update, chat, from, p, tenant)));
+        Long tenantChat = chat.isPrivate() ? null : chat.id();
+        if (from == null) {
+            return (tenantChat == null ? Future.succeededFuture(Optional.<Tenant>empty()) : s.tenants().findById(tenantChat))
+                    .map(tenant -> new Incoming(update, chat, null, null, tenant));
+        }
+        return s.users().seen(from.id(), from.username(), from.firstName(), from.lastName(), tenantChat)
+                .map(seen -> new Incoming(update, chat, from, seen.person(), seen.tenant()));
     }
 
     /**

@@ -62,7 +62,7 @@ final class RegistrationFlow {
             if (found.isEmpty() || found.get().paused()) {
                 return Future.succeededFuture();
             }
-            return s.tenants().change(chatId, TenantRepository.Actor.system(), t -> t.withPaused(true, reason), s.clock().instant())
+            return s.tenants().change(found.get(), TenantRepository.Actor.system(), t -> t.withPaused(true, reason), s.clock().instant())
                     .compose(change -> {
                         s.tenantChanged(chatId, "bot removed");
                         return s.alerts().raise("bot-removed:" + chatId, chatId, "warning",

@@ -35,6 +35,7 @@ public final class Outbox {
     private static final int MAX_TRANSIENT_ATTEMPTS = 5;
     private static final int MAX_RATE_LIMITED = 20;
     private static final long MAX_BACKOFF_MILLIS = 30_000;
+    private static final long WAKE_SLACK_MILLIS = 50;
 
     /** What the bot must do about what Telegram said. */
     public interface Listener {
@@ -70,6 +71,14 @@ public final class Outbox {
         /** Answers and edits go first: a person is waiting for them. */
         boolean urgent() {
             return !newMessage();
+        }
+
+        /**
+         * The chat whose queue this call waits in: messages only. Reads and answers have no order
+         * to keep with a chat's messages, so they never wait behind its one-a-second spacing.
+         */
+        Long queueChat() {
+            return message() ? chatId : null;
         }
     }
 
@@ -138,7 +147,7 @@ public final class Outbox {
     private void enqueue(Job job, boolean front) {
         queued++;
         metrics.outboxQueued(queued);
-        if (job.request.chatId() == null) {
+        if (job.request.queueChat() == null) {
             if (front) {
                 chatless.addFirst(job);
             } else {
@@ -146,7 +155,7 @@ public final class Outbox {
             }
             return;
         }
-        ChatQueue queue = chats.computeIfAbsent(job.request.chatId(), id -> new ChatQueue());
+        ChatQueue queue = chats.computeIfAbsent(job.request.queueChat(), id -> new ChatQueue());
         Deque<Job> deque = job.request.urgent() ? queue.urgent : queue.normal;
         if (front) {
             deque.addFirst(job);
@@ -177,10 +186,13 @@ public final class Outbox {
 
     /** The next call that may start now: chatless first, then urgent work of any chat, then new messages. */
     private Job next(long now) {
-        Job head = chatless.peekFirst();
-        if (head != null && ready(head, now) <= now) {
-            queued--;
-            return chatless.pollFirst();
+        for (Iterator<Job> it = chatless.iterator(); it.hasNext(); ) {
+            Job job = it.next();
+            if (ready(job, now) <= now) {
+                it.remove();
+                queued--;
+                return job;
+            }
         }
         boolean messagesAllowed = limiter.globalReadyAt(now) <= now;
         for (int pass = 0; pass < 2; pass++) {
@@ -212,14 +224,16 @@ public final class Outbox {
 
     private long ready(Job job, long now) {
         Request r = job.request;
-        return Math.max(job.notBefore, limiter.readyAt(r.chatId(), r.message(), r.newMessage(), now));
+        return Math.max(job.notBefore, limiter.readyAt(r.queueChat(), r.message(), r.newMessage(), now));
     }
 
     private void scheduleWake(long now) {
+        if (wakeTimer != -1 && wakeAt - now <= WAKE_SLACK_MILLIS) {
+            return; // a wake-up is due any moment; scanning every chat again would only cost time
+        }
         long earliest = Long.MAX_VALUE;
-        Job head = chatless.peekFirst();
-        if (head != null) {
-            earliest = ready(head, now);
+        for (Job job : chatless) {
+            earliest = Math.min(earliest, ready(job, now));
         }
         for (ChatQueue queue : chats.values()) {
             if (queue.inFlight) {
@@ -253,7 +267,7 @@ public final class Outbox {
         Request r = job.request;
         limiter.started(r.message());
         inFlight++;
-        ChatQueue queue = r.chatId() == null ? null : chats.computeIfAbsent(r.chatId(), id -> new ChatQueue());
+        ChatQueue queue = r.queueChat() == null ? null : chats.computeIfAbsent(r.queueChat(), id -> new ChatQueue());
         if (queue != null) {
             queue.inFlight = true;
         }

@@ -27,7 +27,9 @@ public final class TelegramMetrics {
                 .description("Malformed or unexpected updates that were logged and skipped").register(registry);
         updateHandling = Timer.builder("storyline_telegram_update_handling")
                 .description("From an update's arrival to its reply handed to the outbox")
-                .publishPercentiles(0.5, 0.99)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry);
     }
 

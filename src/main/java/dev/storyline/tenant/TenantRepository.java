@@ -22,9 +22,12 @@ import java.util.function.Function;
 /** SQL for {@code tenants}. Rows become {@link Tenant}s here and nowhere else. */
 public final class TenantRepository {
 
-    private static final String COLUMNS = """
-            id, title, chat_type, state, is_paused, paused_reason, dry_run, enable_instagram, posts_per_day,
-            posting_hours_start, posting_hours_end, timezone, media_dir, settings_version""";
+    private static final List<String> COLUMN_NAMES = List.of("id", "title", "chat_type", "state", "is_paused", "paused_reason",
+            "dry_run", "enable_instagram", "posts_per_day", "posting_hours_start", "posting_hours_end", "timezone", "media_dir",
+            "settings_version");
+
+    /** The columns {@link #map(Row)} reads. */
+    public static final String COLUMNS = String.join(", ", COLUMN_NAMES);
 
     private static final String FIND_ACTIVE = "SELECT " + COLUMNS + """
              FROM tenants
@@ -48,21 +51,39 @@ public final class TenantRepository {
              WHERE id = $1 AND state = 'pending'
             RETURNING\s""" + COLUMNS;
 
-    private static final String LOCK = "SELECT " + COLUMNS + " FROM tenants WHERE id = $1 FOR UPDATE";
+    /**
+     * A settings change in one atomic statement: the row is updated only if nobody changed it since it
+     * was read ({@code settings_version}) and this Telegram update was not handled before; the replay
+     * guard (the interaction row) and one history row per changed setting are written with it.
+     */
+    private static final String CHANGE = """
+            WITH upd AS (
+                UPDATE tenants
+                   SET dry_run = $2, enable_instagram = $3, is_paused = $4, paused_reason = $5,
+                       paused_at = CASE WHEN $4 AND NOT is_paused THEN now() WHEN NOT $4 THEN NULL ELSE paused_at END,
+                       paused_by = CASE WHEN $4 AND NOT is_paused THEN $6 WHEN NOT $4 THEN NULL ELSE paused_by END,
+                       posts_per_day = $7, posting_hours_start = $8, posting_hours_end = $9, timezone = $10,
+                       settings_version = settings_version + 1, updated_at = now()
+                 WHERE id = $1 AND settings_version = $17
+                   AND ($18::bigint IS NULL OR NOT EXISTS (SELECT 1 FROM interactions WHERE update_id = $18 AND kind = $19))
+                RETURNING\s""" + COLUMNS + """
+            ),
+            guard AS (
+                INSERT INTO interactions (tenant_id, user_id, update_id, kind, name)
+                SELECT id, $6, $18, $19, $20 FROM upd WHERE $18::bigint IS NOT NULL
+                ON CONFLICT (update_id, kind) WHERE update_id IS NOT NULL DO NOTHING),
+            history AS (
+                INSERT INTO tenant_settings_history (tenant_id, setting, old_value, new_value, changed_by, source, changed_at)
+                SELECT upd.id, h.setting, h.old_value, h.new_value, $11, $12, $13
+                  FROM upd, unnest($14::text[], $15::text[], $16::text[]) AS h (setting, old_value, new_value))
+            SELECT * FROM upd""";
 
-    private static final String UPDATE_SETTINGS = """
-            UPDATE tenants
-               SET dry_run = $2, enable_instagram = $3, is_paused = $4, paused_reason = $5,
-                   paused_at = CASE WHEN $4 AND NOT is_paused THEN now() WHEN NOT $4 THEN NULL ELSE paused_at END,
-                   paused_by = CASE WHEN $4 AND NOT is_paused THEN $6 WHEN NOT $4 THEN NULL ELSE paused_by END,
-                   posts_per_day = $7, posting_hours_start = $8, posting_hours_end = $9, timezone = $10,
-                   settings_version = settings_version + 1, updated_at = now()
-             WHERE id = $1
-            RETURNING\s""" + COLUMNS;
+    /** Why a change updated nothing: the tenant as it is now, and whether the update was handled before. */
+    private static final String AFTER_MISS = "SELECT " + COLUMNS + """
+            , $2::bigint IS NOT NULL AND EXISTS (SELECT 1 FROM interactions WHERE update_id = $2 AND kind = $3) AS replayed
+              FROM tenants WHERE id = $1""";
 
-    private static final String HISTORY = """
-            INSERT INTO tenant_settings_history (tenant_id, setting, old_value, new_value, changed_by, source, changed_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)""";
+    private static final int CHANGE_ATTEMPTS = 5;
 
     private static final String DROP_NEWER_DUPLICATE = "DELETE FROM tenants WHERE id = $2 AND $1 <> $2";
     private static final String MOVE = "UPDATE tenants SET id = $2, chat_type = 'supergroup', updated_at = now() WHERE id = $1";
@@ -108,6 +129,16 @@ public final class TenantRepository {
 
     private final Pool pool;
 
+    /** {@link #COLUMNS} qualified with a table alias, for queries that join {@code tenants}. */
+    public static String columns(String alias) {
+        return String.join(", ", COLUMN_NAMES.stream().map(c -> alias + "." + c).toList());
+    }
+
+    /** A {@code tenants} row (selected with {@link #COLUMNS}) as a {@link Tenant}. */
+    public static Tenant map(Row row) {
+        return MAPPER.apply(row);
+    }
+
     public TenantRepository(Pool pool) {
         this.pool = pool;
     }
@@ -147,53 +178,55 @@ public final class TenantRepository {
     }
 
     /**
-     * Applies a settings change in one transaction: the interaction row (the replay guard), the new
-     * values, a bumped settings version and one history row per changed setting.
+     * Applies a settings change to a tenant as it was read ({@code current}): one atomic statement
+     * writes the new values, the replay guard and the history. When someone changed the tenant in the
+     * meantime, the edit is applied again to the fresh row; a replayed update changes nothing.
      */
-    public Future<Change> change(long tenantId, Actor actor, java.util.function.UnaryOperator<Tenant> edit, Instant now) {
-        return pool.withTransaction(conn -> guard(conn, tenantId, actor).compose(fresh -> conn.preparedQuery(LOCK)
-                .execute(Tuple.of(tenantId))
-                .compose(rows -> {
-                    if (rows.size() == 0) {
-                        return Future.failedFuture(new IllegalStateException("tenant " + tenantId + " does not exist"));
-                    }
-                    Tenant before = MAPPER.apply(rows.iterator().next());
-                    if (!fresh) {
-                        return Future.succeededFuture(new Change(before, before, false));
-                    }
-                    Tenant after = edit.apply(before);
-                    return conn.preparedQuery(UPDATE_SETTINGS).execute(Tuple.of(tenantId, after.dryRun(), after.instagramEnabled(),
-                                    after.paused(), after.pausedReason(), actor.userId(), after.postsPerDay(),
-                                    after.postingHoursStart(), after.postingHoursEnd(), after.timezone()))
-                            .map(updated -> MAPPER.apply(updated.iterator().next()))
-                            .compose(saved -> history(conn, before, saved, actor, now).map(v -> new Change(saved, before, true)));
-                })));
+    public Future<Change> change(Tenant current, Actor actor, java.util.function.UnaryOperator<Tenant> edit, Instant now) {
+        return change(current, actor, edit, now, 1);
     }
 
-    private static Future<Boolean> guard(SqlConnection conn, long tenantId, Actor actor) {
-        if (actor.updateId() == null) {
-            return Future.succeededFuture(true);
-        }
-        return new Interaction(tenantId, actor.userId(), actor.updateId(), actor.kind(), actor.name(), new JsonObject()).record(conn);
-    }
-
-    private static Future<Void> history(SqlConnection conn, Tenant before, Tenant after, Actor actor, Instant now) {
-        List<Tuple> rows = new ArrayList<>();
-        OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
-        String source = actor.source();
-        Map<String, String[]> changes = new java.util.LinkedHashMap<>();
-        changes.put("dry_run", new String[] {String.valueOf(before.dryRun()), String.valueOf(after.dryRun())});
-        changes.put("enable_instagram", new String[] {String.valueOf(before.instagramEnabled()), String.valueOf(after.instagramEnabled())});
-        changes.put("is_paused", new String[] {String.valueOf(before.paused()), String.valueOf(after.paused())});
-        changes.put("posts_per_day", new String[] {String.valueOf(before.postsPerDay()), String.valueOf(after.postsPerDay())});
-        changes.put("posting_hours", new String[] {hours(before), hours(after)});
-        changes.put("timezone", new String[] {before.timezone(), after.timezone()});
-        changes.forEach((setting, values) -> {
-            if (!values[0].equals(values[1])) {
-                rows.add(Tuple.of(after.id(), setting, values[0], values[1], actor.userId(), source, at));
+    private Future<Change> change(Tenant current, Actor actor, java.util.function.UnaryOperator<Tenant> edit, Instant now, int attempt) {
+        Tenant after = edit.apply(current);
+        List<String[]> changes = changes(current, after);
+        Tuple params = Tuple.of(current.id(), after.dryRun(), after.instagramEnabled(), after.paused(), after.pausedReason(),
+                        actor.userId(), after.postsPerDay(), after.postingHoursStart(), after.postingHoursEnd(), after.timezone())
+                .addValue(actor.userId()).addString(actor.source()).addValue(OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .addArrayOfString(changes.stream().map(c -> c[0]).toArray(String[]::new))
+                .addArrayOfString(changes.stream().map(c -> c[1]).toArray(String[]::new))
+                .addArrayOfString(changes.stream().map(c -> c[2]).toArray(String[]::new))
+                .addLong(current.settingsVersion()).addValue(actor.updateId()).addString(actor.kind()).addString(actor.name());
+        return pool.preparedQuery(CHANGE).execute(params).compose(rows -> {
+            if (rows.size() > 0) {
+                return Future.succeededFuture(new Change(MAPPER.apply(rows.iterator().next()), current, true));
             }
+            return pool.preparedQuery(AFTER_MISS).execute(Tuple.of(current.id(), actor.updateId(), actor.kind())).compose(found -> {
+                if (found.size() == 0) {
+                    return Future.failedFuture(new IllegalStateException("tenant " + current.id() + " does not exist"));
+                }
+                Row row = found.iterator().next();
+                Tenant fresh = MAPPER.apply(row);
+                if (row.getBoolean("replayed")) {
+                    return Future.succeededFuture(new Change(fresh, fresh, false));
+                }
+                if (attempt >= CHANGE_ATTEMPTS) {
+                    return Future.failedFuture(new IllegalStateException("tenant " + current.id() + " kept changing; giving up"));
+                }
+                return change(fresh, actor, edit, now, attempt + 1);
+            });
         });
-        return rows.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(HISTORY).executeBatch(rows).mapEmpty();
+    }
+
+    /** {setting, old, new} for each setting the edit changed. */
+    private static List<String[]> changes(Tenant before, Tenant after) {
+        List<String[]> all = List.of(
+                new String[] {"dry_run", String.valueOf(before.dryRun()), String.valueOf(after.dryRun())},
+                new String[] {"enable_instagram", String.valueOf(before.instagramEnabled()), String.valueOf(after.instagramEnabled())},
+                new String[] {"is_paused", String.valueOf(before.paused()), String.valueOf(after.paused())},
+                new String[] {"posts_per_day", String.valueOf(before.postsPerDay()), String.valueOf(after.postsPerDay())},
+                new String[] {"posting_hours", hours(before), hours(after)},
+                new String[] {"timezone", before.timezone(), after.timezone()});
+        return all.stream().filter(c -> !c[1].equals(c[2])).toList();
     }
 
     private static String hours(Tenant t) {
