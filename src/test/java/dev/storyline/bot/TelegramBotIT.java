@@ -50,6 +50,20 @@ class TelegramBotIT {
         return group;
     }
 
+    /** /settings sent in the group; returns the settings message. */
+    private static JsonObject openSettings(JsonObject group) {
+        long id = group.getLong("id");
+        bot.fake.userSends(group, ADMIN_OF_GROUP, "/settings");
+        return bot.awaitMessageContaining(id, "Settings");
+    }
+
+    /** Ada presses an ✏️ button and the bot asks its question. */
+    private static void askFor(JsonObject group, JsonObject settings, String button, String question) {
+        long id = group.getLong("id");
+        press(id, ADMIN_OF_GROUP, settings, button);
+        bot.awaitMessageContaining(id, question);
+    }
+
     /** Presses the button with this label on a message; returns the callback query id. */
     private static String press(long chatId, FakeTelegram.Person who, JsonObject message, String label) {
         JsonArray rows = message.getJsonObject("reply_markup").getJsonArray("inline_keyboard");
@@ -181,11 +195,9 @@ class TelegramBotIT {
     @DisplayName("posts per day: 'abc' is refused with the allowed range and the old value stays; '5' is accepted")
     void postsPerDayInput() {
         JsonObject group = approvedGroup(-2012, "Numbers team");
-        bot.fake.userSends(group, ADMIN_OF_GROUP, "/settings");
-        JsonObject settings = bot.awaitMessageContaining(-2012, "Settings");
+        JsonObject settings = openSettings(group);
 
-        press(-2012, ADMIN_OF_GROUP, settings, "Posts/day");
-        bot.awaitMessageContaining(-2012, "How many stories per day");
+        askFor(group, settings, "Posts/day", "How many stories per day");
         bot.fake.userSends(group, ADMIN_OF_GROUP, "abc");
 
         assertThat(bot.awaitMessageContaining(-2012, "posts per day must be 1–50").getString("text"))
@@ -205,18 +217,15 @@ class TelegramBotIT {
     @DisplayName("hours and time zone are validated: '9 to 5' and 'Mars/Base' are refused precisely, '21-3' and 'Europe/Berlin' accepted")
     void hoursAndZone() {
         JsonObject group = approvedGroup(-2013, "Night team");
-        bot.fake.userSends(group, ADMIN_OF_GROUP, "/settings");
-        JsonObject settings = bot.awaitMessageContaining(-2013, "Settings");
+        JsonObject settings = openSettings(group);
 
-        press(-2013, ADMIN_OF_GROUP, settings, "Hours");
-        bot.awaitMessageContaining(-2013, "Which hours");
+        askFor(group, settings, "Hours", "Which hours");
         bot.fake.userSends(group, ADMIN_OF_GROUP, "9 to 5");
         bot.awaitMessageContaining(-2013, "hours look like 9-21");
         bot.fake.userSends(group, ADMIN_OF_GROUP, "21-3");
         bot.awaitMessageContaining(-2013, "Hours: 21–03 UTC");
 
-        press(-2013, ADMIN_OF_GROUP, settings, "Timezone");
-        bot.awaitMessageContaining(-2013, "Which time zone");
+        askFor(group, settings, "Timezone", "Which time zone");
         bot.fake.userSends(group, ADMIN_OF_GROUP, "Mars/Base");
         bot.awaitMessageContaining(-2013, "unknown time zone");
         bot.fake.userSends(group, ADMIN_OF_GROUP, "Europe/Berlin");
@@ -230,10 +239,8 @@ class TelegramBotIT {
     @DisplayName("a pending input survives a restart, and expires after 5 minutes")
     void pendingInputSurvivesRestartAndExpires() {
         JsonObject group = approvedGroup(-2014, "Patient team");
-        bot.fake.userSends(group, ADMIN_OF_GROUP, "/settings");
-        JsonObject settings = bot.awaitMessageContaining(-2014, "Settings");
-        press(-2014, ADMIN_OF_GROUP, settings, "Posts/day");
-        bot.awaitMessageContaining(-2014, "How many stories per day");
+        JsonObject settings = openSettings(group);
+        askFor(group, settings, "Posts/day", "How many stories per day");
         bot.awaitHandled();
 
         bot.restart();
@@ -253,10 +260,7 @@ class TelegramBotIT {
     @DisplayName("/cancel drops a pending input: the next message is just a message")
     void cancel() {
         JsonObject group = approvedGroup(-2015, "Cancelling team");
-        bot.fake.userSends(group, ADMIN_OF_GROUP, "/settings");
-        JsonObject settings = bot.awaitMessageContaining(-2015, "Settings");
-        press(-2015, ADMIN_OF_GROUP, settings, "Posts/day");
-        bot.awaitMessageContaining(-2015, "How many stories per day");
+        askFor(group, openSettings(group), "Posts/day", "How many stories per day");
 
         bot.fake.userSends(group, ADMIN_OF_GROUP, "/cancel");
         bot.awaitMessageContaining(-2015, "Cancelled");
@@ -270,8 +274,7 @@ class TelegramBotIT {
     @DisplayName("a button pressed while Storyline was down is handled after the restart")
     void pressWhileDown() {
         JsonObject group = approvedGroup(-2016, "Offline team");
-        bot.fake.userSends(group, ADMIN_OF_GROUP, "/settings");
-        JsonObject settings = bot.awaitMessageContaining(-2016, "Settings");
+        JsonObject settings = openSettings(group);
         bot.awaitHandled();
 
         bot.stop();
@@ -285,8 +288,7 @@ class TelegramBotIT {
     @DisplayName("the same update delivered twice (crash before the offset was stored) changes nothing the second time")
     void replayChangesNothing() {
         JsonObject group = approvedGroup(-2017, "Replay team");
-        bot.fake.userSends(group, ADMIN_OF_GROUP, "/settings");
-        JsonObject settings = bot.awaitMessageContaining(-2017, "Settings");
+        JsonObject settings = openSettings(group);
         press(-2017, ADMIN_OF_GROUP, settings, "Dry run");
         await().atMost(Duration.ofSeconds(5)).until(() -> Boolean.TRUE.equals(column("SELECT dry_run FROM tenants WHERE id = -2017")));
         bot.awaitHandled();
