@@ -31,7 +31,10 @@ public record ConnectionSettings(String host, int port, String database, String 
                 .setDatabase(database)
                 .setUser(user)
                 .setPassword(password.reveal())
-                .setSslMode(mode);
+                .setSslMode(mode)
+                // every query is a fixed text: prepare it once per connection, not on every call
+                .setCachePreparedStatements(true)
+                .setPreparedStatementCacheMaxSize(256);
         if (mode == SslMode.VERIFY_FULL) {
             options.setSslOptions(new ClientSSLOptions().setHostnameVerificationAlgorithm("HTTPS"));
         } else if (mode == SslMode.VERIFY_CA) {

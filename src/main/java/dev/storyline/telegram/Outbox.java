@@ -194,7 +194,9 @@ public final class Outbox {
                 return job;
             }
         }
-        boolean messagesAllowed = limiter.globalReadyAt(now) <= now;
+        if (limiter.globalReadyAt(now) > now) {
+            return null; // chat queues hold only messages, and none may start before the window frees
+        }
         for (int pass = 0; pass < 2; pass++) {
             for (Iterator<Map.Entry<Long, ChatQueue>> it = chats.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<Long, ChatQueue> entry = it.next();
@@ -208,7 +210,7 @@ public final class Outbox {
                 }
                 Deque<Job> deque = pass == 0 ? queue.urgent : queue.normal;
                 Job job = deque.peekFirst();
-                if (job == null || (job.request.message() && !messagesAllowed) || ready(job, now) > now) {
+                if (job == null || ready(job, now) > now) {
                     continue;
                 }
                 deque.pollFirst();
@@ -235,14 +237,14 @@ public final class Outbox {
         for (Job job : chatless) {
             earliest = Math.min(earliest, ready(job, now));
         }
-        for (ChatQueue queue : chats.values()) {
-            if (queue.inFlight) {
-                continue;
-            }
-            for (Deque<Job> deque : List.of(queue.urgent, queue.normal)) {
-                Job job = deque.peekFirst();
-                if (job != null) {
-                    earliest = Math.min(earliest, ready(job, now));
+        long globalReady = limiter.globalReadyAt(now);
+        if (globalReady > now && !chats.isEmpty()) {
+            // no message may start before the window frees: wake then (or on the next answer) and look again
+            earliest = Math.min(earliest, globalReady);
+        } else {
+            for (ChatQueue queue : chats.values()) {
+                if (!queue.inFlight) {
+                    earliest = Math.min(earliest, Math.min(head(queue.urgent, now), head(queue.normal, now)));
                 }
             }
         }
@@ -261,6 +263,11 @@ public final class Outbox {
             wakeAt = Long.MAX_VALUE;
             pump();
         });
+    }
+
+    private long head(Deque<Job> deque, long now) {
+        Job job = deque.peekFirst();
+        return job == null ? Long.MAX_VALUE : ready(job, now);
     }
 
     private void dispatch(Job job, long now) {
