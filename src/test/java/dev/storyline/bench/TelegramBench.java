@@ -72,8 +72,14 @@ public final class TelegramBench {
             busiest = Math.max(busiest, messages.stream()
                     .filter(c -> c.atNanos() >= first.atNanos() && c.atNanos() < first.atNanos() + 1_000_000_000L).count());
         }
-        System.out.printf("Outbox backlog: %d messages to %d %s chats in %.1f s = %.1f messages/s; busiest second at the fake: %d%n",
-                messages.size(), chats, privateChats ? "private" : "group", seconds, messages.size() / seconds, busiest);
+        long busiestChatMinute = 0;
+        for (FakeTelegram.Call first : messages) {
+            busiestChatMinute = Math.max(busiestChatMinute, messages.stream().filter(c -> c.chatId().equals(first.chatId())
+                    && c.atNanos() >= first.atNanos() && c.atNanos() < first.atNanos() + 60_000_000_000L).count());
+        }
+        System.out.printf("Outbox backlog: %d messages to %d %s chats in %.1f s = %.1f messages/s; busiest second at the fake: %d;"
+                        + " most to one chat in a minute: %d%n",
+                messages.size(), chats, privateChats ? "private" : "group", seconds, messages.size() / seconds, busiest, busiestChatMinute);
     }
 
     /** Tenants with a settings message each (as after /settings), and a global admin who presses. */
