@@ -278,6 +278,7 @@ class TelegramBotIT {
         bot.awaitHandled();
 
         bot.stop();
+        assertThat(bot.fake.textsIn(TestConfig.ADMIN_CHAT)).anyMatch(t -> t.startsWith("🔴 Storyline") && t.contains("is stopping"));
         press(-2016, ADMIN_OF_GROUP, settings, "Dry run");
         bot.start();
 
@@ -324,6 +325,23 @@ class TelegramBotIT {
         bot.fake.userSends(group, ADMIN_OF_GROUP, "/resume");
         bot.awaitMessageContaining(-2018, "Posting resumed by @ada");
         await().atMost(Duration.ofSeconds(2)).until(() -> schedulerRuns(-2018));
+    }
+
+    @Test
+    @DisplayName("a deactivated user can do nothing, not even as a chat administrator")
+    void deactivatedUser() {
+        JsonObject group = approvedGroup(-2023, "Strict HR");
+        JsonObject settings = openSettings(group);
+        bot.db.execute("UPDATE users SET is_active = false WHERE id = ?", ADMIN_OF_GROUP.id());
+
+        bot.fake.userSends(group, ADMIN_OF_GROUP, "/pause");
+        bot.awaitMessageContaining(-2023, "Your access to Storyline has been deactivated.");
+        String pressed = press(-2023, ADMIN_OF_GROUP, settings, "Dry run");
+        await().atMost(Duration.ofSeconds(5)).until(() -> bot.fake.answer(pressed) != null);
+
+        assertThat(bot.fake.answer(pressed).getString("text")).isEqualTo("Your access to Storyline has been deactivated.");
+        assertThat(bot.db.column("SELECT is_paused::text || dry_run::text FROM tenants WHERE id = -2023")).containsExactly("falsefalse");
+        bot.db.execute("UPDATE users SET is_active = true WHERE id = ?", ADMIN_OF_GROUP.id());
     }
 
     @Test
