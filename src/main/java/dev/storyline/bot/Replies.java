@@ -100,9 +100,4 @@ public final class Replies {
     public static JsonObject button(String text, CallbackData data) {
         return new JsonObject().put("text", text).put("callback_data", data.encode());
     }
-
-    /** A message id out of a sendMessage result. */
-    public static Long messageId(Object result) {
-        return result instanceof JsonObject message ? message.getLong("message_id") : null;
-    }
 }

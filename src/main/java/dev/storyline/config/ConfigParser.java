@@ -196,9 +196,11 @@ public final class ConfigParser {
     }
 
     private OrchestratorConfig orchestrator() {
+        int errorsBefore = errors.size();
         int beat = intIn(ConfigKey.HEARTBEAT_SECONDS, 1, 3600);
         int timeout = intIn(ConfigKey.HEARTBEAT_TIMEOUT_SECONDS, 2, 86400);
-        if (timeout <= beat && errors.stream().noneMatch(e -> e.startsWith("HEARTBEAT"))) {
+        // compare only two valid numbers; an invalid one was reported already
+        if (errors.size() == errorsBefore && timeout <= beat) {
             error(ConfigKey.HEARTBEAT_TIMEOUT_SECONDS, "must be greater than HEARTBEAT_SECONDS (" + beat + ")");
         }
         return new OrchestratorConfig(Duration.ofSeconds(beat), Duration.ofSeconds(timeout), OrchestratorConfig.DISCOVERY_INTERVAL);
