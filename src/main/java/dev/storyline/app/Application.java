@@ -8,6 +8,8 @@ import dev.storyline.db.DatabaseStartException;
 import dev.storyline.db.EmbeddedDatabase;
 import dev.storyline.db.Migrations;
 import dev.storyline.http.HttpVerticle;
+import dev.storyline.media.MediaRoots;
+import dev.storyline.media.MediaVerticle;
 import dev.storyline.telegram.OutboxLimiter;
 import dev.storyline.telegram.TelegramHealthCheck;
 import dev.storyline.telegram.TelegramMetrics;
@@ -117,6 +119,8 @@ public final class Application {
                 new OrchestratorMetrics(registry)), "tenant orchestrator");
         deploy(new TelegramVerticle(config, pool, clock, new TelegramMetrics(registry), OutboxLimiter.Limits.TELEGRAM),
                 "Telegram bot");
+        deploy(new MediaVerticle(pool, MediaRoots.of(config.paths()), config.scheduling().mediaIndexInterval(), clock),
+                "media library");
         EventBusClient bus = new EventBusClient(vertx);
         http = new HttpVerticle(config.http(), registry, List.of(
                 new DatabaseHealthCheck(pool, database.describe()),

@@ -43,6 +43,7 @@ public final class Bot {
     private final Pool pool;
     private final RegistrationFlow registration;
     private final SettingsFlow settings;
+    private final LibraryFlow library;
     private final Map<String, Command> commands = new LinkedHashMap<>();
     private String botUsername = "";
     private boolean canReadAllGroupMessages = true;
@@ -53,9 +54,12 @@ public final class Bot {
         this.pool = pool;
         this.registration = new RegistrationFlow(services);
         this.settings = new SettingsFlow(services);
+        this.library = new LibraryFlow(services);
         commands.put("start", new Command("Register this chat or see its state", false, false, (in, a) -> registration.start(in)));
         commands.put("help", new Command("What I can do", false, false, (in, a) -> help(in)));
         commands.put("status", new Command("State, schedule and library", false, false, (in, a) -> status(in)));
+        commands.put("library", new Command("Library size and the latest images", true, false,
+                (in, a) -> library.library(in, in.approvedTenant().orElseThrow())));
         commands.put("settings", new Command("Show and change the settings", true, false,
                 (in, a) -> settings.show(in, in.approvedTenant().orElseThrow())));
         commands.put("pause", new Command("Pause posting (administrators)", true, true,
@@ -131,7 +135,13 @@ public final class Bot {
             if (message.text() != null && in.approvedTenant().isPresent()) {
                 return settings.maybeInput(in, in.approvedTenant().get(), message.text());
             }
-            return Future.succeededFuture(); // photos join with the media library
+            if (message.attachment() != null && in.approvedTenant().isPresent()) {
+                Update.Attachment file = message.attachment();
+                return logInteraction(in, "upload", file.photo() ? "photo" : "document",
+                        new JsonObject().put("fileUniqueId", file.fileUniqueId()).put("fileName", file.fileName()))
+                        .compose(first -> first ? library.upload(in, in.approvedTenant().get(), message) : Future.succeededFuture());
+            }
+            return Future.succeededFuture(); // chatter, and files in chats that are not approved tenants
         });
     }
 
@@ -172,6 +182,8 @@ public final class Bot {
     private Future<Void> help(Incoming in) {
         StringBuilder text = new StringBuilder("<b>Storyline</b> brings your team's Instagram stories to this chat at their time.\n\n");
         commands.forEach((name, command) -> text.append('/').append(name).append(" — ").append(Html.escape(command.description())).append('\n'));
+        text.append("\nSend a photo or an image file here to add it to the library; its caption can be "
+                + "<code>Title | https://link | #tag #tag</code>.");
         text.append("\nOn a story: ✅ Posted when you posted it, ⏭️ Skip, 🚫 Reject (never again), 🔗 Link.");
         return s.replies().send(in.chatId(), text.toString()).mapEmpty();
     }
@@ -186,12 +198,13 @@ public final class Bot {
         if (!Tenant.APPROVED.equals(t.state())) {
             return s.replies().send(in.chatId(), RegistrationFlow.stateLine(t)).mapEmpty();
         }
-        return s.library().counts(t.id()).compose(library -> uploadsWarning(in).compose(warning -> {
+        return s.library().counts(t.id()).compose(counts -> uploadsWarning(in).compose(warning -> {
             String text = "📊 " + Html.bold(t.title()) + "\n"
                     + "State: " + (t.paused() ? "⏸ paused" + (t.pausedReason() == null ? "" : " (" + Html.escape(t.pausedReason()) + ")") : "✅ active") + "\n"
                     + "Dry run: " + (t.dryRun() ? "on" : "off") + " · Instagram: " + (t.instagramEnabled() ? "on" : "off") + "\n"
                     + "Schedule: " + t.postsPerDay() + " per day, " + Html.escape(t.window()) + "\n"
-                    + "Library: " + library.active() + " active, " + library.neverPosted() + " never posted, " + library.locked() + " locked"
+                    + "Library: " + counts.active() + " active, " + counts.neverPosted() + " never posted, " + counts.locked() + " locked"
+                    + (counts.withWarnings() > 0 ? ", " + counts.withWarnings() + " with warnings" : "")
                     + warning;
             return s.replies().send(in.chatId(), text).mapEmpty();
         }));

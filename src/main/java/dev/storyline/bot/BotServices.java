@@ -4,7 +4,7 @@ import dev.storyline.alert.AlertService;
 import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.TenantChanged;
 import dev.storyline.config.AppConfig;
-import dev.storyline.media.LibraryRepository;
+import dev.storyline.media.MediaRepository;
 import dev.storyline.tenant.PendingInputRepository;
 import dev.storyline.tenant.TenantRepository;
 import dev.storyline.user.ChatAdmins;
@@ -19,7 +19,7 @@ public record BotServices(
         TenantRepository tenants,
         UserRepository users,
         PendingInputRepository pendingInputs,
-        LibraryRepository library,
+        MediaRepository library,
         AlertService alerts,
         ChatAdmins chatAdmins,
         EventBusClient bus,

@@ -33,6 +33,14 @@ public final class Replies {
         return handOff(deliver(chatId, html, markup), "sendMessage", chatId);
     }
 
+    /** Answers a message as a reply to it (the answer quotes it; fine if it was deleted meanwhile). */
+    public Future<Void> reply(long chatId, long messageId, String html) {
+        JsonObject params = new JsonObject().put("chat_id", chatId).put("text", html).put("parse_mode", "HTML")
+                .put("link_preview_options", new JsonObject().put("is_disabled", true))
+                .put("reply_parameters", new JsonObject().put("message_id", messageId).put("allow_sending_without_reply", true));
+        return handOff(outbox.submit(Outbox.Request.json("sendMessage", params)), "sendMessage", chatId);
+    }
+
     /** Sends and completes when Telegram has the message (for the shutdown notice, which must go out before we close). */
     public Future<Object> deliver(long chatId, String html, JsonObject markup) {
         JsonObject params = new JsonObject().put("chat_id", chatId).put("text", html).put("parse_mode", "HTML")

@@ -28,6 +28,22 @@ public final class Addresses {
     /** Request to the Telegram verticle, no body → {@link PollerStatus}. */
     public static final String TELEGRAM_STATUS = "telegram.status";
 
+    /**
+     * Request to the Telegram verticle, {@link TelegramDownload} → {@code {"size": n}}: fetches a file
+     * the bot received. Fails like {@link #TELEGRAM_SEND}.
+     */
+    public static final String TELEGRAM_DOWNLOAD = "telegram.download";
+
+    /**
+     * Request to the media verticle, {@link MediaIndexRequest} → {@link dev.storyline.media.IndexSummary}.
+     * Fails with {@link ErrorCode#TENANT_NOT_FOUND}, {@link ErrorCode#INVALID_INPUT} (no such folder) or
+     * {@link ErrorCode#CONFLICT} (an index of that library is running).
+     */
+    public static final String MEDIA_INDEX = "media.index";
+
+    /** Request to the media verticle, {@link MediaUpload} → {@link MediaUploadResult}. */
+    public static final String MEDIA_UPLOAD = "media.upload";
+
     /** Publish, {@link AlertRaised}: a message for the admin chat, sent at most once an hour per key. */
     public static final String ALERT_RAISE = "alert.raise";
 

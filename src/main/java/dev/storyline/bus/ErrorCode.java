@@ -16,6 +16,8 @@ public enum ErrorCode {
     TENANT_NOT_FOUND(4041, 404, "tenant_not_found"),
     ADMIN_DISABLED(4042, 404, "admin_disabled"),
     METHOD_NOT_ALLOWED(4050, 405, "method_not_allowed"),
+    /** The thing asked for is already under way (an index of the same library, say). */
+    CONFLICT(4090, 409, "conflict"),
     PAYLOAD_TOO_LARGE(4130, 413, "payload_too_large"),
     /** Telegram refused the call for good (400, 403, 404...): retrying will not help. */
     TELEGRAM_REJECTED(4220, 422, "telegram_rejected"),

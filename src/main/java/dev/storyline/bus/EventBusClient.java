@@ -1,5 +1,6 @@
 package dev.storyline.bus;
 
+import dev.storyline.media.IndexSummary;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -14,6 +15,8 @@ import java.time.Duration;
  */
 public final class EventBusClient {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+    /** For work that takes long by nature (indexing thousands of files). */
+    public static final Duration LONG_TIMEOUT = Duration.ofMinutes(10);
     private final Vertx vertx;
     private final DeliveryOptions options;
 
@@ -56,11 +59,29 @@ public final class EventBusClient {
         return request(Addresses.TELEGRAM_STATUS, new JsonObject()).map(PollerStatus::fromJson);
     }
 
+    public Future<Long> telegramDownload(TelegramDownload download) {
+        return request(Addresses.TELEGRAM_DOWNLOAD, download.toJson(), Duration.ofMinutes(3)).map(reply -> reply.getLong("size"));
+    }
+
+    /** Indexing a large library takes a while: this request waits up to {@link #LONG_TIMEOUT}. */
+    public Future<IndexSummary> indexMedia(MediaIndexRequest request) {
+        return request(Addresses.MEDIA_INDEX, request.toJson(), LONG_TIMEOUT).map(IndexSummary::fromJson);
+    }
+
+    public Future<MediaUploadResult> uploadMedia(MediaUpload upload) {
+        return request(Addresses.MEDIA_UPLOAD, upload.toJson(), Duration.ofMinutes(4)).map(MediaUploadResult::fromJson);
+    }
+
     public void raiseAlert(AlertRaised alert) {
         vertx.eventBus().publish(Addresses.ALERT_RAISE, alert.toJson());
     }
 
     private Future<JsonObject> request(String address, JsonObject body) {
         return vertx.eventBus().<JsonObject>request(address, body, options).map(Message::body);
+    }
+
+    private Future<JsonObject> request(String address, JsonObject body, Duration timeout) {
+        return vertx.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(timeout.toMillis()))
+                .map(Message::body);
     }
 }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /** What the commands share: reading the configuration and opening the database for a short job. */
@@ -46,13 +47,18 @@ final class CommandSupport {
      * migrated first, so commands work on a fresh install.
      */
     static <T> T withDatabase(AppConfig config, Function<Pool, T> job) {
+        return withVertx(config, (vertx, pool) -> job.apply(pool));
+    }
+
+    /** {@link #withDatabase} for jobs that also need Vert.x itself (worker threads, the file system). */
+    static <T> T withVertx(AppConfig config, BiFunction<Vertx, Pool, T> job) {
         Logging.quiet();
         try (Database database = Database.open(config.database(), config.paths(), EmbeddedDatabase.Role.CLIENT)) {
             Migrations.migrate(database.settings());
             Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
             Pool pool = database.createPool(vertx, 2);
             try {
-                return job.apply(pool);
+                return job.apply(vertx, pool);
             } finally {
                 pool.close().await();
                 vertx.close().await();

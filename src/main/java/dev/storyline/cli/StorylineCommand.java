@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
                 ServeCommand.class,
                 MigrateCommand.class,
                 TenantsCommand.class,
+                MediaCommand.class,
                 HealthCommand.class,
                 VersionCommand.class
         })

@@ -63,7 +63,8 @@ public record AppConfig(
             int skipTtlDays,
             int avoidRepostDays,
             int notificationExpiryHours,
-            int catchUpMinutes) {
+            int catchUpMinutes,
+            Duration mediaIndexInterval) {
     }
 
     /** Heartbeat cadence (D21). Durations rather than seconds so tests can run it fast. */

@@ -23,6 +23,7 @@ public enum ConfigKey {
 
     STORYLINE_DATA_DIR("~/.storyline", "Where the embedded database (pg/), uploaded media and backups live."),
     MEDIA_DIR("", "Root of the tenants' media folders (<MEDIA_DIR>/<chat id>/); empty = <STORYLINE_DATA_DIR>/media."),
+    MEDIA_INDEX_MINUTES("60", "How often every tenant's folder is indexed again, in minutes (0 = only at start-up and on demand)."),
     BACKUP_DIR("", "Where backups are written; empty = <STORYLINE_DATA_DIR>/backups."),
 
     DRY_RUN_MODE("false", "Default dry-run for new tenants: notifications are captioned DRY RUN, nothing is published."),

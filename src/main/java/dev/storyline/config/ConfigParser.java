@@ -73,7 +73,8 @@ public final class ConfigParser {
                 intIn(ConfigKey.SKIP_TTL_DAYS, 0, 3650),
                 intIn(ConfigKey.AVOID_REPOST_DAYS, 0, 3650),
                 intIn(ConfigKey.NOTIFICATION_EXPIRY_HOURS, 1, 720),
-                intIn(ConfigKey.CATCH_UP_MINUTES, 0, 1440));
+                intIn(ConfigKey.CATCH_UP_MINUTES, 0, 1440),
+                Duration.ofMinutes(intIn(ConfigKey.MEDIA_INDEX_MINUTES, 0, 10080)));
         OrchestratorConfig orchestrator = orchestrator();
         HttpConfig http = new HttpConfig(
                 nonBlank(ConfigKey.HTTP_HOST),

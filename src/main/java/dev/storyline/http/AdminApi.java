@@ -2,6 +2,9 @@ package dev.storyline.http;
 
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.EventBusClient;
+import dev.storyline.bus.MediaIndexRequest;
+import dev.storyline.media.IndexSummary;
+import dev.storyline.run.Trigger;
 import dev.storyline.config.AppConfig.HttpConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -35,7 +38,45 @@ final class AdminApi {
         router.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
         router.get("/tenants").handler(ctx -> bridge(ctx, bus::tenantsOverview));
         router.get("/orchestrator").handler(ctx -> bridge(ctx, () -> bus.orchestratorState().map(s -> s.toJson())));
+        router.post("/tenants/:chatId/media/index").handler(this::indexMedia);
         return router;
+    }
+
+    /** Optional JSON body {@code {"dir": "/srv/photos/summer"}}: index that folder instead of the tenant's own. */
+    private void indexMedia(RoutingContext ctx) {
+        Long chatId = chatId(ctx);
+        if (chatId == null) {
+            return;
+        }
+        String dir = null;
+        if (ctx.body().length() > 0) {
+            JsonObject body;
+            try {
+                body = ctx.body().asJsonObject();
+            } catch (RuntimeException e) {
+                JsonErrors.send(ctx, ErrorCode.INVALID_INPUT, "the body must be a JSON object, e.g. {\"dir\": \"/srv/photos\"}");
+                return;
+            }
+            Object value = body == null ? null : body.getValue("dir");
+            if (value != null && !(value instanceof String text && !text.isBlank())) {
+                JsonErrors.send(ctx, ErrorCode.INVALID_INPUT, "dir must be a folder path on the server");
+                return;
+            }
+            dir = (String) value;
+        }
+        String folder = dir;
+        bridge(ctx, () -> bus.indexMedia(new MediaIndexRequest(chatId, folder, Trigger.ADMIN_API, null)).map(IndexSummary::toJson));
+    }
+
+    /** The {@code chatId} path parameter, or null after answering 400. */
+    private static Long chatId(RoutingContext ctx) {
+        try {
+            return Long.parseLong(ctx.pathParam("chatId"));
+        } catch (NumberFormatException e) {
+            JsonErrors.send(ctx, ErrorCode.INVALID_INPUT, "chatId must be a Telegram chat id (a whole number), not '"
+                    + ctx.pathParam("chatId") + "'");
+            return null;
+        }
     }
 
     private void authenticate(RoutingContext ctx) {

@@ -3,6 +3,7 @@ package dev.storyline.telegram;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -10,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.codec.BodyCodec;
 import io.vertx.ext.web.multipart.MultipartForm;
 
 import java.net.URI;
@@ -28,7 +30,11 @@ public final class TelegramClient {
     private static final long CALL_TIMEOUT_MILLIS = 30_000;
     private static final long POLL_TIMEOUT_MILLIS = (LONG_POLL_SECONDS + 15) * 1000L;
 
+    private static final long DOWNLOAD_TIMEOUT_MILLIS = 120_000;
+
+    private final Vertx vertx;
     private final WebClient web;
+    private final String root;
     private final String base;
     private final String token;
 
@@ -37,7 +43,8 @@ public final class TelegramClient {
                 .setKeepAlive(true)
                 .setConnectTimeout(10_000)
                 .setUserAgent("storyline"), new PoolOptions().setHttp1MaxSize(50));
-        String root = apiBaseUrl.toString().replaceAll("/+$", "");
+        this.vertx = vertx;
+        this.root = apiBaseUrl.toString().replaceAll("/+$", "");
         this.base = root + "/bot" + token + "/";
         this.token = token;
     }
@@ -108,20 +115,26 @@ public final class TelegramClient {
         return call("getFile", new JsonObject().put("file_id", fileId)).map(JsonObject.class::cast);
     }
 
-    /** Downloads a file found with {@link #getFile(String)} ({@code file_path}). */
-    public Future<Buffer> downloadFile(String filePath, String baseUrl) {
-        String url = baseUrl.replaceAll("/+$", "") + "/file/bot" + token + "/" + filePath;
-        return web.getAbs(url).timeout(CALL_TIMEOUT_MILLIS * 4).send()
-                .transform(ar -> {
-                    if (ar.failed()) {
-                        return Future.failedFuture(network("download", ar.cause()));
-                    }
-                    if (ar.result().statusCode() != 200) {
-                        return Future.failedFuture(TelegramException.fromEnvelope("download", ar.result().statusCode(),
-                                ar.result().statusCode(), "file download failed", null, null));
-                    }
-                    return Future.succeededFuture(ar.result().bodyAsBuffer());
-                });
+    /**
+     * Streams a file found with {@link #getFile(String)} ({@code file_path}) to {@code target}; on
+     * failure nothing is left at {@code target}.
+     */
+    public Future<Long> download(String filePath, Path target) {
+        String url = root + "/file/bot" + token + "/" + filePath;
+        return vertx.fileSystem().open(target.toString(), new OpenOptions().setWrite(true).setCreate(true).setTruncateExisting(true))
+                .compose(file -> web.getAbs(url).timeout(DOWNLOAD_TIMEOUT_MILLIS).as(BodyCodec.pipe(file)).send()
+                        .transform(ar -> {
+                            if (ar.failed()) {
+                                return Future.failedFuture(network("download", ar.cause()));
+                            }
+                            if (ar.result().statusCode() != 200) {
+                                return Future.failedFuture(TelegramException.fromEnvelope("download", ar.result().statusCode(),
+                                        ar.result().statusCode(), "file download failed", null, null));
+                            }
+                            return vertx.fileSystem().props(target.toString()).map(props -> props.size());
+                        })
+                        .recover(e -> vertx.fileSystem().delete(target.toString()).otherwiseEmpty()
+                                .transform(x -> Future.failedFuture(e))));
     }
 
     public void close() {

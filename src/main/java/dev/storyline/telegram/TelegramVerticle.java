@@ -11,8 +11,9 @@ import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.PollerStatus;
 import dev.storyline.bus.TelegramCall;
+import dev.storyline.bus.TelegramDownload;
 import dev.storyline.config.AppConfig;
-import dev.storyline.media.LibraryRepository;
+import dev.storyline.media.MediaRepository;
 import dev.storyline.tenant.PendingInputRepository;
 import dev.storyline.tenant.TenantRepository;
 import dev.storyline.user.ChatAdmins;
@@ -116,13 +117,14 @@ public final class TelegramVerticle extends VerticleBase {
         AlertService alerts = new AlertService(pool, clock, html -> telegram.adminChatId()
                 .map(id -> replies.send(id, html)).orElse(Future.succeededFuture()));
         services = new BotServices(replies, new TenantRepository(pool), new UserRepository(pool), new PendingInputRepository(pool),
-                new LibraryRepository(pool), alerts, new ChatAdmins(replies::administrators, clock), new EventBusClient(vertx), clock,
+                new MediaRepository(pool), alerts, new ChatAdmins(replies::administrators, clock), new EventBusClient(vertx), clock,
                 telegram, config.tenantDefaults());
         bot = new Bot(services, pool);
 
         List<MessageConsumer<JsonObject>> consumers = List.of(
                 vertx.eventBus().consumer(Addresses.TELEGRAM_SEND, this::onSend),
                 vertx.eventBus().consumer(Addresses.TELEGRAM_STATUS, m -> m.reply(status().toJson())),
+                vertx.eventBus().consumer(Addresses.TELEGRAM_DOWNLOAD, this::onDownload),
                 vertx.eventBus().consumer(Addresses.ALERT_RAISE, this::onAlert));
         running = true;
         return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
@@ -327,12 +329,38 @@ public final class TelegramVerticle extends VerticleBase {
         outbox.submit(request).onComplete(result -> {
             if (result.succeeded()) {
                 message.reply(new JsonObject().put("result", result.result()));
-            } else if (result.cause() instanceof TelegramException e && !e.isTransient()) {
-                message.fail(ErrorCode.TELEGRAM_REJECTED.code(), e.getMessage());
             } else {
-                message.fail(ErrorCode.TELEGRAM_UNAVAILABLE.code(), String.valueOf(result.cause().getMessage()));
+                fail(message, result.cause());
             }
         });
+    }
+
+    /** {@code getFile} goes through the outbox like any call; the download itself is a plain file fetch. */
+    private void onDownload(Message<JsonObject> message) {
+        TelegramDownload download;
+        try {
+            download = TelegramDownload.fromJson(message.body());
+        } catch (IllegalArgumentException e) {
+            message.fail(ErrorCode.INVALID_INPUT.code(), e.getMessage());
+            return;
+        }
+        outbox.submit(Outbox.Request.json("getFile", new JsonObject().put("file_id", download.fileId())))
+                .compose(file -> {
+                    String path = file instanceof JsonObject json ? json.getString("file_path") : null;
+                    return path == null ? Future.failedFuture(TelegramException.fromEnvelope("getFile", 400, 400,
+                            "Bad Request: the file cannot be downloaded", null, null))
+                            : client.download(path, Path.of(download.target()));
+                })
+                .onSuccess(size -> message.reply(new JsonObject().put("size", size)))
+                .onFailure(e -> fail(message, e));
+    }
+
+    private static void fail(Message<JsonObject> message, Throwable cause) {
+        if (cause instanceof TelegramException e && !e.isTransient()) {
+            message.fail(ErrorCode.TELEGRAM_REJECTED.code(), e.getMessage());
+        } else {
+            message.fail(ErrorCode.TELEGRAM_UNAVAILABLE.code(), String.valueOf(cause.getMessage()));
+        }
     }
 
     private void onAlert(Message<JsonObject> message) {

@@ -47,28 +47,44 @@ public record Update(long updateId, Kind kind, Message message, CallbackQuery ca
     }
 
     /**
-     * A message or channel post. {@code from} is null in channels; {@code photoFileId} is the largest
-     * size of a photo, {@code document} an attached file; {@code migrateToChatId} marks a group that
-     * became a supergroup.
+     * A file attached to a message: the largest size of a photo, or a document. {@code fileName} and
+     * {@code mimeType} are only known for documents; {@code fileSize} may be 0 when Telegram omits it.
      */
-    public record Message(long messageId, Chat chat, User from, String text, String caption, String photoFileId,
-                          JsonObject document, Long migrateToChatId, Long replyToMessageId) {
+    public record Attachment(boolean photo, String fileId, String fileUniqueId, String fileName, String mimeType, long fileSize) {
+        static Attachment parse(JsonObject json, boolean photo) {
+            require(json != null, "file malformed");
+            String id = json.getString("file_id");
+            String unique = json.getString("file_unique_id");
+            require(id != null && !id.isEmpty() && id.length() <= 256, "file without file_id");
+            require(unique != null && !unique.isEmpty() && unique.length() <= 128, "file without file_unique_id");
+            Object size = json.getValue("file_size");
+            return new Attachment(photo, id, unique, cut(json.getString("file_name"), 256), cut(json.getString("mime_type"), 128),
+                    size instanceof Number n ? Math.max(0, n.longValue()) : 0);
+        }
+    }
+
+    /**
+     * A message or channel post. {@code from} is null in channels; {@code attachment} is a photo or a
+     * document, if any; {@code migrateToChatId} marks a group that became a supergroup.
+     */
+    public record Message(long messageId, Chat chat, User from, String text, String caption, Attachment attachment,
+                          Long migrateToChatId, Long replyToMessageId) {
         static Message parse(JsonObject json) {
             require(json != null, "message missing");
-            String photo = null;
+            Attachment attachment = null;
             JsonArray sizes = json.getJsonArray("photo");
             if (sizes != null && !sizes.isEmpty()) {
                 Object largest = sizes.getValue(sizes.size() - 1);
                 require(largest instanceof JsonObject, "photo size malformed");
-                photo = ((JsonObject) largest).getString("file_id");
-                require(photo != null, "photo without file_id");
+                attachment = Attachment.parse((JsonObject) largest, true);
+            } else if (json.getValue("document") instanceof JsonObject document) {
+                attachment = Attachment.parse(document, false);
             }
             JsonObject replyTo = json.getJsonObject("reply_to_message");
             return new Message(requireLong(json, "message_id"), Chat.parse(json.getJsonObject("chat")),
                     json.getJsonObject("from") == null ? null : User.parse(json.getJsonObject("from")),
-                    cut(json.getString("text"), 4096), cut(json.getString("caption"), 1024), photo,
-                    json.getJsonObject("document"), json.getLong("migrate_to_chat_id"),
-                    replyTo == null ? null : replyTo.getLong("message_id"));
+                    cut(json.getString("text"), 4096), cut(json.getString("caption"), 1024), attachment,
+                    json.getLong("migrate_to_chat_id"), replyTo == null ? null : replyTo.getLong("message_id"));
         }
 
         /** The text if it starts with a slash. */

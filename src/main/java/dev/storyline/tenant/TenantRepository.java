@@ -125,6 +125,13 @@ public final class TenantRepository {
             row.getString("media_dir"),
             row.getLong("settings_version"));
 
+    private static final String SET_MEDIA_DIR = """
+            WITH old AS (SELECT id, media_dir FROM tenants WHERE id = $1 FOR UPDATE),
+                 changed AS (UPDATE tenants t SET media_dir = $2, settings_version = t.settings_version + 1, updated_at = now()
+                               FROM old WHERE t.id = old.id RETURNING t.id)
+            INSERT INTO tenant_settings_history (tenant_id, setting, old_value, new_value, source)
+            SELECT old.id, 'media_dir', old.media_dir, $2, $3 FROM old JOIN changed ON changed.id = old.id""";
+
     private final Pool pool;
 
     /** {@link #COLUMNS} qualified with a table alias, for queries that join {@code tenants}. */
@@ -229,6 +236,14 @@ public final class TenantRepository {
 
     private static String hours(Tenant t) {
         return String.format("%02d-%02d", t.postingHoursStart(), t.postingHoursEnd());
+    }
+
+    /**
+     * Points a tenant at another media folder (null = the default {@code MEDIA_DIR/<chat id>/}), with a
+     * history row; false when there is no such tenant.
+     */
+    public Future<Boolean> setMediaDir(long tenantId, String mediaDir, String source) {
+        return pool.preparedQuery(SET_MEDIA_DIR).execute(Tuple.of(tenantId, mediaDir, source)).map(rows -> rows.rowCount() > 0);
     }
 
     /**

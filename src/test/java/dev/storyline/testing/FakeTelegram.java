@@ -97,6 +97,7 @@ public final class FakeTelegram implements AutoCloseable {
     private boolean conflict;
     private long delayMillis;
     private long nextCallbackId = 1;
+    private long nextFileId = 1;
 
     public FakeTelegram(String token) {
         this.token = token;
@@ -145,6 +146,49 @@ public final class FakeTelegram implements AutoCloseable {
             }
             return enqueue(new JsonObject().put(chat.getString("type").equals("channel") ? "channel_post" : "message", message));
         });
+    }
+
+    /**
+     * Someone sends a photo (Telegram keeps several sizes; the largest is the file) with a caption.
+     * Each send is a new upload with its own file ids, as when a person picks the picture again.
+     */
+    public long userSendsPhoto(JsonObject chat, Person from, Path file, String caption) {
+        return run(() -> {
+            registerChat(chat);
+            String id = "photo-" + nextFileId++;
+            files.put(id, file);
+            long size = size(file);
+            JsonObject message = newMessage(chat, from.json()).put("photo", new JsonArray()
+                    .add(new JsonObject().put("file_id", id + "-thumb").put("file_unique_id", "t" + id).put("width", 90)
+                            .put("height", 160).put("file_size", 1000))
+                    .add(new JsonObject().put("file_id", id).put("file_unique_id", "u" + id).put("width", 1080)
+                            .put("height", 1920).put("file_size", size)));
+            if (caption != null) {
+                message.put("caption", caption);
+            }
+            return enqueue(new JsonObject().put("message", message));
+        });
+    }
+
+    /** Someone sends a file as a document (no compression), with the name and type their client reports. */
+    public long userSendsDocument(JsonObject chat, Person from, Path file, String fileName, String mimeType, long reportedSize) {
+        return run(() -> {
+            registerChat(chat);
+            String id = "doc-" + nextFileId++;
+            files.put(id, file);
+            JsonObject message = newMessage(chat, from.json()).put("document", new JsonObject().put("file_id", id)
+                    .put("file_unique_id", "u" + id).put("file_name", fileName).put("mime_type", mimeType)
+                    .put("file_size", reportedSize));
+            return enqueue(new JsonObject().put("message", message));
+        });
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A post in a channel (no sender user). */
@@ -562,6 +606,9 @@ public final class FakeTelegram implements AutoCloseable {
             throw new BadRequest("invalid file_id");
         }
         try {
+            if (Files.size(path) > 20L * 1024 * 1024) {
+                throw new BadRequest("file is too big");
+            }
             return new JsonObject().put("file_id", id).put("file_unique_id", "u-" + id).put("file_size", Files.size(path))
                     .put("file_path", "photos/" + id + ".jpg");
         } catch (java.io.IOException e) {

@@ -127,6 +127,11 @@ public final class TestDatabase {
                 chatId, title, state, paused);
     }
 
+    /** A Vert.x pool on this database, as the application would open it. */
+    public io.vertx.sqlclient.Pool pool(io.vertx.core.Vertx vertx) {
+        return dev.storyline.db.Database.external(settings).createPool(vertx, 4);
+    }
+
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(settings.jdbcUrl(), settings.jdbcProperties());
     }

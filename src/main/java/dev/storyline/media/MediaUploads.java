@@ -1,0 +1,147 @@
+package dev.storyline.media;
+
+import dev.storyline.bus.ErrorCode;
+import dev.storyline.bus.EventBusClient;
+import dev.storyline.bus.MediaUpload;
+import dev.storyline.bus.MediaUploadResult;
+import dev.storyline.bus.TelegramDownload;
+import dev.storyline.run.ServiceRuns;
+import dev.storyline.run.Trigger;
+import dev.storyline.tenant.Tenant;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.eventbus.ReplyException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Adds a photo or image file sent in a tenant chat to its library (D4): fetched from Telegram into
+ * {@code STORYLINE_DATA_DIR/media/<chat id>/telegram/}, checked like any indexed file, refused when
+ * it is not an image or already in the library, and recorded in {@code service_runs}. The file is
+ * written under a temporary name first, so a refused or failed upload leaves nothing behind.
+ */
+public final class MediaUploads {
+    public static final String SERVICE = "media.upload";
+    /** The Bot API lets bots download files up to 20 MB. */
+    public static final long MAX_DOWNLOAD_BYTES = 20L * 1024 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(MediaUploads.class);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    private final Vertx vertx;
+    private final MediaRepository media;
+    private final MediaRoots roots;
+    private final EventBusClient bus;
+    private final ServiceRuns runs;
+    private final Clock clock;
+
+    public MediaUploads(Vertx vertx, MediaRepository media, MediaRoots roots, EventBusClient bus, Clock clock) {
+        this.vertx = vertx;
+        this.media = media;
+        this.roots = roots;
+        this.bus = bus;
+        this.runs = new ServiceRuns(media.pool(), clock);
+        this.clock = clock;
+    }
+
+    /** Why this attachment cannot be an image of the library, judged before downloading it; null if it may be. */
+    public static String refusalBeforeDownload(boolean photo, String fileName, String mimeType, long fileSize) {
+        String name = fileName == null || fileName.isBlank() ? "This file" : fileName;
+        if (!photo && ImageFormat.byMimeType(mimeType).isEmpty() && (fileName == null || ImageFormat.byFileName(fileName).isEmpty())) {
+            return name + " is not an image I can use" + (mimeType == null ? "" : " (" + mimeType + ")")
+                    + ": send a " + ImageFormat.accepted() + ".";
+        }
+        if (fileSize > MAX_DOWNLOAD_BYTES) {
+            return String.format(Locale.ROOT, "%s is too large (%.1f MB): Telegram lets bots fetch files up to 20 MB. "
+                    + "Put it in the team's media folder instead.", name, fileSize / 1024.0 / 1024.0);
+        }
+        return null;
+    }
+
+    public Future<MediaUploadResult> add(Tenant tenant, MediaUpload upload) {
+        String refusal = refusalBeforeDownload(upload.fileName() == null && upload.mimeType() == null, upload.fileName(),
+                upload.mimeType(), upload.fileSize());
+        if (refusal != null) {
+            return Future.succeededFuture(MediaUploadResult.refused(refusal));
+        }
+        JsonObject inputs = new JsonObject().put("fileUniqueId", upload.fileUniqueId()).put("fileName", upload.fileName());
+        return runs.start(tenant.id(), SERVICE, Trigger.TELEGRAM, upload.userId(), inputs).compose(run -> fetchAndAdd(tenant, upload)
+                .compose(result -> runs.completed(run, result.toJson()).map(result),
+                        e -> runs.failed(run, String.valueOf(e.getMessage())).transform(x -> Future.failedFuture(e))));
+    }
+
+    private Future<MediaUploadResult> fetchAndAdd(Tenant tenant, MediaUpload upload) {
+        return media.byTelegramFile(tenant.id(), upload.fileUniqueId()).compose(known -> {
+            if (known.isPresent()) {
+                return duplicate(tenant, known.get());
+            }
+            Path dir = roots.uploads(tenant.id());
+            String safeId = upload.fileUniqueId().replaceAll("[^A-Za-z0-9_-]", "_");
+            Path incoming = dir.resolve(".incoming").resolve(safeId + "-" + UUID.randomUUID() + ".part");
+            return vertx.fileSystem().mkdirs(incoming.getParent().toString())
+                    .compose(v -> bus.telegramDownload(new TelegramDownload(upload.fileId(), incoming.toString())))
+                    .recover(e -> Future.failedFuture(downloadFailure(e)))
+                    .compose(size -> examine(incoming))
+                    .compose(examined -> examined == null ? Future.succeededFuture(MediaUploadResult.refused(
+                                    "it is not a " + ImageFormat.accepted() + " image I can read."))
+                            : media.byHash(tenant.id(), examined.hash()).compose(same -> same.isPresent()
+                                    ? duplicate(tenant, same.get())
+                                    : store(tenant, upload, incoming, dir.resolve(STAMP.format(clock.instant()) + "-" + safeId
+                                            + "." + examined.format().extension()))))
+                    .eventually(() -> vertx.fileSystem().delete(incoming.toString()).otherwiseEmpty());
+        });
+    }
+
+    /** The file's check on a worker; null when it is not an image at all (any problem, said to the sender). */
+    private Future<ImageInspector.Examined> examine(Path file) {
+        return vertx.executeBlocking(() -> {
+            BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+            try {
+                return ImageInspector.examine(file, attrs.size(), FolderScanner.modifiedAt(attrs));
+            } catch (InvalidImageException e) {
+                LOG.info("Upload refused: {}", e.getMessage());
+                return null;
+            }
+        }, false);
+    }
+
+    private Future<MediaUploadResult> store(Tenant tenant, MediaUpload upload, Path incoming, Path target) {
+        Metadata metadata = Caption.parse(upload.caption());
+        return vertx.executeBlocking(() -> {
+            Files.move(incoming, target, StandardCopyOption.ATOMIC_MOVE);
+            BasicFileAttributes attrs = Files.readAttributes(target, BasicFileAttributes.class);
+            return ImageInspector.examine(target, attrs.size(), FolderScanner.modifiedAt(attrs));
+        }, false).compose(image -> MediaRepository.upsert(media.pool(), tenant.id(), List.of(new MediaRepository.NewFile(
+                        target.toString(), MediaItem.SOURCE_TELEGRAM, image, MediaItem.SOURCE_TELEGRAM, metadata,
+                        upload.fileUniqueId(), upload.userId())))
+                .compose(ids -> media.counts(tenant.id()).map(counts -> {
+                    String name = metadata.title() != null ? metadata.title() : "your image";
+                    LOG.info("Tenant {}: added upload {} as item {}", tenant.id(), target.getFileName(), ids.get(0));
+                    return MediaUploadResult.added(ids.get(0), name, image.warnings(), counts.active());
+                })));
+    }
+
+    private Future<MediaUploadResult> duplicate(Tenant tenant, MediaItem item) {
+        return media.counts(tenant.id()).map(counts -> MediaUploadResult.duplicate(item.id(), item.displayName(), counts.active()));
+    }
+
+    private static Throwable downloadFailure(Throwable e) {
+        ErrorCode code = ErrorCode.of(e);
+        if (code == ErrorCode.TELEGRAM_REJECTED) {
+            return new MediaException(ErrorCode.TELEGRAM_REJECTED, "Telegram would not hand the file over ("
+                    + (e instanceof ReplyException r ? r.getMessage() : "refused") + ")");
+        }
+        return new MediaException(ErrorCode.TELEGRAM_UNAVAILABLE, "Telegram could not be reached to fetch the file");
+    }
+}

@@ -1,0 +1,150 @@
+package dev.storyline.media;
+
+import dev.storyline.bus.Addresses;
+import dev.storyline.bus.ErrorCode;
+import dev.storyline.bus.EventBusClient;
+import dev.storyline.bus.MediaIndexRequest;
+import dev.storyline.bus.MediaUpload;
+import dev.storyline.run.Trigger;
+import dev.storyline.tenant.Tenant;
+import dev.storyline.tenant.TenantRepository;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The owner of the tenants' libraries: indexes a tenant's folder on request ({@code media.index}),
+ * at start-up and every {@code MEDIA_INDEX_MINUTES}, and adds images sent in the chats
+ * ({@code media.upload}). Files are read and hashed on worker threads, never on the event loop.
+ */
+public final class MediaVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(MediaVerticle.class);
+
+    private final Pool pool;
+    private final MediaRoots roots;
+    private final Duration interval;
+    private final Clock clock;
+    private MediaIndexer indexer;
+    private MediaUploads uploads;
+    private TenantRepository tenants;
+    private long timer = -1;
+    private boolean sweeping;
+
+    public MediaVerticle(Pool pool, MediaRoots roots, Duration interval, Clock clock) {
+        this.pool = pool;
+        this.roots = roots;
+        this.interval = interval;
+        this.clock = clock;
+    }
+
+    @Override
+    public Future<?> start() {
+        tenants = new TenantRepository(pool);
+        indexer = new MediaIndexer(vertx, pool, roots, clock, MediaIndexer.defaultThreads());
+        uploads = new MediaUploads(vertx, new MediaRepository(pool), roots, new EventBusClient(vertx), clock);
+        List<MessageConsumer<JsonObject>> consumers = List.of(
+                vertx.eventBus().consumer(Addresses.MEDIA_INDEX, this::onIndex),
+                vertx.eventBus().consumer(Addresses.MEDIA_UPLOAD, this::onUpload));
+        return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).onSuccess(v -> {
+            vertx.runOnContext(x -> sweep(Trigger.STARTUP));
+            if (!interval.isZero()) {
+                timer = vertx.setPeriodic(interval.toMillis(), id -> sweep(Trigger.SCHEDULE));
+            }
+        });
+    }
+
+    @Override
+    public Future<?> stop() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        return Future.succeededFuture();
+    }
+
+    private void onIndex(Message<JsonObject> message) {
+        MediaIndexRequest request;
+        try {
+            request = MediaIndexRequest.fromJson(message.body());
+        } catch (IllegalArgumentException e) {
+            message.fail(ErrorCode.INVALID_INPUT.code(), e.getMessage());
+            return;
+        }
+        withTenant(message, request.tenantId(), tenant -> indexer.index(tenant, request.dir() == null ? null : Path.of(request.dir()),
+                request.trigger(), request.userId(), FolderScanner.Progress.NONE).map(IndexSummary::toJson));
+    }
+
+    private void onUpload(Message<JsonObject> message) {
+        MediaUpload upload;
+        try {
+            upload = MediaUpload.fromJson(message.body());
+        } catch (IllegalArgumentException e) {
+            message.fail(ErrorCode.INVALID_INPUT.code(), e.getMessage());
+            return;
+        }
+        withTenant(message, upload.tenantId(), tenant -> Tenant.APPROVED.equals(tenant.state())
+                ? uploads.add(tenant, upload).map(result -> result.toJson())
+                : Future.failedFuture(new MediaException(ErrorCode.INVALID_INPUT, "Only approved tenants take uploads")));
+    }
+
+    /** Runs {@code work} for an existing tenant and replies with its result, or a coded failure. */
+    private void withTenant(Message<JsonObject> message, long tenantId, Function<Tenant, Future<JsonObject>> work) {
+        tenants.findById(tenantId)
+                .compose(tenant -> tenant.isEmpty()
+                        ? Future.failedFuture(new MediaException(ErrorCode.TENANT_NOT_FOUND, "No tenant with chat id " + tenantId))
+                        : work.apply(tenant.get()))
+                .onSuccess(message::reply)
+                .onFailure(e -> {
+                    if (e instanceof MediaException m) {
+                        message.fail(m.code().code(), m.getMessage());
+                    } else {
+                        LOG.error("Tenant {}: media request failed", tenantId, e);
+                        message.fail(ErrorCode.INTERNAL.code(), "Media request failed: " + e.getMessage());
+                    }
+                });
+    }
+
+    /** Every approved tenant with a folder, one after the other; a sweep still running makes the next one wait for the one after. */
+    private void sweep(Trigger trigger) {
+        if (sweeping) {
+            return;
+        }
+        sweeping = true;
+        tenants.findAll()
+                .compose(all -> {
+                    Future<Void> chain = Future.succeededFuture();
+                    for (Tenant tenant : all) {
+                        if (Tenant.APPROVED.equals(tenant.state())) {
+                            chain = chain.compose(v -> sweepOne(tenant, trigger));
+                        }
+                    }
+                    return chain;
+                })
+                .onFailure(e -> LOG.warn("Indexing the libraries failed: {}", e.getMessage()))
+                .onComplete(v -> sweeping = false);
+    }
+
+    private Future<Void> sweepOne(Tenant tenant, Trigger trigger) {
+        Path root = roots.root(tenant);
+        return vertx.executeBlocking(() -> Files.isDirectory(root), false)
+                .compose(exists -> exists ? indexer.index(tenant, null, trigger, null, FolderScanner.Progress.NONE).<Void>mapEmpty()
+                        : Future.<Void>succeededFuture())
+                .recover(e -> {
+                    if (!(e instanceof MediaException)) {
+                        LOG.warn("Tenant {}: indexing {} failed: {}", tenant.id(), root, e.getMessage());
+                    }
+                    return Future.succeededFuture();
+                });
+    }
+}
