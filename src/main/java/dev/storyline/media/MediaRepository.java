@@ -72,17 +72,17 @@ public final class MediaRepository {
                       FROM media_items WHERE tenant_id = $1) d
              WHERE m.tenant_id = $1 AND m.id = d.id AND m.duplicate_of IS DISTINCT FROM d.original""";
 
-    private static final String BY_HASH = "SELECT " + COLUMNS + """
-             FROM media_items WHERE tenant_id = $1 AND file_hash = $2 ORDER BY is_active DESC, id LIMIT 1""";
+    private static final String BY_HASH = "SELECT " + COLUMNS + " " + """
+            FROM media_items WHERE tenant_id = $1 AND file_hash = $2 ORDER BY is_active DESC, id LIMIT 1""";
 
-    private static final String BY_UNIQUE_ID = "SELECT " + COLUMNS + """
-             FROM media_items WHERE tenant_id = $1 AND telegram_file_unique_id = $2 ORDER BY is_active DESC, id LIMIT 1""";
+    private static final String BY_UNIQUE_ID = "SELECT " + COLUMNS + " " + """
+            FROM media_items WHERE tenant_id = $1 AND telegram_file_unique_id = $2 ORDER BY is_active DESC, id LIMIT 1""";
 
-    private static final String LIST = "SELECT " + COLUMNS + """
-             FROM media_items WHERE tenant_id = $1 AND (is_active OR $3) ORDER BY category NULLS FIRST, path LIMIT $2""";
+    private static final String LIST = "SELECT " + COLUMNS + " " + """
+            FROM media_items WHERE tenant_id = $1 AND (is_active OR $3) ORDER BY category NULLS FIRST, path LIMIT $2""";
 
-    private static final String RECENT = "SELECT " + COLUMNS + """
-             FROM media_items WHERE tenant_id = $1 AND is_active ORDER BY created_at DESC, id DESC LIMIT $2""";
+    private static final String RECENT = "SELECT " + COLUMNS + " " + """
+            FROM media_items WHERE tenant_id = $1 AND is_active ORDER BY created_at DESC, id DESC LIMIT $2""";
 
     public record Counts(long active, long neverPosted, long locked, long withWarnings, long duplicates) {
     }
