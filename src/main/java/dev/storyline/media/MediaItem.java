@@ -18,9 +18,12 @@ public record MediaItem(long id, long tenantId, String path, String source, Stri
         warnings = List.copyOf(warnings);
     }
 
-    /** The title, else the file name. */
+    /** The title, else the file name (a photo sent without a caption has none worth showing). */
     public String displayName() {
-        return metadata.title() != null ? metadata.title() : Path.of(path).getFileName().toString();
+        if (metadata.title() != null) {
+            return metadata.title();
+        }
+        return SOURCE_TELEGRAM.equals(source) ? "photo #" + id : Path.of(path).getFileName().toString();
     }
 
     public JsonObject toJson() {

@@ -117,7 +117,10 @@ public final class MediaUploads {
     }
 
     private Future<MediaUploadResult> store(Tenant tenant, MediaUpload upload, Path incoming, Path target) {
-        Metadata metadata = Caption.parse(upload.caption());
+        Metadata caption = Caption.parse(upload.caption());
+        Metadata metadata = caption.title() != null || upload.fileName() == null ? caption
+                : new Metadata(Metadata.clip(upload.fileName().replaceFirst("\\.[^.]*$", ""), Metadata.MAX_TITLE), caption.link(),
+                        caption.caption(), caption.tags(), caption.requiresInteraction(), caption.custom());
         return vertx.executeBlocking(() -> {
             Files.move(incoming, target, StandardCopyOption.ATOMIC_MOVE);
             BasicFileAttributes attrs = Files.readAttributes(target, BasicFileAttributes.class);
@@ -126,7 +129,7 @@ public final class MediaUploads {
                         target.toString(), MediaItem.SOURCE_TELEGRAM, image, MediaItem.SOURCE_TELEGRAM, metadata,
                         upload.fileUniqueId(), upload.userId())))
                 .compose(ids -> media.counts(tenant.id()).map(counts -> {
-                    String name = metadata.title() != null ? metadata.title() : "your image";
+                    String name = metadata.title() != null ? metadata.title() : "your photo";
                     LOG.info("Tenant {}: added upload {} as item {}", tenant.id(), target.getFileName(), ids.get(0));
                     return MediaUploadResult.added(ids.get(0), name, image.warnings(), counts.active());
                 })));
