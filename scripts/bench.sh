@@ -2,6 +2,7 @@
 # Runs a committed benchmark in its own JVM with the heap the product targets.
 #   scripts/bench.sh orchestrator [tenant counts...]    (default: 1000 10000)
 #   scripts/bench.sh telegram                           (outbox backlog, update throughput and latency)
+#   scripts/bench.sh media [files]                      (folder indexing vs sha256sum; default 3000 files of 1 MB)
 # Figures and how to read them: docs/benchmarks.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,5 +13,6 @@ cp="target/classes:target/test-classes:$(cat target/bench.classpath)"
 case "$which" in
   orchestrator) exec java -Xmx512m -cp "$cp" dev.storyline.bench.OrchestratorBench "$@" ;;
   telegram) exec java -Xmx512m ${BENCH_OPTS:-} -cp "$cp" dev.storyline.bench.TelegramBench "$@" ;;
-  *) echo "unknown benchmark '$which' (known: orchestrator, telegram)" >&2; exit 2 ;;
+  media) exec java -Xmx512m ${BENCH_OPTS:-} -cp "$cp" dev.storyline.bench.MediaBench "$@" ;;
+  *) echo "unknown benchmark '$which' (known: orchestrator, telegram, media)" >&2; exit 2 ;;
 esac
