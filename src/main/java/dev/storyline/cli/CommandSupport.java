@@ -9,6 +9,8 @@ import dev.storyline.db.Database;
 import dev.storyline.db.DatabaseStartException;
 import dev.storyline.db.EmbeddedDatabase;
 import dev.storyline.db.Migrations;
+import dev.storyline.tenant.Tenant;
+import dev.storyline.tenant.TenantRepository;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.sqlclient.Pool;
@@ -64,6 +66,19 @@ final class CommandSupport {
                 vertx.close().await();
             }
         }
+    }
+
+    /** The tenant with this chat id, or empty after telling the user how to find the right id. */
+    static Optional<Tenant> tenant(Pool pool, long chatId, PrintWriter err) {
+        Optional<Tenant> tenant = new TenantRepository(pool).findById(chatId).await();
+        if (tenant.isEmpty()) {
+            err.println(unknownTenant(chatId));
+        }
+        return tenant;
+    }
+
+    static String unknownTenant(long chatId) {
+        return "Unknown tenant " + chatId + ": 'storyline tenants list' shows the chat ids.";
     }
 
     static String oneLine(RuntimeException e) {

@@ -12,6 +12,7 @@ import dev.storyline.media.MediaRoots;
 import dev.storyline.run.Trigger;
 import dev.storyline.tenant.Tenant;
 import dev.storyline.tenant.TenantRepository;
+import io.vertx.sqlclient.Pool;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -79,7 +80,7 @@ final class MediaCommand implements Runnable {
             MediaRoots roots = MediaRoots.of(config.get().paths());
             try {
                 return CommandSupport.withVertx(config.get(), (vertx, pool) -> {
-                    List<Tenant> tenants = tenants(new TenantRepository(pool), roots, err);
+                    List<Tenant> tenants = tenants(pool, roots, err);
                     if (tenants == null) {
                         return Cli.FAILED;
                     }
@@ -104,16 +105,11 @@ final class MediaCommand implements Runnable {
         }
 
         /** The tenants to index, or null after saying why there are none. */
-        private List<Tenant> tenants(TenantRepository repository, MediaRoots roots, PrintWriter err) {
+        private List<Tenant> tenants(Pool pool, MediaRoots roots, PrintWriter err) {
             if (tenantId != null) {
-                Optional<Tenant> tenant = repository.findById(tenantId).await();
-                if (tenant.isEmpty()) {
-                    err.println("Unknown tenant " + tenantId + ": 'storyline tenants list' shows the chat ids.");
-                    return null;
-                }
-                return List.of(tenant.get());
+                return CommandSupport.tenant(pool, tenantId, err).map(List::of).orElse(null);
             }
-            List<Tenant> withFolder = repository.findAll().await().stream()
+            List<Tenant> withFolder = new TenantRepository(pool).findAll().await().stream()
                     .filter(t -> Tenant.APPROVED.equals(t.state()) && Files.isDirectory(roots.root(t))).toList();
             if (withFolder.isEmpty()) {
                 err.println("No approved tenant has a media folder yet. Create " + roots.mediaDir().resolve("<chat id>")
@@ -221,17 +217,15 @@ final class MediaCommand implements Runnable {
             }
             try {
                 return CommandSupport.withDatabase(config.get(), pool -> {
-                    TenantRepository tenants = new TenantRepository(pool);
                     List<Tenant> chosen;
                     if (tenantId != null) {
-                        Optional<Tenant> tenant = tenants.findById(tenantId).await();
+                        Optional<Tenant> tenant = CommandSupport.tenant(pool, tenantId, err);
                         if (tenant.isEmpty()) {
-                            err.println("Unknown tenant " + tenantId + ": 'storyline tenants list' shows the chat ids.");
                             return Cli.FAILED;
                         }
                         chosen = List.of(tenant.get());
                     } else {
-                        chosen = tenants.findAll().await();
+                        chosen = new TenantRepository(pool).findAll().await();
                     }
                     MediaRepository media = new MediaRepository(pool);
                     boolean any = false;

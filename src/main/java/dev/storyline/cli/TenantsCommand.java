@@ -102,7 +102,7 @@ final class TenantsCommand implements Runnable {
                 boolean found = CommandSupport.withDatabase(config.get(), pool -> new TenantRepository(pool)
                         .setMediaDir(chatId, folder == null ? null : folder.toString(), "cli").await());
                 if (!found) {
-                    err.println("Unknown tenant " + chatId + ": 'storyline tenants list' shows the chat ids.");
+                    err.println(CommandSupport.unknownTenant(chatId));
                     return Cli.FAILED;
                 }
             } catch (RuntimeException e) {
