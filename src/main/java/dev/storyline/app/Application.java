@@ -8,6 +8,10 @@ import dev.storyline.db.DatabaseStartException;
 import dev.storyline.db.EmbeddedDatabase;
 import dev.storyline.db.Migrations;
 import dev.storyline.http.HttpVerticle;
+import dev.storyline.plan.Pipeline;
+import dev.storyline.plan.Planner;
+import dev.storyline.plan.QueueRepository;
+import dev.storyline.posting.PostingVerticle;
 import dev.storyline.media.MediaRoots;
 import dev.storyline.media.MediaVerticle;
 import dev.storyline.telegram.OutboxLimiter;
@@ -113,9 +117,14 @@ public final class Application {
 
     private void deployAll(Clock clock, PrometheusMeterRegistry registry, SchedulerFactory schedulerFactory) {
         Duration heartbeat = config.orchestrator().heartbeatInterval();
+        Duration sweep = config.orchestrator().sweepInterval();
+        Pipeline pipeline = new Pipeline(new Planner(pool, config.scheduling(), clock), new QueueRepository(pool), config.scheduling(),
+                sweep, Pipeline.CATCH_UP_SPACING);
         SchedulerFactory factory = schedulerFactory != null ? schedulerFactory
-                : tenant -> new TenantSchedulerVerticle(heartbeat, clock);
-        deploy(new TenantOrchestratorVerticle(new TenantRepository(pool), config.orchestrator(), clock, factory,
+                : tenant -> new TenantSchedulerVerticle(heartbeat, clock, pipeline);
+        deploy(new PostingVerticle(pool, config.scheduling(), sweep, clock), "posting");
+        // liveness is real elapsed time, like rate limits: the orchestrator never reads the (injectable) business clock
+        deploy(new TenantOrchestratorVerticle(new TenantRepository(pool), config.orchestrator(), Clock.systemUTC(), factory,
                 new OrchestratorMetrics(registry)), "tenant orchestrator");
         deploy(new TelegramVerticle(config, pool, clock, new TelegramMetrics(registry), OutboxLimiter.Limits.TELEGRAM),
                 "Telegram bot");

@@ -1,5 +1,6 @@
 package dev.storyline.bot;
 
+import dev.storyline.bus.StoryPress;
 import dev.storyline.telegram.CallbackData;
 import dev.storyline.telegram.Html;
 import dev.storyline.telegram.Update;
@@ -44,6 +45,7 @@ public final class Bot {
     private final RegistrationFlow registration;
     private final SettingsFlow settings;
     private final LibraryFlow library;
+    private final PostingFlow posting;
     private final Map<String, Command> commands = new LinkedHashMap<>();
     private String botUsername = "";
     private boolean canReadAllGroupMessages = true;
@@ -55,9 +57,18 @@ public final class Bot {
         this.registration = new RegistrationFlow(services);
         this.settings = new SettingsFlow(services);
         this.library = new LibraryFlow(services);
+        this.posting = new PostingFlow(services);
         commands.put("start", new Command("Register this chat or see its state", false, false, (in, a) -> registration.start(in)));
         commands.put("help", new Command("What I can do", false, false, (in, a) -> help(in)));
         commands.put("status", new Command("State, schedule and library", false, false, (in, a) -> status(in)));
+        commands.put("queue", new Command("The next 10 planned stories", true, false,
+                (in, a) -> posting.queue(in, in.approvedTenant().orElseThrow())));
+        commands.put("next", new Command("Send the next story now (administrators)", true, false,
+                (in, a) -> posting.next(in, in.approvedTenant().orElseThrow())));
+        commands.put("schedule", new Command("Plan the coming days: /schedule [days] (administrators)", true, false,
+                (in, a) -> posting.schedule(in, in.approvedTenant().orElseThrow(), a)));
+        commands.put("history", new Command("The last stories and who handled them: /history [n]", true, false,
+                (in, a) -> posting.history(in, in.approvedTenant().orElseThrow(), a)));
         commands.put("library", new Command("Library size and the latest images", true, false,
                 (in, a) -> library.library(in, in.approvedTenant().orElseThrow())));
         commands.put("settings", new Command("Show and change the settings", true, false,
@@ -198,16 +209,17 @@ public final class Bot {
         if (!Tenant.APPROVED.equals(t.state())) {
             return s.replies().send(in.chatId(), RegistrationFlow.stateLine(t)).mapEmpty();
         }
-        return s.library().counts(t.id()).compose(counts -> uploadsWarning(in).compose(warning -> {
+        return s.library().counts(t.id()).compose(counts -> uploadsWarning(in).compose(warning -> posting.statusLines(t).compose(plan -> {
             String text = "📊 " + Html.bold(t.title()) + "\n"
                     + "State: " + (t.paused() ? "⏸ paused" + (t.pausedReason() == null ? "" : " (" + Html.escape(t.pausedReason()) + ")") : "✅ active") + "\n"
                     + "Dry run: " + (t.dryRun() ? "on" : "off") + " · Instagram: " + (t.instagramEnabled() ? "on" : "off") + "\n"
                     + "Schedule: " + t.postsPerDay() + " per day, " + Html.escape(t.window()) + "\n"
                     + "Library: " + counts.active() + " active, " + counts.neverPosted() + " never posted, " + counts.locked() + " locked"
                     + (counts.withWarnings() > 0 ? ", " + counts.withWarnings() + " with warnings" : "")
+                    + plan
                     + warning;
             return s.replies().send(in.chatId(), text).mapEmpty();
-        }));
+        })));
     }
 
     /** D4: in a group, the bot sees ordinary messages (photos) only as an administrator or with privacy mode off. */
@@ -243,6 +255,7 @@ public final class Bot {
             return switch (data.action()) {
                 case APPROVE, DECLINE -> registration.decide(in, query.id(), messageId, data);
                 case TOGGLE, EDIT -> settingsButton(in, query.id(), messageId, data);
+                case POSTED, SKIP, REJECT, REJECT_CONFIRMED, CANCEL, LINK -> storyButton(in, query.id(), messageId, data);
             };
         });
     }
@@ -261,6 +274,40 @@ public final class Bot {
                 : logInteraction(in, "callback", "edit:" + setting.get().wire(), new JsonObject())
                         .compose(first -> first ? settings.askFor(in, tenant.get(), callbackId, messageId, setting.get())
                                 : Future.succeededFuture());
+    }
+
+    /**
+     * A story's button: the posting verticle owns the outcome (the first press wins, D8); the bot only
+     * checks who may reject (D17) and answers the press exactly once with what the verticle said.
+     */
+    private Future<Void> storyButton(Incoming in, String callbackId, long messageId, CallbackData data) {
+        Optional<Tenant> tenant = in.approvedTenant();
+        long queueId;
+        try {
+            queueId = data.longArg(0);
+        } catch (NumberFormatException e) {
+            return s.replies().answer(callbackId, "This button is no longer valid.", false);
+        }
+        if (tenant.isEmpty()) {
+            return s.replies().answer(callbackId, "Storyline is not active in this chat.", false);
+        }
+        boolean rejecting = data.action() == CallbackData.Action.REJECT || data.action() == CallbackData.Action.REJECT_CONFIRMED;
+        Future<Boolean> mayReject = rejecting ? s.mayChange(in) : Future.succeededFuture(false);
+        return logInteraction(in, "callback", "story:" + data.action().name().toLowerCase(Locale.ROOT), new JsonObject().put("queueId", queueId))
+                .compose(first -> mayReject)
+                .compose(may -> {
+                    StoryPress press = new StoryPress(tenant.get().id(), queueId, data.action().name(), messageId,
+                            in.from() == null ? null : in.from().id(), in.who(), may);
+                    s.bus().storyPress(press).onComplete(answer -> {
+                        if (answer.succeeded()) {
+                            s.replies().answer(callbackId, answer.result().text(), answer.result().alert());
+                        } else {
+                            LOG.warn("Chat {}: story button failed: {}", in.chatId(), answer.cause().getMessage());
+                            s.replies().answer(callbackId, "That did not work just now; please press again in a moment.", false);
+                        }
+                    });
+                    return Future.succeededFuture();
+                });
     }
 
     // --- shared ---

@@ -5,6 +5,7 @@ import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.TenantChanged;
 import dev.storyline.config.AppConfig;
 import dev.storyline.media.MediaRepository;
+import dev.storyline.plan.QueueRepository;
 import dev.storyline.tenant.PendingInputRepository;
 import dev.storyline.tenant.TenantRepository;
 import dev.storyline.user.ChatAdmins;
@@ -20,6 +21,7 @@ public record BotServices(
         UserRepository users,
         PendingInputRepository pendingInputs,
         MediaRepository library,
+        QueueRepository queue,
         AlertService alerts,
         ChatAdmins chatAdmins,
         EventBusClient bus,

@@ -44,6 +44,21 @@ public final class Addresses {
     /** Request to the media verticle, {@link MediaUpload} → {@link MediaUploadResult}. */
     public static final String MEDIA_UPLOAD = "media.upload";
 
+    /**
+     * Request to the posting verticle, {@code {"tenantId", "queueId"}} of a claimed slot →
+     * {@code {"outcome": "notified"|"retry"|"failed"}}: sends the story to the tenant's chat.
+     */
+    public static final String POSTING_DISPATCH = "posting.dispatch";
+
+    /** Request to the posting verticle, {@link StoryPress} → {@link StoryPress.Answer}. */
+    public static final String POSTING_CALLBACK = "posting.callback";
+
+    /**
+     * Request to the posting verticle, {@code {"tenantId"}} → {@code {"queueId", "title"}}: sends the
+     * next eligible image now ({@code /next}). Fails with {@link ErrorCode#NOT_FOUND} when there is none.
+     */
+    public static final String POSTING_NEXT = "posting.next";
+
     /** Publish, {@link AlertRaised}: a message for the admin chat, sent at most once an hour per key. */
     public static final String ALERT_RAISE = "alert.raise";
 

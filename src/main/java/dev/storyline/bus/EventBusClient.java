@@ -41,6 +41,17 @@ public final class EventBusClient {
         return request(Addresses.tenantCommand(tenantId), SchedulerCommand.status().toJson()).map(SchedulerStatus::fromJson);
     }
 
+    /** Tops off a tenant's plan through its scheduler ({@code days} null = the horizon). */
+    public Future<dev.storyline.plan.Planner.TopOff> plan(long tenantId, Integer days) {
+        return request(Addresses.tenantCommand(tenantId), SchedulerCommand.plan(days).toJson(), Duration.ofSeconds(30))
+                .map(dev.storyline.plan.Planner.TopOff::fromJson);
+    }
+
+    /** Tells a tenant's scheduler to look at its queue again; no scheduler (paused) is fine. */
+    public void wake(long tenantId) {
+        vertx.eventBus().send(Addresses.tenantCommand(tenantId), SchedulerCommand.wake().toJson());
+    }
+
     public Future<OrchestratorState> orchestratorState() {
         return request(Addresses.ADMIN_ORCHESTRATOR, new JsonObject()).map(OrchestratorState::fromJson);
     }
@@ -70,6 +81,19 @@ public final class EventBusClient {
 
     public Future<MediaUploadResult> uploadMedia(MediaUpload upload) {
         return request(Addresses.MEDIA_UPLOAD, upload.toJson(), Duration.ofMinutes(4)).map(MediaUploadResult::fromJson);
+    }
+
+    public Future<String> dispatch(long tenantId, long queueId) {
+        return request(Addresses.POSTING_DISPATCH, new JsonObject().put("tenantId", tenantId).put("queueId", queueId),
+                Duration.ofMinutes(3)).map(reply -> reply.getString("outcome"));
+    }
+
+    public Future<StoryPress.Answer> storyPress(StoryPress press) {
+        return request(Addresses.POSTING_CALLBACK, press.toJson()).map(StoryPress.Answer::fromJson);
+    }
+
+    public Future<JsonObject> postNext(long tenantId) {
+        return request(Addresses.POSTING_NEXT, new JsonObject().put("tenantId", tenantId), Duration.ofMinutes(3));
     }
 
     public void raiseAlert(AlertRaised alert) {

@@ -5,11 +5,17 @@ import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 
 /** A request to one tenant's scheduler at {@link Addresses#tenantCommand(long)}. */
-public record SchedulerCommand(Kind kind) {
+public record SchedulerCommand(Kind kind, Integer days) {
 
-    /** {@code status} now; planning ({@code plan}) and sending now ({@code next}) join with the posting pipeline. */
+    /**
+     * {@code status} → {@link SchedulerStatus}; {@code plan} (top off {@code days} ahead, default the
+     * horizon) → {@link dev.storyline.plan.Planner.TopOff} as JSON; {@code wake} (look at the queue
+     * again, e.g. after {@code /next}) → {@code {}}.
+     */
     public enum Kind {
-        STATUS("status");
+        STATUS("status"),
+        PLAN("plan"),
+        WAKE("wake");
 
         private final String wire;
 
@@ -28,15 +34,27 @@ public record SchedulerCommand(Kind kind) {
     }
 
     public static SchedulerCommand status() {
-        return new SchedulerCommand(Kind.STATUS);
+        return new SchedulerCommand(Kind.STATUS, null);
+    }
+
+    public static SchedulerCommand plan(Integer days) {
+        return new SchedulerCommand(Kind.PLAN, days);
+    }
+
+    public static SchedulerCommand wake() {
+        return new SchedulerCommand(Kind.WAKE, null);
     }
 
     public JsonObject toJson() {
-        return new JsonObject().put("command", kind.wire());
+        return new JsonObject().put("command", kind.wire()).put("days", days);
     }
 
     /** @throws IllegalArgumentException for a missing or unknown command */
     public static SchedulerCommand fromJson(JsonObject json) {
-        return new SchedulerCommand(Kind.parse(json == null ? null : json.getString("command")));
+        Object days = json == null ? null : json.getValue("days");
+        if (days != null && !(days instanceof Integer d && d >= 1 && d <= 90)) {
+            throw new IllegalArgumentException("days must be 1–90");
+        }
+        return new SchedulerCommand(Kind.parse(json == null ? null : json.getString("command")), (Integer) days);
     }
 }

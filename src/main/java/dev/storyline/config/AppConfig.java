@@ -67,9 +67,14 @@ public record AppConfig(
             Duration mediaIndexInterval) {
     }
 
-    /** Heartbeat cadence (D21). Durations rather than seconds so tests can run it fast. */
-    public record OrchestratorConfig(Duration heartbeatInterval, Duration heartbeatTimeout, Duration discoveryInterval) {
+    /**
+     * Heartbeat cadence (D21), discovery, and the posting sweep (the safety net of D10, and the check
+     * for expired notifications). Durations rather than seconds so tests can run them fast.
+     */
+    public record OrchestratorConfig(Duration heartbeatInterval, Duration heartbeatTimeout, Duration discoveryInterval,
+                                     Duration sweepInterval) {
         public static final Duration DISCOVERY_INTERVAL = Duration.ofSeconds(60);
+        public static final Duration SWEEP_INTERVAL = Duration.ofSeconds(60);
     }
 
     public record HttpConfig(String host, int port, Secret adminToken) {

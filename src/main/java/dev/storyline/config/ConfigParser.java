@@ -204,7 +204,8 @@ public final class ConfigParser {
         if (errors.size() == errorsBefore && timeout <= beat) {
             error(ConfigKey.HEARTBEAT_TIMEOUT_SECONDS, "must be greater than HEARTBEAT_SECONDS (" + beat + ")");
         }
-        return new OrchestratorConfig(Duration.ofSeconds(beat), Duration.ofSeconds(timeout), OrchestratorConfig.DISCOVERY_INTERVAL);
+        return new OrchestratorConfig(Duration.ofSeconds(beat), Duration.ofSeconds(timeout), OrchestratorConfig.DISCOVERY_INTERVAL,
+                OrchestratorConfig.SWEEP_INTERVAL);
     }
 
     private InstagramConfig instagram() {

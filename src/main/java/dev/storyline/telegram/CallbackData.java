@@ -23,7 +23,24 @@ public record CallbackData(Action action, List<String> args) {
         /** Approve a registration (admin chat only): {@code 1:a:<chat id>}. */
         APPROVE("a", 1),
         /** Decline a registration (admin chat only): {@code 1:d:<chat id>}. */
-        DECLINE("d", 1);
+        DECLINE("d", 1),
+        /** A story was posted by hand: {@code 1:p:<queue id>}. */
+        POSTED("p", 1),
+        /** Skip this story for now: {@code 1:s:<queue id>}. */
+        SKIP("s", 1),
+        /** Ask to reject this image for good: {@code 1:r:<queue id>}. */
+        REJECT("r", 1),
+        /** Reject confirmed: {@code 1:R:<queue id>}. */
+        REJECT_CONFIRMED("R", 1),
+        /** Reject cancelled, the story's buttons come back: {@code 1:c:<queue id>}. */
+        CANCEL("c", 1),
+        /** Show the story's link: {@code 1:l:<queue id>}. */
+        LINK("l", 1);
+
+        /** The story buttons, handled by the posting verticle. */
+        public boolean isStory() {
+            return this == POSTED || this == SKIP || this == REJECT || this == REJECT_CONFIRMED || this == CANCEL || this == LINK;
+        }
 
         private final String wire;
         private final int arity;

@@ -327,7 +327,8 @@ public final class Outbox {
                 }
             }
             case SERVER, NETWORK -> {
-                if (++job.transientFailures >= MAX_TRANSIENT_ATTEMPTS) {
+                // an upload (a story) may have arrived before the error: its sender decides when to try again (D15)
+                if (r.file() != null || ++job.transientFailures >= MAX_TRANSIENT_ATTEMPTS) {
                     job.promise.fail(e);
                 } else {
                     long backoff = Math.min(MAX_BACKOFF_MILLIS, 1000L << (job.transientFailures - 1));

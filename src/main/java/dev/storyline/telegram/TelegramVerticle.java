@@ -14,6 +14,7 @@ import dev.storyline.bus.TelegramCall;
 import dev.storyline.bus.TelegramDownload;
 import dev.storyline.config.AppConfig;
 import dev.storyline.media.MediaRepository;
+import dev.storyline.plan.QueueRepository;
 import dev.storyline.tenant.PendingInputRepository;
 import dev.storyline.tenant.TenantRepository;
 import dev.storyline.user.ChatAdmins;
@@ -117,7 +118,7 @@ public final class TelegramVerticle extends VerticleBase {
         AlertService alerts = new AlertService(pool, clock, html -> telegram.adminChatId()
                 .map(id -> replies.send(id, html)).orElse(Future.succeededFuture()));
         services = new BotServices(replies, new TenantRepository(pool), new UserRepository(pool), new PendingInputRepository(pool),
-                new MediaRepository(pool), alerts, new ChatAdmins(replies::administrators, clock), new EventBusClient(vertx), clock,
+                new MediaRepository(pool), new QueueRepository(pool), alerts, new ChatAdmins(replies::administrators, clock), new EventBusClient(vertx), clock,
                 telegram, config.tenantDefaults());
         bot = new Bot(services, pool);
 

@@ -6,6 +6,9 @@ import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.Heartbeat;
 import dev.storyline.bus.SchedulerCommand;
 import dev.storyline.bus.SchedulerStatus;
+import dev.storyline.plan.Pipeline;
+import dev.storyline.plan.Planner;
+import dev.storyline.plan.QueueItem;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -20,8 +23,11 @@ import java.time.Instant;
 
 /**
  * One tenant's scheduler; its deployment config is the {@link Tenant}. It beats on the event bus
- * every {@code HEARTBEAT_SECONDS} and answers commands at {@code tenant.<id>.command}. Planning
- * and dispatch live here too once the posting pipeline exists. Kept small: thousands run in one JVM.
+ * every {@code HEARTBEAT_SECONDS} and answers commands at {@code tenant.<id>.command}. With a
+ * {@link Pipeline} it also plans and dispatches (D9–D11): at start it tops off the plan and expires
+ * slots missed for longer than {@code CATCH_UP_MINUTES}; a timer fires at the next due slot, which is
+ * claimed and handed to {@code posting.dispatch}; a sweep every ≤ 60 s is the safety net and a top-off
+ * runs every few hours. Kept small: thousands run in one JVM.
  */
 public class TenantSchedulerVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(TenantSchedulerVerticle.class);
@@ -33,10 +39,22 @@ public class TenantSchedulerVerticle extends VerticleBase {
     private Instant startedAt;
     private Instant lastHeartbeatAt;
     private long heartbeatTimer = -1;
+    private final Pipeline pipeline;
+    private long dueTimer = -1;
+    private long sweepTimer = -1;
+    private long planTimer = -1;
+    private boolean dispatching;
+    private Instant nextSlotAt;
 
+    /** Heartbeats and status only (tests of the orchestrator). */
     public TenantSchedulerVerticle(Duration heartbeatInterval, Clock clock) {
+        this(heartbeatInterval, clock, null);
+    }
+
+    public TenantSchedulerVerticle(Duration heartbeatInterval, Clock clock, Pipeline pipeline) {
         this.heartbeatInterval = heartbeatInterval;
         this.clock = clock;
+        this.pipeline = pipeline;
     }
 
     @Override
@@ -47,13 +65,99 @@ public class TenantSchedulerVerticle extends VerticleBase {
         MessageConsumer<JsonObject> commands = vertx.eventBus().consumer(Addresses.tenantCommand(tenant.id()), this::onCommand);
         beat();
         heartbeatTimer = vertx.setPeriodic(heartbeatInterval.toMillis(), id -> beat());
+        if (pipeline != null) {
+            commands.completion().onSuccess(v -> begin());
+        }
         return commands.completion();
     }
 
     @Override
     public Future<?> stop() {
         vertx.cancelTimer(heartbeatTimer);
+        vertx.cancelTimer(dueTimer);
+        vertx.cancelTimer(sweepTimer);
+        vertx.cancelTimer(planTimer);
         return Future.succeededFuture();
+    }
+
+    // --- planning and dispatch ---
+
+    private void begin() {
+        Instant now = clock.instant();
+        Duration catchUp = Duration.ofMinutes(pipeline.scheduling().catchUpMinutes());
+        pipeline.queue().overdue(tenant.id(), now.minus(catchUp))
+                .compose(missed -> {
+                    Future<Void> chain = Future.succeededFuture();
+                    for (QueueItem slot : missed) {
+                        chain = chain.compose(v -> pipeline.queue().finish(tenant.id(), slot.id(), "expired", null, now,
+                                pipeline.scheduling().repostTtlDays(), pipeline.scheduling().skipTtlDays(),
+                                "missed: Storyline was not running", QueueItem.PLANNED).mapEmpty());
+                    }
+                    if (!missed.isEmpty()) {
+                        LOG.warn("Tenant {}: {} slots missed by more than {} min went to history as expired", tenant.id(), missed.size(),
+                                catchUp.toMinutes());
+                    }
+                    return chain;
+                })
+                .compose(v -> topOff(null))
+                .onFailure(e -> LOG.warn("Tenant {}: planning at start failed: {}", tenant.id(), e.getMessage()))
+                .onComplete(v -> arm());
+        sweepTimer = vertx.setPeriodic(pipeline.sweepInterval().toMillis(), id -> arm());
+        planTimer = vertx.setPeriodic(Duration.ofHours(6).toMillis(), id -> topOff(null)
+                .onFailure(e -> LOG.warn("Tenant {}: top-off failed: {}", tenant.id(), e.getMessage())));
+    }
+
+    private Future<Planner.TopOff> topOff(Integer days) {
+        return pipeline.planner().topOff(tenant, days == null ? pipeline.scheduling().horizonDays() : days);
+    }
+
+    /** Looks at the queue: dispatches what is due, then sets the timer to the next due slot. */
+    private void arm() {
+        if (dispatching) {
+            return;
+        }
+        pipeline.queue().nextDue(tenant.id()).onSuccess(next -> {
+            nextSlotAt = next.orElse(null);
+            vertx.cancelTimer(dueTimer);
+            dueTimer = -1;
+            if (next.isEmpty()) {
+                return;
+            }
+            long delay = Duration.between(clock.instant(), next.get()).toMillis();
+            if (delay <= 0) {
+                dispatchDue();
+            } else {
+                dueTimer = vertx.setTimer(Math.min(delay, pipeline.sweepInterval().toMillis()), id -> arm());
+            }
+        }).onFailure(e -> LOG.warn("Tenant {}: reading the queue failed: {}", tenant.id(), e.getMessage()));
+    }
+
+    /** Claims the oldest due slot and hands it to posting; after downtime the rest follow one a minute (D11). */
+    private void dispatchDue() {
+        dispatching = true;
+        Instant now = clock.instant();
+        pipeline.queue().claimDue(tenant.id(), now, 1)
+                .compose(claimed -> {
+                    if (claimed.isEmpty()) {
+                        return Future.succeededFuture(false);
+                    }
+                    QueueItem slot = claimed.get(0);
+                    boolean late = Duration.between(slot.dueAt(), now).compareTo(Duration.ofSeconds(30)) > 0;
+                    return bus.dispatch(tenant.id(), slot.id()).map(outcome -> late)
+                            .otherwise(e -> {
+                                LOG.warn("Tenant {}: dispatch of slot {} failed: {}", tenant.id(), slot.id(), e.getMessage());
+                                return true;
+                            });
+                })
+                .onComplete(late -> {
+                    dispatching = false;
+                    if (late.succeeded() && late.result()) {
+                        vertx.cancelTimer(dueTimer);
+                        dueTimer = vertx.setTimer(pipeline.catchUpSpacing().toMillis(), id -> arm());
+                    } else {
+                        arm();
+                    }
+                });
     }
 
     public long tenantId() {
@@ -66,9 +170,9 @@ public class TenantSchedulerVerticle extends VerticleBase {
         bus.heartbeat(new Heartbeat(tenant.id(), deploymentID(), lastHeartbeatAt, nextSlotAt()));
     }
 
-    /** The next planned slot; none until planning arrives with the posting pipeline. */
+    /** The next planned slot (or retry), as last read from the queue. */
     protected Instant nextSlotAt() {
-        return null;
+        return nextSlotAt;
     }
 
     private void onCommand(Message<JsonObject> message) {
@@ -82,6 +186,22 @@ public class TenantSchedulerVerticle extends VerticleBase {
         switch (command.kind()) {
             case STATUS -> message.reply(new SchedulerStatus(tenant.id(), deploymentID(), tenant.settingsVersion(),
                     startedAt, lastHeartbeatAt, nextSlotAt()).toJson());
+            case PLAN -> {
+                if (pipeline == null) {
+                    message.fail(ErrorCode.UNAVAILABLE.code(), "this scheduler does not plan");
+                    return;
+                }
+                topOff(command.days()).onSuccess(result -> {
+                    message.reply(result.toJson());
+                    arm();
+                }).onFailure(e -> message.fail(ErrorCode.INTERNAL.code(), "planning failed: " + e.getMessage()));
+            }
+            case WAKE -> {
+                message.reply(new JsonObject());
+                if (pipeline != null) {
+                    arm();
+                }
+            }
             default -> {
                 LOG.warn("Tenant {}: unhandled scheduler command {}", tenant.id(), command.kind());
                 message.fail(ErrorCode.INVALID_INPUT.code(), "unsupported command " + command.kind().wire());

@@ -38,7 +38,8 @@ public final class OrchestratorBench {
         AppConfig parsed = TestConfig.parse(TestConfig.keys(db, dataDir).put("LOG_LEVEL", "WARN"));
         // production heartbeat cadence; discovery every 2 s so the bench does not wait a minute per step
         AppConfig config = new AppConfig(parsed.telegram(), parsed.database(), parsed.paths(), parsed.tenantDefaults(),
-                parsed.scheduling(), new AppConfig.OrchestratorConfig(Duration.ofSeconds(15), Duration.ofSeconds(60), DISCOVERY),
+                parsed.scheduling(), new AppConfig.OrchestratorConfig(Duration.ofSeconds(15), Duration.ofSeconds(60), DISCOVERY,
+                        AppConfig.OrchestratorConfig.SWEEP_INTERVAL),
                 parsed.http(), parsed.instagram(), parsed.logging());
         dev.storyline.app.Logging.quiet();
 

@@ -6,8 +6,10 @@ import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 import static org.awaitility.Awaitility.await;
 
@@ -23,11 +25,19 @@ public final class BotHarness implements AutoCloseable {
 
     public final TestDatabase db;
     public final FakeTelegram fake;
-    public final MutableClock clock = new MutableClock();
+    public final MutableClock clock;
     private final JsonObject keys;
+    private final UnaryOperator<AppConfig> tweak;
     private Application app;
 
     public BotHarness(Path dataDir, JsonObject extraKeys) {
+        this(dataDir, extraKeys, Instant.now(), UnaryOperator.identity());
+    }
+
+    /** With the business clock starting at {@code start}, and a last change to the parsed configuration. */
+    public BotHarness(Path dataDir, JsonObject extraKeys, Instant start, UnaryOperator<AppConfig> tweak) {
+        clock = new MutableClock(start);
+        this.tweak = tweak;
         db = TestDatabase.create();
         fake = new FakeTelegram(TestConfig.TOKEN);
         keys = TestConfig.keys(db, dataDir).put("TELEGRAM_API_BASE_URL", fake.baseUrl()).mergeIn(extraKeys);
@@ -41,7 +51,7 @@ public final class BotHarness implements AutoCloseable {
     }
 
     public AppConfig config() {
-        return TestConfig.parse(keys);
+        return tweak.apply(TestConfig.parse(keys));
     }
 
     public void stop() {

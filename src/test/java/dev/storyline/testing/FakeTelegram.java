@@ -283,6 +283,11 @@ public final class FakeTelegram implements AutoCloseable {
         });
     }
 
+    /** Like {@link #failNext}, but only for calls to one chat (other chats' calls pass). */
+    public void failNextIn(long chatId, String method, int count, int status, String description) {
+        failNext(method + "@" + chatId, count, status, description, null);
+    }
+
     /** Sends to this chat answer 403 from now on, as when the bot was kicked. */
     public void kick(long chatId) {
         run(() -> kicked.add(chatId));
@@ -378,7 +383,8 @@ public final class FakeTelegram implements AutoCloseable {
     }
 
     private void handle(RoutingContext ctx, String method, JsonObject params, Long chatId) {
-        Deque<Fault> pending = faults.get(method);
+        Deque<Fault> pending = chatId != null && faults.containsKey(method + "@" + chatId) && !faults.get(method + "@" + chatId).isEmpty()
+                ? faults.get(method + "@" + chatId) : faults.get(method);
         if (pending != null && !pending.isEmpty()) {
             Fault fault = pending.poll();
             error(ctx, fault.status(), fault.description(), fault.retryAfter(), fault.migrateTo());

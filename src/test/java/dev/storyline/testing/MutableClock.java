@@ -19,6 +19,16 @@ public final class MutableClock extends Clock {
         this.now = new AtomicReference<>(start);
     }
 
+    /** Moves the clock to {@code instant}, which must not be in its past. */
+    public void set(Instant instant) {
+        now.updateAndGet(t -> {
+            if (instant.isBefore(t)) {
+                throw new IllegalArgumentException("the clock only moves forward: " + instant + " is before " + t);
+            }
+            return instant;
+        });
+    }
+
     public void advance(Duration duration) {
         now.updateAndGet(t -> t.plus(duration));
     }

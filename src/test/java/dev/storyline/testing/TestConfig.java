@@ -34,7 +34,16 @@ public final class TestConfig {
     /** The same configuration with a fast heartbeat, so silence is noticed in tests within a second. */
     public static AppConfig withHeartbeat(AppConfig config, Duration interval, Duration timeout) {
         return new AppConfig(config.telegram(), config.database(), config.paths(), config.tenantDefaults(),
-                config.scheduling(), new AppConfig.OrchestratorConfig(interval, timeout, config.orchestrator().discoveryInterval()),
+                config.scheduling(), new AppConfig.OrchestratorConfig(interval, timeout, config.orchestrator().discoveryInterval(),
+                        config.orchestrator().sweepInterval()),
+                config.http(), config.instagram(), config.logging());
+    }
+
+    /** The same configuration with a faster posting sweep (expiry, the dispatch safety net). */
+    public static AppConfig withSweep(AppConfig config, Duration sweep) {
+        AppConfig.OrchestratorConfig o = config.orchestrator();
+        return new AppConfig(config.telegram(), config.database(), config.paths(), config.tenantDefaults(), config.scheduling(),
+                new AppConfig.OrchestratorConfig(o.heartbeatInterval(), o.heartbeatTimeout(), o.discoveryInterval(), sweep),
                 config.http(), config.instagram(), config.logging());
     }
 }

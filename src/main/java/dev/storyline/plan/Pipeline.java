@@ -1,0 +1,17 @@
+package dev.storyline.plan;
+
+import dev.storyline.config.AppConfig;
+
+import java.time.Duration;
+
+/**
+ * What every tenant scheduler shares for planning and dispatch: one instance for all of them, so a
+ * scheduler stays a few fields and two timers.
+ *
+ * @param sweepInterval the safety-net look at the queue (D10: at most 60 s)
+ * @param catchUpSpacing the gap between two slots sent after downtime (D11: one a minute)
+ */
+public record Pipeline(Planner planner, QueueRepository queue, AppConfig.SchedulingConfig scheduling, Duration sweepInterval,
+                       Duration catchUpSpacing) {
+    public static final Duration CATCH_UP_SPACING = Duration.ofMinutes(1);
+}

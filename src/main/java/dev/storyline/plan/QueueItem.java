@@ -1,0 +1,42 @@
+package dev.storyline.plan;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+
+/** A row of {@code posting_queue}: a planned slot, or one being sent or waiting for a person (D8). */
+public record QueueItem(long id, long tenantId, String slotKey, LocalDate localDate, Integer slotIndex, Instant scheduledFor,
+                        Instant dueAt, Long mediaItemId, String route, String state, boolean manual, boolean dryRun,
+                        int attempts, Instant nextAttemptAt, String lastError, Instant claimedAt, Instant notifiedAt,
+                        Long telegramMessageId) {
+    public static final String PLANNED = "planned";
+    public static final String CLAIMED = "claimed";
+    public static final String NOTIFIED = "notified";
+
+    static final String COLUMNS = """
+            id, tenant_id, slot_key, local_date, slot_index, scheduled_for, due_at, media_item_id, route, state, is_manual,
+            dry_run, attempts, next_attempt_at, last_error, claimed_at, notified_at, telegram_message_id""";
+
+    static QueueItem map(Row row) {
+        return new QueueItem(row.getLong("id"), row.getLong("tenant_id"), row.getString("slot_key"), row.getLocalDate("local_date"),
+                row.getInteger("slot_index"), instant(row, "scheduled_for"), instant(row, "due_at"), row.getLong("media_item_id"),
+                row.getString("route"), row.getString("state"), row.getBoolean("is_manual"), row.getBoolean("dry_run"),
+                row.getInteger("attempts"), instant(row, "next_attempt_at"), row.getString("last_error"),
+                instant(row, "claimed_at"), instant(row, "notified_at"), row.getLong("telegram_message_id"));
+    }
+
+    static Instant instant(Row row, String column) {
+        OffsetDateTime value = row.getOffsetDateTime(column);
+        return value == null ? null : value.toInstant();
+    }
+
+    public JsonObject toJson() {
+        return new JsonObject().put("id", id).put("tenantId", tenantId).put("slotKey", slotKey).put("scheduledFor", scheduledFor)
+                .put("dueAt", dueAt).put("mediaItemId", mediaItemId).put("route", route).put("state", state).put("manual", manual)
+                .put("dryRun", dryRun).put("attempts", attempts).put("nextAttemptAt", nextAttemptAt).put("lastError", lastError)
+                .put("notifiedAt", notifiedAt).put("telegramMessageId", telegramMessageId);
+    }
+}

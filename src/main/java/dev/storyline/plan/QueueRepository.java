@@ -1,0 +1,300 @@
+package dev.storyline.plan;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import static dev.storyline.plan.Planner.utc;
+
+/**
+ * {@code posting_queue} and {@code posting_history} (D8): claiming due slots, recording what Telegram
+ * said, and ending a slot, which moves it to history in the same statement that deletes it, with its
+ * lock (D13) and counters. Every statement is filtered by {@code tenant_id}.
+ */
+public final class QueueRepository {
+    private static final String NEXT_DUE = "SELECT min(due_at) FROM posting_queue WHERE tenant_id = $1 AND state = 'planned'";
+
+    /** Claims the oldest due slot (D10); SKIP LOCKED lets a second claimer pass by instead of waiting. */
+    private static final String CLAIM = "UPDATE posting_queue SET state = 'claimed', claimed_at = $2, attempts = attempts + 1, "
+            + "updated_at = now() WHERE id IN (SELECT id FROM posting_queue WHERE tenant_id = $1 AND state = 'planned' "
+            + "AND due_at <= $2 ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING " + QueueItem.COLUMNS;
+
+    private static final String CLAIM_ONE = "UPDATE posting_queue SET state = 'claimed', claimed_at = $3, attempts = attempts + 1, "
+            + "updated_at = now() WHERE tenant_id = $1 AND id = $2 AND state = 'planned' RETURNING " + QueueItem.COLUMNS;
+
+    /** Claims whose process died between claim and record go back to the plan (due at once). */
+    private static final String RECLAIM = """
+            UPDATE posting_queue SET state = 'planned', claimed_at = NULL, updated_at = now()
+             WHERE state = 'claimed' AND claimed_at < $1 AND ($2::bigint IS NULL OR tenant_id = $2)""";
+
+    private static final String NOTIFIED = """
+            UPDATE posting_queue SET state = 'notified', notified_at = $3, telegram_message_id = $4, media_item_id = $5,
+                                     last_error = NULL, updated_at = now()
+             WHERE tenant_id = $1 AND id = $2 AND state = 'claimed'""";
+
+    private static final String RETRY = """
+            UPDATE posting_queue SET state = 'planned', claimed_at = NULL, next_attempt_at = $3, due_at = $3, last_error = $4,
+                                     updated_at = now()
+             WHERE tenant_id = $1 AND id = $2 AND state = 'claimed'""";
+
+    private static final String SET_ITEM = """
+            UPDATE posting_queue SET media_item_id = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2""";
+
+    /**
+     * Ends a slot: delete the queue row (only in the expected state: the first press wins), write its
+     * history row, and for a real outcome on a real (not dry-run) slot, the lock and the counters.
+     * $1 tenant, $2 queue id, $3 outcome, $4 acted by, $5 now, $6 repost days, $7 skip days, $8 error, $9 expected states.
+     */
+    private static final String FINISH = """
+            WITH q AS (
+                DELETE FROM posting_queue WHERE tenant_id = $1 AND id = $2 AND state = ANY($9) RETURNING *),
+            h AS (
+                INSERT INTO posting_history (tenant_id, queue_item_id, media_item_id, slot_key, scheduled_for, outcome, route,
+                                             dry_run, acted_by, notified_at, completed_at, attempts, error, telegram_message_id)
+                SELECT tenant_id, id, media_item_id, slot_key, scheduled_for, $3, route, dry_run, $4, notified_at, $5, attempts,
+                       coalesce($8, last_error), telegram_message_id
+                  FROM q RETURNING *),
+            l AS (
+                INSERT INTO media_locks (tenant_id, media_item_id, reason, locked_until, created_by)
+                SELECT h.tenant_id, h.media_item_id, h.outcome,
+                       CASE h.outcome WHEN 'posted' THEN $5 + make_interval(days => $6)
+                                      WHEN 'skipped' THEN $5 + make_interval(days => $7)
+                                      ELSE 'infinity'::timestamptz END, h.acted_by
+                  FROM h WHERE h.media_item_id IS NOT NULL AND NOT h.dry_run AND h.outcome IN ('posted', 'skipped', 'rejected')),
+            m AS (
+                UPDATE media_items SET times_posted = times_posted + 1, last_posted_at = $5, updated_at = now()
+                  FROM h WHERE media_items.id = h.media_item_id AND media_items.tenant_id = $1
+                   AND h.outcome = 'posted' AND NOT h.dry_run),
+            u AS (
+                UPDATE users SET total_posts = total_posts + 1 FROM h WHERE users.id = h.acted_by AND h.outcome = 'posted' AND NOT h.dry_run)
+            SELECT id, media_item_id, outcome, notified_at, completed_at, telegram_message_id, dry_run, slot_key, scheduled_for
+              FROM h""";
+
+    private static final String HISTORY_OF = """
+            SELECT h.outcome, h.completed_at, h.notified_at, h.dry_run, u.username, u.first_name
+              FROM posting_history h LEFT JOIN users u ON u.id = h.acted_by
+             WHERE h.tenant_id = $1 AND h.queue_item_id = $2""";
+
+    private static final String BY_ID = "SELECT " + QueueItem.COLUMNS + " FROM posting_queue WHERE tenant_id = $1 AND id = $2";
+
+    private static final String UPCOMING = "SELECT " + QueueItem.COLUMNS + " FROM posting_queue WHERE tenant_id = $1 "
+            + "AND state = 'planned' ORDER BY due_at, id LIMIT $2";
+
+    private static final String OVERDUE = "SELECT " + QueueItem.COLUMNS + " FROM posting_queue WHERE tenant_id = $1 "
+            + "AND state = 'planned' AND attempts = 0 AND due_at < $2 ORDER BY due_at";
+
+    private static final String EXPIRING = "SELECT " + QueueItem.COLUMNS + " FROM posting_queue WHERE state = 'notified' "
+            + "AND notified_at < $1 ORDER BY notified_at LIMIT 500";
+
+    private static final String MANUAL = """
+            INSERT INTO posting_queue (tenant_id, slot_key, scheduled_for, due_at, media_item_id, route, is_manual, dry_run)
+            VALUES ($1, $2, $3, $3, $4, 'telegram', true, $5) RETURNING """ + " " + QueueItem.COLUMNS;
+
+    private static final String RECENT_FAILURES = """
+            SELECT outcome FROM posting_history WHERE tenant_id = $1 AND outcome <> 'expired' ORDER BY completed_at DESC, id DESC LIMIT $2""";
+
+    private static final String SUMMARY = """
+            SELECT (SELECT min(scheduled_for) FROM posting_queue WHERE tenant_id = $1 AND state = 'planned') AS next_slot,
+                   (SELECT count(*) FROM posting_queue WHERE tenant_id = $1 AND state = 'notified') AS awaiting,
+                   (SELECT count(*) FROM posting_history WHERE tenant_id = $1 AND outcome = 'posted' AND completed_at > $2) AS posted_24h,
+                   (SELECT h.completed_at FROM posting_history h WHERE h.tenant_id = $1 AND h.outcome = 'posted'
+                     ORDER BY h.completed_at DESC LIMIT 1) AS last_posted""";
+
+    private static final String HISTORY = """
+            SELECT h.outcome, h.completed_at, h.scheduled_for, h.dry_run, h.error, m.title, m.path, m.id AS media_id,
+                   u.username, u.first_name
+              FROM posting_history h
+              LEFT JOIN media_items m ON m.id = h.media_item_id AND m.tenant_id = h.tenant_id
+              LEFT JOIN users u ON u.id = h.acted_by
+             WHERE h.tenant_id = $1 ORDER BY h.completed_at DESC, h.id DESC LIMIT $2""";
+
+    private static final String UPCOMING_LINES = """
+            SELECT q.id, q.scheduled_for, q.due_at, q.route, q.attempts, q.last_error, m.title, m.path
+              FROM posting_queue q LEFT JOIN media_items m ON m.id = q.media_item_id AND m.tenant_id = q.tenant_id
+             WHERE q.tenant_id = $1 AND q.state = 'planned' ORDER BY q.due_at, q.id LIMIT $2""";
+
+    /** One line of {@code /queue}. */
+    public record QueueLine(long id, Instant scheduledFor, Instant dueAt, String route, int attempts, String lastError, String title) {
+    }
+
+    public Future<List<QueueLine>> upcomingLines(long tenantId, int limit) {
+        return pool.preparedQuery(UPCOMING_LINES).execute(Tuple.of(tenantId, limit)).map(rows -> {
+            List<QueueLine> lines = new ArrayList<>();
+            for (Row r : rows) {
+                String title = r.getString("title") != null ? r.getString("title")
+                        : r.getString("path") != null ? java.nio.file.Path.of(r.getString("path")).getFileName().toString() : null;
+                lines.add(new QueueLine(r.getLong("id"), QueueItem.instant(r, "scheduled_for"), QueueItem.instant(r, "due_at"),
+                        r.getString("route"), r.getInteger("attempts"), r.getString("last_error"), title));
+            }
+            return lines;
+        });
+    }
+
+    /** For {@code /status}. */
+    public record Summary(Instant nextSlot, long awaiting, long posted24h, Instant lastPosted) {
+    }
+
+    /** One line of {@code /history}. */
+    public record HistoryLine(String outcome, Instant completedAt, Instant scheduledFor, boolean dryRun, String error,
+                              String title, String who) {
+    }
+
+    /** How a slot ended, as written to history. */
+    public record Finished(long historyId, Long mediaItemId, String outcome, Instant notifiedAt, Instant completedAt,
+                           Long telegramMessageId, boolean dryRun, String slotKey, Instant scheduledFor) {
+    }
+
+    /** An earlier outcome of a slot, for a late press. */
+    public record PastOutcome(String outcome, Instant completedAt, Instant notifiedAt, boolean dryRun, String username,
+                              String firstName) {
+        public String who() {
+            return username != null ? "@" + username : firstName != null ? firstName : "Storyline";
+        }
+    }
+
+    private final Pool pool;
+
+    public QueueRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Future<Optional<Instant>> nextDue(long tenantId) {
+        return pool.preparedQuery(NEXT_DUE).execute(Tuple.of(tenantId))
+                .map(rows -> Optional.ofNullable(QueueItem.instant(rows.iterator().next(), "min")));
+    }
+
+    public Future<List<QueueItem>> claimDue(long tenantId, Instant now, int limit) {
+        return pool.preparedQuery(CLAIM).execute(Tuple.of(tenantId, utc(now), limit)).map(QueueRepository::items);
+    }
+
+    public Future<Optional<QueueItem>> claim(long tenantId, long id, Instant now) {
+        return pool.preparedQuery(CLAIM_ONE).execute(Tuple.of(tenantId, id, utc(now))).map(rows -> first(rows));
+    }
+
+    /** Claims older than {@code olderThan} go back to the plan; {@code tenantId} null = every tenant. */
+    public Future<Integer> reclaimStale(Long tenantId, Instant olderThan) {
+        return pool.preparedQuery(RECLAIM).execute(Tuple.of(utc(olderThan), tenantId)).map(RowSet::rowCount);
+    }
+
+    public Future<Boolean> notified(long tenantId, long id, Instant now, long messageId, Long mediaItemId) {
+        return pool.preparedQuery(NOTIFIED).execute(Tuple.from(Arrays.asList(tenantId, id, utc(now), messageId, mediaItemId)))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    public Future<Boolean> retry(long tenantId, long id, Instant at, String error) {
+        return pool.preparedQuery(RETRY).execute(Tuple.of(tenantId, id, utc(at), error)).map(rows -> rows.rowCount() == 1);
+    }
+
+    public Future<Void> setItem(long tenantId, long id, Long mediaItemId) {
+        return pool.preparedQuery(SET_ITEM).execute(Tuple.from(Arrays.asList(tenantId, id, mediaItemId))).mapEmpty();
+    }
+
+    /**
+     * Ends a slot that is in one of {@code states}; empty when it is not (anymore): someone else ended it first.
+     */
+    public Future<Optional<Finished>> finish(long tenantId, long id, String outcome, Long actedBy, Instant now, int repostDays,
+                                             int skipDays, String error, String... states) {
+        return pool.preparedQuery(FINISH).execute(Tuple.from(Arrays.asList(tenantId, id, outcome, actedBy, utc(now), repostDays,
+                skipDays, error, states))).map(rows -> {
+                    if (rows.size() == 0) {
+                        return Optional.empty();
+                    }
+                    Row r = rows.iterator().next();
+                    return Optional.of(new Finished(r.getLong("id"), r.getLong("media_item_id"), r.getString("outcome"),
+                            QueueItem.instant(r, "notified_at"), QueueItem.instant(r, "completed_at"), r.getLong("telegram_message_id"),
+                            r.getBoolean("dry_run"), r.getString("slot_key"), QueueItem.instant(r, "scheduled_for")));
+                });
+    }
+
+    public Future<Optional<PastOutcome>> outcomeOf(long tenantId, long queueId) {
+        return pool.preparedQuery(HISTORY_OF).execute(Tuple.of(tenantId, queueId)).map(rows -> {
+            if (rows.size() == 0) {
+                return Optional.empty();
+            }
+            Row r = rows.iterator().next();
+            return Optional.of(new PastOutcome(r.getString("outcome"), QueueItem.instant(r, "completed_at"),
+                    QueueItem.instant(r, "notified_at"), r.getBoolean("dry_run"), r.getString("username"), r.getString("first_name")));
+        });
+    }
+
+    public Future<Optional<QueueItem>> byId(long tenantId, long id) {
+        return pool.preparedQuery(BY_ID).execute(Tuple.of(tenantId, id)).map(QueueRepository::first);
+    }
+
+    public Future<List<QueueItem>> upcoming(long tenantId, int limit) {
+        return pool.preparedQuery(UPCOMING).execute(Tuple.of(tenantId, limit)).map(QueueRepository::items);
+    }
+
+    /** Planned slots that were never tried and are due since before {@code before} (missed during downtime). */
+    public Future<List<QueueItem>> overdue(long tenantId, Instant before) {
+        return pool.preparedQuery(OVERDUE).execute(Tuple.of(tenantId, utc(before))).map(QueueRepository::items);
+    }
+
+    /** Notifications nobody answered since before {@code before}, across tenants (paused ones too, D22). */
+    public Future<List<QueueItem>> expiring(Instant before) {
+        return pool.preparedQuery(EXPIRING).execute(Tuple.of(utc(before))).map(QueueRepository::items);
+    }
+
+    public Future<QueueItem> manual(long tenantId, Instant now, long mediaItemId, boolean dryRun) {
+        return pool.preparedQuery(MANUAL).execute(Tuple.of(tenantId, "manual-" + now.toEpochMilli() + "-" + mediaItemId, utc(now),
+                mediaItemId, dryRun)).map(rows -> QueueItem.map(rows.iterator().next()));
+    }
+
+    /** The last {@code n} outcomes other than expiries, newest first. */
+    public Future<List<String>> recentOutcomes(long tenantId, int n) {
+        return pool.preparedQuery(RECENT_FAILURES).execute(Tuple.of(tenantId, n)).map(rows -> {
+            List<String> list = new ArrayList<>();
+            rows.forEach(r -> list.add(r.getString(0)));
+            return list;
+        });
+    }
+
+    public Future<Summary> summary(long tenantId, Instant now) {
+        return pool.preparedQuery(SUMMARY).execute(Tuple.of(tenantId, utc(now.minus(Duration.ofHours(24))))).map(rows -> {
+            Row r = rows.iterator().next();
+            return new Summary(QueueItem.instant(r, "next_slot"), r.getLong("awaiting"), r.getLong("posted_24h"),
+                    QueueItem.instant(r, "last_posted"));
+        });
+    }
+
+    public Future<List<HistoryLine>> history(long tenantId, int limit) {
+        return pool.preparedQuery(HISTORY).execute(Tuple.of(tenantId, limit)).map(rows -> {
+            List<HistoryLine> lines = new ArrayList<>();
+            for (Row r : rows) {
+                String title = r.getString("title") != null ? r.getString("title")
+                        : r.getString("path") != null ? java.nio.file.Path.of(r.getString("path")).getFileName().toString() : "no image";
+                String who = r.getString("username") != null ? "@" + r.getString("username") : r.getString("first_name");
+                lines.add(new HistoryLine(r.getString("outcome"), QueueItem.instant(r, "completed_at"),
+                        QueueItem.instant(r, "scheduled_for"), r.getBoolean("dry_run"), r.getString("error"), title, who));
+            }
+            return lines;
+        });
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+
+    private static Optional<QueueItem> first(RowSet<Row> rows) {
+        return rows.size() == 0 ? Optional.empty() : Optional.of(QueueItem.map(rows.iterator().next()));
+    }
+
+    private static List<QueueItem> items(RowSet<Row> rows) {
+        List<QueueItem> items = new ArrayList<>(rows.size());
+        rows.forEach(r -> items.add(QueueItem.map(r)));
+        return items;
+    }
+
+    static Duration retryDelay(int attempts) {
+        return Duration.ofMinutes(5L << Math.max(0, Math.min(attempts - 1, 2)));
+    }
+}

@@ -1,0 +1,364 @@
+package dev.storyline.posting;
+
+import dev.storyline.bus.Addresses;
+import dev.storyline.bus.AlertRaised;
+import dev.storyline.bus.ErrorCode;
+import dev.storyline.bus.EventBusClient;
+import dev.storyline.bus.StoryPress;
+import dev.storyline.bus.TelegramCall;
+import dev.storyline.config.AppConfig;
+import dev.storyline.media.MediaItem;
+import dev.storyline.media.MediaRepository;
+import dev.storyline.plan.Planner;
+import dev.storyline.plan.QueueItem;
+import dev.storyline.plan.QueueRepository;
+import dev.storyline.telegram.CallbackData;
+import dev.storyline.telegram.Html;
+import dev.storyline.tenant.Tenant;
+import dev.storyline.tenant.TenantRepository;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Sends due stories to their team and closes the loop (architecture "A slot's journey", steps 3–5):
+ * {@code posting.dispatch} re-checks the slot's image (another one if it became ineligible), sends it
+ * with {@code sendPhoto} and marks the slot notified; {@code posting.callback} ends a slot on a
+ * button press (the first press wins) and edits the caption; a sweep expires unanswered
+ * notifications (D12, paused tenants too) and returns claims a dead process left behind.
+ */
+public final class PostingVerticle extends VerticleBase {
+    /** A claim older than this was left by a process that died between claim and record. */
+    public static final Duration STALE_CLAIM = Duration.ofMinutes(5);
+    /** D15: three transient failures are retried (after 5, 10, 20 minutes); the fourth fails the slot. */
+    public static final int MAX_ATTEMPTS = 4;
+    private static final Logger LOG = LoggerFactory.getLogger(PostingVerticle.class);
+
+    private final Pool pool;
+    private final AppConfig.SchedulingConfig scheduling;
+    private final Duration sweepInterval;
+    private final Clock clock;
+    private TenantRepository tenants;
+    private MediaRepository media;
+    private QueueRepository queue;
+    private EventBusClient bus;
+    private long sweepTimer = -1;
+
+    public PostingVerticle(Pool pool, AppConfig.SchedulingConfig scheduling, Duration sweepInterval, Clock clock) {
+        this.pool = pool;
+        this.scheduling = scheduling;
+        this.sweepInterval = sweepInterval;
+        this.clock = clock;
+    }
+
+    @Override
+    public Future<?> start() {
+        tenants = new TenantRepository(pool);
+        media = new MediaRepository(pool);
+        queue = new QueueRepository(pool);
+        bus = new EventBusClient(vertx);
+        List<MessageConsumer<JsonObject>> consumers = List.of(
+                vertx.eventBus().consumer(Addresses.POSTING_DISPATCH, this::onDispatch),
+                vertx.eventBus().consumer(Addresses.POSTING_CALLBACK, this::onPress),
+                vertx.eventBus().consumer(Addresses.POSTING_NEXT, this::onNext));
+        return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).onSuccess(v -> {
+            sweep();
+            sweepTimer = vertx.setPeriodic(sweepInterval.toMillis(), id -> sweep());
+        });
+    }
+
+    @Override
+    public Future<?> stop() {
+        vertx.cancelTimer(sweepTimer);
+        return Future.succeededFuture();
+    }
+
+    // --- dispatch ---
+
+    private void onDispatch(Message<JsonObject> message) {
+        long tenantId = message.body().getLong("tenantId", 0L);
+        long queueId = message.body().getLong("queueId", 0L);
+        Future<String> outcome = tenants.findById(tenantId).compose(tenant -> queue.byId(tenantId, queueId).compose(slot -> {
+            if (tenant.isEmpty() || slot.isEmpty() || !QueueItem.CLAIMED.equals(slot.get().state())) {
+                return Future.succeededFuture("gone");
+            }
+            return send(tenant.get(), slot.get());
+        }));
+        reply(message, outcome.map(o -> new JsonObject().put("outcome", o)));
+    }
+
+    /** Sends a claimed slot's story; the outcome is {@code notified}, {@code retry} or {@code failed}. */
+    Future<String> send(Tenant tenant, QueueItem slot) {
+        return usableItem(tenant, slot).compose(item -> {
+            if (item.isEmpty()) {
+                return fail(tenant, slot, "the library has no image that may be posted now", true);
+            }
+            MediaItem image = item.get();
+            ZoneId zone = ZoneId.of(tenant.timezone());
+            JsonObject params = new JsonObject().put("chat_id", tenant.id()).put("parse_mode", "HTML")
+                    .put("caption", StoryMessage.pending(image, slot, zone)).put("reply_markup", StoryMessage.buttons(image, slot.id()));
+            return bus.telegram(TelegramCall.upload("sendPhoto", params, "photo", image.path(), image.mimeType()))
+                    .transform(sent -> {
+                        if (sent.succeeded()) {
+                            long messageId = ((JsonObject) sent.result()).getLong("message_id");
+                            return queue.notified(tenant.id(), slot.id(), clock.instant(), messageId, image.id())
+                                    .map(ok -> "notified");
+                        }
+                        ErrorCode code = ErrorCode.of(sent.cause());
+                        String reason = sent.cause().getMessage();
+                        boolean permanent = code == ErrorCode.TELEGRAM_REJECTED || code == ErrorCode.INVALID_INPUT;
+                        if (permanent || slot.attempts() >= MAX_ATTEMPTS) {
+                            return fail(tenant, slot, reason, false);
+                        }
+                        Instant next = clock.instant().plus(Duration.ofMinutes(5L << (slot.attempts() - 1)));
+                        LOG.warn("Tenant {}: slot {} not sent ({}), retry at {}", tenant.id(), slot.id(), reason, next);
+                        return queue.retry(tenant.id(), slot.id(), next, reason).map("retry");
+                    });
+        });
+    }
+
+    /** The slot's image if it is still fit to post, else another eligible one (D9), else empty. */
+    private Future<Optional<MediaItem>> usableItem(Tenant tenant, QueueItem slot) {
+        Future<Optional<MediaItem>> planned = slot.mediaItemId() == null ? Future.succeededFuture(Optional.empty())
+                : media.byId(tenant.id(), slot.mediaItemId());
+        return planned.compose(item -> vertx.executeBlocking(() -> item.filter(i -> i.active() && Files.isReadable(Path.of(i.path()))), false))
+                .compose(item -> {
+                    if (item.isPresent()) {
+                        return Future.succeededFuture(item);
+                    }
+                    return Planner.eligible(pool, tenant.id(), clock.instant(), scheduling.avoidRepostDays(), 5)
+                            .compose(candidates -> firstReadable(tenant, candidates, 0))
+                            .compose(other -> other.isEmpty() ? Future.succeededFuture(other)
+                                    : queue.setItem(tenant.id(), slot.id(), other.get().id()).map(other));
+                });
+    }
+
+    private Future<Optional<MediaItem>> firstReadable(Tenant tenant, List<Planner.Candidate> candidates, int index) {
+        if (index >= candidates.size()) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        return media.byId(tenant.id(), candidates.get(index).id())
+                .compose(item -> vertx.executeBlocking(() -> item.filter(i -> Files.isReadable(Path.of(i.path()))), false))
+                .compose(item -> item.isPresent() ? Future.succeededFuture(item) : firstReadable(tenant, candidates, index + 1));
+    }
+
+    /** Ends a slot as failed (D15), tells the team, and alerts the admin after three failures in a row. */
+    private Future<String> fail(Tenant tenant, QueueItem slot, String reason, boolean noImage) {
+        LOG.warn("Tenant {}: slot {} failed: {}", tenant.id(), slot.id(), reason);
+        return queue.finish(tenant.id(), slot.id(), "failed", null, clock.instant(), scheduling.repostTtlDays(), scheduling.skipTtlDays(),
+                        reason, QueueItem.CLAIMED)
+                .compose(done -> {
+                    if (done.isEmpty()) {
+                        return Future.succeededFuture("gone");
+                    }
+                    String when = StoryMessage.SLOT.format(slot.scheduledFor().atZone(ZoneId.of(tenant.timezone())));
+                    String text = noImage
+                            ? "⚠️ A story was due " + Html.escape(when) + ", but the library has no image that may be posted now. "
+                                    + "Send photos here or add them to the team's folder."
+                            : "⚠️ The story due " + Html.escape(when) + " could not be sent: " + Html.escape(reason);
+                    bus.telegram(TelegramCall.json("sendMessage", new JsonObject().put("chat_id", tenant.id()).put("text", text)
+                            .put("parse_mode", "HTML"))).onFailure(e -> LOG.debug("failure notice not sent: {}", e.getMessage()));
+                    return queue.recentOutcomes(tenant.id(), 3).map(recent -> {
+                        if (recent.size() == 3 && recent.stream().allMatch("failed"::equals)) {
+                            bus.raiseAlert(new AlertRaised("posting.failures:" + tenant.id(), tenant.id(), "warning",
+                                    "⚠️ " + Html.bold(tenant.title()) + " (" + tenant.id() + "): the last 3 stories failed. Latest: "
+                                            + Html.escape(reason)));
+                        }
+                        return "failed";
+                    });
+                });
+    }
+
+    // --- /next ---
+
+    private void onNext(Message<JsonObject> message) {
+        long tenantId = message.body().getLong("tenantId", 0L);
+        Instant now = clock.instant();
+        Future<JsonObject> result = tenants.findById(tenantId).compose(tenant -> {
+            if (tenant.isEmpty()) {
+                return Future.failedFuture(ErrorCode.TENANT_NOT_FOUND.failure("No tenant with chat id " + tenantId));
+            }
+            return Planner.eligible(pool, tenantId, now, scheduling.avoidRepostDays(), 5)
+                    .compose(candidates -> firstReadable(tenant.get(), candidates, 0))
+                    .compose(item -> {
+                        if (item.isPresent()) {
+                            return queue.manual(tenantId, now, item.get().id(), tenant.get().dryRun())
+                                    .compose(slot -> queue.claim(tenantId, slot.id(), now));
+                        }
+                        // every eligible image is already planned: the next planned story goes now instead
+                        return queue.upcoming(tenantId, 20).compose(planned -> planned.stream()
+                                .filter(slot -> slot.mediaItemId() != null).findFirst()
+                                .map(slot -> queue.claim(tenantId, slot.id(), now))
+                                .orElse(Future.succeededFuture(Optional.empty())));
+                    })
+                    .compose(claimed -> claimed.isEmpty()
+                            ? Future.failedFuture(ErrorCode.NOT_FOUND.failure(
+                                    "No image may be posted now: every image is locked or was posted recently."))
+                            : send(tenant.get(), claimed.get()).map(outcome -> new JsonObject().put("queueId", claimed.get().id())
+                                    .put("outcome", outcome)));
+        });
+        reply(message, result);
+    }
+
+    // --- buttons ---
+
+    private void onPress(Message<JsonObject> message) {
+        StoryPress press;
+        try {
+            press = StoryPress.fromJson(message.body());
+        } catch (IllegalArgumentException e) {
+            message.fail(ErrorCode.INVALID_INPUT.code(), e.getMessage());
+            return;
+        }
+        reply(message, press(press).map(StoryPress.Answer::toJson));
+    }
+
+    private Future<StoryPress.Answer> press(StoryPress press) {
+        CallbackData.Action action = CallbackData.Action.valueOf(press.action());
+        return tenants.findById(press.tenantId()).compose(found -> {
+            if (found.isEmpty()) {
+                return answer("Storyline is not active in this chat.", false);
+            }
+            Tenant tenant = found.get();
+            return switch (action) {
+                case POSTED -> finish(tenant, press, "posted", "✅ Thanks! Marked as posted.");
+                case SKIP -> finish(tenant, press, "skipped", "⏭️ Skipped. It can come back in " + scheduling.skipTtlDays() + " days.");
+                case REJECT_CONFIRMED -> press.mayReject() ? finish(tenant, press, "rejected", "🚫 Rejected: this image will not come back.")
+                        : answer("Only the chat's administrators can reject an image.", true);
+                case REJECT -> press.mayReject() ? keyboard(tenant, press, StoryMessage.confirmReject(press.queueId()),
+                        "Reject this image for good? Confirm below.")
+                        : answer("Only the chat's administrators can reject an image.", true);
+                case CANCEL -> queue.byId(tenant.id(), press.queueId()).compose(slot -> slot.isEmpty() ? late(tenant, press)
+                        : media.byId(tenant.id(), slot.get().mediaItemId() == null ? -1 : slot.get().mediaItemId())
+                                .compose(item -> keyboard(tenant, press, StoryMessage.buttons(item.orElse(null), press.queueId()), "Kept.")));
+                case LINK -> queue.byId(tenant.id(), press.queueId()).compose(slot -> slot.isEmpty() || slot.get().mediaItemId() == null
+                        ? answer("This story has no link.", false)
+                        : media.byId(tenant.id(), slot.get().mediaItemId()).compose(item -> answer(
+                                item.map(i -> i.metadata().link()).orElse("This story has no link."), true)));
+                default -> answer("This button is no longer valid.", false);
+            };
+        });
+    }
+
+    /** One conditional statement ends the slot; only then is the caption edited. A late press learns who was first. */
+    private Future<StoryPress.Answer> finish(Tenant tenant, StoryPress press, String outcome, String thanks) {
+        Instant now = clock.instant();
+        return queue.finish(tenant.id(), press.queueId(), outcome, press.userId(), now, scheduling.repostTtlDays(),
+                        scheduling.skipTtlDays(), null, QueueItem.NOTIFIED)
+                .compose(done -> {
+                    if (done.isEmpty()) {
+                        return late(tenant, press);
+                    }
+                    QueueRepository.Finished f = done.get();
+                    editCaption(tenant, press.messageId(), f.mediaItemId(), f.slotKey(), f.scheduledFor(), press.queueId(), f.dryRun(),
+                            StoryMessage.status(outcome, press.who(), now, f.notifiedAt(), ZoneId.of(tenant.timezone())));
+                    return answer(thanks, false);
+                });
+    }
+
+    private Future<StoryPress.Answer> late(Tenant tenant, StoryPress press) {
+        return queue.outcomeOf(tenant.id(), press.queueId()).compose(past -> {
+            if (past.isEmpty()) {
+                return answer("This story is no longer waiting.", false);
+            }
+            QueueRepository.PastOutcome p = past.get();
+            return switch (p.outcome()) {
+                case "expired" -> answer("This story expired: nobody answered in time.", false);
+                case "failed" -> answer("This story could not be sent.", false);
+                default -> answer("Already " + p.outcome() + " by " + p.who() + ".", false);
+            };
+        });
+    }
+
+    private Future<StoryPress.Answer> keyboard(Tenant tenant, StoryPress press, JsonObject markup, String text) {
+        return queue.byId(tenant.id(), press.queueId()).compose(slot -> {
+            if (slot.isEmpty() || !QueueItem.NOTIFIED.equals(slot.get().state())) {
+                return late(tenant, press);
+            }
+            bus.telegram(TelegramCall.json("editMessageReplyMarkup", new JsonObject().put("chat_id", tenant.id())
+                            .put("message_id", press.messageId()).put("reply_markup", markup)))
+                    .onFailure(e -> LOG.debug("keyboard edit failed: {}", e.getMessage()));
+            return answer(text, false);
+        });
+    }
+
+    private void editCaption(Tenant tenant, long messageId, Long mediaItemId, String slotKey, Instant scheduledFor, long queueId,
+                             boolean dryRun, String status) {
+        if (messageId == 0) {
+            return;
+        }
+        (mediaItemId == null ? Future.succeededFuture(Optional.<MediaItem>empty()) : media.byId(tenant.id(), mediaItemId))
+                .compose(item -> {
+                    QueueItem slot = new QueueItem(queueId, tenant.id(), slotKey, null, null, scheduledFor, scheduledFor, mediaItemId,
+                            "telegram", "done", false, dryRun, 0, null, null, null, null, messageId);
+                    return bus.telegram(TelegramCall.json("editMessageCaption", new JsonObject().put("chat_id", tenant.id())
+                            .put("message_id", messageId).put("parse_mode", "HTML")
+                            .put("caption", StoryMessage.caption(item.orElse(null), slot, ZoneId.of(tenant.timezone()), status))
+                            .put("reply_markup", StoryMessage.noButtons())));
+                })
+                .onFailure(e -> LOG.info("Tenant {}: caption of message {} not edited: {}", tenant.id(), messageId, e.getMessage()));
+    }
+
+    // --- the sweep ---
+
+    /** Expires unanswered notifications (D12) and reclaims stale claims; for every tenant, paused or not. */
+    private void sweep() {
+        Instant now = clock.instant();
+        queue.reclaimStale(null, now.minus(STALE_CLAIM))
+                .onSuccess(n -> {
+                    if (n > 0) {
+                        LOG.warn("Reclaimed {} slots whose sending was interrupted", n);
+                    }
+                })
+                .compose(n -> queue.expiring(now.minus(Duration.ofHours(scheduling.notificationExpiryHours()))))
+                .compose(expiring -> {
+                    Future<Void> chain = Future.succeededFuture();
+                    for (QueueItem slot : expiring) {
+                        chain = chain.compose(v -> expire(slot, now));
+                    }
+                    return chain;
+                })
+                .onFailure(e -> LOG.warn("Posting sweep failed: {}", e.getMessage()));
+    }
+
+    private Future<Void> expire(QueueItem slot, Instant now) {
+        return queue.finish(slot.tenantId(), slot.id(), "expired", null, now, scheduling.repostTtlDays(), scheduling.skipTtlDays(),
+                        "nobody answered within " + scheduling.notificationExpiryHours() + " h", QueueItem.NOTIFIED)
+                .compose(done -> done.isEmpty() ? Future.succeededFuture()
+                        : tenants.findById(slot.tenantId()).map(tenant -> {
+                            tenant.ifPresent(t -> editCaption(t, slot.telegramMessageId() == null ? 0 : slot.telegramMessageId(),
+                                    slot.mediaItemId(), slot.slotKey(), slot.scheduledFor(), slot.id(), slot.dryRun(),
+                                    "⌛ EXPIRED: nobody answered within " + scheduling.notificationExpiryHours() + " h"));
+                            return null;
+                        }));
+    }
+
+    private static void reply(Message<JsonObject> message, Future<JsonObject> result) {
+        result.onSuccess(message::reply).onFailure(e -> {
+            if (e instanceof io.vertx.core.eventbus.ReplyException r) {
+                message.fail(r.failureCode(), r.getMessage());
+            } else {
+                LOG.error("Posting request failed", e);
+                message.fail(ErrorCode.INTERNAL.code(), String.valueOf(e.getMessage()));
+            }
+        });
+    }
+
+    private static Future<StoryPress.Answer> answer(String text, boolean alert) {
+        return Future.succeededFuture(new StoryPress.Answer(text, alert));
+    }
+}

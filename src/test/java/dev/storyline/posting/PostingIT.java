@@ -1,0 +1,310 @@
+package dev.storyline.posting;
+
+import dev.storyline.bus.EventBusClient;
+import dev.storyline.bus.MediaIndexRequest;
+import dev.storyline.bus.TenantChanged;
+import dev.storyline.run.Trigger;
+import dev.storyline.testing.BotHarness;
+import dev.storyline.testing.FakeTelegram;
+import dev.storyline.testing.TestConfig;
+import dev.storyline.testing.TestImages;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.awt.Color;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import static dev.storyline.testing.BotHarness.ADMIN_OF_GROUP;
+import static dev.storyline.testing.BotHarness.MEMBER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The posting pipeline end to end (issue 5): planning, dispatch on time, the buttons, expiry,
+ * retries, pause and isolation, with the real application, a real database, the fake Bot API and
+ * a business clock the test moves.
+ */
+class PostingIT {
+    private static final Instant MONDAY = Instant.parse("2026-11-23T00:00:00Z");
+    @TempDir
+    static Path dataDir;
+    private static BotHarness bot;
+    private static EventBusClient bus;
+
+    @BeforeAll
+    static void start() {
+        bot = new BotHarness(dataDir, new JsonObject().put("TENANT_REGISTRATION", "open"), MONDAY,
+                config -> TestConfig.withSweep(config, Duration.ofMillis(200)));
+        bus = new EventBusClient(bot.app().vertx(), Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void stop() {
+        bot.close();
+    }
+
+    /** An approved team with {@code images} distinct images in its folder, indexed, its scheduler deployed. */
+    private static JsonObject team(long id, String title, int images) {
+        for (int i = 0; i < images; i++) {
+            TestImages.write(dataDir.resolve("media/" + id + "/img-" + i + ".jpg"), "jpg", 1080, 1920, new Color(id % 200 == 0 ? 1 : (int) (-id % 200), i * 20, 90));
+        }
+        bot.db.insertTenant(id, title, "approved", false);
+        bot.fake.setAdmins(id, ADMIN_OF_GROUP.id());
+        if (images > 0) {
+            bus.indexMedia(new MediaIndexRequest(id, null, Trigger.CLI, null)).await();
+        }
+        bus.tenantChanged(new TenantChanged(id, "test"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.db.count("SELECT count(*) FROM posting_queue WHERE tenant_id = ?", id) > 0);
+        return FakeTelegram.group(id, title);
+    }
+
+    private static Instant nextSlot(long tenantId) {
+        return ((java.sql.Timestamp) bot.db.column("SELECT min(due_at) FROM posting_queue WHERE tenant_id = ? AND state = 'planned'",
+                tenantId).get(0)).toInstant();
+    }
+
+    private static long queueIdOf(long tenantId, long messageId) {
+        return (Long) bot.db.column("SELECT id FROM posting_queue WHERE tenant_id = ? AND telegram_message_id = ?", tenantId, messageId).get(0);
+    }
+
+    /** Moves the clock to the team's next slot and waits for its notification; returns the message. */
+    private static JsonObject fireNext(long tenantId) {
+        int before = photos(tenantId).size();
+        bot.clock.set(nextSlot(tenantId));
+        await().atMost(Duration.ofSeconds(10)).until(() -> photos(tenantId).size() > before);
+        List<JsonObject> photos = photos(tenantId);
+        return photos.get(photos.size() - 1);
+    }
+
+    private static List<JsonObject> photos(long chatId) {
+        return bot.fake.messagesIn(chatId).stream().filter(m -> m.containsKey("photo")).toList();
+    }
+
+    private static JsonObject awaitAnswer(String callbackId) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.fake.answer(callbackId) != null);
+        return bot.fake.answer(callbackId);
+    }
+
+    @Test
+    @DisplayName("10 images, 3 a day: exactly 21 slots for 7 days inside the window; a second top-off creates nothing")
+    void planning() {
+        Instant midnight = bot.clock.instant().truncatedTo(java.time.temporal.ChronoUnit.DAYS).plus(Duration.ofDays(1));
+        bot.clock.set(midnight);
+        String sunday = java.time.format.DateTimeFormatter.ofPattern("EEE d MMM", java.util.Locale.ENGLISH)
+                .format(midnight.plus(Duration.ofDays(6)).atZone(ZoneOffset.UTC));
+        JsonObject group = team(-6001, "Plan team", 10);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.db.count("SELECT count(*) FROM posting_queue WHERE tenant_id = -6001") == 21);
+        assertThat(bot.db.count("SELECT count(*) FROM posting_queue WHERE tenant_id = -6001 AND media_item_id IS NOT NULL")).isEqualTo(10);
+        assertThat(bot.db.count("SELECT count(DISTINCT media_item_id) FROM posting_queue WHERE tenant_id = -6001")).isEqualTo(10);
+        assertThat(bot.db.count("SELECT count(*) FROM posting_queue WHERE tenant_id = -6001 AND "
+                + "(extract(hour FROM scheduled_for AT TIME ZONE 'UTC') < 9 OR extract(hour FROM scheduled_for AT TIME ZONE 'UTC') >= 21)"))
+                .as("all inside 09–21 UTC").isZero();
+        assertThat(bot.db.count("SELECT count(DISTINCT local_date) FROM posting_queue WHERE tenant_id = -6001")).isEqualTo(7);
+
+        bot.fake.userSends(group, ADMIN_OF_GROUP, "/schedule");
+        bot.awaitMessage(-6001, t -> t.startsWith("📅 Planned 0 new slots (21 already planned) until " + sunday + ", 11 without an image"));
+        assertThat(bot.db.count("SELECT count(*) FROM posting_queue WHERE tenant_id = -6001")).isEqualTo(21);
+
+        bot.fake.userSends(group, MEMBER, "/schedule 14");
+        bot.awaitMessage(-6001, t -> t.contains("Only the chat's administrators"));
+        bot.fake.userSends(group, MEMBER, "/queue");
+        JsonObject queue = bot.awaitMessage(-6001, t -> t.startsWith("📅 Next stories"));
+        assertThat(queue.getString("text").lines().filter(l -> l.startsWith("• "))).hasSize(10);
+        assertThat(queue.getString("text")).contains("(Telegram)")
+                .contains(java.time.format.DateTimeFormatter.ofPattern("EEE d MMM, ", java.util.Locale.ENGLISH).format(midnight.atZone(ZoneOffset.UTC)));
+    }
+
+    @Test
+    @DisplayName("a slot fires within 1 s of its time; Posted by two members at once: one history row, the other told 'already'")
+    void dispatchAndPosted() {
+        JsonObject group = team(-6002, "Button team", 4);
+        Instant due = nextSlot(-6002);
+
+        bot.clock.set(due);
+        long setAt = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !photos(-6002).isEmpty());
+        long sentAt = bot.fake.calls("sendPhoto").stream().filter(c -> Long.valueOf(-6002).equals(c.chatId()))
+                .mapToLong(FakeTelegram.Call::atNanos).min().orElseThrow();
+        assertThat(Duration.ofNanos(sentAt - setAt)).as("lateness").isLessThan(Duration.ofSeconds(1));
+
+        JsonObject story = photos(-6002).get(0);
+        assertThat(story.getString("caption")).contains("Status: ⏳ PENDING")
+                .contains(java.time.format.DateTimeFormatter.ofPattern("EEE d MMM, HH:mm", java.util.Locale.ENGLISH).format(due.atZone(ZoneOffset.UTC)));
+        long messageId = story.getLong("message_id");
+        long queueId = queueIdOf(-6002, messageId);
+        assertThat(bot.db.column("SELECT state FROM posting_queue WHERE id = ?", queueId)).containsExactly("notified");
+
+        String first = bot.fake.userPresses(-6002, MEMBER, messageId, "1:p:" + queueId);
+        String second = bot.fake.userPresses(-6002, ADMIN_OF_GROUP, messageId, "1:p:" + queueId);
+
+        assertThat(List.of(awaitAnswer(first).getString("text"), awaitAnswer(second).getString("text")))
+                .containsExactlyInAnyOrder("✅ Thanks! Marked as posted.", "Already posted by @max.");
+        assertThat(bot.fake.answersTo(first)).isEqualTo(1);
+        assertThat(bot.fake.answersTo(second)).isEqualTo(1);
+        assertThat(bot.db.count("SELECT count(*) FROM posting_history WHERE queue_item_id = ?", queueId)).isEqualTo(1);
+        assertThat(bot.db.column("SELECT outcome || ' ' || acted_by FROM posting_history WHERE queue_item_id = ?", queueId))
+                .containsExactly("posted " + MEMBER.id());
+        assertThat(bot.db.count("SELECT count(*) FROM posting_queue WHERE id = ?", queueId)).isZero();
+        assertThat(bot.db.column("SELECT times_posted FROM media_items m JOIN posting_history h ON h.media_item_id = m.id "
+                + "WHERE h.queue_item_id = ?", queueId)).containsExactly(1);
+        assertThat(bot.db.column("SELECT reason || ' ' || (locked_until - ?::timestamptz) FROM media_locks WHERE tenant_id = -6002",
+                OffsetDateTime.ofInstant(due, ZoneOffset.UTC))).containsExactly("posted 30 days");
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.fake.message(-6002, messageId).getString("caption").contains("POSTED by @max"));
+        assertThat(bot.fake.message(-6002, messageId).getString("caption")).contains("(took 0 min)");
+        JsonObject markup = bot.fake.message(-6002, messageId).getJsonObject("reply_markup");
+        assertThat(markup == null || markup.getJsonArray("inline_keyboard").isEmpty()).as("buttons removed").isTrue();
+
+        bot.fake.userSends(group, MEMBER, "/history");
+        assertThat(bot.awaitMessage(-6002, t -> t.startsWith("🗂")).getString("text")).contains("✅ posted: ").contains("by @max");
+        bot.fake.userSends(group, MEMBER, "/status");
+        assertThat(bot.awaitMessage(-6002, t -> t.startsWith("📊")).getString("text"))
+                .contains("Last post: " + java.time.format.DateTimeFormatter.ofPattern("EEE d MMM", java.util.Locale.ENGLISH)
+                        .format(due.atZone(ZoneOffset.UTC))).contains("1 in 24 h").contains("Next slot: ");
+    }
+
+    @Test
+    @DisplayName("Skip and Reject lock as D13 says (Reject only by an administrator, after confirming); /next then offers another image")
+    void skipRejectNext() {
+        JsonObject group = team(-6003, "Choosy team", 3);
+
+        JsonObject skipped = fireNext(-6003);
+        long skipId = queueIdOf(-6003, skipped.getLong("message_id"));
+        String skip = bot.fake.userPresses(-6003, MEMBER, skipped.getLong("message_id"), "1:s:" + skipId);
+        assertThat(awaitAnswer(skip).getString("text")).startsWith("⏭️ Skipped");
+        assertThat(bot.db.column("SELECT reason || ' ' || (locked_until - created_at > interval '2 days 23 hours') FROM media_locks "
+                + "WHERE tenant_id = -6003")).containsExactly("skipped true");
+
+        JsonObject rejected = fireNext(-6003);
+        long message = rejected.getLong("message_id");
+        long rejectId = queueIdOf(-6003, message);
+        String byMember = bot.fake.userPresses(-6003, MEMBER, message, "1:R:" + rejectId);
+        assertThat(awaitAnswer(byMember).getString("text")).isEqualTo("Only the chat's administrators can reject an image.");
+        String ask = bot.fake.userPresses(-6003, ADMIN_OF_GROUP, message, "1:r:" + rejectId);
+        assertThat(awaitAnswer(ask).getString("text")).startsWith("Reject this image for good?");
+        await().atMost(Duration.ofSeconds(5)).until(() -> bot.fake.message(-6003, message).encode().contains("Confirm reject"));
+        String confirm = bot.fake.userPresses(-6003, ADMIN_OF_GROUP, message, "1:R:" + rejectId);
+        assertThat(awaitAnswer(confirm).getString("text")).startsWith("🚫 Rejected");
+        assertThat(bot.db.column("SELECT reason FROM media_locks WHERE tenant_id = -6003 AND locked_until = 'infinity'"))
+                .containsExactly("rejected");
+        long rejectedItem = (Long) bot.db.column("SELECT media_item_id FROM posting_history WHERE queue_item_id = ?", rejectId).get(0);
+
+        int before = photos(-6003).size();
+        bot.fake.userSends(group, ADMIN_OF_GROUP, "/next");
+        await().atMost(Duration.ofSeconds(10)).until(() -> photos(-6003).size() > before);
+        long nextItem = (Long) bot.db.column("SELECT media_item_id FROM posting_queue WHERE tenant_id = -6003 AND state = 'notified' "
+                + "ORDER BY notified_at DESC LIMIT 1").get(0);
+        assertThat(nextItem).isNotEqualTo(rejectedItem);
+        assertThat(bot.db.column("SELECT media_item_id FROM media_locks WHERE tenant_id = -6003")).doesNotContain(nextItem);
+    }
+
+    @Test
+    @DisplayName("an unanswered notification expires after NOTIFICATION_EXPIRY_HOURS and says so; a late press is told")
+    void expiry() {
+        team(-6004, "Busy team", 2);
+        JsonObject story = fireNext(-6004);
+        long messageId = story.getLong("message_id");
+        long queueId = queueIdOf(-6004, messageId);
+
+        bot.clock.advance(Duration.ofHours(24).plusMinutes(1));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.db.count(
+                "SELECT count(*) FROM posting_history WHERE queue_item_id = ? AND outcome = 'expired'", queueId) == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.fake.message(-6004, messageId).getString("caption").contains("EXPIRED"));
+        String late = bot.fake.userPresses(-6004, MEMBER, messageId, "1:p:" + queueId);
+        assertThat(awaitAnswer(late).getString("text")).isEqualTo("This story expired: nobody answered in time.");
+        assertThat(bot.db.count("SELECT count(*) FROM media_locks WHERE tenant_id = -6004")).isZero();
+    }
+
+    @Test
+    @DisplayName("a 5xx on sendPhoto retries after 5 minutes; a 400 fails at once; three failures in a row alert the admin once")
+    void retries() {
+        team(-6005, "Flaky team", 5);
+        bot.fake.failNextIn(-6005, "sendPhoto", 1, 500, "Internal Server Error");
+        Instant due = nextSlot(-6005);
+        bot.clock.set(due);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.db.count(
+                "SELECT count(*) FROM posting_queue WHERE tenant_id = -6005 AND attempts = 1 AND state = 'planned' AND last_error IS NOT NULL") == 1);
+        assertThat(bot.db.count("SELECT count(*) FROM posting_queue WHERE tenant_id = -6005 AND attempts = 1 AND next_attempt_at = ?",
+                OffsetDateTime.ofInstant(due.plus(Duration.ofMinutes(5)), ZoneOffset.UTC))).isEqualTo(1);
+        assertThat(photos(-6005)).isEmpty();
+
+        bot.clock.advance(Duration.ofMinutes(5));
+        await().atMost(Duration.ofSeconds(10)).until(() -> photos(-6005).size() == 1);
+
+        for (int i = 0; i < 3; i++) {
+            bot.fake.failNextIn(-6005, "sendPhoto", 1, 400, "Bad Request: IMAGE_PROCESS_FAILED");
+            int failedBefore = (int) bot.db.count("SELECT count(*) FROM posting_history WHERE tenant_id = -6005 AND outcome = 'failed'");
+            bot.clock.set(nextSlot(-6005));
+            await().atMost(Duration.ofSeconds(10)).until(() -> bot.db.count(
+                    "SELECT count(*) FROM posting_history WHERE tenant_id = -6005 AND outcome = 'failed'") == failedBefore + 1);
+        }
+        assertThat(bot.db.column("SELECT error FROM posting_history WHERE tenant_id = -6005 AND outcome = 'failed' LIMIT 1").get(0))
+                .asString().contains("IMAGE_PROCESS_FAILED");
+        assertThat(bot.db.column("SELECT attempts FROM posting_history WHERE tenant_id = -6005 AND outcome = 'failed'")).containsOnly(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.fake.textsIn(dev.storyline.testing.TestConfig.ADMIN_CHAT).stream()
+                .anyMatch(t -> t.contains("Flaky team") && t.contains("last 3 stories failed")));
+        // a fourth failure within the hour (a story sent now) does not repeat the alert
+        bot.fake.failNextIn(-6005, "sendPhoto", 1, 400, "Bad Request: IMAGE_PROCESS_FAILED");
+        bot.fake.userSends(FakeTelegram.group(-6005, "Flaky team"), ADMIN_OF_GROUP, "/next");
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.db.count(
+                "SELECT count(*) FROM posting_history WHERE tenant_id = -6005 AND outcome = 'failed'") == 4);
+        bot.awaitHandled();
+        await().atMost(Duration.ofSeconds(5)).until(() -> bot.db.count(
+                "SELECT count(*) FROM alerts WHERE alert_key = 'posting.failures:-6005' AND suppressed > 0") == 1);
+        assertThat(bot.fake.textsIn(dev.storyline.testing.TestConfig.ADMIN_CHAT).stream()
+                .filter(t -> t.contains("Flaky team") && t.contains("last 3 stories failed"))).as("once an hour").hasSize(1);
+        assertThat(bot.fake.textsIn(-6005)).anyMatch(t -> t.contains("could not be sent"));
+    }
+
+    @Test
+    @DisplayName("a paused team gets nothing new, and its open notification still works")
+    void paused() {
+        JsonObject group = team(-6006, "Resting team", 3);
+        JsonObject story = fireNext(-6006);
+        long messageId = story.getLong("message_id");
+        long queueId = queueIdOf(-6006, messageId);
+
+        bot.fake.userSends(group, ADMIN_OF_GROUP, "/pause");
+        bot.awaitMessage(-6006, t -> t.toLowerCase().contains("paused"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> bus.orchestratorState().await().schedulers().stream()
+                .noneMatch(s -> s.tenantId() == -6006));
+        int photosBefore = photos(-6006).size();
+        bot.clock.set(nextSlot(-6006).plusSeconds(1));
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> photos(-6006).size() == photosBefore);
+
+        String press = bot.fake.userPresses(-6006, MEMBER, messageId, "1:p:" + queueId);
+        assertThat(awaitAnswer(press).getString("text")).isEqualTo("✅ Thanks! Marked as posted.");
+        assertThat(bot.db.column("SELECT outcome FROM posting_history WHERE queue_item_id = ?", queueId)).containsExactly("posted");
+    }
+
+    @Test
+    @DisplayName("two teams never see each other's items, slots or history; a button cannot act on another team's slot")
+    void isolation() {
+        team(-6007, "Team A", 2);
+        JsonObject groupB = team(-6008, "Team B", 2);
+        JsonObject storyA = fireNext(-6007);
+        long queueA = queueIdOf(-6007, storyA.getLong("message_id"));
+
+        String forged = bot.fake.userPresses(-6008, MEMBER, 1, "1:p:" + queueA);
+        assertThat(awaitAnswer(forged).getString("text")).isEqualTo("This story is no longer waiting.");
+        assertThat(bot.db.column("SELECT state FROM posting_queue WHERE id = ?", queueA)).containsExactly("notified");
+
+        assertThat(bot.db.count("SELECT count(*) FROM posting_queue q JOIN media_items m ON m.id = q.media_item_id "
+                + "WHERE q.tenant_id <> m.tenant_id")).isZero();
+        assertThat(bot.db.count("SELECT count(*) FROM posting_history h JOIN media_items m ON m.id = h.media_item_id "
+                + "WHERE h.tenant_id <> m.tenant_id")).isZero();
+        bot.fake.userSends(groupB, MEMBER, "/queue");
+        assertThat(bot.awaitMessage(-6008, t -> t.startsWith("📅 Next stories")).getString("text")).doesNotContain("Team A");
+    }
+}
