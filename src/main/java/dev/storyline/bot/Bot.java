@@ -69,6 +69,8 @@ public final class Bot {
                 (in, a) -> posting.schedule(in, in.approvedTenant().orElseThrow(), a)));
         commands.put("history", new Command("The last stories and who handled them: /history [n]", true, false,
                 (in, a) -> posting.history(in, in.approvedTenant().orElseThrow(), a)));
+        commands.put("stats", new Command("Outcomes and who posted, 7 and 30 days", true, false,
+                (in, a) -> posting.stats(in, in.approvedTenant().orElseThrow())));
         commands.put("library", new Command("Library size and the latest images", true, false,
                 (in, a) -> library.library(in, in.approvedTenant().orElseThrow())));
         commands.put("settings", new Command("Show and change the settings", true, false,

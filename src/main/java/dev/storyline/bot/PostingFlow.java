@@ -3,6 +3,8 @@ package dev.storyline.bot;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.plan.Planner;
 import dev.storyline.plan.QueueRepository;
+import dev.storyline.plan.StatsRepository;
+import dev.storyline.posting.StoryMessage;
 import dev.storyline.telegram.Html;
 import dev.storyline.tenant.Tenant;
 import io.vertx.core.Future;
@@ -10,7 +12,6 @@ import io.vertx.core.Future;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -134,6 +135,27 @@ final class PostingFlow {
                     text.append(" (dry run)");
                 }
                 text.append('\n');
+            }
+            return s.replies().send(in.chatId(), text.toString().strip());
+        });
+    }
+
+    /** {@code /stats}: outcomes and people over 7 and 30 days, and the median time to post. */
+    Future<Void> stats(Incoming in, Tenant tenant) {
+        return new StatsRepository(s.queue().pool()).stats(tenant.id(), s.clock().instant()).compose(st -> {
+            StringBuilder text = new StringBuilder("📈 <b>Stats</b> (7 days / 30 days)\n");
+            if (st.outcomes().isEmpty()) {
+                text.append("No stories in the last 30 days.");
+            }
+            st.outcomes().forEach((outcome, c) -> text.append(icon(outcome)).append(' ').append(outcome).append(": ")
+                    .append(c.last7()).append(" / ").append(c.last30()).append('\n'));
+            if (!st.people().isEmpty()) {
+                text.append("\n<b>Posted by</b>\n");
+                st.people().forEach((who, c) -> text.append("• ").append(Html.escape(who)).append(": ").append(c.last7())
+                        .append(" / ").append(c.last30()).append('\n'));
+            }
+            if (st.medianTimeToPost() != null) {
+                text.append("\nMedian time to post: ").append(StoryMessage.humanize(st.medianTimeToPost()));
             }
             return s.replies().send(in.chatId(), text.toString().strip());
         });

@@ -59,6 +59,12 @@ public final class Addresses {
      */
     public static final String POSTING_NEXT = "posting.next";
 
+    /** Request to the posting verticle, {@code {"tenantId", "limit"}} → {@code {"queue": [QueueItem...]}} (planned slots, oldest first). */
+    public static final String POSTING_QUEUE = "posting.queue";
+
+    /** Request to the posting verticle, {@code {"tenantId", "limit"}} → {@code {"history": [...]}} (newest first). */
+    public static final String POSTING_HISTORY = "posting.history";
+
     /** Publish, {@link AlertRaised}: a message for the admin chat, sent at most once an hour per key. */
     public static final String ALERT_RAISE = "alert.raise";
 

@@ -92,6 +92,14 @@ public final class EventBusClient {
         return request(Addresses.POSTING_CALLBACK, press.toJson()).map(StoryPress.Answer::fromJson);
     }
 
+    public Future<JsonObject> queue(long tenantId, int limit) {
+        return request(Addresses.POSTING_QUEUE, new JsonObject().put("tenantId", tenantId).put("limit", limit));
+    }
+
+    public Future<JsonObject> history(long tenantId, int limit) {
+        return request(Addresses.POSTING_HISTORY, new JsonObject().put("tenantId", tenantId).put("limit", limit));
+    }
+
     public Future<JsonObject> postNext(long tenantId) {
         return request(Addresses.POSTING_NEXT, new JsonObject().put("tenantId", tenantId), Duration.ofMinutes(3));
     }

@@ -19,6 +19,9 @@ import java.util.concurrent.Callable;
                 MigrateCommand.class,
                 TenantsCommand.class,
                 MediaCommand.class,
+                PlanCommands.Plan.class,
+                PlanCommands.Queue.class,
+                PlanCommands.History.class,
                 HealthCommand.class,
                 VersionCommand.class
         })

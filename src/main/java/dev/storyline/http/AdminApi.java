@@ -39,6 +39,10 @@ final class AdminApi {
         router.get("/tenants").handler(ctx -> bridge(ctx, bus::tenantsOverview));
         router.get("/orchestrator").handler(ctx -> bridge(ctx, () -> bus.orchestratorState().map(s -> s.toJson())));
         router.post("/tenants/:chatId/media/index").handler(this::indexMedia);
+        router.post("/tenants/:chatId/next").handler(ctx -> withChat(ctx, id -> bus.postNext(id)));
+        router.post("/tenants/:chatId/plan").handler(this::plan);
+        router.get("/tenants/:chatId/queue").handler(ctx -> limit(ctx, 50).ifPresent(n -> withChat(ctx, id -> bus.queue(id, n))));
+        router.get("/tenants/:chatId/history").handler(ctx -> limit(ctx, 50).ifPresent(n -> withChat(ctx, id -> bus.history(id, n))));
         return router;
     }
 
@@ -66,6 +70,51 @@ final class AdminApi {
         }
         String folder = dir;
         bridge(ctx, () -> bus.indexMedia(new MediaIndexRequest(chatId, folder, Trigger.ADMIN_API, null)).map(IndexSummary::toJson));
+    }
+
+    /** {@code POST /tenants/{chatId}/plan?days=N}: tops off the plan through the tenant's scheduler. */
+    private void plan(RoutingContext ctx) {
+        String raw = ctx.request().getParam("days");
+        Integer days = null;
+        if (raw != null) {
+            try {
+                days = Integer.parseInt(raw);
+            } catch (NumberFormatException e) {
+                days = -1;
+            }
+            if (days < 1 || days > 90) {
+                JsonErrors.send(ctx, ErrorCode.INVALID_INPUT, "days must be a whole number from 1 to 90, not '" + raw + "'");
+                return;
+            }
+        }
+        Integer wanted = days;
+        withChat(ctx, id -> bus.plan(id, wanted).map(t -> t.toJson()).recover(e -> ErrorCode.of(e) == ErrorCode.UNAVAILABLE
+                ? Future.failedFuture(ErrorCode.UNAVAILABLE.failure("tenant " + id + " has no scheduler: it is paused, unapproved or unknown"))
+                : Future.failedFuture(e)));
+    }
+
+    private static java.util.Optional<Integer> limit(RoutingContext ctx, int fallback) {
+        String raw = ctx.request().getParam("limit");
+        if (raw == null) {
+            return java.util.Optional.of(fallback);
+        }
+        try {
+            int n = Integer.parseInt(raw);
+            if (n >= 1 && n <= 500) {
+                return java.util.Optional.of(n);
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        JsonErrors.send(ctx, ErrorCode.INVALID_INPUT, "limit must be a whole number from 1 to 500, not '" + raw + "'");
+        return java.util.Optional.empty();
+    }
+
+    private static void withChat(RoutingContext ctx, java.util.function.LongFunction<Future<JsonObject>> request) {
+        Long chatId = chatId(ctx);
+        if (chatId != null) {
+            bridge(ctx, () -> request.apply(chatId));
+        }
     }
 
     /** The {@code chatId} path parameter, or null after answering 400. */

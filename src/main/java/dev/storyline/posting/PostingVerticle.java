@@ -74,7 +74,9 @@ public final class PostingVerticle extends VerticleBase {
         List<MessageConsumer<JsonObject>> consumers = List.of(
                 vertx.eventBus().consumer(Addresses.POSTING_DISPATCH, this::onDispatch),
                 vertx.eventBus().consumer(Addresses.POSTING_CALLBACK, this::onPress),
-                vertx.eventBus().consumer(Addresses.POSTING_NEXT, this::onNext));
+                vertx.eventBus().consumer(Addresses.POSTING_NEXT, this::onNext),
+                vertx.eventBus().consumer(Addresses.POSTING_QUEUE, this::onQueue),
+                vertx.eventBus().consumer(Addresses.POSTING_HISTORY, this::onHistory));
         return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).onSuccess(v -> {
             sweep();
             sweepTimer = vertx.setPeriodic(sweepInterval.toMillis(), id -> sweep());
@@ -212,6 +214,31 @@ public final class PostingVerticle extends VerticleBase {
                                     .put("outcome", outcome)));
         });
         reply(message, result);
+    }
+
+    // --- reads for the admin API and the CLI ---
+
+    private void onQueue(Message<JsonObject> message) {
+        long tenantId = message.body().getLong("tenantId", 0L);
+        int limit = Math.max(1, Math.min(500, message.body().getInteger("limit", 50)));
+        reply(message, withTenant(tenantId).compose(t -> queue.upcomingLines(tenantId, limit)).map(lines -> new JsonObject().put("queue",
+                new io.vertx.core.json.JsonArray(lines.stream().map(l -> new JsonObject().put("id", l.id())
+                        .put("scheduledFor", l.scheduledFor()).put("dueAt", l.dueAt()).put("route", l.route())
+                        .put("attempts", l.attempts()).put("lastError", l.lastError()).put("title", l.title())).toList()))));
+    }
+
+    private void onHistory(Message<JsonObject> message) {
+        long tenantId = message.body().getLong("tenantId", 0L);
+        int limit = Math.max(1, Math.min(500, message.body().getInteger("limit", 50)));
+        reply(message, withTenant(tenantId).compose(t -> queue.history(tenantId, limit)).map(lines -> new JsonObject().put("history",
+                new io.vertx.core.json.JsonArray(lines.stream().map(l -> new JsonObject().put("outcome", l.outcome())
+                        .put("completedAt", l.completedAt()).put("scheduledFor", l.scheduledFor()).put("dryRun", l.dryRun())
+                        .put("error", l.error()).put("title", l.title()).put("by", l.who())).toList()))));
+    }
+
+    private Future<Tenant> withTenant(long tenantId) {
+        return tenants.findById(tenantId).compose(t -> t.isPresent() ? Future.succeededFuture(t.get())
+                : Future.failedFuture(ErrorCode.TENANT_NOT_FOUND.failure("No tenant with chat id " + tenantId)));
     }
 
     // --- buttons ---

@@ -99,7 +99,8 @@ public final class StoryMessage {
         return new JsonObject().put("text", text).put("callback_data", data.encode());
     }
 
-    static String humanize(Duration d) {
+    /** "4 min", "2 h 5 min". */
+    public static String humanize(Duration d) {
         long minutes = Math.max(0, d.toMinutes());
         if (minutes < 60) {
             return minutes + " min";

@@ -166,6 +166,9 @@ class PostingIT {
 
         bot.fake.userSends(group, MEMBER, "/history");
         assertThat(bot.awaitMessage(-6002, t -> t.startsWith("🗂")).getString("text")).contains("✅ posted: ").contains("by @max");
+        bot.fake.userSends(group, MEMBER, "/stats");
+        assertThat(bot.awaitMessage(-6002, t -> t.startsWith("📈")).getString("text"))
+                .contains("✅ posted: 1 / 1").contains("@max: 1 / 1").contains("Median time to post: 0 min");
         bot.fake.userSends(group, MEMBER, "/status");
         assertThat(bot.awaitMessage(-6002, t -> t.startsWith("📊")).getString("text"))
                 .contains("Last post: " + java.time.format.DateTimeFormatter.ofPattern("EEE d MMM", java.util.Locale.ENGLISH)

@@ -1,0 +1,121 @@
+package dev.storyline.cli;
+
+import dev.storyline.app.Application;
+import dev.storyline.bus.EventBusClient;
+import dev.storyline.bus.MediaIndexRequest;
+import dev.storyline.bus.TenantChanged;
+import dev.storyline.config.ConfigLoader;
+import dev.storyline.run.Trigger;
+import dev.storyline.testing.Http;
+import dev.storyline.testing.TestConfig;
+import dev.storyline.testing.TestDatabase;
+import dev.storyline.testing.TestImages;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.awt.Color;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The plan from the outside: admin routes and CLI commands beside a running server. */
+class PlanOperationsIT {
+    private static final String TOKEN = "plan-admin-token";
+    @TempDir
+    static Path dataDir;
+    private static TestDatabase db;
+    private static Application app;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    @BeforeAll
+    static void start() {
+        db = TestDatabase.create();
+        app = Application.start(TestConfig.parse(TestConfig.keys(db, dataDir).put("ADMIN_TOKEN", TOKEN)), Clock.systemUTC());
+        EventBusClient bus = new EventBusClient(app.vertx(), Duration.ofSeconds(30));
+        for (long id : new long[] {-7001, -7002}) {
+            for (int i = 0; i < 3; i++) {
+                TestImages.write(dataDir.resolve("media/" + id + "/p" + i + ".jpg"), "jpg", 1080, 1920, new Color(10, 40 * i, (int) -id % 250));
+            }
+            db.insertTenant(id, "Ops team " + id, "approved", false);
+            bus.indexMedia(new MediaIndexRequest(id, null, Trigger.CLI, null)).await();
+            bus.tenantChanged(new TenantChanged(id, "test"));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> db.count("SELECT count(*) FROM posting_queue WHERE tenant_id = -7002") > 0);
+    }
+
+    @AfterAll
+    static void stop() {
+        app.stop();
+    }
+
+    private static Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Cli.run(args, new PrintWriter(out, true), new PrintWriter(err, true), ConfigLoader.Sources.isolated(dataDir,
+                new JsonObject().put("DATABASE_URL", db.url()).put("STORYLINE_DATA_DIR", dataDir.toString())));
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    @DisplayName("admin: plan, queue, history and next answer through the bus; bad input gets 400 with the field")
+    void adminRoutes() {
+        int port = app.httpPort();
+        Http.Response plan = Http.post(port, "/admin/tenants/-7001/plan?days=3", TOKEN, null);
+        assertThat(plan.status()).isEqualTo(200);
+        assertThat(plan.json().getInteger("added")).isZero();
+        assertThat(plan.json().containsKey("until")).isTrue();
+
+        Http.Response queue = Http.get(port, "/admin/tenants/-7001/queue?limit=5", TOKEN);
+        assertThat(queue.status()).isEqualTo(200);
+        assertThat(queue.json().getJsonArray("queue")).hasSize(5);
+
+        Http.Response next = Http.post(port, "/admin/tenants/-7001/next", TOKEN, null);
+        assertThat(next.status()).as(next.body()).isEqualTo(200);
+        assertThat(next.json().getString("outcome")).isIn("notified", "retry", "failed");
+        Http.Response history = Http.get(port, "/admin/tenants/-7001/history", TOKEN);
+        assertThat(history.status()).isEqualTo(200);
+
+        assertThat(Http.post(port, "/admin/tenants/-7001/plan?days=0", TOKEN, null).json().getString("message")).contains("days");
+        assertThat(Http.post(port, "/admin/tenants/-7001/plan?days=x", TOKEN, null).status()).isEqualTo(400);
+        assertThat(Http.get(port, "/admin/tenants/-7001/queue?limit=0", TOKEN).status()).isEqualTo(400);
+        assertThat(Http.get(port, "/admin/tenants/abc/history", TOKEN).status()).isEqualTo(400);
+        assertThat(Http.get(port, "/admin/tenants/-7999/queue", TOKEN).json().getString("error")).isEqualTo("tenant_not_found");
+        assertThat(Http.post(port, "/admin/tenants/-7999/plan", TOKEN, null).status()).isEqualTo(503);
+        assertThat(Http.post(port, "/admin/tenants/-7001/next", null, null).status()).isEqualTo(401);
+    }
+
+    @Test
+    @DisplayName("CLI: plan top-off is idempotent, queue list and history print tables, bad input is refused")
+    void cliCommands() {
+        Run topOff = cli("plan", "top-off", "--tenant", "-7002", "--days", "7");
+        assertThat(topOff.exit()).as(topOff.err()).isZero();
+        assertThat(topOff.out()).contains("NEW").containsPattern("-7002 +Ops team -7002 +0 ");
+
+        Run longer = cli("plan", "top-off", "--tenant", "-7002", "--days", "10");
+        assertThat(longer.out()).containsPattern("-7002 +Ops team -7002 +\\d+ ");
+        assertThat(cli("plan", "top-off", "--tenant", "-7002", "--days", "10").out()).containsPattern("-7002 +Ops team -7002 +0 ");
+
+        Run list = cli("queue", "list", "--tenant", "-7002", "--limit", "4");
+        assertThat(list.exit()).isZero();
+        assertThat(list.out()).contains("SLOT").contains("telegram");
+        assertThat(list.out().lines().filter(l -> l.startsWith("-7002"))).hasSize(4);
+
+        Run history = cli("history", "--tenant", "-7002");
+        assertThat(history.exit()).isZero();
+
+        assertThat(cli("plan", "top-off", "--days", "0").exit()).isEqualTo(2);
+        assertThat(cli("queue", "list", "--tenant", "-7999").err()).contains("Unknown tenant -7999");
+        assertThat(cli("plan").exit()).isEqualTo(2);
+    }
+}
