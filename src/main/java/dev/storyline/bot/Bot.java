@@ -1,5 +1,6 @@
 package dev.storyline.bot;
 
+import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.StoryPress;
 import dev.storyline.telegram.CallbackData;
 import dev.storyline.telegram.Html;
@@ -280,7 +281,10 @@ public final class Bot {
 
     /**
      * A story's button: the posting verticle owns the outcome (the first press wins, D8); the bot only
-     * checks who may reject (D17) and answers the press exactly once with what the verticle said.
+     * checks who may reject (D17) and answers the press exactly once with what the verticle said. The
+     * update counts as handled only once the outcome is stored (and the caption edited), so a crash
+     * before that replays the press instead of losing it; a replayed press finds the outcome and
+     * repeats the edit.
      */
     private Future<Void> storyButton(Incoming in, String callbackId, long messageId, CallbackData data) {
         Optional<Tenant> tenant = in.approvedTenant();
@@ -300,15 +304,17 @@ public final class Bot {
                 .compose(may -> {
                     StoryPress press = new StoryPress(tenant.get().id(), queueId, data.action().name(), messageId,
                             in.from() == null ? null : in.from().id(), in.who(), may);
-                    s.bus().storyPress(press).onComplete(answer -> {
+                    return s.bus().storyPress(press).transform(answer -> {
                         if (answer.succeeded()) {
-                            s.replies().answer(callbackId, answer.result().text(), answer.result().alert());
-                        } else {
-                            LOG.warn("Chat {}: story button failed: {}", in.chatId(), answer.cause().getMessage());
-                            s.replies().answer(callbackId, "That did not work just now; please press again in a moment.", false);
+                            return s.replies().answer(callbackId, answer.result().text(), answer.result().alert());
                         }
+                        ErrorCode code = ErrorCode.of(answer.cause());
+                        if (code == ErrorCode.TIMEOUT || code == ErrorCode.UNAVAILABLE) {
+                            return Future.failedFuture(answer.cause()); // not stored: the batch is tried again
+                        }
+                        LOG.warn("Chat {}: story button failed: {}", in.chatId(), answer.cause().getMessage());
+                        return s.replies().answer(callbackId, "That did not work just now; please press again in a moment.", false);
                     });
-                    return Future.succeededFuture();
                 });
     }
 

@@ -80,7 +80,8 @@ public final class QueueRepository {
               FROM h""";
 
     private static final String HISTORY_OF = """
-            SELECT h.outcome, h.completed_at, h.notified_at, h.dry_run, u.username, u.first_name
+            SELECT h.outcome, h.completed_at, h.notified_at, h.dry_run, u.username, u.first_name, h.media_item_id, h.slot_key,
+                   h.scheduled_for, h.telegram_message_id
               FROM posting_history h LEFT JOIN users u ON u.id = h.acted_by
              WHERE h.tenant_id = $1 AND h.queue_item_id = $2""";
 
@@ -155,7 +156,7 @@ public final class QueueRepository {
 
     /** An earlier outcome of a slot, for a late press. */
     public record PastOutcome(String outcome, Instant completedAt, Instant notifiedAt, boolean dryRun, String username,
-                              String firstName) {
+                              String firstName, Long mediaItemId, String slotKey, Instant scheduledFor, Long telegramMessageId) {
         public String who() {
             return username != null ? "@" + username : firstName != null ? firstName : "Storyline";
         }
@@ -222,7 +223,9 @@ public final class QueueRepository {
             }
             Row r = rows.iterator().next();
             return Optional.of(new PastOutcome(r.getString("outcome"), QueueItem.instant(r, "completed_at"),
-                    QueueItem.instant(r, "notified_at"), r.getBoolean("dry_run"), r.getString("username"), r.getString("first_name")));
+                    QueueItem.instant(r, "notified_at"), r.getBoolean("dry_run"), r.getString("username"), r.getString("first_name"),
+                    r.getLong("media_item_id"), r.getString("slot_key"), QueueItem.instant(r, "scheduled_for"),
+                    r.getLong("telegram_message_id")));
         });
     }
 

@@ -291,9 +291,9 @@ public final class PostingVerticle extends VerticleBase {
                         return late(tenant, press);
                     }
                     QueueRepository.Finished f = done.get();
-                    editCaption(tenant, press.messageId(), f.mediaItemId(), f.slotKey(), f.scheduledFor(), press.queueId(), f.dryRun(),
-                            StoryMessage.status(outcome, press.who(), now, f.notifiedAt(), ZoneId.of(tenant.timezone())));
-                    return answer(thanks, false);
+                    return editCaption(tenant, press.messageId(), f.mediaItemId(), f.slotKey(), f.scheduledFor(), press.queueId(),
+                            f.dryRun(), StoryMessage.status(outcome, press.who(), now, f.notifiedAt(), ZoneId.of(tenant.timezone())))
+                            .transform(edited -> answer(thanks, false));
                 });
     }
 
@@ -303,6 +303,12 @@ public final class PostingVerticle extends VerticleBase {
                 return answer("This story is no longer waiting.", false);
             }
             QueueRepository.PastOutcome p = past.get();
+            if (p.telegramMessageId() != null && p.telegramMessageId() == press.messageId() && !"failed".equals(p.outcome())) {
+                // the edit may have been lost with a crash after the outcome was stored: saying it again is harmless
+                editCaption(tenant, press.messageId(), p.mediaItemId(), p.slotKey(), p.scheduledFor(), press.queueId(), p.dryRun(),
+                        "expired".equals(p.outcome()) ? "⌛ EXPIRED: nobody answered within " + scheduling.notificationExpiryHours() + " h"
+                                : StoryMessage.status(p.outcome(), p.who(), p.completedAt(), p.notifiedAt(), ZoneId.of(tenant.timezone())));
+            }
             return switch (p.outcome()) {
                 case "expired" -> answer("This story expired: nobody answered in time.", false);
                 case "failed" -> answer("This story could not be sent.", false);
@@ -323,12 +329,13 @@ public final class PostingVerticle extends VerticleBase {
         });
     }
 
-    private void editCaption(Tenant tenant, long messageId, Long mediaItemId, String slotKey, Instant scheduledFor, long queueId,
-                             boolean dryRun, String status) {
+    /** Edits a story's caption to its final status and removes the buttons; completes (never fails) when Telegram answered, 10 s at most. */
+    private Future<Void> editCaption(Tenant tenant, long messageId, Long mediaItemId, String slotKey, Instant scheduledFor, long queueId,
+                                     boolean dryRun, String status) {
         if (messageId == 0) {
-            return;
+            return Future.succeededFuture();
         }
-        (mediaItemId == null ? Future.succeededFuture(Optional.<MediaItem>empty()) : media.byId(tenant.id(), mediaItemId))
+        return (mediaItemId == null ? Future.succeededFuture(Optional.<MediaItem>empty()) : media.byId(tenant.id(), mediaItemId))
                 .compose(item -> {
                     QueueItem slot = new QueueItem(queueId, tenant.id(), slotKey, null, null, scheduledFor, scheduledFor, mediaItemId,
                             "telegram", "done", false, dryRun, 0, null, null, null, null, messageId);
@@ -337,7 +344,10 @@ public final class PostingVerticle extends VerticleBase {
                             .put("caption", StoryMessage.caption(item.orElse(null), slot, ZoneId.of(tenant.timezone()), status))
                             .put("reply_markup", StoryMessage.noButtons())));
                 })
-                .onFailure(e -> LOG.info("Tenant {}: caption of message {} not edited: {}", tenant.id(), messageId, e.getMessage()));
+                .timeout(10, java.util.concurrent.TimeUnit.SECONDS)
+                .onFailure(e -> LOG.info("Tenant {}: caption of message {} not edited: {}", tenant.id(), messageId, e.getMessage()))
+                .<Void>mapEmpty()
+                .otherwiseEmpty();
     }
 
     // --- the sweep ---

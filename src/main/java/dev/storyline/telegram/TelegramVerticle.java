@@ -273,7 +273,9 @@ public final class TelegramVerticle extends VerticleBase {
         }
         long nextOffset = next;
         return Future.join(chats)
-                .compose(all -> state.store(botId, nextOffset))
+                // a batch that finished while stopping may have lost its replies and edits with the shutdown:
+                // it is handled again after the restart (every handler is idempotent) rather than confirmed
+                .compose(all -> running ? state.store(botId, nextOffset) : Future.succeededFuture())
                 .onSuccess(v -> offset = nextOffset)
                 .mapEmpty();
     }

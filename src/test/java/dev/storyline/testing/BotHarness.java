@@ -29,6 +29,7 @@ public final class BotHarness implements AutoCloseable {
     private final JsonObject keys;
     private final UnaryOperator<AppConfig> tweak;
     private Application app;
+    private boolean running;
 
     public BotHarness(Path dataDir, JsonObject extraKeys) {
         this(dataDir, extraKeys, Instant.now(), UnaryOperator.identity());
@@ -46,6 +47,7 @@ public final class BotHarness implements AutoCloseable {
 
     public void start() {
         app = Application.start(config(), clock);
+        running = true;
         // ready once the bot identified itself and polls
         await().atMost(Duration.ofSeconds(10)).until(() -> !fake.calls("getUpdates").isEmpty());
     }
@@ -55,12 +57,20 @@ public final class BotHarness implements AutoCloseable {
     }
 
     public void stop() {
+        running = false;
         app.stop();
     }
 
     public void restart() {
         stop();
         start();
+    }
+
+    /** Starts the application again if a test stopped it and failed before starting it. */
+    public void ensureRunning() {
+        if (!running) {
+            start();
+        }
     }
 
     public Application app() {

@@ -96,6 +96,8 @@ public final class FakeTelegram implements AutoCloseable {
     private final Map<String, Path> files = new HashMap<>();
     private boolean conflict;
     private long delayMillis;
+    private final Map<String, Long> holdBefore = new HashMap<>();
+    private final Map<String, Long> holdReply = new HashMap<>();
     private long nextCallbackId = 1;
     private long nextFileId = 1;
 
@@ -314,6 +316,16 @@ public final class FakeTelegram implements AutoCloseable {
         });
     }
 
+    /** The next call of {@code method} is applied only after {@code millis}, and not at all if the caller is gone by then. */
+    public void holdBefore(String method, long millis) {
+        run(() -> holdBefore.put(method, millis));
+    }
+
+    /** The next call of {@code method} is applied at once, but answered only after {@code millis} (the answer may never arrive). */
+    public void holdReply(String method, long millis) {
+        run(() -> holdReply.put(method, millis));
+    }
+
     /** A file the bot can fetch with {@code getFile} and download. */
     public void file(String fileId, Path path) {
         run(() -> files.put(fileId, path));
@@ -375,7 +387,15 @@ public final class FakeTelegram implements AutoCloseable {
             return;
         }
         Runnable handle = () -> handle(ctx, method, params, chatId);
-        if (delayMillis > 0) {
+        Long before = holdBefore.remove(method);
+        if (before != null) {
+            // as if Telegram never got it: a caller that is gone by then (a crash) leaves nothing behind
+            vertx.setTimer(before, t -> {
+                if (!ctx.response().closed()) {
+                    handle.run();
+                }
+            });
+        } else if (delayMillis > 0) {
             vertx.setTimer(delayMillis, t -> handle.run());
         } else {
             handle.run();
@@ -772,6 +792,15 @@ public final class FakeTelegram implements AutoCloseable {
     }
 
     private void ok(RoutingContext ctx, Object result) {
+        Long late = holdReply.remove(ctx.pathParam("method"));
+        if (late != null) {
+            vertx.setTimer(late, t -> {
+                if (!ctx.response().closed()) {
+                    okResponse(ctx.response(), result);
+                }
+            });
+            return;
+        }
         okResponse(ctx.response(), result);
     }
 
