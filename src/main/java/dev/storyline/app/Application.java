@@ -122,14 +122,15 @@ public final class Application {
                 sweep, Pipeline.CATCH_UP_SPACING);
         SchedulerFactory factory = schedulerFactory != null ? schedulerFactory
                 : tenant -> new TenantSchedulerVerticle(heartbeat, clock, pipeline);
-        deploy(new PostingVerticle(pool, config.scheduling(), sweep, clock), "posting");
-        // liveness is real elapsed time, like rate limits: the orchestrator never reads the (injectable) business clock
-        deploy(new TenantOrchestratorVerticle(new TenantRepository(pool), config.orchestrator(), Clock.systemUTC(), factory,
-                new OrchestratorMetrics(registry)), "tenant orchestrator");
+        // each actor is deployed after the ones it sends to: Telegram ← media, posting ← schedulers
         deploy(new TelegramVerticle(config, pool, clock, new TelegramMetrics(registry), OutboxLimiter.Limits.TELEGRAM),
                 "Telegram bot");
         deploy(new MediaVerticle(pool, MediaRoots.of(config.paths()), config.scheduling().mediaIndexInterval(), clock),
                 "media library");
+        deploy(new PostingVerticle(pool, config.scheduling(), sweep, clock), "posting");
+        // liveness is real elapsed time, like rate limits: the orchestrator never reads the (injectable) business clock
+        deploy(new TenantOrchestratorVerticle(new TenantRepository(pool), config.orchestrator(), Clock.systemUTC(), factory,
+                new OrchestratorMetrics(registry)), "tenant orchestrator");
         EventBusClient bus = new EventBusClient(vertx);
         http = new HttpVerticle(config.http(), registry, List.of(
                 new DatabaseHealthCheck(pool, database.describe()),

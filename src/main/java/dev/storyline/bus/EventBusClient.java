@@ -89,7 +89,6 @@ public final class EventBusClient {
     }
 
     public Future<StoryPress.Answer> storyPress(StoryPress press) {
-        // the answer waits for the outcome to be stored and the caption edited (at most 10 s)
         return request(Addresses.POSTING_CALLBACK, press.toJson(), Duration.ofSeconds(20)).map(StoryPress.Answer::fromJson);
     }
 

@@ -100,6 +100,23 @@ public final class QueueRepository {
             INSERT INTO posting_queue (tenant_id, slot_key, scheduled_for, due_at, media_item_id, route, is_manual, dry_run)
             VALUES ($1, $2, $3, $3, $4, 'telegram', true, $5) RETURNING """ + " " + QueueItem.COLUMNS;
 
+    private static final String CAPTION_EDITED = """
+            UPDATE posting_history SET caption_edited_at = $3 WHERE tenant_id = $1 AND id = $2 AND caption_edited_at IS NULL""";
+
+    /** Outcomes whose caption edit was lost (a crash between storing the press and editing), newest first. */
+    private static final String UNEDITED = """
+            SELECT h.id, h.tenant_id, h.queue_item_id, h.media_item_id, h.slot_key, h.scheduled_for, h.outcome, h.dry_run,
+                   h.notified_at, h.completed_at, h.telegram_message_id, u.username, u.first_name
+              FROM posting_history h LEFT JOIN users u ON u.id = h.acted_by
+             WHERE h.caption_edited_at IS NULL AND h.telegram_message_id IS NOT NULL AND h.outcome <> 'failed'
+               AND h.completed_at BETWEEN $1 AND $2
+             ORDER BY h.completed_at DESC LIMIT 200""";
+
+    /** A finished story whose message still shows it pending. */
+    public record Unedited(long historyId, long tenantId, long queueId, Long mediaItemId, String slotKey, Instant scheduledFor,
+                           String outcome, boolean dryRun, Instant notifiedAt, Instant completedAt, long messageId, String who) {
+    }
+
     private static final String RECENT_FAILURES = """
             SELECT outcome FROM posting_history WHERE tenant_id = $1 AND outcome <> 'expired' ORDER BY completed_at DESC, id DESC LIMIT $2""";
 
@@ -250,6 +267,25 @@ public final class QueueRepository {
     public Future<QueueItem> manual(long tenantId, Instant now, long mediaItemId, boolean dryRun) {
         return pool.preparedQuery(MANUAL).execute(Tuple.of(tenantId, "manual-" + now.toEpochMilli() + "-" + mediaItemId, utc(now),
                 mediaItemId, dryRun)).map(rows -> QueueItem.map(rows.iterator().next()));
+    }
+
+    public Future<Void> captionEdited(long tenantId, long historyId, Instant at) {
+        return pool.preparedQuery(CAPTION_EDITED).execute(Tuple.of(tenantId, historyId, utc(at))).mapEmpty();
+    }
+
+    /** Outcomes completed between {@code from} and {@code to} whose caption was never edited. */
+    public Future<List<Unedited>> unedited(Instant from, Instant to) {
+        return pool.preparedQuery(UNEDITED).execute(Tuple.of(utc(from), utc(to))).map(rows -> {
+            List<Unedited> list = new ArrayList<>();
+            for (Row r : rows) {
+                String who = r.getString("username") != null ? "@" + r.getString("username")
+                        : r.getString("first_name") != null ? r.getString("first_name") : "Storyline";
+                list.add(new Unedited(r.getLong("id"), r.getLong("tenant_id"), r.getLong("queue_item_id"), r.getLong("media_item_id"),
+                        r.getString("slot_key"), QueueItem.instant(r, "scheduled_for"), r.getString("outcome"), r.getBoolean("dry_run"),
+                        QueueItem.instant(r, "notified_at"), QueueItem.instant(r, "completed_at"), r.getLong("telegram_message_id"), who));
+            }
+            return list;
+        });
     }
 
     /** The last {@code n} outcomes other than expiries, newest first. */

@@ -57,6 +57,7 @@ public final class PostingVerticle extends VerticleBase {
     private QueueRepository queue;
     private EventBusClient bus;
     private long sweepTimer = -1;
+    private boolean sweeping;
 
     public PostingVerticle(Pool pool, AppConfig.SchedulingConfig scheduling, Duration sweepInterval, Clock clock) {
         this.pool = pool;
@@ -78,8 +79,8 @@ public final class PostingVerticle extends VerticleBase {
                 vertx.eventBus().consumer(Addresses.POSTING_QUEUE, this::onQueue),
                 vertx.eventBus().consumer(Addresses.POSTING_HISTORY, this::onHistory));
         return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).onSuccess(v -> {
-            sweep();
-            sweepTimer = vertx.setPeriodic(sweepInterval.toMillis(), id -> sweep());
+            sweep(true);
+            sweepTimer = vertx.setPeriodic(sweepInterval.toMillis(), id -> sweep(false));
         });
     }
 
@@ -281,7 +282,11 @@ public final class PostingVerticle extends VerticleBase {
         });
     }
 
-    /** One conditional statement ends the slot; only then is the caption edited. A late press learns who was first. */
+    /**
+     * One conditional statement ends the slot; then the caption edit is handed to the outbox (so a
+     * burst of presses never waits for Telegram's rate limits) and recorded when done. A crash in
+     * between leaves the record empty, and the edit is made again at start. A late press learns who was first.
+     */
     private Future<StoryPress.Answer> finish(Tenant tenant, StoryPress press, String outcome, String thanks) {
         Instant now = clock.instant();
         return queue.finish(tenant.id(), press.queueId(), outcome, press.userId(), now, scheduling.repostTtlDays(),
@@ -291,9 +296,10 @@ public final class PostingVerticle extends VerticleBase {
                         return late(tenant, press);
                     }
                     QueueRepository.Finished f = done.get();
-                    return editCaption(tenant, press.messageId(), f.mediaItemId(), f.slotKey(), f.scheduledFor(), press.queueId(),
+                    editCaption(tenant, press.messageId(), f.mediaItemId(), f.slotKey(), f.scheduledFor(), press.queueId(),
                             f.dryRun(), StoryMessage.status(outcome, press.who(), now, f.notifiedAt(), ZoneId.of(tenant.timezone())))
-                            .transform(edited -> answer(thanks, false));
+                            .onSuccess(edited -> markEdited(tenant.id(), f.historyId(), edited));
+                    return answer(thanks, false);
                 });
     }
 
@@ -306,7 +312,7 @@ public final class PostingVerticle extends VerticleBase {
             if (p.telegramMessageId() != null && p.telegramMessageId() == press.messageId() && !"failed".equals(p.outcome())) {
                 // the edit may have been lost with a crash after the outcome was stored: saying it again is harmless
                 editCaption(tenant, press.messageId(), p.mediaItemId(), p.slotKey(), p.scheduledFor(), press.queueId(), p.dryRun(),
-                        "expired".equals(p.outcome()) ? "⌛ EXPIRED: nobody answered within " + scheduling.notificationExpiryHours() + " h"
+                        "expired".equals(p.outcome()) ? expiredStatus()
                                 : StoryMessage.status(p.outcome(), p.who(), p.completedAt(), p.notifiedAt(), ZoneId.of(tenant.timezone())));
             }
             return switch (p.outcome()) {
@@ -329,11 +335,21 @@ public final class PostingVerticle extends VerticleBase {
         });
     }
 
-    /** Edits a story's caption to its final status and removes the buttons; completes (never fails) when Telegram answered, 10 s at most. */
-    private Future<Void> editCaption(Tenant tenant, long messageId, Long mediaItemId, String slotKey, Instant scheduledFor, long queueId,
+    private void markEdited(long tenantId, long historyId, boolean edited) {
+        if (edited) {
+            queue.captionEdited(tenantId, historyId, clock.instant())
+                    .onFailure(e -> LOG.debug("caption edit of history {} not recorded: {}", historyId, e.getMessage()));
+        }
+    }
+
+    /**
+     * Edits a story's caption to its final status and removes the buttons; completes with whether
+     * Telegram took it (never fails; "not modified" counts as done).
+     */
+    private Future<Boolean> editCaption(Tenant tenant, long messageId, Long mediaItemId, String slotKey, Instant scheduledFor, long queueId,
                                      boolean dryRun, String status) {
         if (messageId == 0) {
-            return Future.succeededFuture();
+            return Future.succeededFuture(false);
         }
         return (mediaItemId == null ? Future.succeededFuture(Optional.<MediaItem>empty()) : media.byId(tenant.id(), mediaItemId))
                 .compose(item -> {
@@ -344,16 +360,24 @@ public final class PostingVerticle extends VerticleBase {
                             .put("caption", StoryMessage.caption(item.orElse(null), slot, ZoneId.of(tenant.timezone()), status))
                             .put("reply_markup", StoryMessage.noButtons())));
                 })
-                .timeout(10, java.util.concurrent.TimeUnit.SECONDS)
-                .onFailure(e -> LOG.info("Tenant {}: caption of message {} not edited: {}", tenant.id(), messageId, e.getMessage()))
-                .<Void>mapEmpty()
-                .otherwiseEmpty();
+                .map(true)
+                .recover(e -> {
+                    boolean notModified = String.valueOf(e.getMessage()).contains("message is not modified");
+                    if (!notModified) {
+                        LOG.info("Tenant {}: caption of message {} not edited: {}", tenant.id(), messageId, e.getMessage());
+                    }
+                    return Future.succeededFuture(notModified);
+                });
     }
 
     // --- the sweep ---
 
     /** Expires unanswered notifications (D12) and reclaims stale claims; for every tenant, paused or not. */
-    private void sweep() {
+    private void sweep(boolean atStart) {
+        if (sweeping) {
+            return;
+        }
+        sweeping = true;
         Instant now = clock.instant();
         queue.reclaimStale(null, now.minus(STALE_CLAIM))
                 .onSuccess(n -> {
@@ -369,7 +393,9 @@ public final class PostingVerticle extends VerticleBase {
                     }
                     return chain;
                 })
-                .onFailure(e -> LOG.warn("Posting sweep failed: {}", e.getMessage()));
+                .compose(v -> repairCaptions(now, atStart))
+                .onFailure(e -> LOG.warn("Posting sweep failed: {}", e.getMessage()))
+                .onComplete(v -> sweeping = false);
     }
 
     private Future<Void> expire(QueueItem slot, Instant now) {
@@ -378,10 +404,36 @@ public final class PostingVerticle extends VerticleBase {
                 .compose(done -> done.isEmpty() ? Future.succeededFuture()
                         : tenants.findById(slot.tenantId()).map(tenant -> {
                             tenant.ifPresent(t -> editCaption(t, slot.telegramMessageId() == null ? 0 : slot.telegramMessageId(),
-                                    slot.mediaItemId(), slot.slotKey(), slot.scheduledFor(), slot.id(), slot.dryRun(),
-                                    "⌛ EXPIRED: nobody answered within " + scheduling.notificationExpiryHours() + " h"));
+                                    slot.mediaItemId(), slot.slotKey(), slot.scheduledFor(), slot.id(), slot.dryRun(), expiredStatus())
+                                    .onSuccess(edited -> markEdited(t.id(), done.get().historyId(), edited)));
                             return null;
                         }));
+    }
+
+    private String expiredStatus() {
+        return "⌛ EXPIRED: nobody answered within " + scheduling.notificationExpiryHours() + " h";
+    }
+
+    /**
+     * Edits again the captions a crash left showing "pending" although their outcome is stored:
+     * at start, everything of the last week; later, what stayed unedited for over two minutes.
+     */
+    private Future<Void> repairCaptions(Instant now, boolean atStart) {
+        Instant to = atStart ? now : now.minus(Duration.ofMinutes(2));
+        return queue.unedited(now.minus(Duration.ofDays(7)), to).compose(list -> {
+            Future<Void> chain = Future.succeededFuture();
+            for (QueueRepository.Unedited u : list) {
+                chain = chain.compose(v -> tenants.findById(u.tenantId()).compose(t -> t.isEmpty() ? Future.succeededFuture()
+                        : editCaption(t.get(), u.messageId(), u.mediaItemId(), u.slotKey(), u.scheduledFor(), u.queueId(), u.dryRun(),
+                                "expired".equals(u.outcome()) ? expiredStatus()
+                                        : StoryMessage.status(u.outcome(), u.who(), u.completedAt(), u.notifiedAt(), ZoneId.of(t.get().timezone())))
+                                .onSuccess(edited -> markEdited(u.tenantId(), u.historyId(), edited)).mapEmpty()));
+            }
+            if (!list.isEmpty()) {
+                LOG.info("Editing {} story captions again that still showed them pending", list.size());
+            }
+            return chain;
+        });
     }
 
     private static void reply(Message<JsonObject> message, Future<JsonObject> result) {

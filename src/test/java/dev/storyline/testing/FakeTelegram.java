@@ -316,14 +316,14 @@ public final class FakeTelegram implements AutoCloseable {
         });
     }
 
-    /** The next call of {@code method} is applied only after {@code millis}, and not at all if the caller is gone by then. */
-    public void holdBefore(String method, long millis) {
-        run(() -> holdBefore.put(method, millis));
+    /** The next call of {@code method} to this chat is applied only after {@code millis}, and not at all if the caller is gone by then. */
+    public void holdBefore(long chatId, String method, long millis) {
+        run(() -> holdBefore.put(method + "@" + chatId, millis));
     }
 
-    /** The next call of {@code method} is applied at once, but answered only after {@code millis} (the answer may never arrive). */
-    public void holdReply(String method, long millis) {
-        run(() -> holdReply.put(method, millis));
+    /** The next call of {@code method} to this chat is applied at once, but answered only after {@code millis} (maybe never). */
+    public void holdReply(long chatId, String method, long millis) {
+        run(() -> holdReply.put(method + "@" + chatId, millis));
     }
 
     /** A file the bot can fetch with {@code getFile} and download. */
@@ -387,7 +387,7 @@ public final class FakeTelegram implements AutoCloseable {
             return;
         }
         Runnable handle = () -> handle(ctx, method, params, chatId);
-        Long before = holdBefore.remove(method);
+        Long before = chatId == null ? null : holdBefore.remove(method + "@" + chatId);
         if (before != null) {
             // as if Telegram never got it: a caller that is gone by then (a crash) leaves nothing behind
             vertx.setTimer(before, t -> {
@@ -792,7 +792,8 @@ public final class FakeTelegram implements AutoCloseable {
     }
 
     private void ok(RoutingContext ctx, Object result) {
-        Long late = holdReply.remove(ctx.pathParam("method"));
+        Long chatId = holdReply.isEmpty() ? null : chatIdOf(params(ctx));
+        Long late = chatId == null ? null : holdReply.remove(ctx.pathParam("method") + "@" + chatId);
         if (late != null) {
             vertx.setTimer(late, t -> {
                 if (!ctx.response().closed()) {
