@@ -3,6 +3,7 @@
 #   scripts/bench.sh orchestrator [tenant counts...]    (default: 1000 10000)
 #   scripts/bench.sh telegram                           (outbox backlog, update throughput and latency)
 #   scripts/bench.sh media [files]                      (folder indexing vs sha256sum; default 3000 files of 1 MB)
+#   scripts/bench.sh posting [tenants] [images]         (top-off, dispatch lateness, presses; default 1000 × 3000)
 # Figures and how to read them: docs/benchmarks.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,7 @@ cp="target/classes:target/test-classes:$(cat target/bench.classpath)"
 case "$which" in
   orchestrator) exec java -Xmx512m -cp "$cp" dev.storyline.bench.OrchestratorBench "$@" ;;
   telegram) exec java -Xmx512m ${BENCH_OPTS:-} -cp "$cp" dev.storyline.bench.TelegramBench "$@" ;;
+  posting) exec java -Xmx1g ${BENCH_OPTS:-} -cp "$cp" dev.storyline.bench.PostingBench "$@" ;;
   media) exec java -Xmx512m ${BENCH_OPTS:-} -cp "$cp" dev.storyline.bench.MediaBench "$@" ;;
-  *) echo "unknown benchmark '$which' (known: orchestrator, telegram, media)" >&2; exit 2 ;;
+  *) echo "unknown benchmark '$which' (known: orchestrator, telegram, media, posting)" >&2; exit 2 ;;
 esac

@@ -169,13 +169,13 @@ public final class TelegramBench {
                 quantile(during, 0.5) * 1000, quantile(during, 0.99) * 1000);
     }
 
-    private static long handled(int port) {
+    static long handled(int port) {
         Matcher m = Pattern.compile("(?m)^storyline_telegram_update_handling_seconds_count (\\S+)").matcher(Http.get(port, "/metrics").body());
         return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
     }
 
     /** The cumulative histogram of update handling: upper bound in seconds → count. */
-    private static TreeMap<Double, Double> buckets(String metrics) {
+    static TreeMap<Double, Double> buckets(String metrics) {
         TreeMap<Double, Double> buckets = new TreeMap<>();
         Matcher m = Pattern.compile("(?m)^storyline_telegram_update_handling_seconds_bucket\\{le=\"([^\"]+)\"} (\\S+)").matcher(metrics);
         while (m.find()) {
@@ -184,14 +184,14 @@ public final class TelegramBench {
         return buckets;
     }
 
-    private static TreeMap<Double, Double> diff(TreeMap<Double, Double> after, TreeMap<Double, Double> before) {
+    static TreeMap<Double, Double> diff(TreeMap<Double, Double> after, TreeMap<Double, Double> before) {
         TreeMap<Double, Double> result = new TreeMap<>();
         after.forEach((le, count) -> result.put(le, count - before.getOrDefault(le, 0.0)));
         return result;
     }
 
     /** The upper bound of the bucket that holds the q-quantile. */
-    private static double quantile(TreeMap<Double, Double> cumulative, double q) {
+    static double quantile(TreeMap<Double, Double> cumulative, double q) {
         double total = cumulative.lastEntry().getValue();
         for (var entry : cumulative.entrySet()) {
             if (entry.getValue() >= q * total) {

@@ -108,7 +108,7 @@ class CliIT {
         Run run = run("migrate");
 
         assertThat(run.exit()).isZero();
-        assertThat(run.out()).startsWith("Schema is at version 1");
+        assertThat(run.out()).startsWith("Schema is at version 2");
     }
 
     @Test

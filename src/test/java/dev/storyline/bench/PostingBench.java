@@ -1,0 +1,159 @@
+package dev.storyline.bench;
+
+import dev.storyline.bus.EventBusClient;
+import dev.storyline.bus.TenantChanged;
+import dev.storyline.plan.Planner;
+import dev.storyline.tenant.Tenant;
+import dev.storyline.tenant.TenantRepository;
+import dev.storyline.testing.BotHarness;
+import dev.storyline.testing.FakeTelegram;
+import dev.storyline.testing.Http;
+import dev.storyline.testing.TestImages;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.awt.Color;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The posting pipeline's targets (issue 5, product.md §5), with the real application, a real
+ * PostgreSQL and the fake Bot API in this JVM. Run with {@code scripts/bench.sh posting [tenants]
+ * [items]} (default 1000 tenants, 3000 images each); figures go to docs/benchmarks.md.
+ *
+ * <ol>
+ *   <li>Top-off: 7 days for every tenant, each with a library of {@code items} images.</li>
+ *   <li>Dispatch lateness: every tenant gets three slots a minute apart, planned while its scheduler
+ *       runs; lateness is the claim time minus the slot time (and, for context, the time Telegram
+ *       got the photo, which includes the outbox's 30 messages a second).</li>
+ *   <li>Presses: a Posted press on every notification at once; presses per second until every
+ *       outcome is stored, and the handling time of each press (update in → outcome stored, edit
+ *       handed to the outbox).</li>
+ * </ol>
+ */
+public final class PostingBench {
+    private static final FakeTelegram.Person PRESSER = new FakeTelegram.Person(777_001, "Bench", "bencher");
+    private static final long BASE = -2_000_000_000_000L;
+
+    private PostingBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int tenants = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int items = args.length > 1 ? Integer.parseInt(args[1]) : 3000;
+        dev.storyline.app.Logging.quiet();
+        Path dir = Files.createTempDirectory("storyline-posting-bench");
+        BotHarness bot = new BotHarness(dir, new JsonObject().put("TENANT_REGISTRATION", "open").put("LOG_LEVEL", "WARN")
+                .put("DB_POOL_SIZE", "10"), Instant.now(), UnaryOperator.identity());
+        System.out.printf("Storyline posting benchmark: Java %s, %d cores, %d tenants × %d images%n",
+                Runtime.version(), Runtime.getRuntime().availableProcessors(), tenants, items);
+
+        Path images = dir.resolve("images");
+        byte[] jpeg = TestImages.encode("jpg", 540, 960, Color.ORANGE);
+        for (int i = 0; i < items; i++) {
+            TestImages.bytes(images.resolve("img-" + i + ".jpg"), jpeg);
+        }
+        long started = System.nanoTime();
+        bot.db.execute("INSERT INTO tenants (id, title, chat_type, state, is_paused) SELECT ? - g, 'Bench ' || g, 'supergroup', "
+                + "'approved', true FROM generate_series(1, ?) g", BASE, tenants);
+        bot.db.execute("INSERT INTO media_items (tenant_id, path, source, file_hash, file_size, mime_type, width, height, category) "
+                + "SELECT t.id, ? || '/img-' || i || '.jpg', 'folder', md5(t.id || ':' || i), " + jpeg.length
+                + ", 'image/jpeg', 540, 960, 'cat' || (i % 5) FROM tenants t, generate_series(0, ? - 1) i WHERE t.id < ?",
+                images.toString(), items, BASE);
+        bot.db.execute("ANALYZE");
+        System.out.printf("setup: %,d images inserted in %.1f s%n", (long) tenants * items, (System.nanoTime() - started) / 1e9);
+
+        topOff(bot, tenants);
+        dispatch(bot, tenants);
+        presses(bot, tenants);
+        System.exit(0);
+    }
+
+    private static void topOff(BotHarness bot, int tenants) {
+        Planner planner = new Planner(bot.app().pool(), bot.config().scheduling(), Clock.systemUTC());
+        List<Tenant> all = new TenantRepository(bot.app().pool()).findAll().await().stream().filter(t -> t.id() < BASE).toList();
+        long started = System.nanoTime();
+        List<Future<Planner.TopOff>> runs = new ArrayList<>();
+        for (Tenant tenant : all) {
+            runs.add(planner.topOff(tenant, 7));
+        }
+        Future.all(runs).await();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long slots = bot.db.count("SELECT count(*) FROM posting_queue WHERE tenant_id < ?", BASE);
+        System.out.printf("top-off: 7 days for %d tenants = %,d slots planned with images in %.2f s (target < 5 s)%n",
+                all.size(), slots, seconds);
+        started = System.nanoTime();
+        runs.clear();
+        for (Tenant tenant : all) {
+            runs.add(planner.topOff(tenant, 7));
+        }
+        Future.all(runs).await();
+        System.out.printf("top-off again (nothing to add): %.2f s%n", (System.nanoTime() - started) / 1e9);
+    }
+
+    private static void dispatch(BotHarness bot, int tenants) {
+        EventBusClient bus = new EventBusClient(bot.app().vertx(), Duration.ofMinutes(1));
+        bot.db.execute("UPDATE tenants SET is_paused = false WHERE id < ?", BASE);
+        for (int g = 1; g <= tenants; g++) {
+            bus.tenantChanged(new TenantChanged(BASE - g, "bench"));
+        }
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> bus.orchestratorState().await().schedulers().size() >= tenants);
+        // three slots a minute apart per tenant, spread over 30 s, found by the schedulers' next look at their queue
+        bot.db.execute("INSERT INTO posting_queue (tenant_id, slot_key, scheduled_for, due_at, media_item_id, route, is_manual) "
+                + "SELECT t.id, 'bench-' || k, s.at, s.at, (SELECT m.id FROM media_items m WHERE m.tenant_id = t.id ORDER BY m.id "
+                + "OFFSET 100 + k LIMIT 1), 'telegram', true FROM tenants t, generate_series(0, 2) k, "
+                + "LATERAL (SELECT now() + interval '75 seconds' + k * interval '60 seconds' + random() * interval '30 seconds' AS at) s "
+                + "WHERE t.id < ?", BASE);
+        int expected = tenants * 3;
+        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(2)).until(() -> bot.db.count(
+                "SELECT count(*) FROM posting_queue WHERE slot_key LIKE 'bench-%' AND state = 'notified'") >= expected);
+        List<Object> claim = bot.db.column("SELECT percentile_cont(ARRAY[0.5, 0.99, 1.0]) WITHIN GROUP (ORDER BY extract(epoch FROM "
+                + "claimed_at - scheduled_for)) FROM posting_queue WHERE slot_key LIKE 'bench-%'");
+        List<Object> sent = bot.db.column("SELECT percentile_cont(ARRAY[0.5, 0.99, 1.0]) WITHIN GROUP (ORDER BY extract(epoch FROM "
+                + "notified_at - scheduled_for)) FROM posting_queue WHERE slot_key LIKE 'bench-%'");
+        System.out.printf("dispatch: %,d slots of %d tenants; lateness slot → claimed [p50, p99, max] s = %s (target p99 < 1 s)%n",
+                expected, tenants, claim.get(0));
+        System.out.printf("dispatch: slot → Telegram answered sendPhoto [p50, p99, max] s = %s (outbox at ≤ 30 messages/s included)%n",
+                sent.get(0));
+    }
+
+    private static void presses(BotHarness bot, int tenants) {
+        bot.db.execute("INSERT INTO users (id, username, first_name) VALUES (?, 'bencher', 'Bench') ON CONFLICT DO NOTHING", PRESSER.id());
+        List<JsonObject> batch = new ArrayList<>();
+        List<Object> rows = bot.db.column("SELECT tenant_id || ':' || id || ':' || telegram_message_id FROM posting_queue "
+                + "WHERE slot_key LIKE 'bench-%' AND state = 'notified'");
+        int n = 0;
+        for (Object row : rows) {
+            String[] parts = String.valueOf(row).split(":");
+            long chat = Long.parseLong(parts[0]);
+            JsonObject message = bot.fake.message(chat, Long.parseLong(parts[2]));
+            batch.add(new JsonObject().put("callback_query", new JsonObject().put("id", "bench-cb-" + n++).put("from", PRESSER.json())
+                    .put("chat_instance", "ci").put("data", "1:p:" + parts[1]).put("message", message)));
+        }
+        int port = bot.app().httpPort();
+        long handledBefore = TelegramBench.handled(port);
+        TreeMap<Double, Double> bucketsBefore = TelegramBench.buckets(Http.get(port, "/metrics").body());
+        long started = System.nanoTime();
+        bot.fake.rawUpdates(batch);
+        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(50)).until(() -> bot.db.count(
+                "SELECT count(*) FROM posting_history WHERE slot_key LIKE 'bench-%' AND outcome = 'posted'") >= batch.size());
+        double seconds = (System.nanoTime() - started) / 1e9;
+        await().atMost(Duration.ofMinutes(1)).until(() -> TelegramBench.handled(port) - handledBefore >= batch.size());
+        TreeMap<Double, Double> during = TelegramBench.diff(TelegramBench.buckets(Http.get(port, "/metrics").body()), bucketsBefore);
+        System.out.printf("presses: %,d Posted presses, every outcome stored in %.2f s = %,.0f presses/s (target ≥ 1,000/s)%n",
+                batch.size(), seconds, batch.size() / seconds);
+        System.out.printf("presses: update in → outcome stored, edit handed to the outbox: p50 ≤ %.1f ms, p99 ≤ %.1f ms "
+                        + "(all %,d arriving at once: queueing behind the batch included; target p99 < 50 ms)%n",
+                TelegramBench.quantile(during, 0.5) * 1000, TelegramBench.quantile(during, 0.99) * 1000, batch.size());
+    }
+}
