@@ -298,9 +298,8 @@ public final class Bot {
         }
         boolean rejecting = data.action() == CallbackData.Action.REJECT || data.action() == CallbackData.Action.REJECT_CONFIRMED;
         Future<Boolean> mayReject = rejecting ? s.mayChange(in) : Future.succeededFuture(false);
-        return logInteraction(in, "callback", "story:" + data.action().name().toLowerCase(Locale.ROOT), new JsonObject().put("queueId", queueId))
-                .compose(first -> mayReject)
-                .compose(may -> {
+        // no interactions row: the outcome's history row says who pressed and when, and replays are harmless
+        return mayReject.compose(may -> {
                     StoryPress press = new StoryPress(tenant.get().id(), queueId, data.action().name(), messageId,
                             in.from() == null ? null : in.from().id(), in.who(), may);
                     return s.bus().storyPress(press).transform(answer -> {

@@ -85,7 +85,7 @@ public final class EventBusClient {
 
     public Future<String> dispatch(long tenantId, long queueId) {
         return request(Addresses.POSTING_DISPATCH, new JsonObject().put("tenantId", tenantId).put("queueId", queueId),
-                Duration.ofMinutes(3)).map(reply -> reply.getString("outcome"));
+                Duration.ofMinutes(11)).map(reply -> reply.getString("outcome"));
     }
 
     public Future<StoryPress.Answer> storyPress(StoryPress press) {
@@ -101,7 +101,7 @@ public final class EventBusClient {
     }
 
     public Future<JsonObject> postNext(long tenantId) {
-        return request(Addresses.POSTING_NEXT, new JsonObject().put("tenantId", tenantId), Duration.ofMinutes(3));
+        return request(Addresses.POSTING_NEXT, new JsonObject().put("tenantId", tenantId), Duration.ofMinutes(11));
     }
 
     public void raiseAlert(AlertRaised alert) {

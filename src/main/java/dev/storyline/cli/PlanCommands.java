@@ -62,6 +62,30 @@ final class PlanCommands {
         }
     }
 
+    /** Adds one tenant's rows to a table. */
+    @FunctionalInterface
+    interface Rows {
+        void add(Table table, QueueRepository queue, Tenant tenant, ZoneId zone);
+    }
+
+    /** A table with rows from each chosen tenant, or {@code empty} when there are none. */
+    static int tablePerTenant(CommandSpec spec, Long tenantId, int limit, Table table, String empty, Rows rows) {
+        if (limit < 1 || limit > 500) {
+            throw new ParameterException(spec.commandLine(), "--limit must be between 1 and 500");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        return forTenants(spec, tenantId, (pool, config, tenants) -> {
+            QueueRepository queue = new QueueRepository(pool);
+            tenants.forEach(tenant -> rows.add(table, queue, tenant, ZoneId.of(tenant.timezone())));
+            if (table.isEmpty()) {
+                out.println(empty);
+            } else {
+                table.print(out);
+            }
+            return Cli.OK;
+        });
+    }
+
     @Command(name = "plan", mixinStandardHelpOptions = true, description = "The tenants' plans.",
             subcommands = PlanCommands.TopOff.class)
     static final class Plan implements Runnable {
@@ -135,27 +159,13 @@ final class PlanCommands {
 
         @Override
         public Integer call() {
-            if (limit < 1 || limit > 500) {
-                throw new ParameterException(spec.commandLine(), "--limit must be between 1 and 500");
-            }
-            PrintWriter out = spec.commandLine().getOut();
-            return forTenants(spec, tenantId, (pool, config, tenants) -> {
-                Table table = new Table("TENANT", "SLOT", "DUE", "IMAGE", "ROUTE", "ATTEMPTS", "LAST ERROR");
-                QueueRepository queue = new QueueRepository(pool);
-                for (Tenant tenant : tenants) {
-                    ZoneId zone = ZoneId.of(tenant.timezone());
-                    for (QueueRepository.QueueLine line : queue.upcomingLines(tenant.id(), limit).await()) {
-                        table.row(tenant.id(), line.id(), WHEN.format(line.dueAt().atZone(zone)), line.title() == null ? "(none yet)" : line.title(),
-                                line.route(), line.attempts(), line.lastError());
-                    }
-                }
-                if (table.isEmpty()) {
-                    out.println("Nothing planned. 'storyline plan top-off' plans the coming days.");
-                } else {
-                    table.print(out);
-                }
-                return Cli.OK;
-            });
+            return tablePerTenant(spec, tenantId, limit, new Table("TENANT", "SLOT", "DUE", "IMAGE", "ROUTE", "ATTEMPTS", "LAST ERROR"),
+                    "Nothing planned. 'storyline plan top-off' plans the coming days.", (table, queue, tenant, zone) -> {
+                        for (QueueRepository.QueueLine line : queue.upcomingLines(tenant.id(), limit).await()) {
+                            table.row(tenant.id(), line.id(), WHEN.format(line.dueAt().atZone(zone)),
+                                    line.title() == null ? "(none yet)" : line.title(), line.route(), line.attempts(), line.lastError());
+                        }
+                    });
         }
     }
 
@@ -172,27 +182,13 @@ final class PlanCommands {
 
         @Override
         public Integer call() {
-            if (limit < 1 || limit > 500) {
-                throw new ParameterException(spec.commandLine(), "--limit must be between 1 and 500");
-            }
-            PrintWriter out = spec.commandLine().getOut();
-            return forTenants(spec, tenantId, (pool, config, tenants) -> {
-                Table table = new Table("TENANT", "WHEN", "OUTCOME", "IMAGE", "BY", "DRY RUN", "ERROR");
-                QueueRepository queue = new QueueRepository(pool);
-                for (Tenant tenant : tenants) {
-                    ZoneId zone = ZoneId.of(tenant.timezone());
-                    for (QueueRepository.HistoryLine line : queue.history(tenant.id(), limit).await()) {
-                        table.row(tenant.id(), WHEN.format(line.completedAt().atZone(zone)), line.outcome(), line.title(), line.who(),
-                                line.dryRun() ? "yes" : "", line.error());
-                    }
-                }
-                if (table.isEmpty()) {
-                    out.println("No stories yet.");
-                } else {
-                    table.print(out);
-                }
-                return Cli.OK;
-            });
+            return tablePerTenant(spec, tenantId, limit, new Table("TENANT", "WHEN", "OUTCOME", "IMAGE", "BY", "DRY RUN", "ERROR"),
+                    "No stories yet.", (table, queue, tenant, zone) -> {
+                        for (QueueRepository.HistoryLine line : queue.history(tenant.id(), limit).await()) {
+                            table.row(tenant.id(), WHEN.format(line.completedAt().atZone(zone)), line.outcome(), line.title(), line.who(),
+                                    line.dryRun() ? "yes" : "", line.error());
+                        }
+                    });
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.storyline.plan;
 
+import dev.storyline.media.MediaItem;
+import dev.storyline.media.Metadata;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -76,8 +78,9 @@ public final class QueueRepository {
                    AND h.outcome = 'posted' AND NOT h.dry_run),
             u AS (
                 UPDATE users SET total_posts = total_posts + 1 FROM h WHERE users.id = h.acted_by AND h.outcome = 'posted' AND NOT h.dry_run)
-            SELECT id, media_item_id, outcome, notified_at, completed_at, telegram_message_id, dry_run, slot_key, scheduled_for
-              FROM h""";
+            SELECT h.id, h.media_item_id, h.outcome, h.notified_at, h.completed_at, h.telegram_message_id, h.dry_run, h.slot_key,
+                   h.scheduled_for, m.path, m.source, m.title, m.link, m.caption, m.tags
+              FROM h LEFT JOIN media_items m ON m.id = h.media_item_id AND m.tenant_id = h.tenant_id""";
 
     private static final String HISTORY_OF = """
             SELECT h.outcome, h.completed_at, h.notified_at, h.dry_run, u.username, u.first_name, h.media_item_id, h.slot_key,
@@ -168,7 +171,7 @@ public final class QueueRepository {
 
     /** How a slot ended, as written to history. */
     public record Finished(long historyId, Long mediaItemId, String outcome, Instant notifiedAt, Instant completedAt,
-                           Long telegramMessageId, boolean dryRun, String slotKey, Instant scheduledFor) {
+                           Long telegramMessageId, boolean dryRun, String slotKey, Instant scheduledFor, Optional<MediaItem> item) {
     }
 
     /** An earlier outcome of a slot, for a late press. */
@@ -227,9 +230,15 @@ public final class QueueRepository {
                         return Optional.empty();
                     }
                     Row r = rows.iterator().next();
+                    // what the caption shows of the image, read in the same statement
+                    Optional<MediaItem> item = r.getString("path") == null ? Optional.empty() : Optional.of(new MediaItem(
+                            r.getLong("media_item_id"), tenantId, r.getString("path"), r.getString("source"), null, 0, null, null, null, null,
+                            new Metadata(r.getString("title"), r.getString("link"), r.getString("caption"),
+                                    Arrays.asList(r.getArrayOfStrings("tags")), false, null),
+                            List.of(), null, true, 0, null, null));
                     return Optional.of(new Finished(r.getLong("id"), r.getLong("media_item_id"), r.getString("outcome"),
                             QueueItem.instant(r, "notified_at"), QueueItem.instant(r, "completed_at"), r.getLong("telegram_message_id"),
-                            r.getBoolean("dry_run"), r.getString("slot_key"), QueueItem.instant(r, "scheduled_for")));
+                            r.getBoolean("dry_run"), r.getString("slot_key"), QueueItem.instant(r, "scheduled_for"), item));
                 });
     }
 

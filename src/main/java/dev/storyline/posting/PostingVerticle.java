@@ -46,6 +46,9 @@ public final class PostingVerticle extends VerticleBase {
     public static final Duration STALE_CLAIM = Duration.ofMinutes(5);
     /** D15: three transient failures are retried (after 5, 10, 20 minutes); the fourth fails the slot. */
     public static final int MAX_ATTEMPTS = 4;
+    /** How long a call through the outbox may take, rate limits and its own retries included. */
+    static final Duration TELEGRAM_PATIENCE = Duration.ofMinutes(10);
+    static final Duration TENANT_CACHE = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(PostingVerticle.class);
 
     private final Pool pool;
@@ -58,6 +61,7 @@ public final class PostingVerticle extends VerticleBase {
     private EventBusClient bus;
     private long sweepTimer = -1;
     private boolean sweeping;
+    private final java.util.Map<Long, CachedTenant> tenantCache = new java.util.HashMap<>();
 
     public PostingVerticle(Pool pool, AppConfig.SchedulingConfig scheduling, Duration sweepInterval, Clock clock) {
         this.pool = pool;
@@ -71,7 +75,9 @@ public final class PostingVerticle extends VerticleBase {
         tenants = new TenantRepository(pool);
         media = new MediaRepository(pool);
         queue = new QueueRepository(pool);
-        bus = new EventBusClient(vertx);
+        // a photo may wait in the outbox behind Telegram's rate limits: giving up on the answer while the
+        // outbox still sends it would retry a story Telegram has, so the answer is always awaited
+        bus = new EventBusClient(vertx, TELEGRAM_PATIENCE);
         List<MessageConsumer<JsonObject>> consumers = List.of(
                 vertx.eventBus().consumer(Addresses.POSTING_DISPATCH, this::onDispatch),
                 vertx.eventBus().consumer(Addresses.POSTING_CALLBACK, this::onPress),
@@ -257,7 +263,7 @@ public final class PostingVerticle extends VerticleBase {
 
     private Future<StoryPress.Answer> press(StoryPress press) {
         CallbackData.Action action = CallbackData.Action.valueOf(press.action());
-        return tenants.findById(press.tenantId()).compose(found -> {
+        return tenantForPress(press.tenantId()).compose(found -> {
             if (found.isEmpty()) {
                 return answer("Storyline is not active in this chat.", false);
             }
@@ -283,6 +289,27 @@ public final class PostingVerticle extends VerticleBase {
     }
 
     /**
+     * The tenant of a pressed button, from a short-lived cache: a burst of presses reads each tenant
+     * once; a settings change shows in captions within {@link #TENANT_CACHE}.
+     */
+    private Future<Optional<Tenant>> tenantForPress(long tenantId) {
+        long now = System.nanoTime();
+        CachedTenant cached = tenantCache.get(tenantId);
+        if (cached != null && now - cached.loadedAt() < TENANT_CACHE.toNanos()) {
+            return Future.succeededFuture(Optional.of(cached.tenant()));
+        }
+        return tenants.findById(tenantId).onSuccess(found -> {
+            if (tenantCache.size() > 10_000) {
+                tenantCache.clear();
+            }
+            found.ifPresent(t -> tenantCache.put(tenantId, new CachedTenant(t, now)));
+        });
+    }
+
+    private record CachedTenant(Tenant tenant, long loadedAt) {
+    }
+
+    /**
      * One conditional statement ends the slot; then the caption edit is handed to the outbox (so a
      * burst of presses never waits for Telegram's rate limits) and recorded when done. A crash in
      * between leaves the record empty, and the edit is made again at start. A late press learns who was first.
@@ -296,8 +323,8 @@ public final class PostingVerticle extends VerticleBase {
                         return late(tenant, press);
                     }
                     QueueRepository.Finished f = done.get();
-                    editCaption(tenant, press.messageId(), f.mediaItemId(), f.slotKey(), f.scheduledFor(), press.queueId(),
-                            f.dryRun(), StoryMessage.status(outcome, press.who(), now, f.notifiedAt(), ZoneId.of(tenant.timezone())))
+                    editCaption(tenant, press.messageId(), Future.succeededFuture(f.item()), f.slotKey(), f.scheduledFor(),
+                            press.queueId(), f.dryRun(), StoryMessage.status(outcome, press.who(), now, f.notifiedAt(), ZoneId.of(tenant.timezone())))
                             .onSuccess(edited -> markEdited(tenant.id(), f.historyId(), edited));
                     return answer(thanks, false);
                 });
@@ -347,13 +374,20 @@ public final class PostingVerticle extends VerticleBase {
      * Telegram took it (never fails; "not modified" counts as done).
      */
     private Future<Boolean> editCaption(Tenant tenant, long messageId, Long mediaItemId, String slotKey, Instant scheduledFor, long queueId,
-                                     boolean dryRun, String status) {
+                                        boolean dryRun, String status) {
+        return editCaption(tenant, messageId, mediaItemId == null ? Future.succeededFuture(Optional.empty())
+                : media.byId(tenant.id(), mediaItemId), slotKey, scheduledFor, queueId, dryRun, status);
+    }
+
+    private Future<Boolean> editCaption(Tenant tenant, long messageId, Future<Optional<MediaItem>> image, String slotKey,
+                                        Instant scheduledFor, long queueId, boolean dryRun, String status) {
         if (messageId == 0) {
             return Future.succeededFuture(false);
         }
-        return (mediaItemId == null ? Future.succeededFuture(Optional.<MediaItem>empty()) : media.byId(tenant.id(), mediaItemId))
+        return image
                 .compose(item -> {
-                    QueueItem slot = new QueueItem(queueId, tenant.id(), slotKey, null, null, scheduledFor, scheduledFor, mediaItemId,
+                    QueueItem slot = new QueueItem(queueId, tenant.id(), slotKey, null, null, scheduledFor, scheduledFor,
+                            item.map(MediaItem::id).orElse(null),
                             "telegram", "done", false, dryRun, 0, null, null, null, null, messageId);
                     return bus.telegram(TelegramCall.json("editMessageCaption", new JsonObject().put("chat_id", tenant.id())
                             .put("message_id", messageId).put("parse_mode", "HTML")

@@ -1,7 +1,6 @@
 package dev.storyline.cli;
 
 import dev.storyline.app.Application;
-import dev.storyline.config.ConfigLoader;
 import dev.storyline.testing.TestConfig;
 import dev.storyline.testing.TestDatabase;
 import io.vertx.core.json.JsonObject;
@@ -12,8 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,9 +25,6 @@ class CliIT {
     private static TestDatabase db;
     private static Application app;
 
-    record Run(int exit, String out, String err) {
-    }
-
     @BeforeAll
     static void start() {
         db = TestDatabase.create();
@@ -42,22 +36,18 @@ class CliIT {
         app.stop();
     }
 
-    private static Run run(JsonObject keys, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Cli.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
-                ConfigLoader.Sources.isolated(workDir, keys));
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(JsonObject keys, String... args) {
+        return CliRun.run(workDir, keys, args);
     }
 
-    private static Run run(String... args) {
-        return run(new JsonObject().put("DATABASE_URL", db.url()).put("STORYLINE_DATA_DIR", workDir.toString()), args);
+    private static CliRun run(String... args) {
+        return CliRun.against(db, workDir, args);
     }
 
     @Test
     @DisplayName("version prints the version and exits 0")
     void version() {
-        Run run = run("version");
+        CliRun run = run("version");
 
         assertThat(run.exit()).isZero();
         assertThat(run.out()).startsWith("Storyline ");
@@ -66,9 +56,9 @@ class CliIT {
     @Test
     @DisplayName("bad arguments print usage and exit 2")
     void badArguments() {
-        Run unknownOption = run("--bogus");
-        Run unknownCommand = run("frobnicate");
-        Run missingSubcommand = run("tenants");
+        CliRun unknownOption = run("--bogus");
+        CliRun unknownCommand = run("frobnicate");
+        CliRun missingSubcommand = run("tenants");
 
         assertThat(unknownOption.exit()).isEqualTo(2);
         assertThat(unknownOption.err()).contains("Unknown option: '--bogus'").contains("Usage: storyline");
@@ -80,7 +70,7 @@ class CliIT {
     @Test
     @DisplayName("serve with invalid configuration prints every problem, naming the keys, and exits 1")
     void invalidConfiguration() {
-        Run run = run(new JsonObject().put("POSTS_PER_DAY", "abc").put("POSTING_HOURS_END", "25")
+        CliRun run = run(new JsonObject().put("POSTS_PER_DAY", "abc").put("POSTING_HOURS_END", "25")
                 .put("STORYLINE_DATA_DIR", workDir.toString()), "serve");
 
         assertThat(run.exit()).isEqualTo(1);
@@ -94,7 +84,7 @@ class CliIT {
         Path dataDir = Files.createDirectories(workDir.resolve("blocked"));
         Files.writeString(dataDir.resolve("pg"), "not a directory");
 
-        Run run = run(new JsonObject().put("TELEGRAM_BOT_TOKEN", TestConfig.TOKEN).put("ADMIN_TELEGRAM_CHAT_ID", "1")
+        CliRun run = run(new JsonObject().put("TELEGRAM_BOT_TOKEN", TestConfig.TOKEN).put("ADMIN_TELEGRAM_CHAT_ID", "1")
                 .put("STORYLINE_DATA_DIR", dataDir.toString()).put("HTTP_PORT", "0"), "serve");
 
         assertThat(run.exit()).isEqualTo(1);
@@ -105,7 +95,7 @@ class CliIT {
     @Test
     @DisplayName("migrate brings the schema up to date and says which version it is at")
     void migrate() {
-        Run run = run("migrate");
+        CliRun run = run("migrate");
 
         assertThat(run.exit()).isZero();
         assertThat(run.out()).startsWith("Schema is at version 2");
@@ -116,7 +106,7 @@ class CliIT {
     void migrateEmpty() {
         TestDatabase empty = TestDatabase.createEmpty();
 
-        Run run = run(new JsonObject().put("DATABASE_URL", empty.url()).put("STORYLINE_DATA_DIR", workDir.toString()), "migrate");
+        CliRun run = run(new JsonObject().put("DATABASE_URL", empty.url()).put("STORYLINE_DATA_DIR", workDir.toString()), "migrate");
 
         assertThat(run.exit()).isZero();
         assertThat(empty.count("SELECT count(*) FROM information_schema.tables WHERE table_name IN ('tenants', 'posting_queue', 'alerts')"))
@@ -129,7 +119,7 @@ class CliIT {
         db.insertTenant(-555L, "Bakery team", "approved", false);
         db.insertTenant(-556L, "Waiting room", "pending", false);
 
-        Run run = run("tenants", "list");
+        CliRun run = run("tenants", "list");
 
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("CHAT ID", "STATE", "Bakery team", "approved", "Waiting room", "pending", "09-21 UTC")
@@ -139,7 +129,7 @@ class CliIT {
     @Test
     @DisplayName("health prints each check and exits 0 against a healthy server")
     void healthy() {
-        Run run = run("health", "--url", "http://127.0.0.1:" + app.httpPort() + "/health");
+        CliRun run = run("health", "--url", "http://127.0.0.1:" + app.httpPort() + "/health");
 
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("CHECK", "database", "schedulers", "UP", "Healthy");
@@ -153,7 +143,7 @@ class CliIT {
             closedPort = socket.getLocalPort();
         }
 
-        Run run = run(new JsonObject().put("HTTP_PORT", String.valueOf(closedPort)).put("STORYLINE_DATA_DIR", workDir.toString()), "health");
+        CliRun run = run(new JsonObject().put("HTTP_PORT", String.valueOf(closedPort)).put("STORYLINE_DATA_DIR", workDir.toString()), "health");
 
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.err()).contains("Storyline is not answering at http://127.0.0.1:" + closedPort + "/health (connection refused)");

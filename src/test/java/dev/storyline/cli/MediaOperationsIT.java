@@ -1,7 +1,6 @@
 package dev.storyline.cli;
 
 import dev.storyline.app.Application;
-import dev.storyline.config.ConfigLoader;
 import dev.storyline.testing.Http;
 import dev.storyline.testing.TestConfig;
 import dev.storyline.testing.TestDatabase;
@@ -14,8 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.awt.Color;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,9 +27,6 @@ class MediaOperationsIT {
     static Path dataDir;
     private static TestDatabase db;
     private static Application app;
-
-    record Run(int exit, String out, String err) {
-    }
 
     @BeforeAll
     static void start() {
@@ -51,12 +45,8 @@ class MediaOperationsIT {
         app.stop();
     }
 
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Cli.run(args, new PrintWriter(out, true), new PrintWriter(err, true), ConfigLoader.Sources.isolated(dataDir,
-                new JsonObject().put("DATABASE_URL", db.url()).put("STORYLINE_DATA_DIR", dataDir.toString())));
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun cli(String... args) {
+        return CliRun.against(db, dataDir, args);
     }
 
     @Test
@@ -112,18 +102,18 @@ class MediaOperationsIT {
         TestImages.write(dataDir.resolve("media/-5004/shop/y.gif"), "gif", 1, 1, Color.YELLOW);
         TestImages.text(dataDir.resolve("media/-5004/shop/y.json"), "{\"title\": \"Tiny gif\", \"tags\": [\"a\", \"b\", \"c\", \"d\"]}");
 
-        Run index = cli("media", "index", "--tenant", "-5004");
+        CliRun index = cli("media", "index", "--tenant", "-5004");
 
         assertThat(index.exit()).as(index.err()).isZero();
         assertThat(index.err()).contains("Indexing Cli team").contains("100%").contains("2/2");
         assertThat(index.out()).contains("ADDED").contains("UNCHANGED").containsPattern("-5004 +\\S+ +2 +0 +0 +0 +0 +0 +0 +2 active");
 
-        Run list = cli("media", "list", "--tenant", "-5004");
+        CliRun list = cli("media", "list", "--tenant", "-5004");
         assertThat(list.exit()).isZero();
         assertThat(list.out()).contains("Cli team (-5004)").contains("x.jpg").contains("Tiny gif").contains("shop")
                 .contains("a, b, c +1").contains("1 warning").contains("Shown: 2 of 2 active");
 
-        Run again = cli("media", "index", "--tenant", "-5004", "--no-progress");
+        CliRun again = cli("media", "index", "--tenant", "-5004", "--no-progress");
         assertThat(again.err()).doesNotContain("Indexing");
         assertThat(again.out()).containsPattern("-5004 +\\S+ +0 +0 +2 ");
     }
@@ -131,19 +121,19 @@ class MediaOperationsIT {
     @Test
     @DisplayName("media index explains a missing folder, an unknown tenant and a --dir without --tenant")
     void cliErrors() {
-        Run missing = cli("media", "index", "--tenant", "-5001", "--dir", dataDir.resolve("nope").toString());
+        CliRun missing = cli("media", "index", "--tenant", "-5001", "--dir", dataDir.resolve("nope").toString());
         assertThat(missing.exit()).isEqualTo(1);
         assertThat(missing.err()).contains("Directory not found: " + dataDir.resolve("nope"));
 
-        Run unknown = cli("media", "index", "--tenant", "-5999");
+        CliRun unknown = cli("media", "index", "--tenant", "-5999");
         assertThat(unknown.exit()).isEqualTo(1);
         assertThat(unknown.err()).contains("Unknown tenant -5999: 'storyline tenants list' shows the chat ids.");
 
-        Run noTenant = cli("media", "index", "--dir", dataDir.toString());
+        CliRun noTenant = cli("media", "index", "--dir", dataDir.toString());
         assertThat(noTenant.exit()).isEqualTo(2);
         assertThat(noTenant.err()).contains("--dir needs --tenant");
 
-        Run badLimit = cli("media", "list", "--limit", "0");
+        CliRun badLimit = cli("media", "list", "--limit", "0");
         assertThat(badLimit.exit()).isEqualTo(2);
     }
 
@@ -153,20 +143,20 @@ class MediaOperationsIT {
         db.insertTenant(-5005L, "Moving team", "approved", false);
         Path folder = TestImages.write(dataDir.resolve("moved/m.jpg"), "jpg", 1080, 1920, Color.ORANGE).getParent();
 
-        Run set = cli("tenants", "set-media-dir", "-5005", folder.toString());
+        CliRun set = cli("tenants", "set-media-dir", "-5005", folder.toString());
         assertThat(set.exit()).as(set.err()).isZero();
         assertThat(set.out()).contains("now takes its images from " + folder);
         assertThat(db.column("SELECT new_value FROM tenant_settings_history WHERE tenant_id = -5005 AND setting = 'media_dir'"))
                 .containsExactly(folder.toString());
 
-        Run index = cli("media", "index", "--tenant", "-5005", "--no-progress");
+        CliRun index = cli("media", "index", "--tenant", "-5005", "--no-progress");
         assertThat(index.out()).contains(folder.toString());
         assertThat(db.count("SELECT count(*) FROM media_items WHERE tenant_id = -5005")).isEqualTo(1);
 
         assertThat(cli("tenants", "set-media-dir", "-5005", dataDir.resolve("nope").toString()).exit()).isEqualTo(1);
         assertThat(cli("tenants", "set-media-dir", "-5999", folder.toString()).err()).contains("Unknown tenant -5999");
         assertThat(cli("tenants", "set-media-dir", "-5005").exit()).isEqualTo(2);
-        Run reset = cli("tenants", "set-media-dir", "-5005", "--default");
+        CliRun reset = cli("tenants", "set-media-dir", "-5005", "--default");
         assertThat(reset.out()).contains(dataDir.resolve("media").resolve("-5005").toString());
     }
 }

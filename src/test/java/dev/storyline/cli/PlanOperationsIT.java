@@ -4,7 +4,6 @@ import dev.storyline.app.Application;
 import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.MediaIndexRequest;
 import dev.storyline.bus.TenantChanged;
-import dev.storyline.config.ConfigLoader;
 import dev.storyline.run.Trigger;
 import dev.storyline.testing.Http;
 import dev.storyline.testing.TestConfig;
@@ -18,8 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.awt.Color;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,9 +31,6 @@ class PlanOperationsIT {
     static Path dataDir;
     private static TestDatabase db;
     private static Application app;
-
-    record Run(int exit, String out, String err) {
-    }
 
     @BeforeAll
     static void start() {
@@ -59,12 +53,8 @@ class PlanOperationsIT {
         app.stop();
     }
 
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Cli.run(args, new PrintWriter(out, true), new PrintWriter(err, true), ConfigLoader.Sources.isolated(dataDir,
-                new JsonObject().put("DATABASE_URL", db.url()).put("STORYLINE_DATA_DIR", dataDir.toString())));
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun cli(String... args) {
+        return CliRun.against(db, dataDir, args);
     }
 
     @Test
@@ -98,20 +88,20 @@ class PlanOperationsIT {
     @Test
     @DisplayName("CLI: plan top-off is idempotent, queue list and history print tables, bad input is refused")
     void cliCommands() {
-        Run topOff = cli("plan", "top-off", "--tenant", "-7002", "--days", "7");
+        CliRun topOff = cli("plan", "top-off", "--tenant", "-7002", "--days", "7");
         assertThat(topOff.exit()).as(topOff.err()).isZero();
         assertThat(topOff.out()).contains("NEW").containsPattern("-7002 +Ops team -7002 +0 ");
 
-        Run longer = cli("plan", "top-off", "--tenant", "-7002", "--days", "10");
+        CliRun longer = cli("plan", "top-off", "--tenant", "-7002", "--days", "10");
         assertThat(longer.out()).containsPattern("-7002 +Ops team -7002 +\\d+ ");
         assertThat(cli("plan", "top-off", "--tenant", "-7002", "--days", "10").out()).containsPattern("-7002 +Ops team -7002 +0 ");
 
-        Run list = cli("queue", "list", "--tenant", "-7002", "--limit", "4");
+        CliRun list = cli("queue", "list", "--tenant", "-7002", "--limit", "4");
         assertThat(list.exit()).isZero();
         assertThat(list.out()).contains("SLOT").contains("telegram");
         assertThat(list.out().lines().filter(l -> l.startsWith("-7002"))).hasSize(4);
 
-        Run history = cli("history", "--tenant", "-7002");
+        CliRun history = cli("history", "--tenant", "-7002");
         assertThat(history.exit()).isZero();
 
         assertThat(cli("plan", "top-off", "--days", "0").exit()).isEqualTo(2);
