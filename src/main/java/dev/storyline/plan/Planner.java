@@ -5,7 +5,6 @@ import dev.storyline.tenant.Tenant;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -62,10 +61,14 @@ public final class Planner {
 
     /**
      * D14: active, not locked, not queued (nor its content), no same content posted within
-     * AVOID_REPOST_DAYS; never posted first, then least recently posted, fewest posts, random.
+     * AVOID_REPOST_DAYS; never posted (no last post) first, then least recently posted, fewest posts,
+     * random. The inner query walks {@code media_items_eligible_idx} in that order and stops after
+     * a few times what is needed, so a library of thousands costs what a few dozen do; the outer
+     * one shuffles equals.
      */
     static final String ELIGIBLE = """
-            SELECT m.id, m.category, m.file_hash
+            SELECT id, category, file_hash FROM (
+            SELECT m.id, m.category, m.file_hash, m.last_posted_at, m.times_posted
               FROM media_items m
              WHERE m.tenant_id = $1 AND m.is_active
                AND NOT EXISTS (SELECT 1 FROM media_locks l WHERE l.tenant_id = $1 AND l.media_item_id = m.id AND l.locked_until > $2)
@@ -74,7 +77,9 @@ public final class Planner {
                AND NOT EXISTS (SELECT 1 FROM posting_history h JOIN media_items o ON o.id = h.media_item_id
                                 WHERE h.tenant_id = $1 AND h.outcome = 'posted' AND NOT h.dry_run AND o.file_hash = m.file_hash
                                   AND h.completed_at > $2 - make_interval(days => $3))
-             ORDER BY m.times_posted = 0 DESC, m.last_posted_at NULLS FIRST, m.times_posted, random()
+             ORDER BY m.last_posted_at NULLS FIRST, m.times_posted
+             LIMIT $4 * 4) c
+             ORDER BY last_posted_at NULLS FIRST, times_posted, random()
              LIMIT $4""";
 
     private static final String INSERT = """
@@ -111,72 +116,73 @@ public final class Planner {
         List<SlotPlanner.Slot> wanted = SlotPlanner.horizon(tenant.id(), window, now, days);
         LocalDate today = now.atZone(window.zone()).toLocalDate();
         return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of(String.valueOf(tenant.id())))
-                .compose(v -> replaceChanged(conn, tenant, window, now))
-                .compose(replaced -> conn.preparedQuery(KEYS).execute(Tuple.of(tenant.id(), today.minusDays(1), utc(now.minusSeconds(3 * 86400))))
-                        .compose(rows -> {
-                            Set<String> taken = new HashSet<>();
-                            rows.forEach(r -> taken.add(r.getString(0)));
-                            List<SlotPlanner.Slot> missing = wanted.stream().filter(s -> !taken.contains(s.key())).toList();
-                            return conn.preparedQuery(FUTURE_PLANNED).execute(Tuple.of(tenant.id(), utc(now))).compose(planned -> {
-                                List<QueueItem> empty = new ArrayList<>();
-                                planned.forEach(r -> {
-                                    QueueItem item = QueueItem.map(r);
-                                    if (item.mediaItemId() == null) {
-                                        empty.add(item);
-                                    }
-                                });
-                                return eligible(conn, tenant.id(), now, scheduling.avoidRepostDays(), missing.size() + empty.size() + 20)
-                                        .compose(candidates -> {
-                                    Picker picker = new Picker(candidates);
-                                    List<Tuple> inserts = new ArrayList<>();
-                                    int withoutImage = 0;
-                                    for (SlotPlanner.Slot slot : missing) {
-                                        Candidate pick = picker.next();
-                                        withoutImage += pick == null ? 1 : 0;
-                                        inserts.add(Tuple.from(Arrays.asList(tenant.id(), slot.key(), slot.date(), slot.index(),
-                                                utc(slot.at()), pick == null ? null : pick.id(), tenant.dryRun())));
-                                    }
-                                    List<Tuple> fills = new ArrayList<>();
-                                    for (QueueItem item : empty) {
-                                        Candidate pick = picker.next();
-                                        if (pick != null) {
-                                            fills.add(Tuple.of(tenant.id(), item.id(), pick.id()));
-                                        } else {
-                                            withoutImage++;
-                                        }
-                                    }
-                                    int noImage = withoutImage;
-                                    return batch(conn, INSERT, inserts).compose(added -> batch(conn, FILL, fills).map(filled ->
-                                            new TopOff(added, wanted.size() - missing.size(), noImage, replaced, filled,
-                                                    today.plusDays(days - 1))));
-                                });
-                            });
-                        })));
+                .compose(v -> conn.preparedQuery(FUTURE_PLANNED).execute(Tuple.of(tenant.id(), utc(now))))
+                .compose(rows -> {
+                    List<QueueItem> planned = new ArrayList<>();
+                    rows.forEach(r -> planned.add(QueueItem.map(r)));
+                    List<Long> stale = stale(tenant, window, planned);
+                    List<QueueItem> empty = planned.stream()
+                            .filter(item -> item.mediaItemId() == null && !stale.contains(item.id())).toList();
+                    Future<Integer> replaced = stale.isEmpty() ? Future.succeededFuture(0)
+                            : conn.preparedQuery(DELETE).execute(Tuple.of(tenant.id(), stale.toArray(Long[]::new))).map(r -> r.rowCount());
+                    return replaced.compose(moved -> conn.preparedQuery(KEYS)
+                            .execute(Tuple.of(tenant.id(), today.minusDays(1), utc(now.minusSeconds(3 * 86400))))
+                            .compose(keys -> {
+                                Set<String> taken = new HashSet<>();
+                                keys.forEach(r -> taken.add(r.getString(0)));
+                                List<SlotPlanner.Slot> missing = wanted.stream().filter(slot -> !taken.contains(slot.key())).toList();
+                                int needed = missing.size() + empty.size();
+                                Future<List<Candidate>> candidates = needed == 0 ? Future.succeededFuture(List.of())
+                                        : eligible(conn, tenant.id(), now, scheduling.avoidRepostDays(), needed + 20);
+                                return candidates.compose(found -> fill(conn, tenant, missing, empty, found))
+                                        .map(result -> new TopOff(result[0], wanted.size() - missing.size(), result[2], moved, result[1],
+                                                today.plusDays(days - 1)));
+                            }));
+                }));
     }
 
-    /** Future planned slots whose time or index the current settings no longer produce. */
-    private Future<Integer> replaceChanged(SqlConnection conn, Tenant tenant, SlotPlanner.Window window, Instant now) {
-        return conn.preparedQuery(FUTURE_PLANNED).execute(Tuple.of(tenant.id(), utc(now))).compose(rows -> {
-            Map<LocalDate, List<SlotPlanner.Slot>> days = new HashMap<>();
-            List<Long> stale = new ArrayList<>();
-            for (Row row : rows) {
-                QueueItem item = QueueItem.map(row);
-                if (item.localDate() == null || item.slotIndex() == null || item.attempts() > 0) {
-                    continue;
-                }
-                List<SlotPlanner.Slot> day = days.computeIfAbsent(item.localDate(), d -> SlotPlanner.day(tenant.id(), window, d));
-                boolean same = item.slotIndex() < day.size()
-                        && Objects.equals(day.get(item.slotIndex()).at(), item.scheduledFor())
-                        && item.dryRun() == tenant.dryRun();
-                if (!same) {
-                    stale.add(item.id());
-                }
+    /** Inserts the missing slots and fills the empty ones from {@code candidates}: {added, filled, without image}. */
+    private Future<int[]> fill(SqlConnection conn, Tenant tenant, List<SlotPlanner.Slot> missing, List<QueueItem> empty,
+                               List<Candidate> candidates) {
+        Picker picker = new Picker(candidates);
+        List<Tuple> inserts = new ArrayList<>();
+        int withoutImage = 0;
+        for (SlotPlanner.Slot slot : missing) {
+            Candidate pick = picker.next();
+            withoutImage += pick == null ? 1 : 0;
+            inserts.add(Tuple.from(Arrays.asList(tenant.id(), slot.key(), slot.date(), slot.index(), utc(slot.at()),
+                    pick == null ? null : pick.id(), tenant.dryRun())));
+        }
+        List<Tuple> fills = new ArrayList<>();
+        for (QueueItem item : empty) {
+            Candidate pick = picker.next();
+            if (pick != null) {
+                fills.add(Tuple.of(tenant.id(), item.id(), pick.id()));
+            } else {
+                withoutImage++;
             }
-            if (stale.isEmpty()) {
-                return Future.succeededFuture(0);
+        }
+        int noImage = withoutImage;
+        return batch(conn, INSERT, inserts).compose(added -> batch(conn, FILL, fills).map(filled -> new int[] {added, filled, noImage}));
+    }
+
+    /** Future planned slots whose time or index the current settings no longer produce (or whose dry-run flag changed). */
+    private static List<Long> stale(Tenant tenant, SlotPlanner.Window window, List<QueueItem> planned) {
+        Map<LocalDate, List<SlotPlanner.Slot>> days = new HashMap<>();
+        List<Long> stale = new ArrayList<>();
+        for (QueueItem item : planned) {
+            if (item.localDate() == null || item.slotIndex() == null || item.attempts() > 0) {
+                continue;
             }
-            return conn.preparedQuery(DELETE).execute(Tuple.of(tenant.id(), stale.toArray(Long[]::new))).map(r -> r.rowCount());
-        });
+            List<SlotPlanner.Slot> day = days.computeIfAbsent(item.localDate(), d -> SlotPlanner.day(tenant.id(), window, d));
+            boolean same = item.slotIndex() < day.size()
+                    && Objects.equals(day.get(item.slotIndex()).at(), item.scheduledFor())
+                    && item.dryRun() == tenant.dryRun();
+            if (!same) {
+                stale.add(item.id());
+            }
+        }
+        return stale;
     }
 
     /** Up to {@code limit} eligible images in the D14 order. */
