@@ -124,7 +124,7 @@ public final class Planner {
                     List<QueueItem> empty = planned.stream()
                             .filter(item -> item.mediaItemId() == null && !stale.contains(item.id())).toList();
                     Future<Integer> replaced = stale.isEmpty() ? Future.succeededFuture(0)
-                            : conn.preparedQuery(DELETE).execute(Tuple.of(tenant.id(), stale.toArray(Long[]::new))).map(r -> r.rowCount());
+                            : conn.preparedQuery(DELETE).execute(Tuple.of(tenant.id(), (Object) stale.toArray(Long[]::new))).map(r -> r.rowCount());
                     return replaced.compose(moved -> conn.preparedQuery(KEYS)
                             .execute(Tuple.of(tenant.id(), today.minusDays(1), utc(now.minusSeconds(3 * 86400))))
                             .compose(keys -> {

@@ -38,13 +38,21 @@ class PostingIT {
     @TempDir
     static Path dataDir;
     private static BotHarness bot;
-    private static EventBusClient bus;
 
     @BeforeAll
     static void start() {
         bot = new BotHarness(dataDir, new JsonObject().put("TENANT_REGISTRATION", "open"), MONDAY,
                 config -> TestConfig.withSweep(config, Duration.ofMillis(200)));
-        bus = new EventBusClient(bot.app().vertx(), Duration.ofSeconds(30));
+    }
+
+    /** The bus of the running application (tests restart it). */
+    private static EventBusClient bus() {
+        return new EventBusClient(bot.app().vertx(), Duration.ofSeconds(30));
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void running() {
+        bot.ensureRunning();
     }
 
     @AfterAll
@@ -60,9 +68,9 @@ class PostingIT {
         bot.db.insertTenant(id, title, "approved", false);
         bot.fake.setAdmins(id, ADMIN_OF_GROUP.id());
         if (images > 0) {
-            bus.indexMedia(new MediaIndexRequest(id, null, Trigger.CLI, null)).await();
+            bus().indexMedia(new MediaIndexRequest(id, null, Trigger.CLI, null)).await();
         }
-        bus.tenantChanged(new TenantChanged(id, "test"));
+        bus().tenantChanged(new TenantChanged(id, "test"));
         await().atMost(Duration.ofSeconds(10)).until(() -> bot.db.count("SELECT count(*) FROM posting_queue WHERE tenant_id = ?", id) > 0);
         return FakeTelegram.group(id, title);
     }
@@ -280,7 +288,7 @@ class PostingIT {
 
         bot.fake.userSends(group, ADMIN_OF_GROUP, "/pause");
         bot.awaitMessage(-6006, t -> t.toLowerCase().contains("paused"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> bus.orchestratorState().await().schedulers().stream()
+        await().atMost(Duration.ofSeconds(10)).until(() -> bus().orchestratorState().await().schedulers().stream()
                 .noneMatch(s -> s.tenantId() == -6006));
         int photosBefore = photos(-6006).size();
         bot.clock.set(nextSlot(-6006).plusSeconds(1));
@@ -289,6 +297,51 @@ class PostingIT {
         String press = bot.fake.userPresses(-6006, MEMBER, messageId, "1:p:" + queueId);
         assertThat(awaitAnswer(press).getString("text")).isEqualTo("✅ Thanks! Marked as posted.");
         assertThat(bot.db.column("SELECT outcome FROM posting_history WHERE queue_item_id = ?", queueId)).containsExactly("posted");
+    }
+
+    @Test
+    @DisplayName("changed settings move the planned slots that were not sent")
+    void settingsChange() {
+        team(-6009, "Changing team", 3);
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.db.count(
+                "SELECT count(DISTINCT local_date) FROM posting_queue WHERE tenant_id = -6009") >= 7);
+        long perDayBefore = bot.db.count("SELECT max(c) FROM (SELECT count(*) AS c FROM posting_queue WHERE tenant_id = -6009 "
+                + "GROUP BY local_date) d");
+        assertThat(perDayBefore).isEqualTo(3);
+
+        bot.db.execute("UPDATE tenants SET posts_per_day = 1, posting_hours_start = 18, posting_hours_end = 20, "
+                + "settings_version = settings_version + 1 WHERE id = -6009");
+        bus().tenantChanged(new TenantChanged(-6009, "settings"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.db.count("SELECT max(c) FROM (SELECT count(*) AS c FROM posting_queue "
+                + "WHERE tenant_id = -6009 AND state = 'planned' GROUP BY local_date) d") == 1);
+        assertThat(bot.db.count("SELECT count(*) FROM posting_queue WHERE tenant_id = -6009 AND state = 'planned' AND "
+                + "(extract(hour FROM scheduled_for AT TIME ZONE 'UTC') < 18 OR extract(hour FROM scheduled_for AT TIME ZONE 'UTC') >= 20)"))
+                .as("all inside the new window").isZero();
+    }
+
+    @Test
+    @DisplayName("after downtime a slot missed by less than CATCH_UP_MINUTES is still sent; one missed by more expires")
+    void catchUp() {
+        team(-6010, "Sleepy team", 3);
+        Instant first = nextSlot(-6010);
+        long firstId = (Long) bot.db.column("SELECT id FROM posting_queue WHERE tenant_id = -6010 AND due_at = ?",
+                OffsetDateTime.ofInstant(first, ZoneOffset.UTC)).get(0);
+
+        bot.stop();
+        bot.clock.set(first.plus(Duration.ofMinutes(90)));
+        bot.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.db.count(
+                "SELECT count(*) FROM posting_history WHERE queue_item_id = ? AND outcome = 'expired'", firstId) == 1);
+        assertThat(bot.db.column("SELECT error FROM posting_history WHERE queue_item_id = ?", firstId).get(0))
+                .asString().contains("not running");
+        assertThat(photos(-6010)).isEmpty();
+
+        Instant second = nextSlot(-6010);
+        bot.stop();
+        bot.clock.set(second.plus(Duration.ofMinutes(20)));
+        bot.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> photos(-6010).size() == 1);
     }
 
     @Test
