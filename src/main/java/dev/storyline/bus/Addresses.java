@@ -16,6 +16,13 @@ public final class Addresses {
     /** Request to the orchestrator, no body → {@link OrchestratorState}. */
     public static final String ADMIN_ORCHESTRATOR = "admin.orchestrator";
 
+    /**
+     * Request to the orchestrator, {@code {"tenantId", "paused": true|false}} → the tenant as JSON:
+     * pauses or resumes posting (recorded as a change by the admin API), then converges its scheduler.
+     * Fails with {@link ErrorCode#TENANT_NOT_FOUND}, or {@link ErrorCode#INVALID_INPUT} for a tenant that is not approved.
+     */
+    public static final String ADMIN_TENANT_POSTING = "admin.tenant.posting";
+
     /** Request to the orchestrator, no body → {@link dev.storyline.tenant.TenantOverview} list ({@code {"tenants": [...]}}). */
     public static final String ADMIN_TENANTS = "admin.tenants";
 

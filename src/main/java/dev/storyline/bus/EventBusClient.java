@@ -52,6 +52,11 @@ public final class EventBusClient {
         vertx.eventBus().send(Addresses.tenantCommand(tenantId), SchedulerCommand.wake().toJson());
     }
 
+    /** Pauses ({@code true}) or resumes posting for a tenant; the tenant as JSON. */
+    public Future<JsonObject> setPaused(long tenantId, boolean paused) {
+        return request(Addresses.ADMIN_TENANT_POSTING, new JsonObject().put("tenantId", tenantId).put("paused", paused));
+    }
+
     public Future<OrchestratorState> orchestratorState() {
         return request(Addresses.ADMIN_ORCHESTRATOR, new JsonObject()).map(OrchestratorState::fromJson);
     }

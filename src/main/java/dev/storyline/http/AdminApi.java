@@ -40,6 +40,8 @@ final class AdminApi {
         router.get("/orchestrator").handler(ctx -> bridge(ctx, () -> bus.orchestratorState().map(s -> s.toJson())));
         router.post("/tenants/:chatId/media/index").handler(this::indexMedia);
         router.post("/tenants/:chatId/next").handler(ctx -> withChat(ctx, id -> bus.postNext(id)));
+        router.post("/tenants/:chatId/pause").handler(ctx -> withChat(ctx, id -> bus.setPaused(id, true)));
+        router.post("/tenants/:chatId/resume").handler(ctx -> withChat(ctx, id -> bus.setPaused(id, false)));
         router.post("/tenants/:chatId/plan").handler(this::plan);
         router.get("/tenants/:chatId/queue").handler(ctx -> limit(ctx, 50).ifPresent(n -> withChat(ctx, id -> bus.queue(id, n))));
         router.get("/tenants/:chatId/history").handler(ctx -> limit(ctx, 50).ifPresent(n -> withChat(ctx, id -> bus.history(id, n))));

@@ -103,7 +103,8 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
                 vertx.eventBus().consumer(Addresses.TENANT_CHANGED, this::onTenantChanged),
                 vertx.eventBus().consumer(Addresses.TENANT_HEARTBEAT, this::onHeartbeat),
                 vertx.eventBus().consumer(Addresses.ADMIN_ORCHESTRATOR, message -> message.reply(state().toJson())),
-                vertx.eventBus().consumer(Addresses.ADMIN_TENANTS, this::onTenantsOverview));
+                vertx.eventBus().consumer(Addresses.ADMIN_TENANTS, this::onTenantsOverview),
+                vertx.eventBus().consumer(Addresses.ADMIN_TENANT_POSTING, this::onSetPaused));
         vertx.setPeriodic(config.discoveryInterval().toMillis(), id -> discoverAll());
         vertx.setPeriodic(watchPeriod().toMillis(), id -> checkHeartbeats());
         return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
@@ -154,6 +155,32 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
                 })
                 .onFailure(e -> LOG.error("Tenant discovery failed (retrying in {} s): {}",
                         config.discoveryInterval().toSeconds(), e.getMessage()));
+    }
+
+    /** The admin API pauses or resumes a tenant: one recorded change, then its scheduler follows. */
+    private void onSetPaused(Message<JsonObject> message) {
+        long tenantId = message.body().getLong("tenantId", 0L);
+        boolean paused = message.body().getBoolean("paused", true);
+        tenants.findById(tenantId).compose(found -> {
+            if (found.isEmpty()) {
+                return Future.failedFuture(ErrorCode.TENANT_NOT_FOUND.failure("No tenant with chat id " + tenantId));
+            }
+            if (!Tenant.APPROVED.equals(found.get().state())) {
+                return Future.failedFuture(ErrorCode.INVALID_INPUT.failure("Tenant " + tenantId + " is " + found.get().state()
+                        + ", not approved: only approved tenants post"));
+            }
+            return tenants.change(found.get(), new TenantRepository.Actor(null, "admin_api", null, null, null),
+                    t -> t.withPaused(paused, "paused through the admin API"), clock.instant());
+        }).onSuccess(change -> {
+            new EventBusClient(vertx).tenantChanged(new TenantChanged(tenantId, paused ? "paused" : "resumed"));
+            message.reply(change.tenant().toJson());
+        }).onFailure(e -> {
+            if (e instanceof io.vertx.core.eventbus.ReplyException r) {
+                message.fail(r.failureCode(), r.getMessage());
+            } else {
+                message.fail(ErrorCode.INTERNAL.code(), "could not change tenant " + tenantId + ": " + e.getMessage());
+            }
+        });
     }
 
     private void onTenantChanged(Message<JsonObject> message) {

@@ -83,6 +83,19 @@ class PlanOperationsIT {
         assertThat(Http.get(port, "/admin/tenants/-7999/queue", TOKEN).json().getString("error")).isEqualTo("tenant_not_found");
         assertThat(Http.post(port, "/admin/tenants/-7999/plan", TOKEN, null).status()).isEqualTo(503);
         assertThat(Http.post(port, "/admin/tenants/-7001/next", null, null).status()).isEqualTo(401);
+
+        Http.Response pause = Http.post(port, "/admin/tenants/-7001/pause", TOKEN, null);
+        assertThat(pause.status()).as(pause.body()).isEqualTo(200);
+        assertThat(pause.json().getBoolean("paused")).isTrue();
+        EventBusClient bus = new EventBusClient(app.vertx());
+        await().atMost(Duration.ofSeconds(10)).until(() -> bus.orchestratorState().await().schedulers().stream()
+                .noneMatch(s -> s.tenantId() == -7001));
+        assertThat(db.column("SELECT source FROM tenant_settings_history WHERE tenant_id = -7001 AND setting = 'is_paused'"))
+                .containsExactly("admin_api");
+        assertThat(Http.post(port, "/admin/tenants/-7001/resume", TOKEN, null).json().getBoolean("paused")).isFalse();
+        await().atMost(Duration.ofSeconds(10)).until(() -> bus.orchestratorState().await().schedulers().stream()
+                .anyMatch(s -> s.tenantId() == -7001));
+        assertThat(Http.post(port, "/admin/tenants/-7999/pause", TOKEN, null).status()).isEqualTo(404);
     }
 
     @Test
