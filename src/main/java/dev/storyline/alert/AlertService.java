@@ -1,5 +1,6 @@
 package dev.storyline.alert;
 
+import dev.storyline.db.Sql;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -9,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.function.Function;
 
 /**
@@ -39,7 +39,7 @@ public final class AlertService {
 
     /** Sends unless the same key was sent within the hour; true when it was sent. */
     public Future<Boolean> raise(String key, Long tenantId, String severity, String html) {
-        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        OffsetDateTime now = Sql.utc(clock.instant());
         return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of(key))
                         .compose(v -> conn.preparedQuery(RECENT).execute(Tuple.of(key, now.minus(QUIET_PERIOD))))
                         .compose(rows -> rows.size() > 0

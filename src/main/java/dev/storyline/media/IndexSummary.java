@@ -22,10 +22,6 @@ public record IndexSummary(long tenantId, String root, int added, int updated, i
         problems = List.copyOf(problems.size() > MAX_PROBLEMS ? problems.subList(0, MAX_PROBLEMS) : problems);
     }
 
-    public int files() {
-        return added + updated + unchanged + duplicates + errors;
-    }
-
     public JsonObject toJson() {
         return new JsonObject().put("tenantId", tenantId).put("root", root)
                 .put("added", added).put("updated", updated).put("unchanged", unchanged).put("duplicates", duplicates)

@@ -1,7 +1,5 @@
 package dev.storyline.media;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -24,16 +22,5 @@ public record MediaItem(long id, long tenantId, String path, String source, Stri
             return metadata.title();
         }
         return SOURCE_TELEGRAM.equals(source) ? "photo #" + id : Path.of(path).getFileName().toString();
-    }
-
-    public JsonObject toJson() {
-        return new JsonObject()
-                .put("id", id).put("tenantId", tenantId).put("path", path).put("source", source).put("hash", hash)
-                .put("size", size).put("mimeType", mimeType).put("width", width).put("height", height)
-                .put("category", category).put("title", metadata.title()).put("link", metadata.link())
-                .put("caption", metadata.caption()).put("tags", new JsonArray(metadata.tags()))
-                .put("requiresInteraction", metadata.requiresInteraction()).put("customMetadata", metadata.custom())
-                .put("warnings", new JsonArray(warnings)).put("duplicateOf", duplicateOf).put("active", active)
-                .put("timesPosted", timesPosted).put("lastPostedAt", lastPostedAt).put("createdAt", createdAt);
     }
 }

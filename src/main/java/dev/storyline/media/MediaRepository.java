@@ -1,5 +1,6 @@
 package dev.storyline.media;
 
+import dev.storyline.db.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -8,9 +9,6 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -113,7 +111,7 @@ public final class MediaRepository {
             for (Row row : rows) {
                 MediaItem item = map(row);
                 known.put(item.path(), new FolderScanner.Known(item.id(), item.path(), item.source(), item.size(),
-                        instant(row, "file_modified_at"), item.hash(), item.category(), item.metadata(), item.active()));
+                        Sql.instant(row, "file_modified_at"), item.hash(), item.category(), item.metadata(), item.active()));
             }
             return known;
         });
@@ -128,7 +126,7 @@ public final class MediaRepository {
             ImageInspector.Examined image = f.image();
             Metadata m = f.metadata();
             batch.add(Tuple.from(Arrays.asList(tenantId, f.path(), f.source(), image.hash(), image.size(),
-                    image.modifiedAt() == null ? null : OffsetDateTime.ofInstant(image.modifiedAt(), ZoneOffset.UTC),
+                    Sql.utc(image.modifiedAt()),
                     image.format().mimeType(), image.width(), image.height(), f.category(), m.title(), m.link(), m.caption(),
                     m.tags().toArray(String[]::new), m.requiresInteraction(), m.custom(), image.warnings().toArray(String[]::new),
                     f.telegramFileUniqueId(), f.addedBy())));
@@ -215,11 +213,6 @@ public final class MediaRepository {
                 row.getString("file_hash"), row.getLong("file_size"), row.getString("mime_type"), row.getInteger("width"),
                 row.getInteger("height"), row.getString("category"), metadata, Arrays.asList(row.getArrayOfStrings("warnings")),
                 row.getLong("duplicate_of"), row.getBoolean("is_active"), row.getInteger("times_posted"),
-                instant(row, "last_posted_at"), instant(row, "created_at"));
-    }
-
-    private static Instant instant(Row row, String column) {
-        OffsetDateTime value = row.getOffsetDateTime(column);
-        return value == null ? null : value.toInstant();
+                Sql.instant(row, "last_posted_at"), Sql.instant(row, "created_at"));
     }
 }

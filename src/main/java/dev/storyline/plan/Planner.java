@@ -1,5 +1,6 @@
 package dev.storyline.plan;
 
+import dev.storyline.db.Sql;
 import dev.storyline.config.AppConfig;
 import dev.storyline.tenant.Tenant;
 import io.vertx.core.Future;
@@ -12,9 +13,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -116,7 +115,7 @@ public final class Planner {
         List<SlotPlanner.Slot> wanted = SlotPlanner.horizon(tenant.id(), window, now, days);
         LocalDate today = now.atZone(window.zone()).toLocalDate();
         return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of(String.valueOf(tenant.id())))
-                .compose(v -> conn.preparedQuery(FUTURE_PLANNED).execute(Tuple.of(tenant.id(), utc(now))))
+                .compose(v -> conn.preparedQuery(FUTURE_PLANNED).execute(Tuple.of(tenant.id(), Sql.utc(now))))
                 .compose(rows -> {
                     List<QueueItem> planned = new ArrayList<>();
                     rows.forEach(r -> planned.add(QueueItem.map(r)));
@@ -126,7 +125,7 @@ public final class Planner {
                     Future<Integer> replaced = stale.isEmpty() ? Future.succeededFuture(0)
                             : conn.preparedQuery(DELETE).execute(Tuple.of(tenant.id(), (Object) stale.toArray(Long[]::new))).map(r -> r.rowCount());
                     return replaced.compose(moved -> conn.preparedQuery(KEYS)
-                            .execute(Tuple.of(tenant.id(), today.minusDays(1), utc(now.minusSeconds(3 * 86400))))
+                            .execute(Tuple.of(tenant.id(), today.minusDays(1), Sql.utc(now.minusSeconds(3 * 86400))))
                             .compose(keys -> {
                                 Set<String> taken = new HashSet<>();
                                 keys.forEach(r -> taken.add(r.getString(0)));
@@ -150,7 +149,7 @@ public final class Planner {
         for (SlotPlanner.Slot slot : missing) {
             Candidate pick = picker.next();
             withoutImage += pick == null ? 1 : 0;
-            inserts.add(Tuple.from(Arrays.asList(tenant.id(), slot.key(), slot.date(), slot.index(), utc(slot.at()),
+            inserts.add(Tuple.from(Arrays.asList(tenant.id(), slot.key(), slot.date(), slot.index(), Sql.utc(slot.at()),
                     pick == null ? null : pick.id(), tenant.dryRun())));
         }
         List<Tuple> fills = new ArrayList<>();
@@ -187,7 +186,7 @@ public final class Planner {
 
     /** Up to {@code limit} eligible images in the D14 order. */
     public static Future<List<Candidate>> eligible(SqlClient client, long tenantId, Instant now, int avoidRepostDays, int limit) {
-        return client.preparedQuery(ELIGIBLE).execute(Tuple.of(tenantId, utc(now), avoidRepostDays, limit))
+        return client.preparedQuery(ELIGIBLE).execute(Tuple.of(tenantId, Sql.utc(now), avoidRepostDays, limit))
                 .map(rows -> {
                     List<Candidate> list = new ArrayList<>();
                     rows.forEach(r -> list.add(new Candidate(r.getLong("id"), r.getString("category"), r.getString("file_hash"))));
@@ -241,9 +240,5 @@ public final class Planner {
             }
             return pick;
         }
-    }
-
-    static OffsetDateTime utc(Instant instant) {
-        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 }

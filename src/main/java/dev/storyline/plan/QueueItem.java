@@ -1,11 +1,10 @@
 package dev.storyline.plan;
 
-import io.vertx.core.json.JsonObject;
+import dev.storyline.db.Sql;
 import io.vertx.sqlclient.Row;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 
 /** A row of {@code posting_queue}: a planned slot, or one being sent or waiting for a person (D8). */
 public record QueueItem(long id, long tenantId, String slotKey, LocalDate localDate, Integer slotIndex, Instant scheduledFor,
@@ -22,21 +21,9 @@ public record QueueItem(long id, long tenantId, String slotKey, LocalDate localD
 
     static QueueItem map(Row row) {
         return new QueueItem(row.getLong("id"), row.getLong("tenant_id"), row.getString("slot_key"), row.getLocalDate("local_date"),
-                row.getInteger("slot_index"), instant(row, "scheduled_for"), instant(row, "due_at"), row.getLong("media_item_id"),
+                row.getInteger("slot_index"), Sql.instant(row, "scheduled_for"), Sql.instant(row, "due_at"), row.getLong("media_item_id"),
                 row.getString("route"), row.getString("state"), row.getBoolean("is_manual"), row.getBoolean("dry_run"),
-                row.getInteger("attempts"), instant(row, "next_attempt_at"), row.getString("last_error"),
-                instant(row, "claimed_at"), instant(row, "notified_at"), row.getLong("telegram_message_id"));
-    }
-
-    static Instant instant(Row row, String column) {
-        OffsetDateTime value = row.getOffsetDateTime(column);
-        return value == null ? null : value.toInstant();
-    }
-
-    public JsonObject toJson() {
-        return new JsonObject().put("id", id).put("tenantId", tenantId).put("slotKey", slotKey).put("scheduledFor", scheduledFor)
-                .put("dueAt", dueAt).put("mediaItemId", mediaItemId).put("route", route).put("state", state).put("manual", manual)
-                .put("dryRun", dryRun).put("attempts", attempts).put("nextAttemptAt", nextAttemptAt).put("lastError", lastError)
-                .put("notifiedAt", notifiedAt).put("telegramMessageId", telegramMessageId);
+                row.getInteger("attempts"), Sql.instant(row, "next_attempt_at"), row.getString("last_error"),
+                Sql.instant(row, "claimed_at"), Sql.instant(row, "notified_at"), row.getLong("telegram_message_id"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.storyline.plan;
 
+import dev.storyline.db.Sql;
 import dev.storyline.media.MediaItem;
 import dev.storyline.media.Metadata;
 import io.vertx.core.Future;
@@ -14,8 +15,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-
-import static dev.storyline.plan.Planner.utc;
 
 /**
  * {@code posting_queue} and {@code posting_history} (D8): claiming due slots, recording what Telegram
@@ -153,7 +152,7 @@ public final class QueueRepository {
             for (Row r : rows) {
                 String title = r.getString("title") != null ? r.getString("title")
                         : r.getString("path") != null ? java.nio.file.Path.of(r.getString("path")).getFileName().toString() : null;
-                lines.add(new QueueLine(r.getLong("id"), QueueItem.instant(r, "scheduled_for"), QueueItem.instant(r, "due_at"),
+                lines.add(new QueueLine(r.getLong("id"), Sql.instant(r, "scheduled_for"), Sql.instant(r, "due_at"),
                         r.getString("route"), r.getInteger("attempts"), r.getString("last_error"), title));
             }
             return lines;
@@ -190,29 +189,29 @@ public final class QueueRepository {
 
     public Future<Optional<Instant>> nextDue(long tenantId) {
         return pool.preparedQuery(NEXT_DUE).execute(Tuple.of(tenantId))
-                .map(rows -> Optional.ofNullable(QueueItem.instant(rows.iterator().next(), "min")));
+                .map(rows -> Optional.ofNullable(Sql.instant(rows.iterator().next(), "min")));
     }
 
     public Future<List<QueueItem>> claimDue(long tenantId, Instant now, int limit) {
-        return pool.preparedQuery(CLAIM).execute(Tuple.of(tenantId, utc(now), limit)).map(QueueRepository::items);
+        return pool.preparedQuery(CLAIM).execute(Tuple.of(tenantId, Sql.utc(now), limit)).map(QueueRepository::items);
     }
 
     public Future<Optional<QueueItem>> claim(long tenantId, long id, Instant now) {
-        return pool.preparedQuery(CLAIM_ONE).execute(Tuple.of(tenantId, id, utc(now))).map(rows -> first(rows));
+        return pool.preparedQuery(CLAIM_ONE).execute(Tuple.of(tenantId, id, Sql.utc(now))).map(rows -> first(rows));
     }
 
     /** Claims older than {@code olderThan} go back to the plan; {@code tenantId} null = every tenant. */
     public Future<Integer> reclaimStale(Long tenantId, Instant olderThan) {
-        return pool.preparedQuery(RECLAIM).execute(Tuple.of(utc(olderThan), tenantId)).map(RowSet::rowCount);
+        return pool.preparedQuery(RECLAIM).execute(Tuple.of(Sql.utc(olderThan), tenantId)).map(RowSet::rowCount);
     }
 
     public Future<Boolean> notified(long tenantId, long id, Instant now, long messageId, Long mediaItemId) {
-        return pool.preparedQuery(NOTIFIED).execute(Tuple.from(Arrays.asList(tenantId, id, utc(now), messageId, mediaItemId)))
+        return pool.preparedQuery(NOTIFIED).execute(Tuple.from(Arrays.asList(tenantId, id, Sql.utc(now), messageId, mediaItemId)))
                 .map(rows -> rows.rowCount() == 1);
     }
 
     public Future<Boolean> retry(long tenantId, long id, Instant at, String error) {
-        return pool.preparedQuery(RETRY).execute(Tuple.of(tenantId, id, utc(at), error)).map(rows -> rows.rowCount() == 1);
+        return pool.preparedQuery(RETRY).execute(Tuple.of(tenantId, id, Sql.utc(at), error)).map(rows -> rows.rowCount() == 1);
     }
 
     public Future<Void> setItem(long tenantId, long id, Long mediaItemId) {
@@ -224,7 +223,7 @@ public final class QueueRepository {
      */
     public Future<Optional<Finished>> finish(long tenantId, long id, String outcome, Long actedBy, Instant now, int repostDays,
                                              int skipDays, String error, String... states) {
-        return pool.preparedQuery(FINISH).execute(Tuple.from(Arrays.asList(tenantId, id, outcome, actedBy, utc(now), repostDays,
+        return pool.preparedQuery(FINISH).execute(Tuple.from(Arrays.asList(tenantId, id, outcome, actedBy, Sql.utc(now), repostDays,
                 skipDays, error, states))).map(rows -> {
                     if (rows.size() == 0) {
                         return Optional.empty();
@@ -237,8 +236,8 @@ public final class QueueRepository {
                                     Arrays.asList(r.getArrayOfStrings("tags")), false, null),
                             List.of(), null, true, 0, null, null));
                     return Optional.of(new Finished(r.getLong("id"), r.getLong("media_item_id"), r.getString("outcome"),
-                            QueueItem.instant(r, "notified_at"), QueueItem.instant(r, "completed_at"), r.getLong("telegram_message_id"),
-                            r.getBoolean("dry_run"), r.getString("slot_key"), QueueItem.instant(r, "scheduled_for"), item));
+                            Sql.instant(r, "notified_at"), Sql.instant(r, "completed_at"), r.getLong("telegram_message_id"),
+                            r.getBoolean("dry_run"), r.getString("slot_key"), Sql.instant(r, "scheduled_for"), item));
                 });
     }
 
@@ -248,9 +247,9 @@ public final class QueueRepository {
                 return Optional.empty();
             }
             Row r = rows.iterator().next();
-            return Optional.of(new PastOutcome(r.getString("outcome"), QueueItem.instant(r, "completed_at"),
-                    QueueItem.instant(r, "notified_at"), r.getBoolean("dry_run"), r.getString("username"), r.getString("first_name"),
-                    r.getLong("media_item_id"), r.getString("slot_key"), QueueItem.instant(r, "scheduled_for"),
+            return Optional.of(new PastOutcome(r.getString("outcome"), Sql.instant(r, "completed_at"),
+                    Sql.instant(r, "notified_at"), r.getBoolean("dry_run"), r.getString("username"), r.getString("first_name"),
+                    r.getLong("media_item_id"), r.getString("slot_key"), Sql.instant(r, "scheduled_for"),
                     r.getLong("telegram_message_id")));
         });
     }
@@ -265,33 +264,33 @@ public final class QueueRepository {
 
     /** Planned slots that were never tried and are due since before {@code before} (missed during downtime). */
     public Future<List<QueueItem>> overdue(long tenantId, Instant before) {
-        return pool.preparedQuery(OVERDUE).execute(Tuple.of(tenantId, utc(before))).map(QueueRepository::items);
+        return pool.preparedQuery(OVERDUE).execute(Tuple.of(tenantId, Sql.utc(before))).map(QueueRepository::items);
     }
 
     /** Notifications nobody answered since before {@code before}, across tenants (paused ones too, D22). */
     public Future<List<QueueItem>> expiring(Instant before) {
-        return pool.preparedQuery(EXPIRING).execute(Tuple.of(utc(before))).map(QueueRepository::items);
+        return pool.preparedQuery(EXPIRING).execute(Tuple.of(Sql.utc(before))).map(QueueRepository::items);
     }
 
     public Future<QueueItem> manual(long tenantId, Instant now, long mediaItemId, boolean dryRun) {
-        return pool.preparedQuery(MANUAL).execute(Tuple.of(tenantId, "manual-" + now.toEpochMilli() + "-" + mediaItemId, utc(now),
+        return pool.preparedQuery(MANUAL).execute(Tuple.of(tenantId, "manual-" + now.toEpochMilli() + "-" + mediaItemId, Sql.utc(now),
                 mediaItemId, dryRun)).map(rows -> QueueItem.map(rows.iterator().next()));
     }
 
     public Future<Void> captionEdited(long tenantId, long historyId, Instant at) {
-        return pool.preparedQuery(CAPTION_EDITED).execute(Tuple.of(tenantId, historyId, utc(at))).mapEmpty();
+        return pool.preparedQuery(CAPTION_EDITED).execute(Tuple.of(tenantId, historyId, Sql.utc(at))).mapEmpty();
     }
 
     /** Outcomes completed between {@code from} and {@code to} whose caption was never edited. */
     public Future<List<Unedited>> unedited(Instant from, Instant to) {
-        return pool.preparedQuery(UNEDITED).execute(Tuple.of(utc(from), utc(to))).map(rows -> {
+        return pool.preparedQuery(UNEDITED).execute(Tuple.of(Sql.utc(from), Sql.utc(to))).map(rows -> {
             List<Unedited> list = new ArrayList<>();
             for (Row r : rows) {
                 String who = r.getString("username") != null ? "@" + r.getString("username")
                         : r.getString("first_name") != null ? r.getString("first_name") : "Storyline";
                 list.add(new Unedited(r.getLong("id"), r.getLong("tenant_id"), r.getLong("queue_item_id"), r.getLong("media_item_id"),
-                        r.getString("slot_key"), QueueItem.instant(r, "scheduled_for"), r.getString("outcome"), r.getBoolean("dry_run"),
-                        QueueItem.instant(r, "notified_at"), QueueItem.instant(r, "completed_at"), r.getLong("telegram_message_id"), who));
+                        r.getString("slot_key"), Sql.instant(r, "scheduled_for"), r.getString("outcome"), r.getBoolean("dry_run"),
+                        Sql.instant(r, "notified_at"), Sql.instant(r, "completed_at"), r.getLong("telegram_message_id"), who));
             }
             return list;
         });
@@ -307,10 +306,10 @@ public final class QueueRepository {
     }
 
     public Future<Summary> summary(long tenantId, Instant now) {
-        return pool.preparedQuery(SUMMARY).execute(Tuple.of(tenantId, utc(now.minus(Duration.ofHours(24))))).map(rows -> {
+        return pool.preparedQuery(SUMMARY).execute(Tuple.of(tenantId, Sql.utc(now.minus(Duration.ofHours(24))))).map(rows -> {
             Row r = rows.iterator().next();
-            return new Summary(QueueItem.instant(r, "next_slot"), r.getLong("awaiting"), r.getLong("posted_24h"),
-                    QueueItem.instant(r, "last_posted"));
+            return new Summary(Sql.instant(r, "next_slot"), r.getLong("awaiting"), r.getLong("posted_24h"),
+                    Sql.instant(r, "last_posted"));
         });
     }
 
@@ -321,8 +320,8 @@ public final class QueueRepository {
                 String title = r.getString("title") != null ? r.getString("title")
                         : r.getString("path") != null ? java.nio.file.Path.of(r.getString("path")).getFileName().toString() : "no image";
                 String who = r.getString("username") != null ? "@" + r.getString("username") : r.getString("first_name");
-                lines.add(new HistoryLine(r.getString("outcome"), QueueItem.instant(r, "completed_at"),
-                        QueueItem.instant(r, "scheduled_for"), r.getBoolean("dry_run"), r.getString("error"), title, who));
+                lines.add(new HistoryLine(r.getString("outcome"), Sql.instant(r, "completed_at"),
+                        Sql.instant(r, "scheduled_for"), r.getBoolean("dry_run"), r.getString("error"), title, who));
             }
             return lines;
         });
@@ -340,9 +339,5 @@ public final class QueueRepository {
         List<QueueItem> items = new ArrayList<>(rows.size());
         rows.forEach(r -> items.add(QueueItem.map(r)));
         return items;
-    }
-
-    static Duration retryDelay(int attempts) {
-        return Duration.ofMinutes(5L << Math.max(0, Math.min(attempts - 1, 2)));
     }
 }

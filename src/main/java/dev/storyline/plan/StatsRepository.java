@@ -1,5 +1,6 @@
 package dev.storyline.plan;
 
+import dev.storyline.db.Sql;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -10,7 +11,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import static dev.storyline.plan.Planner.utc;
 
 /** {@code /stats}: outcomes over 7 and 30 days, who posted, and the median time from notification to posted. */
 public final class StatsRepository {
@@ -43,9 +43,9 @@ public final class StatsRepository {
     }
 
     public Future<Stats> stats(long tenantId, Instant now) {
-        Tuple window = Tuple.of(tenantId, utc(now.minus(Duration.ofDays(7))), utc(now.minus(Duration.ofDays(30))));
+        Tuple window = Tuple.of(tenantId, Sql.utc(now.minus(Duration.ofDays(7))), Sql.utc(now.minus(Duration.ofDays(30))));
         return pool.preparedQuery(OUTCOMES).execute(window).compose(outcomes -> pool.preparedQuery(PEOPLE).execute(window)
-                .compose(people -> pool.preparedQuery(MEDIAN).execute(Tuple.of(tenantId, utc(now.minus(Duration.ofDays(30)))))
+                .compose(people -> pool.preparedQuery(MEDIAN).execute(Tuple.of(tenantId, Sql.utc(now.minus(Duration.ofDays(30)))))
                         .map(median -> {
                             Object seconds = median.iterator().next().getValue("median");
                             return new Stats(counts(outcomes), counts(people),
@@ -60,5 +60,4 @@ public final class StatsRepository {
         }
         return map;
     }
-
 }

@@ -1,5 +1,6 @@
 package dev.storyline.run;
 
+import dev.storyline.db.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -8,8 +9,6 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 
 /**
@@ -38,7 +37,7 @@ public final class ServiceRuns {
     public Future<Run> start(Long tenantId, String service, Trigger trigger, Long userId, JsonObject inputs) {
         Instant now = clock.instant();
         return pool.preparedQuery(START)
-                .execute(Tuple.from(Arrays.asList(tenantId, service, trigger.wire(), userId, inputs, utc(now))))
+                .execute(Tuple.from(Arrays.asList(tenantId, service, trigger.wire(), userId, inputs, Sql.utc(now))))
                 .map(rows -> new Run(rows.iterator().next().getLong("id"), now));
     }
 
@@ -54,11 +53,7 @@ public final class ServiceRuns {
         Instant now = clock.instant();
         long millis = Math.max(0, Duration.between(run.startedAt(), now).toMillis());
         return pool.preparedQuery(FINISH)
-                .execute(Tuple.from(Arrays.asList(run.id(), status, summary, error, utc(now), millis)))
+                .execute(Tuple.from(Arrays.asList(run.id(), status, summary, error, Sql.utc(now), millis)))
                 .mapEmpty();
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 }

@@ -1,13 +1,12 @@
 package dev.storyline.tenant;
 
+import dev.storyline.db.Sql;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Optional;
 
 /**
@@ -36,7 +35,7 @@ public final class PendingInputRepository {
     }
 
     public Future<Void> ask(long tenantId, long userId, Setting setting, Long settingsMessageId, Instant now, Instant expiresAt) {
-        return pool.preparedQuery(ASK).execute(Tuple.of(tenantId, userId, setting.wire(), settingsMessageId, utc(now), utc(expiresAt)))
+        return pool.preparedQuery(ASK).execute(Tuple.of(tenantId, userId, setting.wire(), settingsMessageId, Sql.utc(now), Sql.utc(expiresAt)))
                 .mapEmpty();
     }
 
@@ -47,7 +46,7 @@ public final class PendingInputRepository {
                 return Future.succeededFuture(new Lookup(Optional.empty(), false));
             }
             Row row = rows.iterator().next();
-            Instant expires = row.getOffsetDateTime("expires_at").toInstant();
+            Instant expires = Sql.instant(row, "expires_at");
             Optional<Setting> setting = Setting.fromWire(row.getString("setting"));
             if (!expires.isAfter(now) || setting.isEmpty()) {
                 return cancel(tenantId, userId).map(v -> new Lookup(Optional.empty(), true));
@@ -62,9 +61,5 @@ public final class PendingInputRepository {
     /** Drops a pending input; true when there was one. */
     public Future<Boolean> cancel(long tenantId, long userId) {
         return pool.preparedQuery(DELETE).execute(Tuple.of(tenantId, userId)).map(rows -> rows.rowCount() > 0);
-    }
-
-    private static OffsetDateTime utc(Instant instant) {
-        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 }

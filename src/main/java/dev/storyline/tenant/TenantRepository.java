@@ -1,5 +1,6 @@
 package dev.storyline.tenant;
 
+import dev.storyline.db.Sql;
 import dev.storyline.config.AppConfig.TenantDefaults;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -8,8 +9,6 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -196,7 +195,7 @@ public final class TenantRepository {
         List<String[]> changes = changes(current, after);
         Tuple params = Tuple.of(current.id(), after.dryRun(), after.instagramEnabled(), after.paused(), after.pausedReason(),
                         actor.userId(), after.postsPerDay(), after.postingHoursStart(), after.postingHoursEnd(), after.timezone())
-                .addValue(actor.userId()).addString(actor.source()).addValue(OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .addValue(actor.userId()).addString(actor.source()).addValue(Sql.utc(now))
                 .addArrayOfString(changes.stream().map(c -> c[0]).toArray(String[]::new))
                 .addArrayOfString(changes.stream().map(c -> c[1]).toArray(String[]::new))
                 .addArrayOfString(changes.stream().map(c -> c[2]).toArray(String[]::new))
