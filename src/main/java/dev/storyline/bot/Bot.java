@@ -299,20 +299,17 @@ public final class Bot {
         boolean rejecting = data.action() == CallbackData.Action.REJECT || data.action() == CallbackData.Action.REJECT_CONFIRMED;
         Future<Boolean> mayReject = rejecting ? s.mayChange(in) : Future.succeededFuture(false);
         // no interactions row: the outcome's history row says who pressed and when, and replays are harmless
-        return mayReject.compose(may -> {
-                    StoryPress press = new StoryPress(tenant.get().id(), queueId, data.action().name(), messageId,
-                            in.from() == null ? null : in.from().id(), in.who(), may);
-                    return s.bus().storyPress(press).transform(answer -> {
-                        if (answer.succeeded()) {
-                            return s.replies().answer(callbackId, answer.result().text(), answer.result().alert());
-                        }
-                        ErrorCode code = ErrorCode.of(answer.cause());
-                        if (code == ErrorCode.TIMEOUT || code == ErrorCode.UNAVAILABLE) {
-                            return Future.failedFuture(answer.cause()); // not stored: the batch is tried again
-                        }
-                        LOG.warn("Chat {}: story button failed: {}", in.chatId(), answer.cause().getMessage());
-                        return s.replies().answer(callbackId, "That did not work just now; please press again in a moment.", false);
-                    });
+        return mayReject.compose(may -> s.bus().storyPress(new StoryPress(tenant.get().id(), queueId, data.action().name(), messageId,
+                in.from() == null ? null : in.from().id(), in.who(), may))).transform(answer -> {
+                    if (answer.succeeded()) {
+                        return s.replies().answer(callbackId, answer.result().text(), answer.result().alert());
+                    }
+                    ErrorCode code = ErrorCode.of(answer.cause());
+                    if (code == ErrorCode.TIMEOUT || code == ErrorCode.UNAVAILABLE) {
+                        return Future.failedFuture(answer.cause()); // not stored: the batch is tried again
+                    }
+                    LOG.warn("Chat {}: story button failed: {}", in.chatId(), answer.cause().getMessage());
+                    return s.replies().answer(callbackId, "That did not work just now; please press again in a moment.", false);
                 });
     }
 

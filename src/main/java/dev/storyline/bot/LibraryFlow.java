@@ -37,7 +37,7 @@ final class LibraryFlow {
         if (refusal != null) {
             return s.replies().reply(in.chatId(), message.messageId(), "🚫 " + Html.escape(refusal));
         }
-        MediaUpload upload = new MediaUpload(tenant.id(), in.person() == null ? null : in.person().userId(), file.fileId(),
+        MediaUpload upload = new MediaUpload(tenant.id(), in.person() == null ? null : in.person().userId(), file.photo(), file.fileId(),
                 file.fileUniqueId(), file.fileName(), file.mimeType(), file.fileSize(), message.caption());
         s.bus().uploadMedia(upload).onComplete(result -> {
             String text = result.succeeded() ? answer(result.result()) : failure(result.cause());

@@ -1,7 +1,10 @@
 package dev.storyline.bus;
 
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+
+import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
 
@@ -66,6 +69,18 @@ public enum ErrorCode {
             return fromCode(reply.failureCode());
         }
         return INTERNAL;
+    }
+
+    /**
+     * Fails a request with what went wrong: a coded failure keeps its code, a timeout or a missing
+     * handler downstream stays one, anything else is {@link #INTERNAL} and logged.
+     */
+    public static void fail(Message<?> message, Throwable cause) {
+        ErrorCode code = of(cause);
+        if (code == INTERNAL) {
+            LoggerFactory.getLogger(ErrorCode.class).error("Request to {} failed", message.address(), cause);
+        }
+        message.fail(code.code(), String.valueOf(cause.getMessage()));
     }
 
     /** A failure to reply with: {@code message.reply(...)} is not used for errors, {@code fail} is. */

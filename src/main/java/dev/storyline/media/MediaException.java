@@ -1,17 +1,19 @@
 package dev.storyline.media;
 
 import dev.storyline.bus.ErrorCode;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 
-/** A media request that cannot be done as asked; the message is for the person who asked. */
-public final class MediaException extends RuntimeException {
-    private final ErrorCode code;
-
+/**
+ * A media request that cannot be done as asked; the message is for the person who asked. It is a
+ * coded {@link ReplyException}, so it crosses the event bus with its {@link ErrorCode} unchanged.
+ */
+public final class MediaException extends ReplyException {
     public MediaException(ErrorCode code, String message) {
-        super(message, null, false, false);
-        this.code = code;
+        super(ReplyFailure.RECIPIENT_FAILURE, code.code(), message);
     }
 
     public ErrorCode code() {
-        return code;
+        return ErrorCode.fromCode(failureCode());
     }
 }

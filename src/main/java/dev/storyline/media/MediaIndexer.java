@@ -9,7 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +30,6 @@ import java.util.Set;
 public final class MediaIndexer {
     public static final String SERVICE = "media.index";
     private static final Logger LOG = LoggerFactory.getLogger(MediaIndexer.class);
-    private static final String TRY_LOCK = "SELECT pg_try_advisory_lock(hashtextextended('storyline.media.index:' || $1, 0))";
-    private static final String UNLOCK = "SELECT pg_advisory_unlock(hashtextextended('storyline.media.index:' || $1, 0))";
 
     private final Vertx vertx;
     private final Pool pool;
@@ -74,8 +71,8 @@ public final class MediaIndexer {
 
     private Future<IndexSummary> locked(SqlConnection conn, Tenant tenant, Path root, boolean whole, Trigger trigger, Long userId,
                                         FolderScanner.Progress progress) {
-        return conn.preparedQuery(TRY_LOCK).execute(Tuple.of(String.valueOf(tenant.id()))).compose(rows -> {
-            if (!rows.iterator().next().getBoolean(0)) {
+        return MediaRepository.tryLockIndex(conn, tenant.id()).compose(locked -> {
+            if (!locked) {
                 return Future.failedFuture(new MediaException(ErrorCode.CONFLICT,
                         "An index of tenant " + tenant.id() + "'s library is already running; try again when it has finished."));
             }
@@ -84,7 +81,7 @@ public final class MediaIndexer {
                     .compose(run -> scanAndApply(conn, tenant, root, whole, progress)
                             .compose(summary -> runs.completed(run, summary.toJson()).map(summary),
                                     e -> runs.failed(run, String.valueOf(e.getMessage())).transform(x -> Future.failedFuture(e))))
-                    .eventually(() -> conn.preparedQuery(UNLOCK).execute(Tuple.of(String.valueOf(tenant.id()))));
+                    .eventually(() -> MediaRepository.unlockIndex(conn, tenant.id()));
         });
     }
 

@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
@@ -82,6 +83,10 @@ public final class MediaRepository {
     private static final String RECENT = "SELECT " + COLUMNS + " " + """
             FROM media_items WHERE tenant_id = $1 AND is_active ORDER BY created_at DESC, id DESC LIMIT $2""";
 
+    /** The index lock of one tenant's library, held by a session (see {@link MediaIndexer}). */
+    private static final String TRY_LOCK_INDEX = "SELECT pg_try_advisory_lock(hashtextextended('storyline.media.index:' || $1, 0))";
+    private static final String UNLOCK_INDEX = "SELECT pg_advisory_unlock(hashtextextended('storyline.media.index:' || $1, 0))";
+
     public record Counts(long active, long neverPosted, long locked, long withWarnings, long duplicates) {
     }
 
@@ -115,6 +120,15 @@ public final class MediaRepository {
             }
             return known;
         });
+    }
+
+    /** Takes the tenant's index lock on this connection's session; false when another session holds it. */
+    public static Future<Boolean> tryLockIndex(SqlConnection conn, long tenantId) {
+        return conn.preparedQuery(TRY_LOCK_INDEX).execute(Tuple.of(String.valueOf(tenantId))).map(rows -> rows.iterator().next().getBoolean(0));
+    }
+
+    public static Future<Void> unlockIndex(SqlConnection conn, long tenantId) {
+        return conn.preparedQuery(UNLOCK_INDEX).execute(Tuple.of(String.valueOf(tenantId))).mapEmpty();
     }
 
     public static Future<List<Long>> upsert(SqlClient client, long tenantId, List<NewFile> files) {

@@ -70,8 +70,7 @@ public final class MediaUploads {
     }
 
     public Future<MediaUploadResult> add(Tenant tenant, MediaUpload upload) {
-        String refusal = refusalBeforeDownload(upload.fileName() == null && upload.mimeType() == null, upload.fileName(),
-                upload.mimeType(), upload.fileSize());
+        String refusal = refusalBeforeDownload(upload.photo(), upload.fileName(), upload.mimeType(), upload.fileSize());
         if (refusal != null) {
             return Future.succeededFuture(MediaUploadResult.refused(refusal));
         }

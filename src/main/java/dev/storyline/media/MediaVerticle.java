@@ -105,14 +105,7 @@ public final class MediaVerticle extends VerticleBase {
                         ? Future.failedFuture(new MediaException(ErrorCode.TENANT_NOT_FOUND, "No tenant with chat id " + tenantId))
                         : work.apply(tenant.get()))
                 .onSuccess(message::reply)
-                .onFailure(e -> {
-                    if (e instanceof MediaException m) {
-                        message.fail(m.code().code(), m.getMessage());
-                    } else {
-                        LOG.error("Tenant {}: media request failed", tenantId, e);
-                        message.fail(ErrorCode.INTERNAL.code(), "Media request failed: " + e.getMessage());
-                    }
-                });
+                .onFailure(e -> ErrorCode.fail(message, e));
     }
 
     /** Every approved tenant with a folder, one after the other; a sweep still running makes the next one wait for the one after. */

@@ -120,7 +120,8 @@ public final class PostingVerticle extends VerticleBase {
             ZoneId zone = ZoneId.of(tenant.timezone());
             JsonObject params = new JsonObject().put("chat_id", tenant.id()).put("parse_mode", "HTML")
                     .put("caption", StoryMessage.pending(image, slot, zone)).put("reply_markup", StoryMessage.buttons(image, slot.id()));
-            return bus.telegram(TelegramCall.upload("sendPhoto", params, "photo", image.path(), image.mimeType()))
+            // a photo that may have arrived is not sent again by the outbox: this verticle decides (D15)
+            return bus.telegram(TelegramCall.upload("sendPhoto", params, "photo", image.path(), image.mimeType()).atMostOnce())
                     .transform(sent -> {
                         if (sent.succeeded()) {
                             long messageId = ((JsonObject) sent.result()).getLong("message_id");
@@ -142,9 +143,7 @@ public final class PostingVerticle extends VerticleBase {
 
     /** The slot's image if it is still fit to post, else another eligible one (D9), else empty. */
     private Future<Optional<MediaItem>> usableItem(Tenant tenant, QueueItem slot) {
-        Future<Optional<MediaItem>> planned = slot.mediaItemId() == null ? Future.succeededFuture(Optional.empty())
-                : media.byId(tenant.id(), slot.mediaItemId());
-        return planned.compose(item -> vertx.executeBlocking(() -> item.filter(i -> i.active() && Files.isReadable(Path.of(i.path()))), false))
+        return image(tenant, slot.mediaItemId()).compose(item -> vertx.executeBlocking(() -> item.filter(i -> i.active() && Files.isReadable(Path.of(i.path()))), false))
                 .compose(item -> {
                     if (item.isPresent()) {
                         return Future.succeededFuture(item);
@@ -183,7 +182,7 @@ public final class PostingVerticle extends VerticleBase {
                             .put("parse_mode", "HTML"))).onFailure(e -> LOG.debug("failure notice not sent: {}", e.getMessage()));
                     return queue.recentOutcomes(tenant.id(), 3).map(recent -> {
                         if (recent.size() == 3 && recent.stream().allMatch("failed"::equals)) {
-                            bus.raiseAlert(new AlertRaised("posting.failures:" + tenant.id(), tenant.id(), "warning",
+                            bus.raiseAlert(new AlertRaised("story-failures:" + tenant.id(), tenant.id(), "warning",
                                     "⚠️ " + Html.bold(tenant.title()) + " (" + tenant.id() + "): the last 3 stories failed. Latest: "
                                             + Html.escape(reason)));
                         }
@@ -277,7 +276,7 @@ public final class PostingVerticle extends VerticleBase {
                         "Reject this image for good? Confirm below.")
                         : answer("Only the chat's administrators can reject an image.", true);
                 case CANCEL -> queue.byId(tenant.id(), press.queueId()).compose(slot -> slot.isEmpty() ? late(tenant, press)
-                        : media.byId(tenant.id(), slot.get().mediaItemId() == null ? -1 : slot.get().mediaItemId())
+                        : image(tenant, slot.get().mediaItemId())
                                 .compose(item -> keyboard(tenant, press, StoryMessage.buttons(item.orElse(null), press.queueId()), "Kept.")));
                 case LINK -> queue.byId(tenant.id(), press.queueId()).compose(slot -> slot.isEmpty() || slot.get().mediaItemId() == null
                         ? answer("This story has no link.", false)
@@ -375,8 +374,11 @@ public final class PostingVerticle extends VerticleBase {
      */
     private Future<Boolean> editCaption(Tenant tenant, long messageId, Long mediaItemId, String slotKey, Instant scheduledFor, long queueId,
                                         boolean dryRun, String status) {
-        return editCaption(tenant, messageId, mediaItemId == null ? Future.succeededFuture(Optional.empty())
-                : media.byId(tenant.id(), mediaItemId), slotKey, scheduledFor, queueId, dryRun, status);
+        return editCaption(tenant, messageId, image(tenant, mediaItemId), slotKey, scheduledFor, queueId, dryRun, status);
+    }
+
+    private Future<Optional<MediaItem>> image(Tenant tenant, Long mediaItemId) {
+        return mediaItemId == null ? Future.succeededFuture(Optional.empty()) : media.byId(tenant.id(), mediaItemId);
     }
 
     private Future<Boolean> editCaption(Tenant tenant, long messageId, Future<Optional<MediaItem>> image, String slotKey,
@@ -471,14 +473,7 @@ public final class PostingVerticle extends VerticleBase {
     }
 
     private static void reply(Message<JsonObject> message, Future<JsonObject> result) {
-        result.onSuccess(message::reply).onFailure(e -> {
-            if (e instanceof io.vertx.core.eventbus.ReplyException r) {
-                message.fail(r.failureCode(), r.getMessage());
-            } else {
-                LOG.error("Posting request failed", e);
-                message.fail(ErrorCode.INTERNAL.code(), String.valueOf(e.getMessage()));
-            }
-        });
+        result.onSuccess(message::reply).onFailure(e -> ErrorCode.fail(message, e));
     }
 
     private static Future<StoryPress.Answer> answer(String text, boolean alert) {

@@ -48,16 +48,23 @@ public final class Outbox {
         void rateLimited(long chatId, int retryAfterSeconds);
     }
 
-    /** One call: a JSON method, or an upload when {@code file} is set. */
-    public record Request(String method, Long chatId, JsonObject params, Path file, String fileField, String mimeType) {
+    /**
+     * One call: a JSON method, or an upload when {@code file} is set. {@code once}: after a 5xx or a
+     * network error the call may have arrived anyway, so it is not sent again; the caller decides.
+     */
+    public record Request(String method, Long chatId, JsonObject params, Path file, String fileField, String mimeType, boolean once) {
         public static Request json(String method, JsonObject params) {
             Object chat = params.getValue("chat_id");
-            return new Request(method, chat instanceof Number n ? n.longValue() : null, params, null, null, null);
+            return new Request(method, chat instanceof Number n ? n.longValue() : null, params, null, null, null, false);
         }
 
         public static Request upload(String method, JsonObject params, String fileField, Path file, String mimeType) {
             Object chat = params.getValue("chat_id");
-            return new Request(method, chat instanceof Number n ? n.longValue() : null, params, file, fileField, mimeType);
+            return new Request(method, chat instanceof Number n ? n.longValue() : null, params, file, fileField, mimeType, false);
+        }
+
+        public Request once(boolean value) {
+            return new Request(method, chatId, params, file, fileField, mimeType, value);
         }
 
         boolean message() {
@@ -327,8 +334,7 @@ public final class Outbox {
                 }
             }
             case SERVER, NETWORK -> {
-                // an upload (a story) may have arrived before the error: its sender decides when to try again (D15)
-                if (r.file() != null || ++job.transientFailures >= MAX_TRANSIENT_ATTEMPTS) {
+                if (r.once() || ++job.transientFailures >= MAX_TRANSIENT_ATTEMPTS) {
                     job.promise.fail(e);
                 } else {
                     long backoff = Math.min(MAX_BACKOFF_MILLIS, 1000L << (job.transientFailures - 1));
@@ -364,7 +370,7 @@ public final class Outbox {
             for (Job moved : moving) {
                 Request r = moved.request;
                 JsonObject params = r.params().copy().put("chat_id", to);
-                moved.request = new Request(r.method(), to, params, r.file(), r.fileField(), r.mimeType());
+                moved.request = new Request(r.method(), to, params, r.file(), r.fileField(), r.mimeType(), r.once());
                 enqueue(moved, false);
             }
             pump();

@@ -327,8 +327,9 @@ public final class TelegramVerticle extends VerticleBase {
             message.fail(ErrorCode.INVALID_INPUT.code(), e.getMessage());
             return;
         }
-        Outbox.Request request = call.file() == null ? Outbox.Request.json(call.method(), call.params())
-                : Outbox.Request.upload(call.method(), call.params(), call.fileField(), Path.of(call.file()), call.mimeType());
+        Outbox.Request request = (call.file() == null ? Outbox.Request.json(call.method(), call.params())
+                : Outbox.Request.upload(call.method(), call.params(), call.fileField(), Path.of(call.file()), call.mimeType()))
+                .once(call.once());
         outbox.submit(request).onComplete(result -> {
             if (result.succeeded()) {
                 message.reply(new JsonObject().put("result", result.result()));

@@ -174,13 +174,7 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
         }).onSuccess(change -> {
             new EventBusClient(vertx).tenantChanged(new TenantChanged(tenantId, paused ? "paused" : "resumed"));
             message.reply(change.tenant().toJson());
-        }).onFailure(e -> {
-            if (e instanceof io.vertx.core.eventbus.ReplyException r) {
-                message.fail(r.failureCode(), r.getMessage());
-            } else {
-                message.fail(ErrorCode.INTERNAL.code(), "could not change tenant " + tenantId + ": " + e.getMessage());
-            }
-        });
+        }).onFailure(e -> ErrorCode.fail(message, e));
     }
 
     private void onTenantChanged(Message<JsonObject> message) {

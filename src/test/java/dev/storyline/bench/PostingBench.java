@@ -54,19 +54,7 @@ public final class PostingBench {
         Path dir = Files.createTempDirectory("storyline-posting-bench");
         BotHarness bot = new BotHarness(dir, new JsonObject().put("TENANT_REGISTRATION", "open").put("LOG_LEVEL", "WARN")
                 .put("DB_POOL_SIZE", "10"), Instant.now(), UnaryOperator.identity());
-        // the harness's clock stands still unless moved: here it follows real time
-        Thread ticker = new Thread(() -> {
-            while (true) {
-                bot.clock.set(Instant.now());
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "bench-clock");
-        ticker.setDaemon(true);
-        ticker.start();
+        bot.clock.followRealTime(); // the harness's clock stands still unless told otherwise
         System.out.printf("Storyline posting benchmark: Java %s, %d cores, %d tenants × %d images%n",
                 Runtime.version(), Runtime.getRuntime().availableProcessors(), tenants, items);
 

@@ -272,7 +272,7 @@ class PostingIT {
                 "SELECT count(*) FROM posting_history WHERE tenant_id = -6005 AND outcome = 'failed'") == 4);
         bot.awaitHandled();
         await().atMost(Duration.ofSeconds(5)).until(() -> bot.db.count(
-                "SELECT count(*) FROM alerts WHERE alert_key = 'posting.failures:-6005' AND suppressed > 0") == 1);
+                "SELECT count(*) FROM alerts WHERE alert_key = 'story-failures:-6005' AND suppressed > 0") == 1);
         assertThat(bot.fake.textsIn(dev.storyline.testing.TestConfig.ADMIN_CHAT).stream()
                 .filter(t -> t.contains("Flaky team") && t.contains("last 3 stories failed"))).as("once an hour").hasSize(1);
         assertThat(bot.fake.textsIn(-6005)).anyMatch(t -> t.contains("could not be sent"));

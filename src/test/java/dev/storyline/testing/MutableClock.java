@@ -7,9 +7,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock tests move by hand instead of sleeping. It starts at the real now and only moves when told. */
+/** A clock tests move by hand instead of sleeping. It starts at the given instant and only moves when told (or follows real time, for benchmarks). */
 public final class MutableClock extends Clock {
     private final AtomicReference<Instant> now;
+    private volatile boolean realTime;
 
     public MutableClock() {
         this(Instant.now());
@@ -17,6 +18,11 @@ public final class MutableClock extends Clock {
 
     public MutableClock(Instant start) {
         this.now = new AtomicReference<>(start);
+    }
+
+    /** From now on the clock shows real time (benchmarks), as a system clock would. */
+    public void followRealTime() {
+        realTime = true;
     }
 
     /** Moves the clock to {@code instant}, which must not be in its past. */
@@ -35,7 +41,7 @@ public final class MutableClock extends Clock {
 
     @Override
     public Instant instant() {
-        return now.get();
+        return realTime ? Instant.now() : now.get();
     }
 
     @Override
