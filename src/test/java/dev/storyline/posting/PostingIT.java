@@ -192,8 +192,9 @@ class PostingIT {
         long skipId = queueIdOf(-6003, skipped.getLong("message_id"));
         String skip = bot.fake.userPresses(-6003, MEMBER, skipped.getLong("message_id"), "1:s:" + skipId);
         assertThat(awaitAnswer(skip).getString("text")).startsWith("⏭️ Skipped");
-        assertThat(bot.db.column("SELECT reason || ' ' || (locked_until - created_at > interval '2 days 23 hours') FROM media_locks "
-                + "WHERE tenant_id = -6003")).containsExactly("skipped true");
+        // measured from the press on the business clock (created_at is the database's own time)
+        assertThat(bot.db.column("SELECT l.reason || ' ' || (l.locked_until - h.completed_at) FROM media_locks l "
+                + "JOIN posting_history h ON h.media_item_id = l.media_item_id WHERE l.tenant_id = -6003")).containsExactly("skipped 3 days");
 
         JsonObject rejected = fireNext(-6003);
         long message = rejected.getLong("message_id");
@@ -352,7 +353,10 @@ class PostingIT {
         JsonObject storyA = fireNext(-6007);
         long queueA = queueIdOf(-6007, storyA.getLong("message_id"));
 
-        String forged = bot.fake.userPresses(-6008, MEMBER, 1, "1:p:" + queueA);
+        // a press in B's chat, on a message of B's, that names A's slot
+        bot.fake.userSends(groupB, MEMBER, "/help");
+        long messageOfB = bot.awaitMessage(-6008, t -> !t.isEmpty()).getLong("message_id");
+        String forged = bot.fake.userPresses(-6008, MEMBER, messageOfB, "1:p:" + queueA);
         assertThat(awaitAnswer(forged).getString("text")).isEqualTo("This story is no longer waiting.");
         assertThat(bot.db.column("SELECT state FROM posting_queue WHERE id = ?", queueA)).containsExactly("notified");
 
