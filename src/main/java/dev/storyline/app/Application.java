@@ -8,6 +8,12 @@ import dev.storyline.db.DatabaseStartException;
 import dev.storyline.db.EmbeddedDatabase;
 import dev.storyline.db.Migrations;
 import dev.storyline.http.HttpVerticle;
+import dev.storyline.instagram.CloudinaryMediaHost;
+import dev.storyline.instagram.InstagramAccountRepository;
+import dev.storyline.instagram.InstagramVerticle;
+import dev.storyline.instagram.MediaHost;
+import dev.storyline.instagram.SelfMediaHost;
+import dev.storyline.instagram.TokenCipher;
 import dev.storyline.plan.Pipeline;
 import dev.storyline.plan.Planner;
 import dev.storyline.plan.QueueRepository;
@@ -41,6 +47,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -127,12 +134,22 @@ public final class Application {
                 "Telegram bot");
         deploy(new MediaVerticle(pool, MediaRoots.of(config.paths()), config.scheduling().mediaIndexInterval(), clock),
                 "media library");
+        Optional<TokenCipher> cipher = TokenCipher.of(config.instagram().encryptionKey());
+        SelfMediaHost selfHost = new SelfMediaHost(vertx, config.paths().dataDir().resolve("hosted"), config.instagram().mediaPublicBaseUrl(),
+                cipher.map(c -> c.derive("storyline media url")).orElse(null), clock);
+        AppConfig.InstagramConfig ig = config.instagram();
+        MediaHost host = "cloudinary".equals(ig.mediaHosting())
+                ? new CloudinaryMediaHost(vertx, ig.cloudinaryApiBaseUrl(), ig.cloudinaryCloudName(), ig.cloudinaryApiKey(),
+                        ig.cloudinaryApiSecret(), clock)
+                : selfHost;
+        deploy(new InstagramVerticle(pool, ig, new InstagramAccountRepository(pool, cipher), host,
+                config.paths().dataDir().resolve("instagram-work"), clock), "Instagram");
         deploy(new PostingVerticle(pool, config.scheduling(), sweep, clock), "posting");
         // liveness is real elapsed time, like rate limits: the orchestrator never reads the (injectable) business clock
         deploy(new TenantOrchestratorVerticle(new TenantRepository(pool), config.orchestrator(), Clock.systemUTC(), factory,
                 new OrchestratorMetrics(registry)), "tenant orchestrator");
         EventBusClient bus = new EventBusClient(vertx);
-        http = new HttpVerticle(config.http(), registry, List.of(
+        http = new HttpVerticle(config.http(), registry, selfHost, List.of(
                 new DatabaseHealthCheck(pool, database.describe()),
                 new SchedulerHealthCheck(bus),
                 new TelegramHealthCheck(bus, clock)));

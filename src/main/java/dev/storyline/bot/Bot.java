@@ -212,17 +212,19 @@ public final class Bot {
         if (!Tenant.APPROVED.equals(t.state())) {
             return s.replies().send(in.chatId(), RegistrationFlow.stateLine(t)).mapEmpty();
         }
-        return s.library().counts(t.id()).compose(counts -> uploadsWarning(in).compose(warning -> posting.statusLines(t).compose(plan -> {
+        return s.library().counts(t.id()).compose(counts -> uploadsWarning(in).compose(warning -> settings.instagramLine(t)
+                .compose(instagram -> posting.statusLines(t).compose(plan -> {
             String text = "📊 " + Html.bold(t.title()) + "\n"
                     + "State: " + (t.paused() ? "⏸ paused" + (t.pausedReason() == null ? "" : " (" + Html.escape(t.pausedReason()) + ")") : "✅ active") + "\n"
-                    + "Dry run: " + (t.dryRun() ? "on" : "off") + " · Instagram: " + (t.instagramEnabled() ? "on" : "off") + "\n"
+                    + "Dry run: " + (t.dryRun() ? "on" : "off") + "\n"
+                    + instagram + "\n"
                     + "Schedule: " + t.postsPerDay() + " per day, " + Html.escape(t.window()) + "\n"
                     + "Library: " + counts.active() + " active, " + counts.neverPosted() + " never posted, " + counts.locked() + " locked"
                     + (counts.withWarnings() > 0 ? ", " + counts.withWarnings() + " with warnings" : "")
                     + plan
                     + warning;
             return s.replies().send(in.chatId(), text).mapEmpty();
-        })));
+        }))));
     }
 
     /** D4: in a group, the bot sees ordinary messages (photos) only as an administrator or with privacy mode off. */
@@ -258,7 +260,7 @@ public final class Bot {
             return switch (data.action()) {
                 case APPROVE, DECLINE -> registration.decide(in, query.id(), messageId, data);
                 case TOGGLE, EDIT -> settingsButton(in, query.id(), messageId, data);
-                case POSTED, SKIP, REJECT, REJECT_CONFIRMED, CANCEL, LINK -> storyButton(in, query.id(), messageId, data);
+                case POSTED, SKIP, REJECT, REJECT_CONFIRMED, CANCEL, LINK, AUTO_POST -> storyButton(in, query.id(), messageId, data);
             };
         });
     }
@@ -296,7 +298,8 @@ public final class Bot {
         if (tenant.isEmpty()) {
             return s.replies().answer(callbackId, "Storyline is not active in this chat.", false);
         }
-        boolean rejecting = data.action() == CallbackData.Action.REJECT || data.action() == CallbackData.Action.REJECT_CONFIRMED;
+        boolean rejecting = data.action() == CallbackData.Action.REJECT || data.action() == CallbackData.Action.REJECT_CONFIRMED
+                || data.action() == CallbackData.Action.AUTO_POST; // D17: Reject and Auto post need an administrator
         Future<Boolean> mayReject = rejecting ? s.mayChange(in) : Future.succeededFuture(false);
         // no interactions row: the outcome's history row says who pressed and when, and replays are harmless
         return mayReject.compose(may -> s.bus().storyPress(new StoryPress(tenant.get().id(), queueId, data.action().name(), messageId,

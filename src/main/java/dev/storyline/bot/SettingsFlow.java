@@ -32,7 +32,20 @@ final class SettingsFlow {
 
     /** {@code /settings}: anyone may look. */
     Future<Void> show(Incoming in, Tenant tenant) {
-        return s.replies().send(in.chatId(), render(tenant), keyboard(tenant)).mapEmpty();
+        return instagramLine(tenant).compose(line -> s.replies().send(in.chatId(), render(tenant, line), keyboard(tenant))).mapEmpty();
+    }
+
+    /**
+     * The Instagram line of /settings and /status: the switch, the connected account and its token
+     * ("token valid (52 days)"), or what is missing. Empty when the Instagram verticle does not answer.
+     */
+    Future<String> instagramLine(Tenant t) {
+        return s.bus().instagramStatus(t.id()).map(status -> {
+            String account = status.getBoolean("connected", false)
+                    ? "@" + Html.escape(String.valueOf(status.getString("username"))) + ", " + Html.escape(status.getString("token"))
+                    : "no account connected" + (t.instagramEnabled() ? " (the operator connects one: storyline instagram connect)" : "");
+            return "Instagram: " + onOff(t.instagramEnabled()) + " · " + account;
+        }).otherwise("Instagram: " + onOff(t.instagramEnabled()));
     }
 
     /** A toggle button. */
@@ -48,7 +61,8 @@ final class SettingsFlow {
                 default -> throw new IllegalArgumentException(setting + " is not a toggle");
             };
             return apply(in, tenant, "callback", "toggle:" + setting.wire(), edit).compose(change -> {
-                Future<Void> refreshed = s.replies().edit(in.chatId(), messageId, render(change.tenant()), keyboard(change.tenant()));
+                Future<Void> refreshed = instagramLine(change.tenant())
+                        .compose(line -> s.replies().edit(in.chatId(), messageId, render(change.tenant(), line), keyboard(change.tenant())));
                 if (!change.applied()) {
                     return refreshed.mapEmpty(); // a replayed press: the message shows the state, the press was answered then
                 }
@@ -112,7 +126,8 @@ final class SettingsFlow {
                             }
                             Future<Void> confirm = s.replies().send(in.chatId(), "✅ " + describe(pending.setting(), change.tenant()));
                             Future<Void> refresh = pending.settingsMessageId() == null ? Future.succeededFuture()
-                                    : s.replies().edit(in.chatId(), pending.settingsMessageId(), render(change.tenant()), keyboard(change.tenant()))
+                                    : instagramLine(change.tenant()).compose(line -> s.replies().edit(in.chatId(),
+                                            pending.settingsMessageId(), render(change.tenant(), line), keyboard(change.tenant())))
                                     .otherwiseEmpty();
                             return Future.join(confirm, refresh).mapEmpty();
                         });
@@ -168,11 +183,11 @@ final class SettingsFlow {
         });
     }
 
-    static String render(Tenant t) {
+    static String render(Tenant t, String instagramLine) {
         return "⚙️ <b>Settings</b> · " + Html.escape(t.title()) + "\n"
                 + "Posting: " + (t.paused() ? "⏸ Paused" : "▶️ Active") + "\n"
                 + "Dry run: " + onOff(t.dryRun()) + "\n"
-                + "Instagram: " + onOff(t.instagramEnabled()) + "\n"
+                + instagramLine + "\n"
                 + "Posts per day: " + t.postsPerDay() + "\n"
                 + "Hours: " + Html.escape(t.window()) + "\n"
                 + "<i>Chat administrators can change these with the buttons.</i>";

@@ -72,6 +72,29 @@ public final class Addresses {
     /** Request to the posting verticle, {@code {"tenantId", "limit"}} → {@code {"history": [...]}} (newest first). */
     public static final String POSTING_HISTORY = "posting.history";
 
+    /**
+     * Request to the Instagram verticle, {@link InstagramPublish} → {@link InstagramPublish.Published}.
+     * Fails with {@link ErrorCode#INSTAGRAM_NOT_CONNECTED}, {@link ErrorCode#INSTAGRAM_TOKEN_INVALID} or
+     * {@link ErrorCode#INSTAGRAM_REJECTED} (post it by hand), {@link ErrorCode#INSTAGRAM_RATE_LIMITED} or
+     * {@link ErrorCode#INSTAGRAM_UNAVAILABLE} (try later).
+     */
+    public static final String INSTAGRAM_PUBLISH = "instagram.publish";
+
+    /** Request to the Instagram verticle, {@code {"tenantId"}} → {@code {"connected", "username", "token", ...}} (never the token). */
+    public static final String INSTAGRAM_STATUS = "instagram.status";
+
+    /**
+     * Request to the Instagram verticle, {@code {"tenantId", "accountId", "token", "userId"?}} → the account as for
+     * {@link #INSTAGRAM_STATUS}: verifies the token with Graph, then stores it encrypted.
+     */
+    public static final String INSTAGRAM_CONNECT = "instagram.connect";
+
+    /** Request to the Instagram verticle, {@code {"tenantId"}} → {@code {"disconnected": true|false}}. */
+    public static final String INSTAGRAM_DISCONNECT = "instagram.disconnect";
+
+    /** Request to the Instagram verticle, {@code {"tenantId"}} → the account: refreshes its long-lived token now. */
+    public static final String INSTAGRAM_REFRESH = "instagram.refresh";
+
     /** Publish, {@link AlertRaised}: a message for the admin chat, sent at most once an hour per key. */
     public static final String ALERT_RAISE = "alert.raise";
 

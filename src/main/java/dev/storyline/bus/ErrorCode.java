@@ -24,10 +24,20 @@ public enum ErrorCode {
     PAYLOAD_TOO_LARGE(4130, 413, "payload_too_large"),
     /** Telegram refused the call for good (400, 403, 404...): retrying will not help. */
     TELEGRAM_REJECTED(4220, 422, "telegram_rejected"),
+    /** Instagram refused this story for good (an unsupported image, a permanent Graph error): post it by hand. */
+    INSTAGRAM_REJECTED(4221, 422, "instagram_rejected"),
+    /** The tenant's Instagram token is invalid or expired (Graph 190/102): the Instagram route is paused until it is replaced. */
+    INSTAGRAM_TOKEN_INVALID(4222, 422, "instagram_token_invalid"),
+    /** No Instagram account is connected, or Instagram is not set up here (encryption key, media host). */
+    INSTAGRAM_NOT_CONNECTED(4223, 422, "instagram_not_connected"),
+    /** Graph rate limits (4/17/32/613) or the 24-hour publishing quota: worth retrying later. */
+    INSTAGRAM_RATE_LIMITED(4290, 429, "instagram_rate_limited"),
     INTERNAL(5000, 500, "internal_error"),
     UNAVAILABLE(5030, 503, "unavailable"),
     /** Telegram could not be reached or kept failing (5xx, network, too many 429s): worth retrying later. */
     TELEGRAM_UNAVAILABLE(5031, 503, "telegram_unavailable"),
+    /** Instagram could not be reached or failed (5xx, network, a container that never finished): worth retrying later. */
+    INSTAGRAM_UNAVAILABLE(5032, 503, "instagram_unavailable"),
     TIMEOUT(5040, 504, "timeout");
 
     private final int code;

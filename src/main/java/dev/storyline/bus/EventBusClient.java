@@ -109,6 +109,28 @@ public final class EventBusClient {
         return request(Addresses.POSTING_NEXT, new JsonObject().put("tenantId", tenantId), Duration.ofMinutes(11));
     }
 
+    /** Publishing polls the container and may wait behind Graph: up to {@link #LONG_TIMEOUT}. */
+    public Future<InstagramPublish.Published> instagramPublish(InstagramPublish publish) {
+        return request(Addresses.INSTAGRAM_PUBLISH, publish.toJson(), LONG_TIMEOUT).map(InstagramPublish.Published::fromJson);
+    }
+
+    public Future<JsonObject> instagramStatus(long tenantId) {
+        return request(Addresses.INSTAGRAM_STATUS, new JsonObject().put("tenantId", tenantId));
+    }
+
+    public Future<JsonObject> instagramConnect(long tenantId, String accountId, String token, Long userId) {
+        return request(Addresses.INSTAGRAM_CONNECT, new JsonObject().put("tenantId", tenantId).put("accountId", accountId)
+                .put("token", token).put("userId", userId), Duration.ofMinutes(2));
+    }
+
+    public Future<JsonObject> instagramDisconnect(long tenantId) {
+        return request(Addresses.INSTAGRAM_DISCONNECT, new JsonObject().put("tenantId", tenantId));
+    }
+
+    public Future<JsonObject> instagramRefresh(long tenantId) {
+        return request(Addresses.INSTAGRAM_REFRESH, new JsonObject().put("tenantId", tenantId), Duration.ofMinutes(2));
+    }
+
     public void raiseAlert(AlertRaised alert) {
         vertx.eventBus().publish(Addresses.ALERT_RAISE, alert.toJson());
     }

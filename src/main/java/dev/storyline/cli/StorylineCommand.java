@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
                 MigrateCommand.class,
                 TenantsCommand.class,
                 MediaCommand.class,
+                InstagramCommand.class,
                 PlanCommands.Plan.class,
                 PlanCommands.Queue.class,
                 PlanCommands.History.class,

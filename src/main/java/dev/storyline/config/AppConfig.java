@@ -94,7 +94,13 @@ public record AppConfig(
             String cloudinaryCloudName,
             String cloudinaryApiKey,
             Secret cloudinaryApiSecret,
-            URI cloudinaryApiBaseUrl) {
+            URI cloudinaryApiBaseUrl,
+            InstagramTiming timing) {
+    }
+
+    /** How a container is polled (a doubling pause from {@code firstPoll}, within {@code pollBudget}) and how often tokens are checked. */
+    public record InstagramTiming(Duration firstPoll, Duration pollBudget, Duration tokenCheckInterval) {
+        public static final InstagramTiming DEFAULT = new InstagramTiming(Duration.ofSeconds(1), Duration.ofSeconds(90), Duration.ofHours(24));
     }
 
     public record LoggingConfig(String level, String format) {

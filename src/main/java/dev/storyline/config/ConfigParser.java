@@ -235,7 +235,8 @@ public final class ConfigParser {
                 string(ConfigKey.CLOUDINARY_CLOUD_NAME),
                 string(ConfigKey.CLOUDINARY_API_KEY),
                 Secret.of(string(ConfigKey.CLOUDINARY_API_SECRET)),
-                url(ConfigKey.CLOUDINARY_API_BASE_URL));
+                url(ConfigKey.CLOUDINARY_API_BASE_URL),
+                AppConfig.InstagramTiming.DEFAULT);
     }
 
     // --- typed readers: each records an error and returns a harmless value, so parsing goes on ---

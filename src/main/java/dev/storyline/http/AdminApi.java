@@ -44,6 +44,10 @@ final class AdminApi {
         router.post("/tenants/:chatId/resume").handler(ctx -> withChat(ctx, id -> bus.setPaused(id, false)));
         router.post("/tenants/:chatId/plan").handler(this::plan);
         router.get("/tenants/:chatId/queue").handler(ctx -> limit(ctx, 50).ifPresent(n -> withChat(ctx, id -> bus.queue(id, n))));
+        router.get("/tenants/:chatId/instagram").handler(ctx -> withChat(ctx, bus::instagramStatus));
+        router.post("/tenants/:chatId/instagram").handler(this::connectInstagram);
+        router.delete("/tenants/:chatId/instagram").handler(ctx -> withChat(ctx, bus::instagramDisconnect));
+        router.post("/tenants/:chatId/instagram/refresh").handler(ctx -> withChat(ctx, bus::instagramRefresh));
         router.get("/tenants/:chatId/history").handler(ctx -> limit(ctx, 50).ifPresent(n -> withChat(ctx, id -> bus.history(id, n))));
         return router;
     }
@@ -72,6 +76,31 @@ final class AdminApi {
         }
         String folder = dir;
         bridge(ctx, () -> bus.indexMedia(new MediaIndexRequest(chatId, folder, Trigger.ADMIN_API, null)).map(IndexSummary::toJson));
+    }
+
+    /**
+     * {@code POST /tenants/{chatId}/instagram} with {@code {"accountId": "1784…", "token": "EAAG…"}}: the token is
+     * checked with Graph before it is stored (encrypted); the answer never contains it.
+     */
+    private void connectInstagram(RoutingContext ctx) {
+        Long chatId = chatId(ctx);
+        if (chatId == null) {
+            return;
+        }
+        JsonObject body;
+        try {
+            body = ctx.body().asJsonObject();
+        } catch (RuntimeException e) {
+            body = null;
+        }
+        Object accountId = body == null ? null : body.getValue("accountId");
+        Object token = body == null ? null : body.getValue("token");
+        if (!(accountId instanceof String || accountId instanceof Number) || !(token instanceof String)) {
+            JsonErrors.send(ctx, ErrorCode.INVALID_INPUT,
+                    "the body must be a JSON object {\"accountId\": \"<Instagram account id>\", \"token\": \"<access token>\"}");
+            return;
+        }
+        bridge(ctx, () -> bus.instagramConnect(chatId, String.valueOf(accountId), (String) token, null));
     }
 
     /** {@code POST /tenants/{chatId}/plan?days=N}: tops off the plan through the tenant's scheduler. */

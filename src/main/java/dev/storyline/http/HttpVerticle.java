@@ -3,6 +3,7 @@ package dev.storyline.http;
 import dev.storyline.app.Version;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.config.AppConfig.HttpConfig;
+import dev.storyline.instagram.SelfMediaHost;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -29,11 +30,14 @@ public final class HttpVerticle extends VerticleBase {
     private final HttpConfig config;
     private final PrometheusMeterRegistry registry;
     private final List<HealthCheck> checks;
+    private final SelfMediaHost media;
     private HttpServer server;
 
-    public HttpVerticle(HttpConfig config, PrometheusMeterRegistry registry, List<HealthCheck> checks) {
+    /** {@code media} serves the signed image links Instagram fetches ({@code MEDIA_HOSTING=self}); null for none. */
+    public HttpVerticle(HttpConfig config, PrometheusMeterRegistry registry, SelfMediaHost media, List<HealthCheck> checks) {
         this.config = config;
         this.registry = registry;
+        this.media = media;
         this.checks = List.copyOf(checks);
     }
 
@@ -43,6 +47,9 @@ public final class HttpVerticle extends VerticleBase {
         router.get("/health").handler(this::health);
         router.get("/metrics").handler(this::metrics);
         router.route("/admin/*").subRouter(new AdminApi(vertx, config).router());
+        if (media != null) {
+            router.get(SelfMediaHost.ROUTE + ":name").handler(this::hostedImage);
+        }
         router.route().last().handler(ctx -> JsonErrors.send(ctx, ErrorCode.NOT_FOUND, "no route for " + ctx.request().path()));
         router.route().failureHandler(JsonErrors::handleFailure);
         return vertx.createHttpServer()
@@ -53,6 +60,23 @@ public final class HttpVerticle extends VerticleBase {
                     LOG.info("HTTP server listening on http://{}:{} (admin API {})", config.host(), s.actualPort(),
                             config.adminEnabled() ? "on" : "off: set ADMIN_TOKEN to enable it");
                 });
+    }
+
+    /** A story image for Instagram: only with a valid, unexpired signature; no JSON, no listing. */
+    private void hostedImage(RoutingContext ctx) {
+        String name = ctx.pathParam("name");
+        String expires = ctx.request().getParam("expires");
+        String sig = ctx.request().getParam("sig");
+        vertx.executeBlocking(() -> media.lookup(name, expires, sig), false).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.response().setStatusCode(500).end();
+            } else if (ar.result() instanceof SelfMediaHost.Found found) {
+                ctx.response().putHeader("Content-Type", "image/jpeg").putHeader("Cache-Control", "no-store").sendFile(found.file().toString());
+            } else {
+                SelfMediaHost.Refused refused = (SelfMediaHost.Refused) ar.result();
+                ctx.response().setStatusCode(refused.status()).putHeader("Content-Type", "text/plain").end(refused.reason());
+            }
+        });
     }
 
     /** The port actually bound (differs from the configured one when that is 0). */

@@ -83,7 +83,7 @@ public final class Planner {
 
     private static final String INSERT = """
             INSERT INTO posting_queue (tenant_id, slot_key, local_date, slot_index, scheduled_for, due_at, media_item_id, route, dry_run)
-            VALUES ($1, $2, $3, $4, $5, $5, $6, 'telegram', $7)
+            VALUES ($1, $2, $3, $4, $5, $5, $6, NULL, $7)
             ON CONFLICT (tenant_id, slot_key) DO NOTHING""";
 
     private static final String FILL = """

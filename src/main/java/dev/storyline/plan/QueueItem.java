@@ -10,20 +10,23 @@ import java.time.LocalDate;
 public record QueueItem(long id, long tenantId, String slotKey, LocalDate localDate, Integer slotIndex, Instant scheduledFor,
                         Instant dueAt, Long mediaItemId, String route, String state, boolean manual, boolean dryRun,
                         int attempts, Instant nextAttemptAt, String lastError, Instant claimedAt, Instant notifiedAt,
-                        Long telegramMessageId) {
+                        Long telegramMessageId, String instagramContainerId) {
     public static final String PLANNED = "planned";
     public static final String CLAIMED = "claimed";
     public static final String NOTIFIED = "notified";
+    /** Being published through the Graph API (the row's {@code instagram_container_id} settles a crash, D16). */
+    public static final String PUBLISHING = "publishing";
 
     static final String COLUMNS = """
             id, tenant_id, slot_key, local_date, slot_index, scheduled_for, due_at, media_item_id, route, state, is_manual,
-            dry_run, attempts, next_attempt_at, last_error, claimed_at, notified_at, telegram_message_id""";
+            dry_run, attempts, next_attempt_at, last_error, claimed_at, notified_at, telegram_message_id, instagram_container_id""";
 
     static QueueItem map(Row row) {
         return new QueueItem(row.getLong("id"), row.getLong("tenant_id"), row.getString("slot_key"), row.getLocalDate("local_date"),
                 row.getInteger("slot_index"), Sql.instant(row, "scheduled_for"), Sql.instant(row, "due_at"), row.getLong("media_item_id"),
                 row.getString("route"), row.getString("state"), row.getBoolean("is_manual"), row.getBoolean("dry_run"),
                 row.getInteger("attempts"), Sql.instant(row, "next_attempt_at"), row.getString("last_error"),
-                Sql.instant(row, "claimed_at"), Sql.instant(row, "notified_at"), row.getLong("telegram_message_id"));
+                Sql.instant(row, "claimed_at"), Sql.instant(row, "notified_at"), row.getLong("telegram_message_id"),
+                row.getString("instagram_container_id"));
     }
 }

@@ -19,7 +19,9 @@ import java.util.Optional;
 /**
  * {@code posting_queue} and {@code posting_history} (D8): claiming due slots, recording what Telegram
  * said, and ending a slot, which moves it to history in the same statement that deletes it, with its
- * lock (D13) and counters. Every statement is filtered by {@code tenant_id}.
+ * lock (D13) and counters. Every statement is filtered by {@code tenant_id}. A slot's {@code route} is
+ * NULL until dispatch decides it (product.md §3); 'telegram' once it went to the chat or Instagram gave
+ * up on it (so a retry goes to the chat again); 'instagram' while publishing.
  */
 public final class QueueRepository {
     private static final String NEXT_DUE = "SELECT min(due_at) FROM posting_queue WHERE tenant_id = $1 AND state = 'planned'";
@@ -32,20 +34,38 @@ public final class QueueRepository {
     private static final String CLAIM_ONE = "UPDATE posting_queue SET state = 'claimed', claimed_at = $3, attempts = attempts + 1, "
             + "updated_at = now() WHERE tenant_id = $1 AND id = $2 AND state = 'planned' RETURNING " + QueueItem.COLUMNS;
 
-    /** Claims whose process died between claim and record go back to the plan (due at once). */
+    /**
+     * Claims whose process died between claim and record go back to the plan (due at once); a publish
+     * keeps its container id, whose status decides what the next attempt does (D16).
+     */
     private static final String RECLAIM = """
             UPDATE posting_queue SET state = 'planned', claimed_at = NULL, updated_at = now()
-             WHERE state = 'claimed' AND claimed_at < $1 AND ($2::bigint IS NULL OR tenant_id = $2)""";
+             WHERE state IN ('claimed', 'publishing') AND claimed_at < $1 AND ($2::bigint IS NULL OR tenant_id = $2)""";
 
     private static final String NOTIFIED = """
-            UPDATE posting_queue SET state = 'notified', notified_at = $3, telegram_message_id = $4, media_item_id = $5,
+            UPDATE posting_queue SET state = 'notified', route = 'telegram', notified_at = $3, telegram_message_id = $4, media_item_id = $5,
                                      last_error = NULL, updated_at = now()
              WHERE tenant_id = $1 AND id = $2 AND state = 'claimed'""";
 
     private static final String RETRY = """
             UPDATE posting_queue SET state = 'planned', claimed_at = NULL, next_attempt_at = $3, due_at = $3, last_error = $4,
                                      updated_at = now()
-             WHERE tenant_id = $1 AND id = $2 AND state = 'claimed'""";
+             WHERE tenant_id = $1 AND id = $2 AND state IN ('claimed', 'publishing')""";
+
+    /** A claimed slot (dispatch) or a notified one (Auto post) starts publishing; the claim time dates it for reclaiming. */
+    private static final String PUBLISHING = """
+            UPDATE posting_queue SET state = 'publishing', route = 'instagram', claimed_at = $3, updated_at = now()
+             WHERE tenant_id = $1 AND id = $2 AND state = $4""";
+
+    private static final String CONTAINER = """
+            UPDATE posting_queue SET instagram_container_id = $3, updated_at = now()
+             WHERE tenant_id = $1 AND id = $2 AND state = 'publishing'""";
+
+    /** Instagram gave up on a slot: it goes to the chat instead ({@code to} 'claimed' to send it, 'notified' after an Auto post). */
+    private static final String UNPUBLISH = """
+            UPDATE posting_queue SET state = $3, route = 'telegram', instagram_container_id = NULL, last_error = $4,
+                                     attempts = CASE WHEN $3 = 'claimed' THEN 1 ELSE attempts END, updated_at = now()
+             WHERE tenant_id = $1 AND id = $2 AND state = 'publishing'""";
 
     private static final String SET_ITEM = """
             UPDATE posting_queue SET media_item_id = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2""";
@@ -53,16 +73,18 @@ public final class QueueRepository {
     /**
      * Ends a slot: delete the queue row (only in the expected state: the first press wins), write its
      * history row, and for a real outcome on a real (not dry-run) slot, the lock and the counters.
-     * $1 tenant, $2 queue id, $3 outcome, $4 acted by, $5 now, $6 repost days, $7 skip days, $8 error, $9 expected states.
+     * $1 tenant, $2 queue id, $3 outcome, $4 acted by, $5 now, $6 repost days, $7 skip days, $8 error, $9 expected states,
+     * $10 Instagram media id, $11 permalink.
      */
     private static final String FINISH = """
             WITH q AS (
                 DELETE FROM posting_queue WHERE tenant_id = $1 AND id = $2 AND state = ANY($9) RETURNING *),
             h AS (
                 INSERT INTO posting_history (tenant_id, queue_item_id, media_item_id, slot_key, scheduled_for, outcome, route,
-                                             dry_run, acted_by, notified_at, completed_at, attempts, error, telegram_message_id)
+                                             dry_run, acted_by, notified_at, completed_at, attempts, error, telegram_message_id,
+                                             instagram_media_id, instagram_permalink)
                 SELECT tenant_id, id, media_item_id, slot_key, scheduled_for, $3, route, dry_run, $4, notified_at, $5, attempts,
-                       coalesce($8, last_error), telegram_message_id
+                       coalesce($8, last_error), telegram_message_id, $10, $11
                   FROM q RETURNING *),
             l AS (
                 INSERT INTO media_locks (tenant_id, media_item_id, reason, locked_until, created_by)
@@ -100,7 +122,7 @@ public final class QueueRepository {
 
     private static final String MANUAL = """
             INSERT INTO posting_queue (tenant_id, slot_key, scheduled_for, due_at, media_item_id, route, is_manual, dry_run)
-            VALUES ($1, $2, $3, $3, $4, 'telegram', true, $5) RETURNING """ + " " + QueueItem.COLUMNS;
+            VALUES ($1, $2, $3, $3, $4, NULL, true, $5) RETURNING """ + " " + QueueItem.COLUMNS;
 
     private static final String CAPTION_EDITED = """
             UPDATE posting_history SET caption_edited_at = $3 WHERE tenant_id = $1 AND id = $2 AND caption_edited_at IS NULL""";
@@ -138,8 +160,12 @@ public final class QueueRepository {
              WHERE h.tenant_id = $1 ORDER BY h.completed_at DESC, h.id DESC LIMIT $2""";
 
     private static final String UPCOMING_LINES = """
-            SELECT q.id, q.scheduled_for, q.due_at, q.route, q.attempts, q.last_error, m.title, m.path
-              FROM posting_queue q LEFT JOIN media_items m ON m.id = q.media_item_id AND m.tenant_id = q.tenant_id
+            SELECT q.id, q.scheduled_for, q.due_at, q.attempts, q.last_error, m.title, m.path,
+                   coalesce(q.route, CASE WHEN t.enable_instagram AND NOT q.dry_run AND NOT coalesce(m.requires_interaction, false) AND m.link IS NULL
+                                           AND EXISTS (SELECT 1 FROM instagram_accounts a WHERE a.tenant_id = t.id AND a.token_status = 'valid')
+                                          THEN 'instagram' ELSE 'telegram' END) AS route
+              FROM posting_queue q JOIN tenants t ON t.id = q.tenant_id
+                   LEFT JOIN media_items m ON m.id = q.media_item_id AND m.tenant_id = q.tenant_id
              WHERE q.tenant_id = $1 AND q.state = 'planned' ORDER BY q.due_at, q.id LIMIT $2""";
 
     /** One line of {@code /queue}. */
@@ -223,8 +249,33 @@ public final class QueueRepository {
      */
     public Future<Optional<Finished>> finish(long tenantId, long id, String outcome, Long actedBy, Instant now, int repostDays,
                                              int skipDays, String error, String... states) {
+        return end(tenantId, id, outcome, actedBy, now, repostDays, skipDays, error, null, null, states);
+    }
+
+    /** Ends a publishing slot as posted through Instagram, with what Graph said (both may be null, D16). */
+    public Future<Optional<Finished>> published(long tenantId, long id, Long actedBy, Instant now, int repostDays, int skipDays,
+                                                String mediaId, String permalink) {
+        return end(tenantId, id, "posted", actedBy, now, repostDays, skipDays, null, mediaId, permalink, QueueItem.PUBLISHING);
+    }
+
+    public Future<Boolean> publishing(long tenantId, long id, Instant now, String fromState) {
+        return pool.preparedQuery(PUBLISHING).execute(Tuple.of(tenantId, id, Sql.utc(now), fromState)).map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Stored before {@code media_publish}, so the container decides after a crash or a timeout (D16). */
+    public Future<Void> containerCreated(long tenantId, long id, String containerId) {
+        return pool.preparedQuery(CONTAINER).execute(Tuple.of(tenantId, id, containerId)).mapEmpty();
+    }
+
+    /** A slot Instagram could not publish goes back to the chat route, {@code toState} claimed (send it) or notified. */
+    public Future<Boolean> unpublish(long tenantId, long id, String toState, String reason) {
+        return pool.preparedQuery(UNPUBLISH).execute(Tuple.of(tenantId, id, toState, reason)).map(rows -> rows.rowCount() == 1);
+    }
+
+    private Future<Optional<Finished>> end(long tenantId, long id, String outcome, Long actedBy, Instant now, int repostDays,
+                                           int skipDays, String error, String mediaId, String permalink, String... states) {
         return pool.preparedQuery(FINISH).execute(Tuple.from(Arrays.asList(tenantId, id, outcome, actedBy, Sql.utc(now), repostDays,
-                skipDays, error, states))).map(rows -> {
+                skipDays, error, states, mediaId, permalink))).map(rows -> {
                     if (rows.size() == 0) {
                         return Optional.empty();
                     }

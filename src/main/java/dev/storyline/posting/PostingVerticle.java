@@ -4,6 +4,7 @@ import dev.storyline.bus.Addresses;
 import dev.storyline.bus.AlertRaised;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.EventBusClient;
+import dev.storyline.bus.InstagramPublish;
 import dev.storyline.bus.StoryPress;
 import dev.storyline.bus.TelegramCall;
 import dev.storyline.config.AppConfig;
@@ -110,35 +111,155 @@ public final class PostingVerticle extends VerticleBase {
         reply(message, outcome.map(o -> new JsonObject().put("outcome", o)));
     }
 
-    /** Sends a claimed slot's story; the outcome is {@code notified}, {@code retry} or {@code failed}. */
+    /**
+     * Sends a claimed slot's story by its route (product.md §3); the outcome is {@code notified},
+     * {@code published}, {@code simulated}, {@code retry} or {@code failed}.
+     */
     Future<String> send(Tenant tenant, QueueItem slot) {
         return usableItem(tenant, slot).compose(item -> {
             if (item.isEmpty()) {
                 return fail(tenant, slot, "the library has no image that may be posted now", true);
             }
             MediaItem image = item.get();
-            ZoneId zone = ZoneId.of(tenant.timezone());
-            JsonObject params = new JsonObject().put("chat_id", tenant.id()).put("parse_mode", "HTML")
-                    .put("caption", StoryMessage.pending(image, slot, zone)).put("reply_markup", StoryMessage.buttons(image, slot.id()));
-            // a photo that may have arrived is not sent again by the outbox: this verticle decides (D15)
-            return bus.telegram(TelegramCall.upload("sendPhoto", params, "photo", image.path(), image.mimeType()).atMostOnce())
-                    .transform(sent -> {
-                        if (sent.succeeded()) {
-                            long messageId = ((JsonObject) sent.result()).getLong("message_id");
-                            return queue.notified(tenant.id(), slot.id(), clock.instant(), messageId, image.id())
-                                    .map(ok -> "notified");
+            return route(tenant, slot, image).compose(route -> switch (route.kind()) {
+                case INSTAGRAM -> publish(tenant, slot, image);
+                case SIMULATED -> simulate(tenant, slot, image);
+                case TELEGRAM -> notify(tenant, slot, image, slot.attempts(), route.note());
+            });
+        });
+    }
+
+    private enum RouteKind { TELEGRAM, INSTAGRAM, SIMULATED }
+
+    /** Where a story goes, and for the chat, why Instagram could not take one it would have. */
+    private record Route(RouteKind kind, String note) {
+    }
+
+    /**
+     * Instagram when the tenant turned it on, its account is connected with a valid token, the item
+     * needs no interaction (no stickers, no link) and it is not a dry run (then the publish is only simulated); else the
+     * chat. A publish that created a container is always finished through Instagram (D16).
+     */
+    private Future<Route> route(Tenant tenant, QueueItem slot, MediaItem image) {
+        if (slot.instagramContainerId() != null) {
+            return Future.succeededFuture(new Route(RouteKind.INSTAGRAM, null));
+        }
+        if ("telegram".equals(slot.route()) || !tenant.instagramEnabled() || needsPerson(image)) {
+            return Future.succeededFuture(new Route(RouteKind.TELEGRAM, null));
+        }
+        return bus.instagramStatus(tenant.id()).map(status -> {
+            if (!status.getBoolean("connected", false)) {
+                return new Route(RouteKind.TELEGRAM, "🤖 Instagram is on, but no account is connected: please post it by hand.");
+            }
+            if (!"valid".equals(status.getString("tokenStatus"))) {
+                return new Route(RouteKind.TELEGRAM, "🤖 Instagram is paused (" + status.getString("token") + "): please post it by hand.");
+            }
+            return new Route(slot.dryRun() ? RouteKind.SIMULATED : RouteKind.INSTAGRAM, null);
+        }).otherwise(new Route(RouteKind.TELEGRAM, "🤖 Instagram is not available right now: please post it by hand."));
+    }
+
+    /** A story with stickers (requires_interaction) or a link (a link sticker) can only be posted in the app. */
+    static boolean needsPerson(MediaItem image) {
+        return image.metadata().requiresInteraction() || image.metadata().link() != null;
+    }
+
+    /** The notification of product.md §2; {@code attempts} decides between a retry and giving up (D15). */
+    private Future<String> notify(Tenant tenant, QueueItem slot, MediaItem image, int attempts, String note) {
+        ZoneId zone = ZoneId.of(tenant.timezone());
+        JsonObject params = new JsonObject().put("chat_id", tenant.id()).put("parse_mode", "HTML")
+                .put("caption", StoryMessage.pending(image, slot, zone, note))
+                .put("reply_markup", StoryMessage.buttons(image, slot.id(), tenant.instagramEnabled() && !slot.dryRun()));
+        // a photo that may have arrived is not sent again by the outbox: this verticle decides (D15)
+        return bus.telegram(TelegramCall.upload("sendPhoto", params, "photo", image.path(), image.mimeType()).atMostOnce())
+                .transform(sent -> {
+                    if (sent.succeeded()) {
+                        long messageId = ((JsonObject) sent.result()).getLong("message_id");
+                        return queue.notified(tenant.id(), slot.id(), clock.instant(), messageId, image.id())
+                                .map(ok -> "notified");
+                    }
+                    ErrorCode code = ErrorCode.of(sent.cause());
+                    String reason = sent.cause().getMessage();
+                    boolean permanent = code == ErrorCode.TELEGRAM_REJECTED || code == ErrorCode.INVALID_INPUT;
+                    if (permanent || attempts >= MAX_ATTEMPTS) {
+                        return fail(tenant, slot, reason, false);
+                    }
+                    return retry(tenant, slot, attempts, reason);
+                });
+    }
+
+    private Future<String> retry(Tenant tenant, QueueItem slot, int attempts, String reason) {
+        Instant next = clock.instant().plus(Duration.ofMinutes(5L << (attempts - 1)));
+        LOG.warn("Tenant {}: slot {} not sent ({}), retry at {}", tenant.id(), slot.id(), reason, next);
+        return queue.retry(tenant.id(), slot.id(), next, reason).map("retry");
+    }
+
+    /**
+     * Publishes through the Instagram verticle. Rate limits and outages retry at 5/10/20 minutes (D15);
+     * a refusal, a token problem or the last retry sends the story to the chat with the reason, so
+     * the team can post it by hand: nothing is lost.
+     */
+    private Future<String> publish(Tenant tenant, QueueItem slot, MediaItem image) {
+        return queue.publishing(tenant.id(), slot.id(), clock.instant(), QueueItem.CLAIMED).compose(started -> {
+            if (!started) {
+                return Future.succeededFuture("gone");
+            }
+            return bus.instagramPublish(new InstagramPublish(tenant.id(), slot.id(), image.path(), image.mimeType(), slot.instagramContainerId()))
+                    .transform(ar -> {
+                        if (ar.succeeded()) {
+                            return published(tenant, slot.id(), image, null, ar.result()).map("published");
                         }
-                        ErrorCode code = ErrorCode.of(sent.cause());
-                        String reason = sent.cause().getMessage();
-                        boolean permanent = code == ErrorCode.TELEGRAM_REJECTED || code == ErrorCode.INVALID_INPUT;
-                        if (permanent || slot.attempts() >= MAX_ATTEMPTS) {
-                            return fail(tenant, slot, reason, false);
+                        ErrorCode code = ErrorCode.of(ar.cause());
+                        String reason = ar.cause().getMessage();
+                        boolean later = code == ErrorCode.INSTAGRAM_RATE_LIMITED || code == ErrorCode.INSTAGRAM_UNAVAILABLE
+                                || code == ErrorCode.TIMEOUT;
+                        if (later && slot.attempts() < MAX_ATTEMPTS) {
+                            return retry(tenant, slot, slot.attempts(), "Instagram: " + reason);
                         }
-                        Instant next = clock.instant().plus(Duration.ofMinutes(5L << (slot.attempts() - 1)));
-                        LOG.warn("Tenant {}: slot {} not sent ({}), retry at {}", tenant.id(), slot.id(), reason, next);
-                        return queue.retry(tenant.id(), slot.id(), next, reason).map("retry");
+                        LOG.warn("Tenant {}: slot {} goes to the chat, Instagram did not publish it: {}", tenant.id(), slot.id(), reason);
+                        return queue.unpublish(tenant.id(), slot.id(), QueueItem.CLAIMED, "Instagram: " + reason)
+                                .compose(back -> back ? notify(tenant, slot, image, 1,
+                                        "🤖 Instagram could not publish it (" + reason + "): please post it by hand.")
+                                        : Future.succeededFuture("gone"));
                     });
         });
+    }
+
+    /** D7: in a dry run a story Instagram would have taken is only reported, and recorded with {@code dry_run}. */
+    private Future<String> simulate(Tenant tenant, QueueItem slot, MediaItem image) {
+        return queue.publishing(tenant.id(), slot.id(), clock.instant(), QueueItem.CLAIMED)
+                .compose(started -> !started ? Future.succeededFuture("gone")
+                        : published(tenant, slot.id(), image, null, new InstagramPublish.Published(null, null, null)).map("simulated"));
+    }
+
+    /**
+     * Records a publish as posted (route instagram) and tells the chat: a short message for a slot
+     * published on its own, the notification's caption for one an administrator sent with Auto post.
+     */
+    private Future<Void> published(Tenant tenant, long queueId, MediaItem image, StoryPress press, InstagramPublish.Published result) {
+        Instant now = clock.instant();
+        return queue.published(tenant.id(), queueId, press == null ? null : press.userId(), now, scheduling.repostTtlDays(),
+                        scheduling.skipTtlDays(), result.mediaId(), result.permalink())
+                .compose(done -> {
+                    if (done.isEmpty()) {
+                        return Future.succeededFuture();
+                    }
+                    QueueRepository.Finished f = done.get();
+                    String link = result.permalink() == null ? "" : " (<a href=\"" + Html.escape(result.permalink()) + "\">link</a>)";
+                    if (press != null) {
+                        editCaption(tenant, press.messageId(), Future.succeededFuture(Optional.of(image)), f.slotKey(), f.scheduledFor(), queueId,
+                                f.dryRun(), "✅ POSTED to Instagram by " + press.who() + " at "
+                                        + StoryMessage.CLOCK.format(now.atZone(ZoneId.of(tenant.timezone()))))
+                                .onSuccess(edited -> markEdited(tenant.id(), f.historyId(), edited));
+                        return Future.succeededFuture();
+                    }
+                    String text = f.dryRun()
+                            ? "🧪 DRY RUN: " + Html.bold(image.displayName()) + " would have been published to Instagram now (simulated: nothing was uploaded)."
+                            : "🤖 Published " + Html.bold(image.displayName()) + " to Instagram" + link + ".";
+                    bus.telegram(TelegramCall.json("sendMessage", new JsonObject().put("chat_id", tenant.id()).put("text", text)
+                                    .put("parse_mode", "HTML").put("disable_web_page_preview", true)))
+                            .onFailure(e -> LOG.debug("publish notice not sent: {}", e.getMessage()));
+                    return Future.succeededFuture();
+                });
     }
 
     /** The slot's image if it is still fit to post, else another eligible one (D9), else empty. */
@@ -277,13 +398,56 @@ public final class PostingVerticle extends VerticleBase {
                         : answer("Only the chat's administrators can reject an image.", true);
                 case CANCEL -> queue.byId(tenant.id(), press.queueId()).compose(slot -> slot.isEmpty() ? late(tenant, press)
                         : image(tenant, slot.get().mediaItemId())
-                                .compose(item -> keyboard(tenant, press, StoryMessage.buttons(item.orElse(null), press.queueId()), "Kept.")));
+                                .compose(item -> keyboard(tenant, press, StoryMessage.buttons(item.orElse(null), press.queueId(),
+                                        tenant.instagramEnabled() && !slot.get().dryRun()), "Kept.")));
                 case LINK -> queue.byId(tenant.id(), press.queueId()).compose(slot -> slot.isEmpty() || slot.get().mediaItemId() == null
                         ? answer("This story has no link.", false)
                         : media.byId(tenant.id(), slot.get().mediaItemId()).compose(item -> answer(
                                 item.map(i -> i.metadata().link()).orElse("This story has no link."), true)));
+                case AUTO_POST -> press.mayReject() ? autoPost(tenant, press)
+                        : answer("Only the chat's administrators can publish to Instagram.", true);
                 default -> answer("This button is no longer valid.", false);
             };
+        });
+    }
+
+    /**
+     * 🤖 Auto post: an administrator publishes a notified story through Instagram. Publishing takes
+     * longer than a button may wait, so the press is answered at once and the caption tells the end;
+     * a failure puts the story back as it was, buttons working, with the reason in the chat.
+     */
+    private Future<StoryPress.Answer> autoPost(Tenant tenant, StoryPress press) {
+        if (!tenant.instagramEnabled()) {
+            return answer("Instagram is off for this chat: an administrator can turn it on in /settings.", true);
+        }
+        return queue.byId(tenant.id(), press.queueId()).compose(found -> {
+            if (found.isEmpty() || !QueueItem.NOTIFIED.equals(found.get().state())) {
+                return late(tenant, press);
+            }
+            QueueItem slot = found.get();
+            if (slot.dryRun()) {
+                return answer("This is a dry run: nothing is published to Instagram.", true);
+            }
+            return image(tenant, slot.mediaItemId()).compose(item -> {
+                if (item.isEmpty()) {
+                    return answer("This story has no image any more.", true);
+                }
+                return queue.publishing(tenant.id(), slot.id(), clock.instant(), QueueItem.NOTIFIED).compose(started -> {
+                    if (!started) {
+                        return late(tenant, press);
+                    }
+                    MediaItem image = item.get();
+                    bus.instagramPublish(new InstagramPublish(tenant.id(), slot.id(), image.path(), image.mimeType(), null))
+                            .compose(result -> published(tenant, slot.id(), image, press, result))
+                            .onFailure(e -> queue.unpublish(tenant.id(), slot.id(), QueueItem.NOTIFIED, "Instagram: " + e.getMessage())
+                                    .onSuccess(back -> bus.telegram(TelegramCall.json("sendMessage", new JsonObject()
+                                            .put("chat_id", tenant.id()).put("parse_mode", "HTML").put("reply_to_message_id", press.messageId())
+                                            .put("text", "🤖 Instagram did not publish " + Html.bold(image.displayName()) + ": "
+                                                    + Html.escape(e.getMessage()) + ". The story's buttons still work."))))
+                                    .onFailure(x -> LOG.warn("Tenant {}: slot {} stays publishing: {}", tenant.id(), slot.id(), x.getMessage())));
+                    return answer("🤖 Publishing to Instagram…", false);
+                });
+            });
         });
     }
 
@@ -390,7 +554,7 @@ public final class PostingVerticle extends VerticleBase {
                 .compose(item -> {
                     QueueItem slot = new QueueItem(queueId, tenant.id(), slotKey, null, null, scheduledFor, scheduledFor,
                             item.map(MediaItem::id).orElse(null),
-                            "telegram", "done", false, dryRun, 0, null, null, null, null, messageId);
+                            "telegram", "done", false, dryRun, 0, null, null, null, null, messageId, null);
                     return bus.telegram(TelegramCall.json("editMessageCaption", new JsonObject().put("chat_id", tenant.id())
                             .put("message_id", messageId).put("parse_mode", "HTML")
                             .put("caption", StoryMessage.caption(item.orElse(null), slot, ZoneId.of(tenant.timezone()), status))

@@ -26,8 +26,9 @@ public final class StoryMessage {
     private StoryMessage() {
     }
 
-    public static String pending(MediaItem item, QueueItem slot, ZoneId zone) {
-        return caption(item, slot, zone, "⏳ PENDING");
+    /** The caption of a new notification; {@code note} (may be null) says why it came here rather than to Instagram. */
+    public static String pending(MediaItem item, QueueItem slot, ZoneId zone, String note) {
+        return caption(item, slot, zone, note == null ? "⏳ PENDING" : "⏳ PENDING\n" + note);
     }
 
     /** {@code ✅ POSTED by @name at 14:32 CET (took 4 min)} and its kin. */
@@ -70,8 +71,8 @@ public final class StoryMessage {
         return text.length() > MAX_CAPTION ? text.substring(0, MAX_CAPTION) : text.toString();
     }
 
-    /** ✅ Posted, ⏭️ Skip, 🚫 Reject, and 🔗 Link when the item has one. */
-    public static JsonObject buttons(MediaItem item, long queueId) {
+    /** ✅ Posted, ⏭️ Skip, 🚫 Reject, 🔗 Link when the item has one, and 🤖 Auto post when Instagram is on. */
+    public static JsonObject buttons(MediaItem item, long queueId, boolean autoPost) {
         String id = String.valueOf(queueId);
         JsonArray row = new JsonArray()
                 .add(button("✅ Posted", CallbackData.of(CallbackData.Action.POSTED, id)))
@@ -80,6 +81,9 @@ public final class StoryMessage {
         JsonArray keyboard = new JsonArray().add(row);
         if (item != null && item.metadata().link() != null) {
             keyboard.add(new JsonArray().add(button("🔗 Link", CallbackData.of(CallbackData.Action.LINK, id))));
+        }
+        if (autoPost) {
+            keyboard.add(new JsonArray().add(button("🤖 Auto post", CallbackData.of(CallbackData.Action.AUTO_POST, id))));
         }
         return new JsonObject().put("inline_keyboard", keyboard);
     }

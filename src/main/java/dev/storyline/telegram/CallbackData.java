@@ -35,11 +35,14 @@ public record CallbackData(Action action, List<String> args) {
         /** Reject cancelled, the story's buttons come back: {@code 1:c:<queue id>}. */
         CANCEL("c", 1),
         /** Show the story's link: {@code 1:l:<queue id>}. */
-        LINK("l", 1);
+        LINK("l", 1),
+        /** Publish this story through Instagram now (administrators): {@code 1:i:<queue id>}. */
+        AUTO_POST("i", 1);
 
         /** The story buttons, handled by the posting verticle. */
         public boolean isStory() {
-            return this == POSTED || this == SKIP || this == REJECT || this == REJECT_CONFIRMED || this == CANCEL || this == LINK;
+            return this == POSTED || this == SKIP || this == REJECT || this == REJECT_CONFIRMED || this == CANCEL || this == LINK
+                    || this == AUTO_POST;
         }
 
         private final String wire;

@@ -46,4 +46,13 @@ public final class TestConfig {
                 new AppConfig.OrchestratorConfig(o.heartbeatInterval(), o.heartbeatTimeout(), o.discoveryInterval(), sweep),
                 config.http(), config.instagram(), config.logging());
     }
+
+    /** The same configuration with fast Instagram container polls and token checks. */
+    public static AppConfig withInstagramTiming(AppConfig config, AppConfig.InstagramTiming timing) {
+        AppConfig.InstagramConfig i = config.instagram();
+        return new AppConfig(config.telegram(), config.database(), config.paths(), config.tenantDefaults(), config.scheduling(),
+                config.orchestrator(), config.http(), new AppConfig.InstagramConfig(i.encryptionKey(), i.graphBaseUrl(), i.graphApiVersion(),
+                i.facebookAppId(), i.facebookAppSecret(), i.mediaHosting(), i.mediaPublicBaseUrl(), i.cloudinaryCloudName(),
+                i.cloudinaryApiKey(), i.cloudinaryApiSecret(), i.cloudinaryApiBaseUrl(), timing), config.logging());
+    }
 }

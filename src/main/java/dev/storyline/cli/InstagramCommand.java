@@ -1,0 +1,221 @@
+package dev.storyline.cli;
+
+import dev.storyline.config.AppConfig;
+import dev.storyline.config.ConfigParser;
+import dev.storyline.config.Secret;
+import dev.storyline.instagram.GraphClient;
+import dev.storyline.instagram.InstagramAccount;
+import dev.storyline.instagram.InstagramAccountRepository;
+import dev.storyline.instagram.InstagramConnector;
+import dev.storyline.instagram.TokenCipher;
+import dev.storyline.run.ServiceRuns;
+import dev.storyline.run.Trigger;
+import dev.storyline.tenant.TenantRepository;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code storyline instagram connect|status|disconnect|refresh-token}: the tenants' Instagram accounts,
+ * through the database and the Graph API directly, so it works with or without {@code serve} running
+ * (the server reads the account on its next publish).
+ */
+@Command(name = "instagram", mixinStandardHelpOptions = true,
+        description = "Connected Instagram accounts: connect, status, disconnect, refresh-token.",
+        subcommands = {InstagramCommand.Connect.class, InstagramCommand.Status.class, InstagramCommand.Disconnect.class,
+                InstagramCommand.Refresh.class})
+final class InstagramCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "Missing subcommand: try 'instagram status'");
+    }
+
+    /** What each subcommand does with a connector, a repository and the clock. */
+    private interface Job {
+        Integer run(InstagramConnector connector, InstagramAccountRepository accounts, Pool pool, PrintWriter out, PrintWriter err);
+    }
+
+    private static Integer withInstagram(CommandSpec spec, Job job) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<AppConfig> config = CommandSupport.config(CommandSupport.sources(spec), ConfigParser.Purpose.DATABASE, err);
+        if (config.isEmpty()) {
+            return Cli.FAILED;
+        }
+        try {
+            return CommandSupport.withVertx(config.get(), (Vertx vertx, Pool pool) -> {
+                AppConfig.InstagramConfig ig = config.get().instagram();
+                InstagramAccountRepository accounts = new InstagramAccountRepository(pool, TokenCipher.of(ig.encryptionKey()));
+                InstagramConnector connector = new InstagramConnector(new GraphClient(vertx, ig.graphBaseUrl(), ig.graphApiVersion()),
+                        accounts, new TenantRepository(pool), ig, Clock.systemUTC());
+                return job.run(connector, accounts, pool, out, err);
+            });
+        } catch (RuntimeException e) {
+            err.println(InstagramConnector.coded(e) instanceof io.vertx.core.eventbus.ReplyException r ? r.getMessage() : CommandSupport.oneLine(e));
+            return Cli.FAILED;
+        }
+    }
+
+    /** A coded failure as one line for a person; no stack trace. */
+    private static Integer failed(PrintWriter err, String what, Throwable e) {
+        Throwable coded = InstagramConnector.coded(e);
+        err.println(what + ": " + (coded.getMessage() == null ? coded.getClass().getSimpleName() : coded.getMessage()));
+        return Cli.FAILED;
+    }
+
+    @Command(name = "connect", mixinStandardHelpOptions = true,
+            description = "Verify a token with Instagram and store it (encrypted) for a tenant.")
+    static final class Connect implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--tenant", required = true, paramLabel = "CHAT_ID", description = "The tenant's chat id (see 'tenants list').")
+        long tenant;
+
+        @Option(names = "--account-id", required = true, paramLabel = "ID", description = "The Instagram (business) account id.")
+        String accountId;
+
+        @Option(names = "--token", required = true, paramLabel = "TOKEN",
+                description = "A long-lived access token, or '-' to read it from standard input (keeps it out of the shell history).")
+        String token;
+
+        @Override
+        public Integer call() {
+            String value;
+            try {
+                value = "-".equals(token) ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine() : token;
+            } catch (IOException e) {
+                value = null;
+            }
+            Secret secret = Secret.of(value == null ? "" : value.trim());
+            return withInstagram(spec, (connector, accounts, pool, out, err) -> {
+                if (CommandSupport.tenant(pool, tenant, err).isEmpty()) {
+                    return Cli.FAILED;
+                }
+                ServiceRuns runs = new ServiceRuns(pool, Clock.systemUTC());
+                try {
+                    ServiceRuns.Run run = runs.start(tenant, "instagram.connect", Trigger.CLI, null,
+                            new JsonObject().put("accountId", accountId)).await();
+                    try {
+                        InstagramAccount account = connector.connect(tenant, accountId, secret, null).await();
+                        runs.completed(run, new JsonObject().put("username", account.username())).await();
+                        out.println("Connected @" + account.username() + " (" + account.accountId() + ") to tenant " + tenant + ": "
+                                + account.tokenLine(Instant.now()) + ".");
+                        out.println("Turn Instagram on in the chat's /settings; stories without stickers or links then publish on their own.");
+                        return Cli.OK;
+                    } catch (RuntimeException e) {
+                        runs.failed(run, InstagramConnector.coded(e).getMessage()).await();
+                        return failed(err, "Not connected", e);
+                    }
+                } catch (RuntimeException e) {
+                    return failed(err, "Not connected", e);
+                }
+            });
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Connected accounts and their tokens.")
+    static final class Status implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--tenant", paramLabel = "CHAT_ID", description = "Only this tenant.")
+        Long tenant;
+
+        @Override
+        public Integer call() {
+            return withInstagram(spec, (connector, accounts, pool, out, err) -> {
+                Instant now = Instant.now();
+                List<InstagramAccount> all = accounts.all().await().stream().filter(a -> tenant == null || a.tenantId() == tenant).toList();
+                if (all.isEmpty()) {
+                    out.println(tenant == null ? "No Instagram accounts are connected. Connect one with: storyline instagram connect "
+                            + "--tenant CHAT_ID --account-id ID --token -" : "Tenant " + tenant + " has no Instagram account connected.");
+                    return Cli.OK;
+                }
+                Table table = new Table("CHAT ID", "ACCOUNT", "USERNAME", "TOKEN", "EXPIRES", "REFRESHED");
+                int unreadable = 0;
+                for (InstagramAccount a : all) {
+                    String token = a.tokenLine(now);
+                    try {
+                        accounts.token(a.tenantId()).await();
+                    } catch (TokenCipher.KeyMismatch e) {
+                        token = "unreadable: " + e.getMessage();
+                        unreadable++;
+                    }
+                    table.row(a.tenantId(), a.accountId(), "@" + a.username(), token,
+                            a.expiresAt() == null ? "never" : a.expiresAt().toString(),
+                            a.refreshedAt() == null ? "-" : a.refreshedAt().toString());
+                }
+                table.print(out);
+                if (unreadable > 0) {
+                    err.println(unreadable + " token(s) cannot be read with this ENCRYPTION_KEY: " + TokenCipher.HOW_TO_GENERATE + ".");
+                    return Cli.FAILED;
+                }
+                return Cli.OK;
+            });
+        }
+    }
+
+    @Command(name = "disconnect", mixinStandardHelpOptions = true, description = "Forget a tenant's account and token.")
+    static final class Disconnect implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--tenant", required = true, paramLabel = "CHAT_ID", description = "The tenant's chat id.")
+        long tenant;
+
+        @Override
+        public Integer call() {
+            return withInstagram(spec, (connector, accounts, pool, out, err) -> {
+                if (!accounts.disconnect(tenant).await()) {
+                    err.println("Tenant " + tenant + " has no Instagram account connected.");
+                    return Cli.FAILED;
+                }
+                out.println("Disconnected: tenant " + tenant + "'s stories go to its chat from now on.");
+                return Cli.OK;
+            });
+        }
+    }
+
+    @Command(name = "refresh-token", mixinStandardHelpOptions = true,
+            description = "Exchange a tenant's long-lived token for a fresh one now (needs FACEBOOK_APP_ID/SECRET).")
+    static final class Refresh implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--tenant", required = true, paramLabel = "CHAT_ID", description = "The tenant's chat id.")
+        long tenant;
+
+        @Override
+        public Integer call() {
+            return withInstagram(spec, (connector, accounts, pool, out, err) -> {
+                try {
+                    InstagramAccount account = connector.refresh(tenant).await();
+                    out.println("Refreshed the token of @" + account.username() + ": " + account.tokenLine(Instant.now()) + ".");
+                    return Cli.OK;
+                } catch (RuntimeException e) {
+                    return failed(err, "Not refreshed", e);
+                }
+            });
+        }
+    }
+}

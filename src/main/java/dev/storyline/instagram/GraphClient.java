@@ -1,0 +1,122 @@
+package dev.storyline.instagram;
+
+import dev.storyline.config.Secret;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * The Instagram Graph API calls Storyline makes (product.md §3), over Vert.x {@code WebClient}. The
+ * access token travels as a form or query parameter and appears in no message, log line or exception.
+ */
+public final class GraphClient {
+    private static final long CALL_TIMEOUT_MILLIS = 30_000;
+
+    private final WebClient web;
+    private final String base;
+
+    public GraphClient(Vertx vertx, URI graphBaseUrl, String apiVersion) {
+        this.web = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setConnectTimeout(10_000).setUserAgent("storyline"));
+        this.base = graphBaseUrl.toString().replaceAll("/+$", "") + "/" + apiVersion + "/";
+    }
+
+    /** {@code GET /{ig-user-id}?fields=id,username}: proves a token works for an account. */
+    public Future<JsonObject> account(String accountId, Secret token) {
+        return get(accountId, Map.of("fields", "id,username"), token);
+    }
+
+    /** {@code GET /debug_token}: the token's expiry ({@code expires_at}, 0 = never), with the app's credentials. */
+    public Future<JsonObject> debugToken(Secret token, String appId, Secret appSecret) {
+        return get("debug_token", Map.of("input_token", token.reveal()), Secret.of(appId + "|" + appSecret.reveal()))
+                .map(body -> body.getJsonObject("data", new JsonObject()));
+    }
+
+    /** {@code GET /oauth/access_token?grant_type=fb_exchange_token}: a fresh long-lived token and its {@code expires_in}. */
+    public Future<JsonObject> exchangeToken(Secret token, String appId, Secret appSecret) {
+        return get("oauth/access_token", Map.of("grant_type", "fb_exchange_token", "client_id", appId,
+                "client_secret", appSecret.reveal(), "fb_exchange_token", token.reveal()), null);
+    }
+
+    /** {@code GET /{ig-user-id}/content_publishing_limit}: {@code [quota_usage, quota_total]}. */
+    public Future<int[]> publishingLimit(String accountId, Secret token) {
+        return get(accountId + "/content_publishing_limit", Map.of("fields", "quota_usage,config"), token).map(body -> {
+            JsonArray data = body.getJsonArray("data", new JsonArray());
+            JsonObject first = data.isEmpty() ? new JsonObject() : data.getJsonObject(0);
+            return new int[] {first.getInteger("quota_usage", 0),
+                    first.getJsonObject("config", new JsonObject()).getInteger("quota_total", Integer.MAX_VALUE)};
+        });
+    }
+
+    /** {@code POST /{ig-user-id}/media} with {@code media_type=STORIES}: the container id. */
+    public Future<String> createStory(String accountId, String imageUrl, Secret token) {
+        return post(accountId + "/media", Map.of("media_type", "STORIES", "image_url", imageUrl), token).map(body -> body.getString("id"));
+    }
+
+    /** {@code GET /{container-id}?fields=status_code}: IN_PROGRESS, FINISHED, PUBLISHED, ERROR or EXPIRED. */
+    public Future<String> containerStatus(String containerId, Secret token) {
+        return get(containerId, Map.of("fields", "status_code"), token).map(body -> body.getString("status_code", "ERROR"));
+    }
+
+    /** {@code POST /{ig-user-id}/media_publish}: the one irreversible call (D16); the media id. */
+    public Future<String> publish(String accountId, String containerId, Secret token) {
+        return post(accountId + "/media_publish", Map.of("creation_id", containerId), token).map(body -> body.getString("id"));
+    }
+
+    /** {@code GET /{media-id}?fields=permalink}. */
+    public Future<String> permalink(String mediaId, Secret token) {
+        return get(mediaId, Map.of("fields", "permalink"), token).map(body -> body.getString("permalink"));
+    }
+
+    private Future<JsonObject> get(String path, Map<String, String> params, Secret token) {
+        HttpRequest<Buffer> request = web.getAbs(base + path).timeout(CALL_TIMEOUT_MILLIS);
+        params.forEach(request::addQueryParam);
+        if (token != null) {
+            request.addQueryParam("access_token", token.reveal());
+        }
+        return request.send().transform(ar -> ar.succeeded() ? envelope(ar.result()) : Future.failedFuture(network(path, ar.cause())));
+    }
+
+    private Future<JsonObject> post(String path, Map<String, String> params, Secret token) {
+        MultiMap form = MultiMap.caseInsensitiveMultiMap();
+        params.forEach(form::add);
+        form.add("access_token", token.reveal());
+        return web.postAbs(base + path).timeout(CALL_TIMEOUT_MILLIS).sendForm(form)
+                .transform(ar -> ar.succeeded() ? envelope(ar.result()) : Future.failedFuture(network(path, ar.cause())));
+    }
+
+    /** A 2xx JSON body, or Graph's {@code {"error": {"message", "code", ...}}} as a classified exception. */
+    private static Future<JsonObject> envelope(HttpResponse<Buffer> response) {
+        JsonObject body;
+        try {
+            body = response.body() == null ? new JsonObject() : response.bodyAsJsonObject();
+        } catch (DecodeException | ClassCastException e) {
+            body = null;
+        }
+        int status = response.statusCode();
+        if (status / 100 == 2 && body != null && !body.containsKey("error")) {
+            return Future.succeededFuture(body);
+        }
+        JsonObject error = body == null ? new JsonObject() : body.getJsonObject("error", new JsonObject());
+        int code = error.getInteger("code", 0);
+        String message = error.getString("message", "HTTP " + status);
+        return Future.failedFuture(new GraphException(GraphException.classify(status, code), code,
+                "Instagram said: " + message + (code != 0 ? " (code " + code + ")" : ""), false));
+    }
+
+    private static GraphException network(String path, Throwable cause) {
+        String what = path.contains("/") ? path.substring(path.lastIndexOf('/') + 1) : "request";
+        return new GraphException(GraphException.Kind.TRANSIENT, 0, "Instagram did not answer " + what + ": "
+                + cause.getClass().getSimpleName(), true);
+    }
+}

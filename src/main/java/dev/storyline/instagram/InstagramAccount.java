@@ -1,0 +1,54 @@
+package dev.storyline.instagram;
+
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * A tenant's connected Instagram account as operators and chats see it: never the token itself.
+ * {@code expiresAt} null means the token never expires (Graph's {@code expires_at = 0}).
+ */
+public record InstagramAccount(long tenantId, String accountId, String username, Instant expiresAt, Instant refreshedAt,
+                               String status, String statusReason, Instant connectedAt) {
+    public static final String VALID = "valid";
+    public static final String INVALID = "invalid";
+
+    public boolean valid(Instant now) {
+        return VALID.equals(status) && (expiresAt == null || expiresAt.isAfter(now));
+    }
+
+    /** Whole days left, or -1 for a token that never expires. */
+    public long daysLeft(Instant now) {
+        return expiresAt == null ? -1 : Math.max(0, Duration.between(now, expiresAt).toDays());
+    }
+
+    /** "token valid (52 days)", "token valid (never expires)", "token invalid: …". */
+    public String tokenLine(Instant now) {
+        if (!valid(now)) {
+            return "token invalid" + (statusReason == null ? (expiresAt != null ? ": expired" : "") : ": " + statusReason);
+        }
+        long days = daysLeft(now);
+        return "token valid (" + (days < 0 ? "never expires" : days == 1 ? "1 day" : days + " days") + ")";
+    }
+
+    public JsonObject toJson(Instant now) {
+        return new JsonObject().put("tenantId", tenantId).put("accountId", accountId).put("username", username)
+                .put("tokenStatus", valid(now) ? VALID : INVALID).put("tokenStatusReason", statusReason)
+                .put("tokenExpiresAt", expiresAt == null ? null : expiresAt.toString())
+                .put("tokenDaysLeft", daysLeft(now))
+                .put("tokenRefreshedAt", refreshedAt == null ? null : refreshedAt.toString())
+                .put("connectedAt", connectedAt == null ? null : connectedAt.toString())
+                .put("token", tokenLine(now));
+    }
+
+    public static InstagramAccount fromJson(JsonObject json) {
+        return new InstagramAccount(json.getLong("tenantId"), json.getString("accountId"), json.getString("username"),
+                instant(json.getString("tokenExpiresAt")), instant(json.getString("tokenRefreshedAt")),
+                json.getString("tokenStatus"), json.getString("tokenStatusReason"), instant(json.getString("connectedAt")));
+    }
+
+    private static Instant instant(String text) {
+        return text == null ? null : Instant.parse(text);
+    }
+}

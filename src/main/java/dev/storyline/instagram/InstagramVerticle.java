@@ -1,0 +1,322 @@
+package dev.storyline.instagram;
+
+import dev.storyline.bus.Addresses;
+import dev.storyline.bus.AlertRaised;
+import dev.storyline.bus.ErrorCode;
+import dev.storyline.bus.EventBusClient;
+import dev.storyline.bus.InstagramPublish;
+import dev.storyline.config.AppConfig;
+import dev.storyline.config.Secret;
+import dev.storyline.plan.QueueRepository;
+import dev.storyline.run.ServiceRuns;
+import dev.storyline.run.Trigger;
+import dev.storyline.telegram.Html;
+import dev.storyline.tenant.TenantRepository;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Graph API side of posting (product.md §3): publishes a story from a hosted JPEG, checking the
+ * publishing quota first and storing the container id on the queue row before the one irreversible
+ * call, so an unknown outcome is settled by the container's status (D16); connects accounts; and
+ * once a day refreshes tokens that have fewer than 7 days left. It decides nothing about what to post.
+ */
+public final class InstagramVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(InstagramVerticle.class);
+
+    private final Pool pool;
+    private final AppConfig.InstagramConfig config;
+    private final InstagramAccountRepository accounts;
+    private final MediaHost host;
+    private final Path workDir;
+    private final AppConfig.InstagramTiming timing;
+    private final Clock clock;
+    private GraphClient graph;
+    private InstagramConnector connector;
+    private QueueRepository queue;
+    private ServiceRuns runs;
+    private EventBusClient bus;
+    private long tokenTimer = -1;
+
+    /** {@code workDir} holds the JPEGs prepared for a publish until the media host takes them. */
+    public InstagramVerticle(Pool pool, AppConfig.InstagramConfig config, InstagramAccountRepository accounts, MediaHost host,
+                             Path workDir, Clock clock) {
+        this.pool = pool;
+        this.config = config;
+        this.accounts = accounts;
+        this.host = host;
+        this.workDir = workDir;
+        this.timing = config.timing();
+        this.clock = clock;
+    }
+
+    @Override
+    public Future<?> start() {
+        graph = new GraphClient(vertx, config.graphBaseUrl(), config.graphApiVersion());
+        connector = new InstagramConnector(graph, accounts, new TenantRepository(pool), config, clock);
+        queue = new QueueRepository(pool);
+        runs = new ServiceRuns(pool, clock);
+        bus = new EventBusClient(vertx);
+        List<MessageConsumer<JsonObject>> consumers = List.of(
+                vertx.eventBus().consumer(Addresses.INSTAGRAM_PUBLISH, this::onPublish),
+                vertx.eventBus().consumer(Addresses.INSTAGRAM_STATUS, this::onStatus),
+                vertx.eventBus().consumer(Addresses.INSTAGRAM_CONNECT, this::onConnect),
+                vertx.eventBus().consumer(Addresses.INSTAGRAM_DISCONNECT, this::onDisconnect),
+                vertx.eventBus().consumer(Addresses.INSTAGRAM_REFRESH, this::onRefresh));
+        return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).onSuccess(v -> {
+            checkKey();
+            checkTokens();
+            tokenTimer = vertx.setPeriodic(timing.tokenCheckInterval().toMillis(), id -> checkTokens());
+        });
+    }
+
+    @Override
+    public Future<?> stop() {
+        vertx.cancelTimer(tokenTimer);
+        return Future.succeededFuture();
+    }
+
+    // --- accounts ---
+
+    private void onStatus(Message<JsonObject> message) {
+        long tenantId = message.body().getLong("tenantId", 0L);
+        reply(message, accounts.find(tenantId).map(found -> InstagramConnector.status(found, clock.instant())));
+    }
+
+    private void onConnect(Message<JsonObject> message) {
+        JsonObject body = message.body();
+        long tenantId = body.getLong("tenantId", 0L);
+        reply(message, connector.connect(tenantId, body.getString("accountId"), Secret.of(body.getString("token")), body.getLong("userId"))
+                .map(account -> {
+                    LOG.info("Tenant {}: Instagram account @{} connected", tenantId, account.username());
+                    return account.toJson(clock.instant()).put("connected", true);
+                }));
+    }
+
+    private void onDisconnect(Message<JsonObject> message) {
+        long tenantId = message.body().getLong("tenantId", 0L);
+        reply(message, accounts.disconnect(tenantId).map(done -> new JsonObject().put("disconnected", done)));
+    }
+
+    private void onRefresh(Message<JsonObject> message) {
+        long tenantId = message.body().getLong("tenantId", 0L);
+        reply(message, connector.refresh(tenantId).map(account -> account.toJson(clock.instant()).put("connected", true)));
+    }
+
+    /** Says at start, in one line and to the admin, when stored tokens cannot be read with the configured key. */
+    private void checkKey() {
+        accounts.all().onSuccess(all -> {
+            for (InstagramAccount account : all) {
+                accounts.token(account.tenantId()).onFailure(e -> {
+                    if (e instanceof TokenCipher.KeyMismatch) {
+                        LOG.error("The Instagram token of tenant {} cannot be read: {}. Its stories go to the chat.", account.tenantId(),
+                                e.getMessage());
+                        raise(account.tenantId(), "🔑 The Instagram token of tenant " + account.tenantId() + " cannot be read: "
+                                + Html.escape(e.getMessage()) + ".");
+                    }
+                });
+            }
+        });
+    }
+
+    /**
+     * The daily check: a token with fewer than 7 days left is exchanged for a fresh one; an expired or
+     * refused one pauses the route for its tenant (stories go to the chat) and alerts the admin once.
+     */
+    private void checkTokens() {
+        Instant now = clock.instant();
+        accounts.all().onSuccess(all -> {
+            List<Future<?>> work = new ArrayList<>();
+            for (InstagramAccount account : all) {
+                if (!InstagramAccount.VALID.equals(account.status()) || account.expiresAt() == null
+                        || account.expiresAt().isAfter(now.plus(InstagramConnector.REFRESH_MARGIN))) {
+                    continue;
+                }
+                if (!account.expiresAt().isAfter(now)) {
+                    work.add(tokenTrouble(account.tenantId(), "the token expired on " + account.expiresAt()));
+                    continue;
+                }
+                if (!connector.canRefresh()) {
+                    raise(account.tenantId(), "⚠️ The Instagram token of tenant " + account.tenantId() + " (@" + Html.escape(account.username())
+                            + ") expires in " + account.daysLeft(now) + " days and cannot be refreshed here (FACEBOOK_APP_ID/SECRET are not set): "
+                            + "connect it again with a new token.");
+                    continue;
+                }
+                work.add(runs.start(account.tenantId(), "instagram.token_refresh", Trigger.SCHEDULE, null, new JsonObject())
+                        .compose(run -> connector.refresh(account.tenantId()).transform(ar -> {
+                            if (ar.succeeded()) {
+                                LOG.info("Tenant {}: Instagram token refreshed, valid until {}", account.tenantId(), ar.result().expiresAt());
+                                return runs.completed(run, new JsonObject().put("expiresAt", String.valueOf(ar.result().expiresAt())));
+                            }
+                            ErrorCode code = ErrorCode.of(ar.cause());
+                            Future<Void> trouble = code == ErrorCode.INSTAGRAM_TOKEN_INVALID
+                                    ? tokenTrouble(account.tenantId(), ar.cause().getMessage()) : Future.succeededFuture();
+                            LOG.warn("Tenant {}: Instagram token not refreshed: {}", account.tenantId(), ar.cause().getMessage());
+                            return trouble.compose(v -> runs.failed(run, ar.cause().getMessage()));
+                        })));
+            }
+            Future.join(work).onComplete(ar -> LOG.debug("token check done: {} accounts", all.size()));
+        }).onFailure(e -> LOG.warn("Instagram token check failed: {}", e.getMessage()));
+    }
+
+    /** The token is unusable: the route pauses for the tenant and the admin hears of it once. */
+    private Future<Void> tokenTrouble(long tenantId, String reason) {
+        return accounts.invalidate(tenantId, reason).map(changed -> {
+            if (changed) {
+                LOG.warn("Tenant {}: Instagram token invalid ({}); its stories go to the chat until it is replaced", tenantId, reason);
+                raise(tenantId, "🔑 The Instagram token of tenant " + tenantId + " no longer works: " + Html.escape(reason)
+                        + ". Its stories go to the chat until you connect it again (storyline instagram connect …).");
+            }
+            return null;
+        });
+    }
+
+    private void raise(long tenantId, String html) {
+        bus.raiseAlert(new AlertRaised("instagram-token:" + tenantId, tenantId, "warning", html));
+    }
+
+    // --- publishing ---
+
+    private void onPublish(Message<JsonObject> message) {
+        InstagramPublish request;
+        try {
+            request = InstagramPublish.fromJson(message.body());
+        } catch (IllegalArgumentException e) {
+            message.fail(ErrorCode.INVALID_INPUT.code(), e.getMessage());
+            return;
+        }
+        reply(message, publish(request).map(InstagramPublish.Published::toJson));
+    }
+
+    Future<InstagramPublish.Published> publish(InstagramPublish request) {
+        long tenantId = request.tenantId();
+        String problem = host.problem();
+        if (problem != null) {
+            return Future.failedFuture(ErrorCode.INSTAGRAM_NOT_CONNECTED.failure(problem));
+        }
+        return accounts.find(tenantId).compose(found -> {
+            if (found.isEmpty()) {
+                return Future.failedFuture(ErrorCode.INSTAGRAM_NOT_CONNECTED.failure("no Instagram account is connected"));
+            }
+            InstagramAccount account = found.get();
+            if (!account.valid(clock.instant())) {
+                return Future.failedFuture(ErrorCode.INSTAGRAM_TOKEN_INVALID.failure("the Instagram " + account.tokenLine(clock.instant())));
+            }
+            return accounts.token(tenantId).compose(token -> resume(request, account, token)
+                    .recover(e -> {
+                        if (e instanceof GraphException g && g.kind() == GraphException.Kind.TOKEN) {
+                            return tokenTrouble(tenantId, g.getMessage()).transform(v -> Future.failedFuture(e));
+                        }
+                        return Future.failedFuture(e);
+                    }));
+        }).recover(e -> Future.failedFuture(publishFailure(e)));
+    }
+
+    /** An earlier container is checked before anything else (D16); without one, a new publish starts. */
+    private Future<InstagramPublish.Published> resume(InstagramPublish request, InstagramAccount account, Secret token) {
+        if (request.containerId() == null) {
+            return fresh(request, account, token);
+        }
+        String container = request.containerId();
+        return graph.containerStatus(container, token).compose(status -> switch (status) {
+            case "PUBLISHED" -> {
+                LOG.info("Tenant {}: slot {} was already published (container {})", request.tenantId(), request.queueId(), container);
+                yield Future.succeededFuture(new InstagramPublish.Published(container, null, null));
+            }
+            case "FINISHED", "IN_PROGRESS" -> finishAndPublish(request, account, token, container);
+            default -> fresh(request, account, token); // ERROR or EXPIRED: that container will never publish
+        });
+    }
+
+    private Future<InstagramPublish.Published> fresh(InstagramPublish request, InstagramAccount account, Secret token) {
+        return graph.publishingLimit(account.accountId(), token).compose(limit -> {
+            if (limit[0] >= limit[1]) {
+                return Future.failedFuture(new GraphException(GraphException.Kind.RATE_LIMIT, 0,
+                        "the 24-hour publishing quota is used up (" + limit[0] + " of " + limit[1] + ")", false));
+            }
+            Path jpeg = workDir.resolve("publish-" + request.queueId() + "-" + System.nanoTime() + ".jpg");
+            return vertx.executeBlocking(() -> {
+                        Files.createDirectories(workDir);
+                        JpegPreparer.prepare(Path.of(request.path()), request.mimeType(), jpeg);
+                        return jpeg;
+                    }, false)
+                    .recover(e -> {
+                        vertx.executeBlocking(() -> Files.deleteIfExists(jpeg), false);
+                        return Future.failedFuture(e instanceof IOException ? new GraphException(GraphException.Kind.REJECTED, 0,
+                                "the image could not be prepared for Instagram: " + e.getMessage(), false) : e);
+                    })
+                    .compose(host::host)
+                    .compose(hosted -> graph.createStory(account.accountId(), hosted.url(), token)
+                            // stored before media_publish: whatever happens next, this container settles it (D16)
+                            .compose(container -> queue.containerCreated(request.tenantId(), request.queueId(), container).map(container))
+                            .compose(container -> finishAndPublish(request, account, token, container))
+                            .onComplete(ar -> host.remove(hosted)));
+        });
+    }
+
+    private Future<InstagramPublish.Published> finishAndPublish(InstagramPublish request, InstagramAccount account, Secret token,
+                                                                String container) {
+        return awaitFinished(container, token, clock.millis(), timing.firstPoll().toMillis())
+                .compose(v -> graph.publish(account.accountId(), container, token))
+                .recover(e -> {
+                    if (e instanceof GraphException g && (g.outcomeUnknown() || g.kind() == GraphException.Kind.TRANSIENT)) {
+                        // the publish may have happened: the container knows (D16)
+                        return graph.containerStatus(container, token).compose(status -> "PUBLISHED".equals(status)
+                                ? Future.succeededFuture((String) null) : Future.failedFuture(e));
+                    }
+                    return Future.failedFuture(e);
+                })
+                .compose(mediaId -> (mediaId == null ? Future.succeededFuture((String) null)
+                        : graph.permalink(mediaId, token).otherwise((String) null))
+                        .map(permalink -> new InstagramPublish.Published(container, mediaId, permalink)))
+                .onSuccess(p -> LOG.info("Tenant {}: slot {} published to Instagram (media {})", request.tenantId(), request.queueId(),
+                        p.mediaId()));
+    }
+
+    /** Polls {@code status_code} with a doubling pause until FINISHED, within the poll budget. */
+    private Future<Void> awaitFinished(String container, Secret token, long startedMillis, long pauseMillis) {
+        return graph.containerStatus(container, token).compose(status -> {
+            switch (status) {
+                case "FINISHED":
+                    return Future.succeededFuture();
+                case "PUBLISHED":
+                    return Future.failedFuture(new GraphException(GraphException.Kind.REJECTED, 0, "the container was published already", false));
+                case "IN_PROGRESS":
+                    if (clock.millis() - startedMillis + pauseMillis > timing.pollBudget().toMillis()) {
+                        return Future.failedFuture(new GraphException(GraphException.Kind.TRANSIENT, 0,
+                                "Instagram was still processing the image after " + timing.pollBudget().toSeconds() + " s", false));
+                    }
+                    Promise<Void> later = Promise.promise();
+                    vertx.setTimer(pauseMillis, id -> awaitFinished(container, token, startedMillis, pauseMillis * 2).onComplete(later));
+                    return later.future();
+                default:
+                    return Future.failedFuture(new GraphException(GraphException.Kind.REJECTED, 0,
+                            "Instagram could not process the image (container " + status + ")", false));
+            }
+        });
+    }
+
+    private static Throwable publishFailure(Throwable e) {
+        return InstagramConnector.coded(e instanceof IllegalStateException ? ErrorCode.INSTAGRAM_NOT_CONNECTED.failure(e.getMessage()) : e);
+    }
+
+    private static <T> void reply(Message<JsonObject> message, Future<T> result) {
+        result.onSuccess(message::reply).onFailure(e -> ErrorCode.fail(message, InstagramConnector.coded(e)));
+    }
+}

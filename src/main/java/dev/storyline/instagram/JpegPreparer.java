@@ -1,0 +1,83 @@
+package dev.storyline.instagram;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Makes a story image acceptable to Instagram (lessons.md: JPEG, at most 8 MB): a JPEG within the
+ * limit is copied as it is; PNG, GIF and WebP are flattened on white and encoded as JPEG; anything
+ * over 8 MB is encoded again, at lower quality and then smaller, until it fits. The aspect ratio is
+ * kept (a 9:16 canvas is recommended, not forced). Blocking: run it on a worker thread.
+ */
+public final class JpegPreparer {
+    public static final long MAX_BYTES = 8L * 1024 * 1024;
+    private static final float[] QUALITIES = {0.92f, 0.85f, 0.75f};
+
+    private JpegPreparer() {
+    }
+
+    /** Writes the JPEG to {@code target}; {@code mimeType} is the library's ({@code image/jpeg}, {@code image/png}...). */
+    public static void prepare(Path source, String mimeType, Path target) throws IOException {
+        if ("image/jpeg".equals(mimeType) && Files.size(source) <= MAX_BYTES) {
+            Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+            return;
+        }
+        BufferedImage read = ImageIO.read(source.toFile());
+        if (read == null) {
+            throw new IOException("the image cannot be read (" + mimeType + ")");
+        }
+        BufferedImage image = flatten(read, read.getWidth(), read.getHeight());
+        while (true) {
+            for (float quality : QUALITIES) {
+                write(image, quality, target);
+                if (Files.size(target) <= MAX_BYTES) {
+                    return;
+                }
+            }
+            if (image.getWidth() < 320) {
+                throw new IOException("the image cannot be made smaller than 8 MB");
+            }
+            image = flatten(image, image.getWidth() * 3 / 4, image.getHeight() * 3 / 4);
+        }
+    }
+
+    /** An RGB copy at the given size, transparent parts on white. */
+    private static BufferedImage flatten(BufferedImage source, int width, int height) {
+        BufferedImage rgb = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = rgb.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, width, height);
+            g.drawImage(source, 0, 0, width, height, null);
+        } finally {
+            g.dispose();
+        }
+        return rgb;
+    }
+
+    private static void write(BufferedImage image, float quality, Path target) throws IOException {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        Files.deleteIfExists(target); // a file image stream writes over a file without truncating it
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(target.toFile())) {
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(quality);
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(image, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+    }
+}

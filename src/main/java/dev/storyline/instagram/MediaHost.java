@@ -1,0 +1,24 @@
+package dev.storyline.instagram;
+
+import io.vertx.core.Future;
+
+import java.nio.file.Path;
+
+/**
+ * Makes a prepared JPEG reachable at a public URL for as long as Instagram needs to fetch it
+ * ({@code MEDIA_HOSTING}): {@link SelfMediaHost} or {@link CloudinaryMediaHost}.
+ */
+public interface MediaHost {
+    /** A hosted copy: the URL Instagram fetches, and what {@link #remove} needs to delete it. */
+    record Hosted(String url, String handle) {
+    }
+
+    /** Hosts {@code jpeg} (which the host may move or delete: it is a copy made for this publish). */
+    Future<Hosted> host(Path jpeg);
+
+    /** Deletes the hosted copy; never fails (a copy left behind expires or is swept). */
+    Future<Void> remove(Hosted hosted);
+
+    /** Why this host cannot work as configured, or null when it can. */
+    String problem();
+}

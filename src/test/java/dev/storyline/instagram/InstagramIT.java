@@ -1,0 +1,348 @@
+package dev.storyline.instagram;
+
+import dev.storyline.bus.EventBusClient;
+import dev.storyline.bus.MediaIndexRequest;
+import dev.storyline.bus.TenantChanged;
+import dev.storyline.config.AppConfig;
+import dev.storyline.run.Trigger;
+import dev.storyline.testing.BotHarness;
+import dev.storyline.testing.FakeGraph;
+import dev.storyline.testing.FakeTelegram;
+import dev.storyline.testing.Http;
+import dev.storyline.testing.LogCapture;
+import dev.storyline.testing.TestConfig;
+import dev.storyline.testing.TestImages;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import static dev.storyline.testing.BotHarness.ADMIN_OF_GROUP;
+import static dev.storyline.testing.BotHarness.MEMBER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Instagram automation end to end (issue 6): the real application publishes through the fake Graph
+ * API, which fetches the image from Storyline's own signed URL; faults at the fake drive retries,
+ * the D16 container check, the fallback to the chat and token care.
+ */
+class InstagramIT {
+    private static final String ADMIN_TOKEN = "admin-secret-for-tests";
+    private static final String KEY = TokenCipherTest.key();
+    @TempDir
+    static Path dataDir;
+    private static BotHarness bot;
+    private static FakeGraph graph;
+    private static LogCapture logs;
+    private static int port;
+    private static final java.util.Set<String> TOKENS = new java.util.HashSet<>();
+
+    @BeforeAll
+    static void start() throws IOException {
+        graph = new FakeGraph();
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        logs = LogCapture.attach();
+        bot = new BotHarness(dataDir, new JsonObject().put("TENANT_REGISTRATION", "open")
+                .put("HTTP_PORT", String.valueOf(port)).put("ADMIN_TOKEN", ADMIN_TOKEN)
+                .put("ENCRYPTION_KEY", KEY)
+                .put("INSTAGRAM_GRAPH_BASE_URL", graph.baseUrl()).put("META_GRAPH_API_VERSION", FakeGraph.VERSION)
+                .put("FACEBOOK_APP_ID", "4242").put("FACEBOOK_APP_SECRET", "app-secret-never-logged")
+                .put("MEDIA_HOSTING", "self").put("MEDIA_PUBLIC_BASE_URL", "http://127.0.0.1:" + port),
+                Instant.now().truncatedTo(ChronoUnit.HOURS),
+                config -> TestConfig.withInstagramTiming(TestConfig.withSweep(config, Duration.ofMillis(200)),
+                        new AppConfig.InstagramTiming(Duration.ofMillis(20), Duration.ofSeconds(5), Duration.ofMillis(300))));
+    }
+
+    @AfterEach
+    void running() {
+        bot.ensureRunning();
+    }
+
+    @AfterAll
+    static void stop() {
+        bot.close();
+        graph.close();
+        List<String> lines = logs.lines();
+        logs.close();
+        assertThat(lines).as("log lines were captured").isNotEmpty();
+        for (String token : TOKENS) {
+            assertThat(lines).as("no log line shows a token").noneMatch(line -> line.contains(token));
+        }
+        assertThat(lines).noneMatch(line -> line.contains("app-secret-never-logged"));
+    }
+
+    private static EventBusClient bus() {
+        return new EventBusClient(bot.app().vertx(), Duration.ofSeconds(30));
+    }
+
+    /**
+     * An approved team with Instagram on, one image (with a link when {@code link} is set), and an
+     * account connected through the admin API with a token that expires in {@code days}.
+     */
+    private static JsonObject team(long id, String title, String link, String accountId, String token, int days) {
+        Path folder = dataDir.resolve("media/" + id);
+        TestImages.write(folder.resolve("story.jpg"), "jpg", 1080, 1920, new Color((int) (-id % 200), 80, 160));
+        if (link != null) {
+            TestImages.text(folder.resolve("story.json"), new JsonObject().put("title", "Linked " + title).put("link", link).encode());
+        } else {
+            TestImages.text(folder.resolve("story.json"), new JsonObject().put("title", "Sunset " + title).encode());
+        }
+        bot.db.insertTenant(id, title, "approved", false);
+        bot.db.execute("UPDATE tenants SET enable_instagram = true WHERE id = ?", id);
+        bot.fake.setAdmins(id, ADMIN_OF_GROUP.id());
+        if (accountId != null) {
+            graph.account(accountId, "team" + (-id), token, bot.clock.instant().plus(Duration.ofDays(days)).getEpochSecond());
+            TOKENS.add(token);
+            Http.Response connected = Http.post(port, "/admin/tenants/" + id + "/instagram", ADMIN_TOKEN,
+                    new JsonObject().put("accountId", accountId).put("token", token).encode());
+            assertThat(connected.status()).as(connected.body()).isEqualTo(200);
+            assertThat(connected.body()).doesNotContain(token).contains("\"username\" : \"team" + (-id) + "\"");
+        }
+        bus().indexMedia(new MediaIndexRequest(id, null, Trigger.CLI, null)).await();
+        bus().tenantChanged(new TenantChanged(id, "test"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.db.count("SELECT count(*) FROM posting_queue WHERE tenant_id = ? "
+                + "AND media_item_id IS NOT NULL", id) > 0);
+        return FakeTelegram.group(id, title);
+    }
+
+    private static Instant nextSlot(long tenantId) {
+        return ((java.sql.Timestamp) bot.db.column("SELECT min(due_at) FROM posting_queue WHERE tenant_id = ? AND state = 'planned' "
+                + "AND media_item_id IS NOT NULL", tenantId).get(0)).toInstant();
+    }
+
+    private static long fire(long tenantId) {
+        Instant due = nextSlot(tenantId);
+        long queueId = (Long) bot.db.column("SELECT id FROM posting_queue WHERE tenant_id = ? AND due_at = ? ORDER BY id LIMIT 1",
+                tenantId, OffsetDateTime.ofInstant(due, ZoneOffset.UTC)).get(0);
+        bot.clock.set(due);
+        return queueId;
+    }
+
+    private static List<JsonObject> photos(long chatId) {
+        return bot.fake.messagesIn(chatId).stream().filter(m -> m.containsKey("photo")).toList();
+    }
+
+    private static String historyOf(long queueId) {
+        List<Object> rows = bot.db.column("SELECT outcome || ' ' || coalesce(route, '-') || ' ' || dry_run FROM posting_history "
+                + "WHERE queue_item_id = ?", queueId);
+        return rows.isEmpty() ? null : (String) rows.get(0);
+    }
+
+    @Test
+    @DisplayName("a due story without stickers is published from a signed URL Storyline serves; history holds the media id and "
+            + "permalink; the hosted copy is gone; a story with a link goes to the chat instead")
+    void publishes() {
+        team(-7001, "Auto team", null, "17841400000000001", "token-auto-0001", 50);
+        long queueId = fire(-7001);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "posted instagram false".equals(historyOf(queueId)));
+
+        List<FakeGraph.Published> published = graph.published().stream().filter(p -> p.accountId().equals("17841400000000001")).toList();
+        assertThat(published).hasSize(1);
+        assertThat(bot.db.column("SELECT instagram_media_id || ' ' || instagram_permalink FROM posting_history WHERE queue_item_id = ?",
+                queueId)).containsExactly(published.get(0).mediaId() + " https://www.instagram.com/stories/team7001/"
+                + published.get(0).mediaId() + "/");
+        String url = published.get(0).imageUrl();
+        assertThat(url).startsWith("http://127.0.0.1:" + port + "/media/").contains("expires=").contains("sig=");
+        assertThat(graph.fetches()).anySatisfy(f -> {
+            assertThat(f.url()).isEqualTo(url);
+            assertThat(f.status()).isEqualTo(200);
+            assertThat(f.jpeg()).isTrue();
+        });
+        assertThat(Http.get(port, url.substring(url.indexOf("/media/"))).status()).as("the hosted copy is removed").isEqualTo(404);
+        assertThat(Http.get(port, url.substring(url.indexOf("/media/")).replaceAll("sig=[0-9a-f]+", "sig=00")).status())
+                .as("a forged signature").isEqualTo(403);
+        assertThat(photos(-7001)).as("nothing for a person to post").isEmpty();
+        bot.awaitMessage(-7001, t -> t.startsWith("🤖 Published Sunset Auto team to Instagram"));
+        assertThat(bot.db.count("SELECT count(*) FROM media_locks WHERE tenant_id = -7001 AND reason = 'posted'")).isEqualTo(1);
+
+        team(-7002, "Link team", "https://example.com/offer", "17841400000000002", "token-link-0002", 50);
+        long linked = fire(-7002);
+        await().atMost(Duration.ofSeconds(10)).until(() -> photos(-7002).size() == 1);
+        assertThat(graph.published()).noneMatch(p -> p.accountId().equals("17841400000000002"));
+        assertThat(bot.db.column("SELECT state || ' ' || route FROM posting_queue WHERE id = ?", linked)).containsExactly("notified telegram");
+        assertThat(photos(-7002).get(0).getJsonObject("reply_markup").encode()).contains("🤖 Auto post");
+    }
+
+    @Test
+    @DisplayName("a media_publish that succeeds at Instagram but whose answer is lost is not published again: the container says PUBLISHED")
+    void lostAnswer() {
+        team(-7003, "Lost team", null, "17841400000000003", "token-lost-0003", 50);
+        graph.loseNextPublishAnswer();
+        long queueId = fire(-7003);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "posted instagram false".equals(historyOf(queueId)));
+        assertThat(graph.published().stream().filter(p -> p.accountId().equals("17841400000000003"))).hasSize(1);
+        assertThat(bot.db.column("SELECT instagram_media_id IS NULL FROM posting_history WHERE queue_item_id = ?", queueId))
+                .as("the media id is unknown after a lost answer").containsExactly(true);
+        assertThat(photos(-7003)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("after a crash mid-publish the stored container decides: PUBLISHED is recorded, FINISHED is published once, nothing twice")
+    void crashMidPublish() {
+        team(-7011, "Crash team", null, "17841400000000011", "token-crash-0011", 50);
+        TestImages.write(dataDir.resolve("media/-7011/second.jpg"), "jpg", 1080, 1920, Color.CYAN);
+        bus().indexMedia(new MediaIndexRequest(-7011, null, Trigger.CLI, null)).await();
+        bus().plan(-7011, null).await();
+        List<Object> slots = bot.db.column("SELECT id FROM posting_queue WHERE tenant_id = -7011 AND media_item_id IS NOT NULL "
+                + "ORDER BY due_at LIMIT 2");
+        assertThat(slots).hasSize(2);
+        String published = graph.container("PUBLISHED");
+        String finished = graph.container("FINISHED");
+        OffsetDateTime now = OffsetDateTime.ofInstant(bot.clock.instant(), ZoneOffset.UTC);
+        // as a process that died after media_publish (first) and before it (second) left them
+        bot.db.execute("UPDATE posting_queue SET state = 'publishing', route = 'instagram', due_at = ?, claimed_at = ?, "
+                + "instagram_container_id = CASE WHEN id = ? THEN ? ELSE ? END WHERE id IN (?, ?)", now, now.minusMinutes(10),
+                slots.get(0), published, finished, slots.get(0), slots.get(1));
+        await().atMost(Duration.ofSeconds(15)).until(() -> "posted instagram false".equals(historyOf((Long) slots.get(0)))
+                && "posted instagram false".equals(historyOf((Long) slots.get(1))));
+        List<FakeGraph.Published> publishes = graph.published().stream().filter(p -> p.accountId().equals("17841400000000011")).toList();
+        assertThat(publishes).extracting(FakeGraph.Published::containerId).containsExactly(finished);
+    }
+
+    @Test
+    @DisplayName("rate limits retry after 5, 10, 20 minutes and then the story reaches the chat; a full quota delays too")
+    void rateLimits() {
+        team(-7004, "Busy team", null, "17841400000000004", "token-busy-0004", 50);
+        graph.failNext("17841400000000004/media", 4, 400, 4, "Application request limit reached");
+        long queueId = fire(-7004);
+        Instant due = bot.clock.instant();
+        for (int retry = 1; retry <= 3; retry++) {
+            Instant expected = bot.clock.instant().plus(Duration.ofMinutes(5L << (retry - 1)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> bot.db.count("SELECT count(*) FROM posting_queue WHERE id = ? "
+                    + "AND state = 'planned' AND due_at = ?", queueId, OffsetDateTime.ofInstant(expected, ZoneOffset.UTC)) == 1);
+            assertThat(bot.db.column("SELECT last_error FROM posting_queue WHERE id = ?", queueId).get(0)).asString()
+                    .contains("Instagram").contains("(code 4)");
+            bot.clock.set(expected);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> photos(-7004).size() == 1);
+        assertThat(photos(-7004).get(0).getString("caption")).contains("Instagram could not publish it");
+        assertThat(bot.db.column("SELECT state || ' ' || route FROM posting_queue WHERE id = ?", queueId)).containsExactly("notified telegram");
+        assertThat(graph.published().stream().filter(p -> p.accountId().equals("17841400000000004"))).isEmpty();
+        assertThat(due).isBefore(bot.clock.instant());
+
+        team(-7005, "Quota team", null, "17841400000000005", "token-quota-0005", 50);
+        graph.quota(25, 25);
+        long quota = fire(-7005);
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.db.count("SELECT count(*) FROM posting_queue WHERE id = ? "
+                + "AND state = 'planned' AND last_error LIKE '%quota is used up (25 of 25)%'", quota) == 1);
+        graph.quota(3, 25);
+        bot.clock.set(bot.clock.instant().plus(Duration.ofMinutes(5)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> "posted instagram false".equals(historyOf(quota)));
+    }
+
+    @Test
+    @DisplayName("an expired token stops the route for the tenant, alerts the admin once, and its stories reach the chat")
+    void tokenTrouble() {
+        team(-7006, "Expired team", null, "17841400000000006", "token-expired-0006", 50);
+        graph.expireToken("token-expired-0006");
+        long first = fire(-7006);
+        await().atMost(Duration.ofSeconds(10)).until(() -> photos(-7006).size() == 1);
+        assertThat(photos(-7006).get(0).getString("caption")).contains("Instagram could not publish it").contains("code 190");
+        assertThat(bot.db.column("SELECT token_status FROM instagram_accounts WHERE tenant_id = -7006")).containsExactly("invalid");
+        assertThat(bot.db.column("SELECT state FROM posting_queue WHERE id = ?", first)).containsExactly("notified");
+
+        TestImages.write(dataDir.resolve("media/-7006/second.jpg"), "jpg", 1080, 1920, Color.PINK);
+        bus().indexMedia(new MediaIndexRequest(-7006, null, Trigger.CLI, null)).await();
+        bus().plan(-7006, null).await();
+        fire(-7006);
+        await().atMost(Duration.ofSeconds(10)).until(() -> photos(-7006).size() == 2);
+        assertThat(photos(-7006).get(1).getString("caption")).contains("Instagram is paused (token invalid");
+        assertThat(bot.db.count("SELECT count(*) FROM alerts WHERE alert_key = 'instagram-token:-7006'")).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.fake.textsIn(TestConfig.ADMIN_CHAT).stream()
+                .anyMatch(t -> t.contains("Instagram token of tenant -7006")));
+        assertThat(bot.fake.textsIn(TestConfig.ADMIN_CHAT)).filteredOn(t -> t.contains("Instagram token of tenant -7006")).hasSize(1);
+
+        bot.fake.userSends(FakeTelegram.group(-7006, "Expired team"), MEMBER, "/status");
+        assertThat(bot.awaitMessage(-7006, t -> t.startsWith("📊")).getString("text")).contains("Instagram: on · @team7006, token invalid");
+    }
+
+    @Test
+    @DisplayName("the daily check refreshes a token with 5 days left (clock moved) and stores the new expiry; /settings shows it")
+    void refresh() {
+        JsonObject group = team(-7007, "Fresh team", null, "17841400000000007", "token-fresh-0007", 65);
+        bot.fake.userSends(group, MEMBER, "/settings");
+        assertThat(bot.awaitMessage(-7007, t -> t.startsWith("⚙️")).getString("text"))
+                .contains("Instagram: on · @team7007, token valid (65 days)");
+        long before = graph.refreshes();
+        Instant later = bot.clock.instant().plus(Duration.ofDays(60));
+        bot.clock.set(later);
+        await().atMost(Duration.ofSeconds(10)).until(() -> graph.refreshes() > before && bot.db.count(
+                "SELECT count(*) FROM instagram_accounts WHERE tenant_id = -7007 AND token_expires_at = ?",
+                OffsetDateTime.ofInstant(later.plusSeconds(5_184_000), ZoneOffset.UTC)) == 1);
+        TOKENS.add(graph.lastIssuedToken());
+        assertThat(bot.db.column("SELECT status FROM service_runs WHERE service = 'instagram.token_refresh' AND tenant_id = -7007"))
+                .contains("completed");
+        bot.fake.userSends(group, MEMBER, "/status");
+        assertThat(bot.awaitMessage(-7007, t -> t.startsWith("📊")).getString("text")).contains("token valid (60 days)");
+    }
+
+    @Test
+    @DisplayName("🤖 Auto post: only administrators; the story is published and the caption says so")
+    void autoPost() {
+        team(-7008, "Button team", "https://example.com/x", "17841400000000008", "token-button-0008", 50);
+        long queueId = fire(-7008);
+        await().atMost(Duration.ofSeconds(10)).until(() -> photos(-7008).size() == 1);
+        long messageId = photos(-7008).get(0).getLong("message_id");
+        String refused = bot.fake.userPresses(-7008, MEMBER, messageId, "1:i:" + queueId);
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.fake.answer(refused) != null);
+        assertThat(bot.fake.answer(refused).getString("text")).contains("Only the chat's administrators");
+
+        String press = bot.fake.userPresses(-7008, ADMIN_OF_GROUP, messageId, "1:i:" + queueId);
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.fake.answer(press) != null);
+        assertThat(bot.fake.answer(press).getString("text")).contains("Publishing to Instagram");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "posted instagram false".equals(historyOf(queueId)));
+        assertThat(bot.db.column("SELECT acted_by FROM posting_history WHERE queue_item_id = ?", queueId)).containsExactly(ADMIN_OF_GROUP.id());
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.fake.message(-7008, messageId).getString("caption")
+                .contains("POSTED to Instagram by @ada"));
+    }
+
+    @Test
+    @DisplayName("in a dry run the publish is simulated: the chat is told, history records dry_run, nothing reaches Instagram")
+    void dryRun() {
+        team(-7009, "Dry team", null, "17841400000000009", "token-dry-0009", 50);
+        bot.db.execute("UPDATE tenants SET dry_run = true WHERE id = -7009");
+        bot.db.execute("UPDATE posting_queue SET dry_run = true WHERE tenant_id = -7009");
+        long queueId = fire(-7009);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "posted instagram true".equals(historyOf(queueId)));
+        bot.awaitMessage(-7009, t -> t.startsWith("🧪 DRY RUN: Sunset Dry team would have been published to Instagram"));
+        assertThat(graph.published()).noneMatch(p -> p.accountId().equals("17841400000000009"));
+        assertThat(bot.db.count("SELECT count(*) FROM media_locks WHERE tenant_id = -7009")).isZero();
+    }
+
+    @Test
+    @DisplayName("tokens are unreadable in the database; the admin API checks the token with Instagram and validates input")
+    void secrets() {
+        team(-7010, "Secret team", null, "17841400000000010", "token-secret-0010", 50);
+        List<Object> stored = bot.db.column("SELECT encode(token_ciphertext, 'escape') FROM instagram_accounts WHERE tenant_id = -7010");
+        assertThat(String.valueOf(stored.get(0))).doesNotContain("token-secret");
+
+        assertThat(Http.post(port, "/admin/tenants/-7010/instagram", ADMIN_TOKEN, "{\"accountId\": \"1\"}").status()).isEqualTo(400);
+        assertThat(Http.post(port, "/admin/tenants/-7010/instagram", null, "{}").status()).isEqualTo(401);
+        Http.Response refused = Http.post(port, "/admin/tenants/-7010/instagram", ADMIN_TOKEN,
+                new JsonObject().put("accountId", "17841400000000010").put("token", "not-a-known-token").encode());
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.json().getString("error")).isEqualTo("instagram_token_invalid");
+        Http.Response unknown = Http.post(port, "/admin/tenants/-7999/instagram", ADMIN_TOKEN,
+                new JsonObject().put("accountId", "1").put("token", "x").encode());
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(Http.get(port, "/admin/tenants/-7010/instagram", ADMIN_TOKEN).json().getString("token")).startsWith("token valid (");
+
+    }
+}

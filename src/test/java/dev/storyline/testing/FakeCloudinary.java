@@ -1,0 +1,123 @@
+package dev.storyline.testing;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.FileUpload;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * Cloudinary's upload and destroy APIs for tests, over real HTTP: signed multipart uploads (the
+ * signature is checked as Cloudinary checks it), the hosted file served at its {@code secure_url}
+ * until it is destroyed.
+ */
+public final class FakeCloudinary implements AutoCloseable {
+    private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    private final HttpServer server;
+    private final String apiKey;
+    private final String apiSecret;
+    private final Path dir;
+    private final Map<String, Path> hosted = new HashMap<>();
+    private int uploads;
+    private int destroys;
+    private int badSignatures;
+
+    public FakeCloudinary(String apiKey, String apiSecret) throws Exception {
+        this.apiKey = apiKey;
+        this.apiSecret = apiSecret;
+        this.dir = Files.createTempDirectory("fake-cloudinary");
+        Router router = Router.router(vertx);
+        router.route().handler(BodyHandler.create().setUploadsDirectory(dir.toString()));
+        router.post("/v1_1/:cloud/image/upload").handler(this::upload);
+        router.post("/v1_1/:cloud/image/destroy").handler(this::destroy);
+        router.get("/res/*").handler(this::serve);
+        server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.actualPort();
+    }
+
+    @Override
+    public void close() {
+        vertx.close().await();
+    }
+
+    public synchronized int uploads() {
+        return uploads;
+    }
+
+    public synchronized int destroys() {
+        return destroys;
+    }
+
+    public synchronized int hostedNow() {
+        return hosted.size();
+    }
+
+    public synchronized int badSignatures() {
+        return badSignatures;
+    }
+
+    private synchronized void upload(RoutingContext ctx) {
+        String publicId = ctx.request().getFormAttribute("public_id");
+        String timestamp = ctx.request().getFormAttribute("timestamp");
+        if (!signed(ctx, publicId, timestamp) || ctx.fileUploads().isEmpty()) {
+            return;
+        }
+        FileUpload file = ctx.fileUploads().get(0);
+        uploads++;
+        hosted.put(publicId, Path.of(file.uploadedFileName()));
+        ctx.json(new JsonObject().put("public_id", publicId).put("format", "jpg").put("resource_type", "image")
+                .put("secure_url", baseUrl() + "/res/" + publicId + ".jpg"));
+    }
+
+    private synchronized void destroy(RoutingContext ctx) {
+        String publicId = ctx.request().getFormAttribute("public_id");
+        if (!signed(ctx, publicId, ctx.request().getFormAttribute("timestamp"))) {
+            return;
+        }
+        destroys++;
+        ctx.json(new JsonObject().put("result", hosted.remove(publicId) != null ? "ok" : "not found"));
+    }
+
+    private synchronized void serve(RoutingContext ctx) {
+        String id = ctx.request().path().substring("/res/".length()).replaceAll("\\.jpg$", "");
+        Path file = hosted.get(id);
+        if (file == null) {
+            ctx.response().setStatusCode(404).end();
+            return;
+        }
+        ctx.response().putHeader("Content-Type", "image/jpeg").sendFile(file.toString());
+    }
+
+    private boolean signed(RoutingContext ctx, String publicId, String timestamp) {
+        String expected = sha1("public_id=" + publicId + "&timestamp=" + timestamp + apiSecret);
+        if (!apiKey.equals(ctx.request().getFormAttribute("api_key")) || !expected.equals(ctx.request().getFormAttribute("signature"))) {
+            badSignatures++;
+            ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json")
+                    .end(new JsonObject().put("error", new JsonObject().put("message", "Invalid Signature")).encode());
+            return false;
+        }
+        return true;
+    }
+
+    private static String sha1(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

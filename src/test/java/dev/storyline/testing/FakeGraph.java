@@ -1,0 +1,307 @@
+package dev.storyline.testing;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Instagram Graph API for tests, over real HTTP: accounts and tokens, {@code debug_token},
+ * {@code fb_exchange_token}, the publishing limit, STORIES containers that fetch their
+ * {@code image_url} (so a bad signed link fails as it would at Meta) and move IN_PROGRESS → FINISHED →
+ * PUBLISHED, {@code media_publish}, permalinks, Graph's error envelope, and injectable faults: an
+ * error code on the next call to a path, an expired token, and a publish whose answer is lost after
+ * it succeeded.
+ */
+public final class FakeGraph implements AutoCloseable {
+    public static final String VERSION = "v21.0";
+
+    /** An image the fake fetched from a URL it was given. */
+    public record Fetch(String url, int status, String contentType, int bytes, boolean jpeg) {
+    }
+
+    /** A story the fake published. */
+    public record Published(String accountId, String containerId, String mediaId, String imageUrl) {
+    }
+
+    private record Fault(int httpStatus, int code, String message) {
+    }
+
+    private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    private final WebClient web = WebClient.create(vertx);
+    private final HttpServer server;
+
+    // state, guarded by this
+    private final Map<String, String> tokens = new HashMap<>();          // token → account id
+    private final Map<String, Long> tokenExpiry = new HashMap<>();       // token → expires_at (0 = never)
+    private final Map<String, String> usernames = new HashMap<>();
+    private final Map<String, String> containers = new HashMap<>();      // container → status
+    private final Map<String, String> containerImage = new HashMap<>();
+    private final Map<String, Integer> pollsLeft = new HashMap<>();
+    private final Map<String, String> media = new HashMap<>();           // media id → permalink
+    private final List<Fetch> fetches = new ArrayList<>();
+    private final List<Published> published = new ArrayList<>();
+    private final List<String> calls = new ArrayList<>();
+    private final Map<String, Deque<Fault>> faults = new HashMap<>();
+    private int quotaUsage;
+    private int quotaTotal = 25;
+    private int pollsBeforeFinished = 1;
+    private boolean loseNextPublishAnswer;
+    private long nextId = 17_900_000_000_000L;
+    private long refreshes;
+
+    public FakeGraph() {
+        Router router = Router.router(vertx);
+        router.route().handler(BodyHandler.create());
+        router.route("/" + VERSION + "/*").handler(this::api);
+        server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.actualPort();
+    }
+
+    @Override
+    public void close() {
+        vertx.close().await();
+    }
+
+    // --- the test side ---
+
+    /** An account and a token that works for it, expiring at {@code expiresAt} epoch seconds (0 = never). */
+    public synchronized void account(String accountId, String username, String token, long expiresAt) {
+        usernames.put(accountId, username);
+        tokens.put(token, accountId);
+        tokenExpiry.put(token, expiresAt);
+    }
+
+    /** From now on this token is refused with code 190 (as when a user changed their password). */
+    public synchronized void expireToken(String token) {
+        tokenExpiry.put(token, 1L);
+    }
+
+    /** The next {@code times} calls whose path ends with {@code pathSuffix} fail with this Graph error. */
+    public synchronized void failNext(String pathSuffix, int times, int httpStatus, int code, String message) {
+        Deque<Fault> queue = faults.computeIfAbsent(pathSuffix, k -> new ArrayDeque<>());
+        for (int i = 0; i < times; i++) {
+            queue.add(new Fault(httpStatus, code, message));
+        }
+    }
+
+    /** The next media_publish succeeds, but its answer never reaches the caller (the connection drops). */
+    public synchronized void loseNextPublishAnswer() {
+        loseNextPublishAnswer = true;
+    }
+
+    public synchronized void quota(int usage, int total) {
+        quotaUsage = usage;
+        quotaTotal = total;
+    }
+
+    /** A container as an earlier attempt left it (FINISHED, PUBLISHED...); its id. */
+    public synchronized String container(String status) {
+        String id = String.valueOf(nextId++);
+        containers.put(id, status);
+        pollsLeft.put(id, 0);
+        containerImage.put(id, "(made by the test)");
+        return id;
+    }
+
+    public synchronized List<Fetch> fetches() {
+        return List.copyOf(fetches);
+    }
+
+    public synchronized List<Published> published() {
+        return List.copyOf(published);
+    }
+
+    public synchronized List<String> calls() {
+        return List.copyOf(calls);
+    }
+
+    public synchronized long refreshes() {
+        return refreshes;
+    }
+
+    /** The token the fake last issued by fb_exchange_token, or null. */
+    public synchronized String lastIssuedToken() {
+        return tokens.keySet().stream().filter(t -> t.startsWith("refreshed-")).max(String::compareTo).orElse(null);
+    }
+
+    // --- the API ---
+
+    private void api(RoutingContext ctx) {
+        String path = ctx.request().path().substring(VERSION.length() + 2);
+        MultiMap params = MultiMap.caseInsensitiveMultiMap().addAll(ctx.request().params());
+        if (ctx.request().method().name().equals("POST")) {
+            params.addAll(ctx.request().formAttributes());
+        }
+        String method = ctx.request().method().name();
+        Fault fault;
+        synchronized (this) {
+            calls.add(method + " " + path);
+            fault = faults.entrySet().stream().filter(e -> path.endsWith(e.getKey()) && !e.getValue().isEmpty())
+                    .map(e -> e.getValue().poll()).findFirst().orElse(null);
+        }
+        if (fault != null) {
+            error(ctx, fault.httpStatus(), fault.code(), fault.message());
+            return;
+        }
+        if (path.equals("oauth/access_token")) {
+            exchange(ctx, params);
+            return;
+        }
+        if (path.equals("debug_token")) {
+            debugToken(ctx, params);
+            return;
+        }
+        String accountOfToken = tokenAccount(params.get("access_token"));
+        if (accountOfToken == null) {
+            error(ctx, 400, 190, "Error validating access token: Session has expired");
+            return;
+        }
+        String[] parts = path.split("/");
+        if (parts.length == 1 && method.equals("GET")) {
+            read(ctx, parts[0], params.get("fields"));
+        } else if (parts.length == 2 && parts[1].equals("content_publishing_limit")) {
+            synchronized (this) {
+                ctx.json(new JsonObject().put("data", new JsonArray().add(new JsonObject().put("quota_usage", quotaUsage)
+                        .put("config", new JsonObject().put("quota_total", quotaTotal).put("quota_duration", 86400)))));
+            }
+        } else if (parts.length == 2 && parts[1].equals("media") && method.equals("POST")) {
+            createContainer(ctx, parts[0], params);
+        } else if (parts.length == 2 && parts[1].equals("media_publish") && method.equals("POST")) {
+            publish(ctx, parts[0], params.get("creation_id"));
+        } else {
+            error(ctx, 400, 100, "Unsupported request: " + method + " " + path);
+        }
+    }
+
+    private synchronized String tokenAccount(String token) {
+        if (token == null || !tokens.containsKey(token)) {
+            return null;
+        }
+        long expiry = tokenExpiry.getOrDefault(token, 0L);
+        return expiry != 0 && expiry <= System.currentTimeMillis() / 1000 ? null : tokens.get(token);
+    }
+
+    private synchronized void read(RoutingContext ctx, String id, String fields) {
+        if (usernames.containsKey(id)) {
+            ctx.json(new JsonObject().put("id", id).put("username", usernames.get(id)));
+        } else if (containers.containsKey(id)) {
+            String status = containers.get(id);
+            if ("IN_PROGRESS".equals(status)) {
+                int left = pollsLeft.merge(id, -1, Integer::sum);
+                if (left <= 0) {
+                    containers.put(id, "FINISHED");
+                }
+            }
+            ctx.json(new JsonObject().put("id", id).put("status_code", status));
+        } else if (media.containsKey(id)) {
+            ctx.json(new JsonObject().put("id", id).put("permalink", media.get(id)));
+        } else {
+            error(ctx, 400, 100, "Unsupported get request. Object with ID '" + id + "' does not exist");
+        }
+    }
+
+    /** Meta fetches the image at once; a link it cannot fetch as a JPEG makes the container fail. */
+    private void createContainer(RoutingContext ctx, String accountId, MultiMap params) {
+        String url = params.get("image_url");
+        if (!"STORIES".equals(params.get("media_type")) || url == null) {
+            error(ctx, 400, 100, "The parameter media_type must be STORIES and image_url is required");
+            return;
+        }
+        web.getAbs(url).send().onComplete(ar -> {
+            int status = ar.succeeded() ? ar.result().statusCode() : 0;
+            Buffer body = ar.succeeded() && ar.result().body() != null ? ar.result().body() : Buffer.buffer();
+            String type = ar.succeeded() ? ar.result().getHeader("Content-Type") : null;
+            boolean jpeg = body.length() > 3 && (body.getByte(0) & 0xFF) == 0xFF && (body.getByte(1) & 0xFF) == 0xD8;
+            synchronized (this) {
+                fetches.add(new Fetch(url, status, type, body.length(), jpeg));
+                if (status != 200 || !jpeg) {
+                    error(ctx, 400, 9004, "The media could not be fetched from this URI: " + url);
+                    return;
+                }
+                String id = String.valueOf(nextId++);
+                containers.put(id, pollsBeforeFinished > 0 ? "IN_PROGRESS" : "FINISHED");
+                pollsLeft.put(id, pollsBeforeFinished);
+                containerImage.put(id, url);
+                ctx.json(new JsonObject().put("id", id));
+            }
+        });
+    }
+
+    private void publish(RoutingContext ctx, String accountId, String containerId) {
+        boolean lose;
+        String mediaId;
+        synchronized (this) {
+            String status = containers.get(containerId);
+            if (!"FINISHED".equals(status)) {
+                error(ctx, 400, 9007, "The media is not ready for publishing, please wait for a moment (status " + status + ")");
+                return;
+            }
+            mediaId = String.valueOf(nextId++);
+            containers.put(containerId, "PUBLISHED");
+            media.put(mediaId, "https://www.instagram.com/stories/" + usernames.get(accountId) + "/" + mediaId + "/");
+            published.add(new Published(accountId, containerId, mediaId, containerImage.get(containerId)));
+            lose = loseNextPublishAnswer;
+            loseNextPublishAnswer = false;
+        }
+        if (lose) {
+            ctx.request().connection().close(); // published, but the caller never hears it
+            return;
+        }
+        ctx.json(new JsonObject().put("id", mediaId));
+    }
+
+    private synchronized void exchange(RoutingContext ctx, MultiMap params) {
+        String old = params.get("fb_exchange_token");
+        if (!"fb_exchange_token".equals(params.get("grant_type")) || params.get("client_id") == null || params.get("client_secret") == null) {
+            error(ctx, 400, 100, "Missing client_id, client_secret or grant_type");
+            return;
+        }
+        String account = tokenAccount(old);
+        if (account == null) {
+            error(ctx, 400, 190, "Error validating access token: Session has expired");
+            return;
+        }
+        refreshes++;
+        String fresh = "refreshed-" + String.format("%04d", refreshes) + "-" + account;
+        tokens.put(fresh, account);
+        tokenExpiry.put(fresh, 0L);
+        ctx.json(new JsonObject().put("access_token", fresh).put("token_type", "bearer").put("expires_in", 5_184_000));
+    }
+
+    private synchronized void debugToken(RoutingContext ctx, MultiMap params) {
+        String token = params.get("input_token");
+        String app = params.get("access_token");
+        if (app == null || !app.contains("|")) {
+            error(ctx, 400, 190, "An app access token is required");
+            return;
+        }
+        boolean valid = tokenAccount(token) != null;
+        ctx.json(new JsonObject().put("data", new JsonObject().put("is_valid", valid)
+                .put("expires_at", tokenExpiry.getOrDefault(token, 0L)).put("user_id", tokens.get(token))));
+    }
+
+    private static void error(RoutingContext ctx, int status, int code, String message) {
+        String type = code == 190 || code == 102 ? "OAuthException" : "GraphMethodException";
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("error", new JsonObject().put("message", message).put("type", type).put("code", code)
+                        .put("fbtrace_id", "AbCdEf")).encode());
+    }
+}
