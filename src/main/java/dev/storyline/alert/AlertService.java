@@ -26,6 +26,9 @@ public final class AlertService {
     private static final String INSERT = """
             INSERT INTO alerts (alert_key, tenant_id, severity, message, sent_at) VALUES ($1, $2, $3, $4, $5)""";
 
+    private static final String RECENT_ALERTS = """
+            SELECT alert_key, tenant_id, severity, message, sent_at, suppressed FROM alerts ORDER BY sent_at DESC, id DESC LIMIT $1""";
+
     private final Pool pool;
     private final Clock clock;
     private final Function<String, Future<?>> sendToAdmin;
@@ -56,5 +59,17 @@ public final class AlertService {
                         return true;
                     });
                 });
+    }
+
+    /** The latest alerts, newest first, as the admin API shows them. */
+    public static Future<java.util.List<io.vertx.core.json.JsonObject>> recent(Pool pool, int limit) {
+        return pool.preparedQuery(RECENT_ALERTS).execute(Tuple.of(limit)).map(rows -> {
+            java.util.List<io.vertx.core.json.JsonObject> list = new java.util.ArrayList<>();
+            rows.forEach(r -> list.add(new io.vertx.core.json.JsonObject().put("key", r.getString("alert_key"))
+                    .put("tenantId", r.getLong("tenant_id")).put("severity", r.getString("severity"))
+                    .put("message", r.getString("message")).put("sentAt", String.valueOf(Sql.instant(r, "sent_at")))
+                    .put("suppressed", r.getInteger("suppressed"))));
+            return list;
+        });
     }
 }

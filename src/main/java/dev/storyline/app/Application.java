@@ -1,5 +1,6 @@
 package dev.storyline.app;
 
+import dev.storyline.alert.WatchVerticle;
 import dev.storyline.bus.EventBusClient;
 import dev.storyline.config.AppConfig;
 import dev.storyline.db.Database;
@@ -17,6 +18,7 @@ import dev.storyline.instagram.TokenCipher;
 import dev.storyline.plan.Pipeline;
 import dev.storyline.plan.Planner;
 import dev.storyline.plan.QueueRepository;
+import dev.storyline.posting.PostingMetrics;
 import dev.storyline.posting.PostingVerticle;
 import dev.storyline.media.MediaRoots;
 import dev.storyline.media.MediaVerticle;
@@ -144,7 +146,8 @@ public final class Application {
                 : selfHost;
         deploy(new InstagramVerticle(pool, ig, new InstagramAccountRepository(pool, cipher), host,
                 config.paths().dataDir().resolve("instagram-work"), clock), "Instagram");
-        deploy(new PostingVerticle(pool, config.scheduling(), sweep, clock), "posting");
+        deploy(new PostingVerticle(pool, config.scheduling(), sweep, clock, new PostingMetrics(registry)), "posting");
+        deploy(new WatchVerticle(pool, config.paths().dataDir(), sweep, config.telegram().adminChatId(), clock), "watch");
         // liveness is real elapsed time, like rate limits: the orchestrator never reads the (injectable) business clock
         deploy(new TenantOrchestratorVerticle(new TenantRepository(pool), config.orchestrator(), Clock.systemUTC(), factory,
                 new OrchestratorMetrics(registry)), "tenant orchestrator");

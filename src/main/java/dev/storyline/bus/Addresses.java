@@ -23,6 +23,18 @@ public final class Addresses {
      */
     public static final String ADMIN_TENANT_POSTING = "admin.tenant.posting";
 
+    /** Request to the orchestrator, {@code {"tenantId"}} → one {@link dev.storyline.tenant.TenantOverview}. */
+    public static final String ADMIN_TENANT = "admin.tenant";
+
+    /** Request to the orchestrator, {@code {"tenantId"}} → the tenant: approves a pending tenant. {@link ErrorCode#CONFLICT} when it is approved. */
+    public static final String ADMIN_TENANT_APPROVE = "admin.tenant.approve";
+
+    /**
+     * Request to the orchestrator, {@code {"tenantId", "settings": {postsPerDay?, hours?, timezone?, dryRun?, instagram?}}}
+     * → the tenant; {@link ErrorCode#INVALID_INPUT} naming every bad field, and nothing changes.
+     */
+    public static final String ADMIN_TENANT_SETTINGS = "admin.tenant.settings";
+
     /** Request to the orchestrator, no body → {@link dev.storyline.tenant.TenantOverview} list ({@code {"tenants": [...]}}). */
     public static final String ADMIN_TENANTS = "admin.tenants";
 
@@ -94,6 +106,9 @@ public final class Addresses {
 
     /** Request to the Instagram verticle, {@code {"tenantId"}} → the account: refreshes its long-lived token now. */
     public static final String INSTAGRAM_REFRESH = "instagram.refresh";
+
+    /** Request to the watch verticle, {@code {"limit"}} → {@code {"alerts": [{key, tenantId, severity, message, sentAt, suppressed}]}}. */
+    public static final String ADMIN_ALERTS = "admin.alerts";
 
     /** Publish, {@link AlertRaised}: a message for the admin chat, sent at most once an hour per key. */
     public static final String ALERT_RAISE = "alert.raise";

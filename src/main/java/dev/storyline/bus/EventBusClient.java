@@ -57,6 +57,18 @@ public final class EventBusClient {
         return request(Addresses.ADMIN_TENANT_POSTING, new JsonObject().put("tenantId", tenantId).put("paused", paused));
     }
 
+    public Future<JsonObject> tenant(long tenantId) {
+        return request(Addresses.ADMIN_TENANT, new JsonObject().put("tenantId", tenantId));
+    }
+
+    public Future<JsonObject> approve(long tenantId) {
+        return request(Addresses.ADMIN_TENANT_APPROVE, new JsonObject().put("tenantId", tenantId));
+    }
+
+    public Future<JsonObject> changeSettings(long tenantId, JsonObject settings) {
+        return request(Addresses.ADMIN_TENANT_SETTINGS, new JsonObject().put("tenantId", tenantId).put("settings", settings));
+    }
+
     public Future<OrchestratorState> orchestratorState() {
         return request(Addresses.ADMIN_ORCHESTRATOR, new JsonObject()).map(OrchestratorState::fromJson);
     }
@@ -129,6 +141,10 @@ public final class EventBusClient {
 
     public Future<JsonObject> instagramRefresh(long tenantId) {
         return request(Addresses.INSTAGRAM_REFRESH, new JsonObject().put("tenantId", tenantId), Duration.ofMinutes(2));
+    }
+
+    public Future<JsonObject> alerts(int limit) {
+        return request(Addresses.ADMIN_ALERTS, new JsonObject().put("limit", limit));
     }
 
     public void raiseAlert(AlertRaised alert) {

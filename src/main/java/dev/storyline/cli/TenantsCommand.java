@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "tenants", mixinStandardHelpOptions = true,
         description = "The chats Storyline serves.",
-        subcommands = {TenantsCommand.ListCommand.class, TenantsCommand.SetMediaDirCommand.class})
+        subcommands = {TenantsCommand.ListCommand.class, OperationsCommands.Approve.class, OperationsCommands.Pause.class,
+                OperationsCommands.Resume.class, TenantsCommand.SetMediaDirCommand.class})
 final class TenantsCommand implements Runnable {
     @Spec
     CommandSpec spec;

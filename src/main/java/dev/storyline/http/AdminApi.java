@@ -36,7 +36,12 @@ final class AdminApi {
         Router router = Router.router(vertx);
         router.route().handler(this::authenticate);
         router.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+        router.get("/openapi.json").handler(this::openApi);
         router.get("/tenants").handler(ctx -> bridge(ctx, bus::tenantsOverview));
+        router.get("/tenants/:chatId").handler(ctx -> withChat(ctx, bus::tenant));
+        router.post("/tenants/:chatId/approve").handler(ctx -> withChat(ctx, bus::approve));
+        router.patch("/tenants/:chatId/settings").handler(this::settings);
+        router.get("/alerts").handler(ctx -> limit(ctx, 50).ifPresent(n -> bridge(ctx, () -> bus.alerts(n))));
         router.get("/orchestrator").handler(ctx -> bridge(ctx, () -> bus.orchestratorState().map(s -> s.toJson())));
         router.post("/tenants/:chatId/media/index").handler(this::indexMedia);
         router.post("/tenants/:chatId/next").handler(ctx -> withChat(ctx, id -> bus.postNext(id)));
@@ -101,6 +106,34 @@ final class AdminApi {
             return;
         }
         bridge(ctx, () -> bus.instagramConnect(chatId, String.valueOf(accountId), (String) token, null));
+    }
+
+    /** {@code PATCH /tenants/{chatId}/settings} with a JSON object of the settings to change. */
+    private void settings(RoutingContext ctx) {
+        Long chatId = chatId(ctx);
+        if (chatId == null) {
+            return;
+        }
+        JsonObject body;
+        try {
+            body = ctx.body().asJsonObject();
+        } catch (RuntimeException e) {
+            body = null;
+        }
+        if (body == null) {
+            JsonErrors.send(ctx, ErrorCode.INVALID_INPUT,
+                    "the body must be a JSON object such as {\"postsPerDay\": 4, \"hours\": \"9-21\", \"timezone\": \"Europe/Berlin\"}");
+            return;
+        }
+        JsonObject settings = body;
+        bridge(ctx, () -> bus.changeSettings(chatId, settings));
+    }
+
+    /** The OpenAPI 3 description of these routes (a test keeps it in step with the router). */
+    private void openApi(RoutingContext ctx) {
+        vertx.fileSystem().readFile("openapi.json")
+                .onSuccess(doc -> ctx.response().putHeader("Content-Type", "application/json").end(doc))
+                .onFailure(e -> JsonErrors.send(ctx, ErrorCode.INTERNAL, "the OpenAPI document is missing from the jar"));
     }
 
     /** {@code POST /tenants/{chatId}/plan?days=N}: tops off the plan through the tenant's scheduler. */

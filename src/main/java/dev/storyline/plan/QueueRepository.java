@@ -124,8 +124,11 @@ public final class QueueRepository {
             INSERT INTO posting_queue (tenant_id, slot_key, scheduled_for, due_at, media_item_id, route, is_manual, dry_run)
             VALUES ($1, $2, $3, $3, $4, NULL, true, $5) RETURNING """ + " " + QueueItem.COLUMNS;
 
-    private static final String CAPTION_EDITED = """
-            UPDATE posting_history SET caption_edited_at = $3 WHERE tenant_id = $1 AND id = $2 AND caption_edited_at IS NULL""";
+    /** $1 tenant ids, $2 history ids (pairs), $3 when. */
+    private static final String CAPTIONS_EDITED = """
+            UPDATE posting_history h SET caption_edited_at = $3
+              FROM unnest($1::bigint[], $2::bigint[]) AS e(tenant_id, id)
+             WHERE h.tenant_id = e.tenant_id AND h.id = e.id AND h.caption_edited_at IS NULL""";
 
     /** Outcomes whose caption edit was lost (a crash between storing the press and editing), newest first. */
     private static final String UNEDITED = """
@@ -328,8 +331,9 @@ public final class QueueRepository {
                 mediaItemId, dryRun)).map(rows -> QueueItem.map(rows.iterator().next()));
     }
 
-    public Future<Void> captionEdited(long tenantId, long historyId, Instant at) {
-        return pool.preparedQuery(CAPTION_EDITED).execute(Tuple.of(tenantId, historyId, Sql.utc(at))).mapEmpty();
+    /** Records many caption edits in one statement: {@code tenantIds[i]} owns {@code historyIds[i]}. */
+    public Future<Void> captionsEdited(Long[] tenantIds, Long[] historyIds, Instant at) {
+        return pool.preparedQuery(CAPTIONS_EDITED).execute(Tuple.of(tenantIds, historyIds, Sql.utc(at))).mapEmpty();
     }
 
     /** Outcomes completed between {@code from} and {@code to} whose caption was never edited. */

@@ -50,12 +50,14 @@ public final class PostingVerticle extends VerticleBase {
     /** How long a call through the outbox may take, rate limits and its own retries included. */
     static final Duration TELEGRAM_PATIENCE = Duration.ofMinutes(10);
     static final Duration TENANT_CACHE = Duration.ofSeconds(30);
+    static final Duration EDIT_MARKS_EVERY = Duration.ofMillis(200);
     private static final Logger LOG = LoggerFactory.getLogger(PostingVerticle.class);
 
     private final Pool pool;
     private final AppConfig.SchedulingConfig scheduling;
     private final Duration sweepInterval;
     private final Clock clock;
+    private final PostingMetrics metrics;
     private TenantRepository tenants;
     private MediaRepository media;
     private QueueRepository queue;
@@ -63,8 +65,13 @@ public final class PostingVerticle extends VerticleBase {
     private long sweepTimer = -1;
     private boolean sweeping;
     private final java.util.Map<Long, CachedTenant> tenantCache = new java.util.HashMap<>();
+    /** Caption edits done but not yet recorded (pairs), see {@link #markEdited}. */
+    private final List<Long> editedTenants = new java.util.ArrayList<>();
+    private final List<Long> editedHistory = new java.util.ArrayList<>();
+    private long editMarksTimer = -1;
 
-    public PostingVerticle(Pool pool, AppConfig.SchedulingConfig scheduling, Duration sweepInterval, Clock clock) {
+    public PostingVerticle(Pool pool, AppConfig.SchedulingConfig scheduling, Duration sweepInterval, Clock clock, PostingMetrics metrics) {
+        this.metrics = metrics;
         this.pool = pool;
         this.scheduling = scheduling;
         this.sweepInterval = sweepInterval;
@@ -94,7 +101,8 @@ public final class PostingVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         vertx.cancelTimer(sweepTimer);
-        return Future.succeededFuture();
+        vertx.cancelTimer(editMarksTimer);
+        return flushEditMarks().otherwiseEmpty();
     }
 
     // --- dispatch ---
@@ -105,6 +113,9 @@ public final class PostingVerticle extends VerticleBase {
         Future<String> outcome = tenants.findById(tenantId).compose(tenant -> queue.byId(tenantId, queueId).compose(slot -> {
             if (tenant.isEmpty() || slot.isEmpty() || !QueueItem.CLAIMED.equals(slot.get().state())) {
                 return Future.succeededFuture("gone");
+            }
+            if (slot.get().attempts() == 1 && !slot.get().manual() && slot.get().claimedAt() != null) {
+                metrics.lateness(Duration.between(slot.get().scheduledFor(), slot.get().claimedAt()));
             }
             return send(tenant.get(), slot.get());
         }));
@@ -174,6 +185,7 @@ public final class PostingVerticle extends VerticleBase {
                 .transform(sent -> {
                     if (sent.succeeded()) {
                         long messageId = ((JsonObject) sent.result()).getLong("message_id");
+                        metrics.notified();
                         return queue.notified(tenant.id(), slot.id(), clock.instant(), messageId, image.id())
                                 .map(ok -> "notified");
                     }
@@ -209,6 +221,7 @@ public final class PostingVerticle extends VerticleBase {
                             return published(tenant, slot.id(), image, null, ar.result()).map("published");
                         }
                         ErrorCode code = ErrorCode.of(ar.cause());
+                        metrics.instagramError(code.key());
                         String reason = ar.cause().getMessage();
                         boolean later = code == ErrorCode.INSTAGRAM_RATE_LIMITED || code == ErrorCode.INSTAGRAM_UNAVAILABLE
                                 || code == ErrorCode.TIMEOUT;
@@ -242,6 +255,10 @@ public final class PostingVerticle extends VerticleBase {
                 .compose(done -> {
                     if (done.isEmpty()) {
                         return Future.succeededFuture();
+                    }
+                    metrics.outcome("posted");
+                    if (!done.get().dryRun()) {
+                        metrics.published();
                     }
                     QueueRepository.Finished f = done.get();
                     String link = result.permalink() == null ? "" : " (<a href=\"" + Html.escape(result.permalink()) + "\">link</a>)";
@@ -294,6 +311,7 @@ public final class PostingVerticle extends VerticleBase {
                     if (done.isEmpty()) {
                         return Future.succeededFuture("gone");
                     }
+                    metrics.outcome("failed");
                     String when = StoryMessage.SLOT.format(slot.scheduledFor().atZone(ZoneId.of(tenant.timezone())));
                     String text = noImage
                             ? "⚠️ A story was due " + Html.escape(when) + ", but the library has no image that may be posted now. "
@@ -439,6 +457,7 @@ public final class PostingVerticle extends VerticleBase {
                     MediaItem image = item.get();
                     bus.instagramPublish(new InstagramPublish(tenant.id(), slot.id(), image.path(), image.mimeType(), null))
                             .compose(result -> published(tenant, slot.id(), image, press, result))
+                            .onFailure(e -> metrics.instagramError(ErrorCode.of(e).key()))
                             .onFailure(e -> queue.unpublish(tenant.id(), slot.id(), QueueItem.NOTIFIED, "Instagram: " + e.getMessage())
                                     .onSuccess(back -> bus.telegram(TelegramCall.json("sendMessage", new JsonObject()
                                             .put("chat_id", tenant.id()).put("parse_mode", "HTML").put("reply_to_message_id", press.messageId())
@@ -485,6 +504,7 @@ public final class PostingVerticle extends VerticleBase {
                     if (done.isEmpty()) {
                         return late(tenant, press);
                     }
+                    metrics.outcome(outcome);
                     QueueRepository.Finished f = done.get();
                     editCaption(tenant, press.messageId(), Future.succeededFuture(f.item()), f.slotKey(), f.scheduledFor(),
                             press.queueId(), f.dryRun(), StoryMessage.status(outcome, press.who(), now, f.notifiedAt(), ZoneId.of(tenant.timezone())))
@@ -525,11 +545,33 @@ public final class PostingVerticle extends VerticleBase {
         });
     }
 
+    /**
+     * Notes that a caption was edited; the notes are written together every {@link #EDIT_MARKS_EVERY}
+     * (a burst of presses costs one statement, not one each). A note lost with a crash only means
+     * the repair sweep edits that caption once more, which Telegram answers "not modified".
+     */
     private void markEdited(long tenantId, long historyId, boolean edited) {
-        if (edited) {
-            queue.captionEdited(tenantId, historyId, clock.instant())
-                    .onFailure(e -> LOG.debug("caption edit of history {} not recorded: {}", historyId, e.getMessage()));
+        if (!edited) {
+            return;
         }
+        editedTenants.add(tenantId);
+        editedHistory.add(historyId);
+        if (editMarksTimer < 0) {
+            editMarksTimer = vertx.setTimer(EDIT_MARKS_EVERY.toMillis(), id -> flushEditMarks());
+        }
+    }
+
+    private Future<Void> flushEditMarks() {
+        editMarksTimer = -1;
+        if (editedHistory.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        Long[] tenantIds = editedTenants.toArray(Long[]::new);
+        Long[] historyIds = editedHistory.toArray(Long[]::new);
+        editedTenants.clear();
+        editedHistory.clear();
+        return queue.captionsEdited(tenantIds, historyIds, clock.instant())
+                .onFailure(e -> LOG.debug("{} caption edits not recorded: {}", historyIds.length, e.getMessage()));
     }
 
     /**
@@ -603,6 +645,7 @@ public final class PostingVerticle extends VerticleBase {
                         "nobody answered within " + scheduling.notificationExpiryHours() + " h", QueueItem.NOTIFIED)
                 .compose(done -> done.isEmpty() ? Future.succeededFuture()
                         : tenants.findById(slot.tenantId()).map(tenant -> {
+                            metrics.outcome("expired");
                             tenant.ifPresent(t -> editCaption(t, slot.telegramMessageId() == null ? 0 : slot.telegramMessageId(),
                                     slot.mediaItemId(), slot.slotKey(), slot.scheduledFor(), slot.id(), slot.dryRun(), expiredStatus())
                                     .onSuccess(edited -> markEdited(t.id(), done.get().historyId(), edited)));

@@ -56,4 +56,31 @@ public final class ServiceRuns {
                 .execute(Tuple.from(Arrays.asList(run.id(), status, summary, error, Sql.utc(now), millis)))
                 .mapEmpty();
     }
+
+    /** Runs {@code job} as a recorded run: completed with {@code summary} of its result, or failed with its message. */
+    public <T> Future<T> recorded(Long tenantId, String service, Trigger trigger, Long userId, JsonObject inputs,
+                                  java.util.function.Supplier<Future<T>> job, java.util.function.Function<T, JsonObject> summary) {
+        return start(tenantId, service, trigger, userId, inputs).compose(run -> job.get().transform(ar -> ar.succeeded()
+                ? completed(run, summary.apply(ar.result())).map(ar.result())
+                : failed(run, String.valueOf(ar.cause().getMessage())).compose(v -> Future.failedFuture(ar.cause()))));
+    }
+
+    /** One line of {@code runs list}. */
+    public record Line(long id, Long tenantId, String service, String trigger, String status, Instant startedAt, Long durationMs,
+                       String summary, String error) {
+    }
+
+    private static final String LIST = """
+            SELECT id, tenant_id, service, trigger, status, started_at, duration_ms, summary::text AS summary, error FROM service_runs
+             WHERE ($1::text IS NULL OR service = $1) AND ($2::text IS NULL OR status = $2)
+             ORDER BY started_at DESC, id DESC LIMIT $3""";
+
+    public Future<java.util.List<Line>> list(String service, String status, int limit) {
+        return pool.preparedQuery(LIST).execute(Tuple.of(service, status, limit)).map(rows -> {
+            java.util.List<Line> lines = new java.util.ArrayList<>();
+            rows.forEach(r -> lines.add(new Line(r.getLong("id"), r.getLong("tenant_id"), r.getString("service"), r.getString("trigger"),
+                    r.getString("status"), Sql.instant(r, "started_at"), r.getLong("duration_ms"), r.getString("summary"), r.getString("error"))));
+            return lines;
+        });
+    }
 }

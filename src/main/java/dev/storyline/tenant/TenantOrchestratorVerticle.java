@@ -6,6 +6,7 @@ import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.Heartbeat;
 import dev.storyline.bus.OrchestratorState;
+import dev.storyline.bus.TelegramCall;
 import dev.storyline.bus.TenantChanged;
 import dev.storyline.config.AppConfig.OrchestratorConfig;
 import io.vertx.core.Deployable;
@@ -104,7 +105,10 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
                 vertx.eventBus().consumer(Addresses.TENANT_HEARTBEAT, this::onHeartbeat),
                 vertx.eventBus().consumer(Addresses.ADMIN_ORCHESTRATOR, message -> message.reply(state().toJson())),
                 vertx.eventBus().consumer(Addresses.ADMIN_TENANTS, this::onTenantsOverview),
-                vertx.eventBus().consumer(Addresses.ADMIN_TENANT_POSTING, this::onSetPaused));
+                vertx.eventBus().consumer(Addresses.ADMIN_TENANT_POSTING, this::onSetPaused),
+                vertx.eventBus().consumer(Addresses.ADMIN_TENANT, this::onTenant),
+                vertx.eventBus().consumer(Addresses.ADMIN_TENANT_APPROVE, this::onApprove),
+                vertx.eventBus().consumer(Addresses.ADMIN_TENANT_SETTINGS, this::onSettings));
         vertx.setPeriodic(config.discoveryInterval().toMillis(), id -> discoverAll());
         vertx.setPeriodic(watchPeriod().toMillis(), id -> checkHeartbeats());
         return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
@@ -175,6 +179,69 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
             new EventBusClient(vertx).tenantChanged(new TenantChanged(tenantId, paused ? "paused" : "resumed"));
             message.reply(change.tenant().toJson());
         }).onFailure(e -> ErrorCode.fail(message, e));
+    }
+
+    /** One tenant with its scheduler, as in the list. */
+    private void onTenant(Message<JsonObject> message) {
+        long tenantId = message.body().getLong("tenantId", 0L);
+        tenants.findById(tenantId).compose(found -> found.isEmpty()
+                        ? Future.failedFuture(ErrorCode.TENANT_NOT_FOUND.failure("No tenant with chat id " + tenantId))
+                        : Future.succeededFuture(found.get()))
+                .onSuccess(t -> {
+                    OrchestratorState.Scheduler scheduler = state().schedulers().stream().filter(x -> x.tenantId() == tenantId)
+                            .findFirst().orElse(null);
+                    message.reply(new TenantOverview(t, scheduler).toJson());
+                })
+                .onFailure(e -> ErrorCode.fail(message, e));
+    }
+
+    /** Approves a pending tenant (as the admin chat's button does); the chat is told, its scheduler follows. */
+    private void onApprove(Message<JsonObject> message) {
+        long tenantId = message.body().getLong("tenantId", 0L);
+        tenants.findById(tenantId).compose(found -> {
+            if (found.isEmpty()) {
+                return Future.failedFuture(ErrorCode.TENANT_NOT_FOUND.failure("No tenant with chat id " + tenantId));
+            }
+            if (Tenant.APPROVED.equals(found.get().state())) {
+                return Future.failedFuture(ErrorCode.CONFLICT.failure("Tenant " + tenantId + " is approved already"));
+            }
+            return tenants.decide(tenantId, true, null).compose(decided -> decided.isPresent() ? Future.succeededFuture(decided.get())
+                    : Future.failedFuture(ErrorCode.CONFLICT.failure("Tenant " + tenantId + " was " + found.get().state()
+                            + ": only a pending (or declined) tenant can be approved")));
+        }).onSuccess(approved -> {
+            EventBusClient bus = new EventBusClient(vertx);
+            bus.tenantChanged(new TenantChanged(tenantId, "approved"));
+            bus.telegram(TelegramCall.json("sendMessage", new JsonObject().put("chat_id", tenantId)
+                            .put("text", "✅ Storyline is active here now. Send photos or use /settings to set the schedule.")))
+                    .onFailure(e -> LOG.debug("approval notice to {} not sent: {}", tenantId, e.getMessage()));
+            message.reply(approved.toJson());
+        }).onFailure(e -> ErrorCode.fail(message, e));
+    }
+
+    /**
+     * {@code PATCH} settings with the chat's own validation (posts per day 1–50, hours like 9-21, an
+     * IANA zone, booleans): one recorded change by {@code admin_api}; nothing changes when any field is bad.
+     */
+    private void onSettings(Message<JsonObject> message) {
+        long tenantId = message.body().getLong("tenantId", 0L);
+        JsonObject patch = message.body().getJsonObject("settings", new JsonObject());
+        java.util.function.UnaryOperator<Tenant> edit;
+        try {
+            edit = TenantSettingsPatch.parse(patch);
+        } catch (IllegalArgumentException e) {
+            message.fail(ErrorCode.INVALID_INPUT.code(), e.getMessage());
+            return;
+        }
+        tenants.findById(tenantId).compose(found -> found.isEmpty()
+                        ? Future.failedFuture(ErrorCode.TENANT_NOT_FOUND.failure("No tenant with chat id " + tenantId))
+                        : tenants.change(found.get(), new TenantRepository.Actor(null, "admin_api", null, null, null), edit, clock.instant()))
+                .onSuccess(change -> {
+                    if (change.applied()) {
+                        new EventBusClient(vertx).tenantChanged(new TenantChanged(tenantId, "settings"));
+                    }
+                    message.reply(change.tenant().toJson());
+                })
+                .onFailure(e -> ErrorCode.fail(message, e));
     }
 
     private void onTenantChanged(Message<JsonObject> message) {

@@ -14,36 +14,40 @@ public final class UserRepository {
 
     /**
      * One round trip: the user, their membership of the chat's tenant (if it is one), their roles, and
-     * that tenant. Rows are only rewritten when a name changed or the last sighting is a minute old, so
-     * a busy chat does not write a row per message.
+     * that tenant. Rows are only written when a name changed or the last sighting is a minute old:
+     * otherwise the inserts have no rows to insert, so a busy chat neither writes nor locks a row per
+     * message and the statement is a plain read.
      */
     private static final String SEEN = """
-            WITH u AS (
+            WITH known AS (
+                SELECT id, role, is_active FROM users
+                 WHERE id = $1::bigint AND (username, first_name, last_name) IS NOT DISTINCT FROM ($2::text, $3::text, $4::text)
+                   AND last_seen_at >= now() - interval '1 minute'),
+            u AS (
                 INSERT INTO users (id, username, first_name, last_name)
-                VALUES ($1, $2, $3, $4)
+                SELECT $1::bigint, $2::text, $3::text, $4::text WHERE NOT EXISTS (SELECT 1 FROM known)
                 ON CONFLICT (id) DO UPDATE
                    SET username = EXCLUDED.username, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name,
                        last_seen_at = now(), updated_at = now()
-                 WHERE (users.username, users.first_name, users.last_name)
-                           IS DISTINCT FROM (EXCLUDED.username, EXCLUDED.first_name, EXCLUDED.last_name)
-                    OR users.last_seen_at < now() - interval '1 minute'
                 RETURNING id, role, is_active),
             person AS (
                 SELECT id, role, is_active FROM u
                 UNION ALL
-                SELECT id, role, is_active FROM users WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM u)),
+                SELECT id, role, is_active FROM known),
+            known_member AS (
+                SELECT role FROM tenant_members WHERE tenant_id = $5::bigint AND user_id = $1::bigint
+                   AND last_seen_at >= now() - interval '1 minute'),
             m AS (
                 INSERT INTO tenant_members (tenant_id, user_id)
-                SELECT t.id, $1 FROM tenants t WHERE t.id = $5
+                SELECT t.id, $1::bigint FROM tenants t WHERE t.id = $5::bigint AND NOT EXISTS (SELECT 1 FROM known_member)
                 ON CONFLICT (tenant_id, user_id) DO UPDATE SET last_seen_at = now()
-                 WHERE tenant_members.last_seen_at < now() - interval '1 minute'
                 RETURNING role),
             member AS (
                 SELECT role FROM m
                 UNION ALL
-                SELECT role FROM tenant_members WHERE tenant_id = $5 AND user_id = $1 AND NOT EXISTS (SELECT 1 FROM m))
+                SELECT role FROM known_member)
             SELECT p.role, p.is_active, (SELECT role FROM member) AS member_role, t.id IS NOT NULL AS is_tenant,\s"""
-            + TenantRepository.columns("t") + " FROM person p LEFT JOIN tenants t ON t.id = $5";
+            + TenantRepository.columns("t") + " FROM person p LEFT JOIN tenants t ON t.id = $5::bigint";
 
     /** A person as Storyline knows them: a global {@code admin} role, a tenant admin role, or deactivated. */
     public record Person(long userId, String role, boolean active, String memberRole) {
@@ -51,6 +55,29 @@ public final class UserRepository {
             return "admin".equals(role) || "admin".equals(memberRole);
         }
     }
+
+    /** A person for {@code users list}. */
+    public record User(long id, String username, String firstName, String role, boolean active, int totalPosts, java.time.Instant lastSeenAt,
+                       String tenants) {
+        public String display() {
+            return username != null ? "@" + username : firstName != null ? firstName : String.valueOf(id);
+        }
+    }
+
+    private static final String LIST = """
+            SELECT u.id, u.username, u.first_name, u.role, u.is_active, u.total_posts, u.last_seen_at,
+                   (SELECT string_agg(m.tenant_id::text, ' ' ORDER BY m.tenant_id) FROM tenant_members m WHERE m.user_id = u.id) AS tenants
+              FROM users u
+             WHERE $1::bigint IS NULL OR EXISTS (SELECT 1 FROM tenant_members m WHERE m.user_id = u.id AND m.tenant_id = $1)
+             ORDER BY u.last_seen_at DESC LIMIT $2""";
+
+    /** By numeric id, or by @username (case-insensitive). */
+    private static final String FIND = """
+            SELECT u.id, u.username, u.first_name, u.role, u.is_active, u.total_posts, u.last_seen_at, NULL::text AS tenants
+              FROM users u WHERE u.id = $1 OR ($2::text IS NOT NULL AND lower(u.username) = lower($2))""";
+
+    private static final String SET = "UPDATE users SET role = coalesce($2, role), is_active = coalesce($3, is_active), updated_at = now() "
+            + "WHERE id = $1";
 
     private final Pool pool;
 
@@ -70,5 +97,32 @@ public final class UserRepository {
                     Person person = new Person(userId, row.getString("role"), row.getBoolean("is_active"), row.getString("member_role"));
                     return new Seen(person, row.getBoolean("is_tenant") ? Optional.of(TenantRepository.map(row)) : Optional.empty());
                 });
+    }
+
+    public Future<java.util.List<User>> list(Long tenantId, int limit) {
+        return pool.preparedQuery(LIST).execute(Tuple.of(tenantId, limit)).map(rows -> {
+            java.util.List<User> users = new java.util.ArrayList<>();
+            rows.forEach(r -> users.add(user(r)));
+            return users;
+        });
+    }
+
+    /** {@code who} is a Telegram user id or an @username the bot has seen. */
+    public Future<Optional<User>> find(String who) {
+        String text = who == null ? "" : who.strip();
+        Long id = text.matches("-?\\d{1,19}") ? Long.parseLong(text) : null;
+        String username = id == null ? text.replaceFirst("^@", "") : null;
+        return pool.preparedQuery(FIND).execute(Tuple.of(id == null ? 0L : id, username))
+                .map(rows -> rows.size() == 0 ? Optional.<User>empty() : Optional.of(user(rows.iterator().next())));
+    }
+
+    /** Sets the global role and/or the active flag (null = unchanged). */
+    public Future<Void> set(long userId, String role, Boolean active) {
+        return pool.preparedQuery(SET).execute(Tuple.of(userId, role, active)).mapEmpty();
+    }
+
+    private static User user(Row r) {
+        return new User(r.getLong("id"), r.getString("username"), r.getString("first_name"), r.getString("role"), r.getBoolean("is_active"),
+                r.getInteger("total_posts"), dev.storyline.db.Sql.instant(r, "last_seen_at"), r.getString("tenants"));
     }
 }

@@ -152,6 +152,8 @@ public final class PostingBench {
             all.add(new JsonObject().put("callback_query", new JsonObject().put("id", "bench-cb-" + n++).put("from", member.json())
                     .put("chat_instance", "ci").put("data", "1:p:" + parts[1]).put("message", message)));
         }
+        // presses of many teams arrive interleaved, not each team's three in a row
+        java.util.Collections.shuffle(all, new java.util.Random(42));
         int port = bot.app().httpPort();
         List<JsonObject> burst = all.subList(0, all.size() * 2 / 3);
         List<JsonObject> steady = all.subList(burst.size(), all.size());

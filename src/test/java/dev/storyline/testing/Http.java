@@ -38,6 +38,14 @@ public final class Http {
         return send(request, bearer, "POST " + path);
     }
 
+    /** Any method with a JSON body (null = none): PATCH, DELETE. */
+    public static Response send(int port, String method, String path, String bearer, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        return send(request, bearer, method + " " + path);
+    }
+
     private static Response send(HttpRequest.Builder request, String bearer, String what) {
         request.timeout(Duration.ofSeconds(30));
         if (bearer != null) {

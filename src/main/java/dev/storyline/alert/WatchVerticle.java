@@ -1,0 +1,186 @@
+package dev.storyline.alert;
+
+import dev.storyline.bus.Addresses;
+import dev.storyline.bus.AlertRaised;
+import dev.storyline.bus.ErrorCode;
+import dev.storyline.bus.EventBusClient;
+import dev.storyline.bus.TelegramCall;
+import dev.storyline.db.Sql;
+import dev.storyline.telegram.Html;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Tells the admin chat before things go wrong (issue 7, R125–R138): tenants whose planned stories
+ * are overdue, a poller that has not reached Telegram for 5 minutes, the database unreachable and
+ * back, and a data disk under 5 % free. Checks run every {@code interval}; each alert key goes out at
+ * most once an hour through {@code alert.raise} (recorded in {@code alerts}, so a restart does not
+ * repeat it). Answers {@code admin.alerts} with the recent ones.
+ */
+public final class WatchVerticle extends VerticleBase {
+    /** A planned slot due this long ago should have been claimed: its scheduler is stuck or missing. */
+    public static final Duration OVERDUE = Duration.ofMinutes(15);
+    public static final Duration POLLER_SILENCE = Duration.ofMinutes(5);
+    public static final double MIN_FREE_DISK = 0.05;
+    private static final Logger LOG = LoggerFactory.getLogger(WatchVerticle.class);
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("EEE d MMM HH:mm 'UTC'", Locale.ENGLISH);
+
+    private static final String OVERDUE_SLOTS = """
+            SELECT q.tenant_id, t.title, count(*) AS slots, min(q.scheduled_for) AS oldest
+              FROM posting_queue q JOIN tenants t ON t.id = q.tenant_id
+             WHERE q.state = 'planned' AND q.due_at < $1 AND q.scheduled_for < $1 AND t.state = 'approved' AND NOT t.is_paused
+             GROUP BY q.tenant_id, t.title""";
+
+    private final Pool pool;
+    private final Path dataDir;
+    private final Duration interval;
+    private final Optional<Long> adminChat;
+    private final Clock clock;
+    private EventBusClient bus;
+    private long timer = -1;
+    private boolean checking;
+    /** Tenants with overdue slots at the last check: an alert needs two checks in a row (catch-up after a restart is not "stuck"). */
+    private Set<Long> suspected = new HashSet<>();
+    private Instant databaseDownSince;
+
+    public WatchVerticle(Pool pool, Path dataDir, Duration interval, Optional<Long> adminChat, Clock clock) {
+        this.pool = pool;
+        this.dataDir = dataDir;
+        this.interval = interval;
+        this.adminChat = adminChat;
+        this.clock = clock;
+    }
+
+    @Override
+    public Future<?> start() {
+        bus = new EventBusClient(vertx);
+        return vertx.eventBus().<JsonObject>consumer(Addresses.ADMIN_ALERTS, this::onAlerts).completion().onSuccess(v ->
+                timer = vertx.setPeriodic(interval.toMillis(), id -> check()));
+    }
+
+    @Override
+    public Future<?> stop() {
+        vertx.cancelTimer(timer);
+        return Future.succeededFuture();
+    }
+
+    private void onAlerts(Message<JsonObject> message) {
+        int limit = Math.max(1, Math.min(500, message.body().getInteger("limit", 50)));
+        AlertService.recent(pool, limit).onSuccess(list -> message.reply(new JsonObject().put("alerts", new JsonArray(list))))
+                .onFailure(e -> ErrorCode.fail(message, ErrorCode.UNAVAILABLE.failure("alerts could not be read: " + e.getMessage())));
+    }
+
+    /** One round of checks; the database check decides whether the others can run. */
+    void check() {
+        if (checking) {
+            return;
+        }
+        checking = true;
+        Instant now = clock.instant();
+        disk();
+        pool.query("SELECT 1").execute()
+                .onSuccess(ok -> databaseBack(now))
+                .onFailure(e -> databaseDown(now, e))
+                .compose(ok -> Future.join(overdue(now), poller(now)))
+                .onComplete(done -> checking = false);
+    }
+
+    private Future<Void> overdue(Instant now) {
+        return pool.preparedQuery(OVERDUE_SLOTS).execute(Tuple.of(Sql.utc(now.minus(OVERDUE)))).map(rows -> {
+            Set<Long> seen = new HashSet<>();
+            for (Row row : rows) {
+                long tenantId = row.getLong("tenant_id");
+                seen.add(tenantId);
+                if (!suspected.contains(tenantId)) {
+                    continue;
+                }
+                Instant oldest = Sql.instant(row, "oldest");
+                long minutes = Duration.between(oldest, now).toMinutes();
+                raise("overdue-slots:" + tenantId, tenantId, "⏰ " + Html.bold(row.getString("title")) + " (" + tenantId + "): "
+                        + row.getLong("slots") + " planned " + (row.getLong("slots") == 1 ? "story is" : "stories are")
+                        + " overdue; the oldest was due " + WHEN.format(oldest.atZone(ZoneOffset.UTC)) + " (" + age(minutes) + " ago). "
+                        + "Its scheduler may be stuck: see GET /admin/orchestrator and the log.");
+            }
+            suspected = seen;
+            return null;
+        });
+    }
+
+    private Future<Void> poller(Instant now) {
+        return bus.telegramStatus().map(status -> {
+            Instant last = status.lastPollOkAt() != null ? status.lastPollOkAt() : status.startedAt();
+            if (last != null && Duration.between(last, now).compareTo(POLLER_SILENCE) > 0) {
+                raise("telegram-unreachable", null, "📡 Storyline has not reached Telegram for "
+                        + age(Duration.between(last, now).toMinutes()) + (status.lastError() == null ? "" : ": " + Html.escape(status.lastError()))
+                        + ". Buttons and commands wait until it is back.");
+            }
+            return (Void) null;
+        }).otherwiseEmpty();
+    }
+
+    private void disk() {
+        vertx.executeBlocking(() -> {
+            Files.createDirectories(dataDir);
+            FileStore store = Files.getFileStore(dataDir);
+            return new long[] {store.getUsableSpace(), store.getTotalSpace()};
+        }, false).onSuccess(space -> {
+            double free = space[1] == 0 ? 1 : (double) space[0] / space[1];
+            if (free < MIN_FREE_DISK) {
+                raise("disk-space", null, String.format(Locale.ROOT, "💾 Only %.1f %% (%d MB) is free on the disk of %s: the database "
+                        + "and backups fail when it is full.", free * 100, space[0] / (1024 * 1024), Html.escape(dataDir.toString())));
+            }
+        }).onFailure(e -> LOG.debug("disk check failed: {}", e.getMessage()));
+    }
+
+    /** The alerts table is out of reach too: the admin chat hears it directly, once per outage. */
+    private void databaseDown(Instant now, Throwable cause) {
+        if (databaseDownSince != null) {
+            return;
+        }
+        databaseDownSince = now;
+        LOG.error("The database is unreachable: {}", cause.getMessage());
+        adminChat.ifPresent(chat -> bus.telegram(TelegramCall.json("sendMessage", new JsonObject().put("chat_id", chat).put("parse_mode", "HTML")
+                        .put("text", "🔴 The database is unreachable: " + Html.escape(String.valueOf(cause.getMessage()))
+                                + ". Storyline keeps trying; nothing is sent meanwhile.")))
+                .onFailure(e -> LOG.debug("database alert not sent: {}", e.getMessage())));
+    }
+
+    private void databaseBack(Instant now) {
+        if (databaseDownSince == null) {
+            return;
+        }
+        long minutes = Duration.between(databaseDownSince, now).toMinutes();
+        databaseDownSince = null;
+        LOG.warn("The database is reachable again after {} min", minutes);
+        raise("database-back", null, "🟢 The database is reachable again after " + age(minutes) + ".");
+    }
+
+    private void raise(String key, Long tenantId, String html) {
+        bus.raiseAlert(new AlertRaised(key, tenantId, "warning", html));
+    }
+
+    private static String age(long minutes) {
+        return minutes < 90 ? minutes + " min" : minutes / 60 + " h " + minutes % 60 + " min";
+    }
+}

@@ -1,0 +1,57 @@
+package dev.storyline.posting;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+
+/**
+ * Posting's meters, tenant-free aggregates (issue 7): notifications sent, outcomes by kind, dispatch
+ * lateness, Instagram publishes and errors by code.
+ */
+public final class PostingMetrics {
+    private final MeterRegistry registry;
+    private final Counter notifications;
+    private final Timer lateness;
+
+    public PostingMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        notifications = Counter.builder("storyline_notifications_sent").description("Story notifications sent to chats").register(registry);
+        lateness = Timer.builder("storyline_dispatch_lateness")
+                .description("From a slot's time to its dispatch (claim); retries and catch-up excluded")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(10))
+                .maximumExpectedValue(Duration.ofMinutes(5))
+                .register(registry);
+    }
+
+    /** A meter registry that keeps nothing, for tests that do not look. */
+    public static PostingMetrics none() {
+        return new PostingMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    }
+
+    void notified() {
+        notifications.increment();
+    }
+
+    /** posted, skipped, rejected, failed, expired. */
+    void outcome(String outcome) {
+        Counter.builder("storyline_story_outcomes").tag("outcome", outcome).description("Stories ended, by outcome")
+                .register(registry).increment();
+    }
+
+    void lateness(Duration late) {
+        lateness.record(late.isNegative() ? Duration.ZERO : late);
+    }
+
+    void published() {
+        Counter.builder("storyline_instagram_publishes").description("Stories published through the Graph API").register(registry).increment();
+    }
+
+    /** By error code: instagram_rate_limited, instagram_token_invalid, ... */
+    void instagramError(String code) {
+        Counter.builder("storyline_instagram_errors").tag("code", code).description("Instagram publishes that failed, by error code")
+                .register(registry).increment();
+    }
+}

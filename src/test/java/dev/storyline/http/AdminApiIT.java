@@ -1,0 +1,155 @@
+package dev.storyline.http;
+
+import dev.storyline.config.AppConfig.HttpConfig;
+import dev.storyline.config.Secret;
+import dev.storyline.testing.BotHarness;
+import dev.storyline.testing.Http;
+import dev.storyline.testing.TestImages;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.awt.Color;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Every admin route with a good and a bad request through the running application (issue 7), and
+ * the OpenAPI document in step with the router.
+ */
+class AdminApiIT {
+    private static final String TOKEN = "admin-api-it-token";
+    @TempDir
+    static Path dataDir;
+    private static BotHarness bot;
+    private static int port;
+
+    @BeforeAll
+    static void start() {
+        bot = new BotHarness(dataDir, new JsonObject().put("ADMIN_TOKEN", TOKEN));
+        port = bot.app().httpPort();
+        TestImages.write(dataDir.resolve("media/-9101/a.jpg"), "jpg", 1080, 1920, Color.RED);
+        TestImages.write(dataDir.resolve("media/-9101/b.jpg"), "jpg", 1080, 1920, Color.GREEN);
+        bot.db.insertTenant(-9101, "API team", "approved", false);
+        bot.db.insertTenant(-9102, "Waiting team", "pending", false);
+    }
+
+    @AfterAll
+    static void stop() {
+        bot.close();
+    }
+
+    private static Http.Response get(String path) {
+        return Http.get(port, path, TOKEN);
+    }
+
+    private static Http.Response post(String path, String body) {
+        return Http.post(port, path, TOKEN, body);
+    }
+
+    private static void assertError(Http.Response response, int status, String code, String fragment) {
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        assertThat(response.json().getString("error")).isEqualTo(code);
+        assertThat(response.json().getString("message")).contains(fragment);
+    }
+
+    @Test
+    @DisplayName("tenants, one tenant, approve and settings: good requests answer, bad ones name the field and change nothing")
+    void tenants() {
+        assertThat(get("/admin/tenants").json().getJsonArray("tenants").encode()).contains("API team").contains("Waiting team");
+        assertError(Http.get(port, "/admin/tenants", "wrong"), 401, "unauthorized", "Bearer");
+
+        assertThat(get("/admin/tenants/-9101").json().getString("title")).isEqualTo("API team");
+        assertError(get("/admin/tenants/abc"), 400, "invalid_input", "chatId");
+        assertError(get("/admin/tenants/-9999"), 404, "tenant_not_found", "-9999");
+
+        assertThat(post("/admin/tenants/-9102/approve", null).json().getString("state")).isEqualTo("approved");
+        bot.awaitMessage(-9102, t -> t.contains("Storyline is active here now"));
+        assertError(post("/admin/tenants/-9102/approve", null), 409, "conflict", "approved already");
+
+        Http.Response changed = Http.send(port, "PATCH", "/admin/tenants/-9101/settings", TOKEN,
+                "{\"postsPerDay\": 4, \"hours\": \"8-20\", \"timezone\": \"Europe/Berlin\", \"dryRun\": true}");
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+        assertThat(changed.json().getInteger("postsPerDay")).isEqualTo(4);
+        assertThat(bot.db.column("SELECT source FROM tenant_settings_history WHERE tenant_id = -9101")).contains("admin_api");
+        Http.Response bad = Http.send(port, "PATCH", "/admin/tenants/-9101/settings", TOKEN,
+                "{\"postsPerDay\": 99, \"hours\": \"late\", \"timezone\": \"Mars/Base\", \"colour\": \"red\"}");
+        assertError(bad, 400, "invalid_input", "postsPerDay");
+        assertThat(bad.json().getString("message")).contains("hours").contains("timezone").contains("colour: unknown setting");
+        assertThat(bot.db.column("SELECT posts_per_day || ' ' || timezone FROM tenants WHERE id = -9101")).containsExactly("4 Europe/Berlin");
+        assertError(Http.send(port, "PATCH", "/admin/tenants/-9101/settings", TOKEN, "[1]"), 400, "invalid_input", "JSON object");
+        Http.send(port, "PATCH", "/admin/tenants/-9101/settings", TOKEN, "{\"dryRun\": false}");
+    }
+
+    @Test
+    @DisplayName("pause, resume, plan, media index, next, queue, history, orchestrator, alerts, instagram: good and bad")
+    void operations() {
+        assertThat(post("/admin/tenants/-9101/media/index", null).json().getInteger("added")).isEqualTo(2);
+        assertError(post("/admin/tenants/-9101/media/index", "{\"dir\": 5}"), 400, "invalid_input", "dir");
+
+        assertThat(post("/admin/tenants/-9101/pause", null).json().getBoolean("paused")).isTrue();
+        assertError(post("/admin/tenants/-9999/pause", null), 404, "tenant_not_found", "-9999");
+        assertThat(post("/admin/tenants/-9101/resume", null).json().getBoolean("paused")).isFalse();
+        assertError(post("/admin/tenants/x/resume", null), 400, "invalid_input", "chatId");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> post("/admin/tenants/-9101/plan?days=2", null).status() == 200);
+        assertError(post("/admin/tenants/-9101/plan?days=0", null), 400, "invalid_input", "days");
+
+        assertThat(get("/admin/tenants/-9101/queue?limit=5").json().getJsonArray("queue")).isNotEmpty();
+        assertError(get("/admin/tenants/-9101/queue?limit=0"), 400, "invalid_input", "limit");
+
+        Http.Response next = post("/admin/tenants/-9101/next", null);
+        assertThat(next.status()).as(next.body()).isEqualTo(200);
+        assertThat(next.json().getString("outcome")).isEqualTo("notified");
+        assertError(post("/admin/tenants/-9999/next", null), 404, "tenant_not_found", "-9999");
+
+        assertThat(get("/admin/tenants/-9101/history?limit=5").json().getJsonArray("history")).isNotNull();
+        assertError(get("/admin/tenants/-9101/history?limit=abc"), 400, "invalid_input", "limit");
+
+        assertThat(get("/admin/orchestrator").json().getJsonArray("schedulers")).isNotNull();
+        assertError(Http.get(port, "/admin/orchestrator", null), 401, "unauthorized", "Bearer");
+
+        assertThat(get("/admin/alerts").json().getJsonArray("alerts")).isNotNull();
+        assertError(get("/admin/alerts?limit=9999"), 400, "invalid_input", "limit");
+
+        assertThat(get("/admin/tenants/-9101/instagram").json().getBoolean("connected")).isFalse();
+        assertError(post("/admin/tenants/-9101/instagram", "{}"), 400, "invalid_input", "accountId");
+        assertThat(Http.send(port, "DELETE", "/admin/tenants/-9101/instagram", TOKEN, null).json().getBoolean("disconnected")).isFalse();
+        assertError(post("/admin/tenants/-9101/instagram/refresh", null), 422, "instagram_not_connected", "FACEBOOK_APP_ID");
+
+        assertError(post("/admin/tenants/-9101/media/index", "{\"dir\": \"" + "x".repeat(70_000) + "\"}"), 413, "payload_too_large", "larger");
+    }
+
+    @Test
+    @DisplayName("GET /admin/openapi.json describes exactly the routes the router has")
+    void openApi() {
+        Http.Response doc = get("/admin/openapi.json");
+        assertThat(doc.status()).isEqualTo(200);
+        JsonObject paths = doc.json().getJsonObject("paths");
+        List<String> routes = new ArrayList<>();
+        for (Route route : new AdminApi(bot.app().vertx(), new HttpConfig("127.0.0.1", 0, Secret.of(TOKEN))).router().getRoutes()) {
+            if (route.getPath() == null || route.methods() == null) {
+                continue; // the authentication and body handlers
+            }
+            for (HttpMethod method : route.methods()) {
+                routes.add(method.name().toLowerCase(Locale.ROOT) + " /admin" + route.getPath().replaceAll(":(\\w+)", "{$1}"));
+            }
+        }
+        assertThat(routes).hasSizeGreaterThan(15);
+        List<String> documented = new ArrayList<>();
+        paths.forEach(path -> ((JsonObject) path.getValue()).fieldNames().forEach(method -> documented.add(method + " " + path.getKey())));
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(routes);
+        assertThat(Http.get(port, "/admin/openapi.json", null).status()).isEqualTo(401);
+    }
+}
