@@ -91,7 +91,7 @@ final class PostingFlow {
             if (tenant.paused()) {
                 return s.replies().send(in.chatId(), "⏸ Posting is paused: /resume first, then plan.");
             }
-            s.bus().plan(tenant.id(), wanted).onComplete(result -> s.replies().send(in.chatId(), result.succeeded()
+            s.bus().plan(tenant.id(), wanted, dev.storyline.run.Trigger.TELEGRAM).onComplete(result -> s.replies().send(in.chatId(), result.succeeded()
                     ? planned(result.result()) : "⚠️ Planning did not work just now. Please try again in a minute."));
             return Future.succeededFuture();
         });

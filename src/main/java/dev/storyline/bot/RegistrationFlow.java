@@ -1,5 +1,6 @@
 package dev.storyline.bot;
 
+import dev.storyline.app.LogFields;
 import dev.storyline.config.AppConfig.Registration;
 import dev.storyline.telegram.CallbackData;
 import dev.storyline.telegram.Html;
@@ -78,7 +79,7 @@ final class RegistrationFlow {
             if (found.isEmpty()) {
                 return Future.succeededFuture();
             }
-            LOG.info("Tenant {} moves to chat {} (upgraded to a supergroup)", fromChatId, toChatId);
+            LOG.info("Tenant {} moves to chat {} (upgraded to a supergroup)", LogFields.tenant(fromChatId), toChatId);
             return s.tenants().migrate(fromChatId, toChatId).onSuccess(v -> {
                 s.tenantChanged(fromChatId, "migrated");
                 s.tenantChanged(toChatId, "migrated");

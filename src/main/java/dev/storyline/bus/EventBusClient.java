@@ -42,8 +42,8 @@ public final class EventBusClient {
     }
 
     /** Tops off a tenant's plan through its scheduler ({@code days} null = the horizon). */
-    public Future<dev.storyline.plan.Planner.TopOff> plan(long tenantId, Integer days) {
-        return request(Addresses.tenantCommand(tenantId), SchedulerCommand.plan(days).toJson(), Duration.ofSeconds(30))
+    public Future<dev.storyline.plan.Planner.TopOff> plan(long tenantId, Integer days, dev.storyline.run.Trigger trigger) {
+        return request(Addresses.tenantCommand(tenantId), SchedulerCommand.plan(days, trigger.wire()).toJson(), Duration.ofSeconds(30))
                 .map(dev.storyline.plan.Planner.TopOff::fromJson);
     }
 

@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 
 /** A request to one tenant's scheduler at {@link Addresses#tenantCommand(long)}. */
-public record SchedulerCommand(Kind kind, Integer days) {
+public record SchedulerCommand(Kind kind, Integer days, String trigger) {
 
     /**
      * {@code status} → {@link SchedulerStatus}; {@code plan} (top off {@code days} ahead, default the
@@ -34,19 +34,20 @@ public record SchedulerCommand(Kind kind, Integer days) {
     }
 
     public static SchedulerCommand status() {
-        return new SchedulerCommand(Kind.STATUS, null);
+        return new SchedulerCommand(Kind.STATUS, null, null);
     }
 
-    public static SchedulerCommand plan(Integer days) {
-        return new SchedulerCommand(Kind.PLAN, days);
+    /** {@code trigger} is who asked ({@code telegram}, {@code admin_api}), for {@code service_runs}. */
+    public static SchedulerCommand plan(Integer days, String trigger) {
+        return new SchedulerCommand(Kind.PLAN, days, trigger);
     }
 
     public static SchedulerCommand wake() {
-        return new SchedulerCommand(Kind.WAKE, null);
+        return new SchedulerCommand(Kind.WAKE, null, null);
     }
 
     public JsonObject toJson() {
-        return new JsonObject().put("command", kind.wire()).put("days", days);
+        return new JsonObject().put("command", kind.wire()).put("days", days).put("trigger", trigger);
     }
 
     /** @throws IllegalArgumentException for a missing or unknown command */
@@ -55,6 +56,7 @@ public record SchedulerCommand(Kind kind, Integer days) {
         if (days != null && !(days instanceof Integer d && d >= 1 && d <= 90)) {
             throw new IllegalArgumentException("days must be 1–90");
         }
-        return new SchedulerCommand(Kind.parse(json == null ? null : json.getString("command")), (Integer) days);
+        return new SchedulerCommand(Kind.parse(json == null ? null : json.getString("command")), (Integer) days,
+                json == null ? null : json.getString("trigger"));
     }
 }

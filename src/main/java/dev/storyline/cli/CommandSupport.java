@@ -68,6 +68,28 @@ final class CommandSupport {
         }
     }
 
+    /** A job that also needs the connection settings (JDBC for backups). */
+    @FunctionalInterface
+    interface DatabaseJob<T> {
+        T run(Vertx vertx, Pool pool, dev.storyline.db.ConnectionSettings settings) throws Exception;
+    }
+
+    /** {@link #withVertx} that also hands over the connection settings; one database opening for the whole job. */
+    static <T> T withConnection(AppConfig config, DatabaseJob<T> job) throws Exception {
+        Logging.quiet();
+        try (Database database = Database.open(config.database(), config.paths(), EmbeddedDatabase.Role.CLIENT)) {
+            Migrations.migrate(database.settings());
+            Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+            Pool pool = database.createPool(vertx, 2);
+            try {
+                return job.run(vertx, pool, database.settings());
+            } finally {
+                pool.close().await();
+                vertx.close().await();
+            }
+        }
+    }
+
     /** The tenant with this chat id, or empty after telling the user how to find the right id. */
     static Optional<Tenant> tenant(Pool pool, long chatId, PrintWriter err) {
         Optional<Tenant> tenant = new TenantRepository(pool).findById(chatId).await();

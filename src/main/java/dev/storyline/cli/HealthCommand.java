@@ -27,14 +27,15 @@ final class HealthCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--url", description = "Health URL (default: http://HTTP_HOST:HTTP_PORT/health).")
+    @Option(names = "--url", description = "Health URL, or the server's base URL (default: http://HTTP_HOST:HTTP_PORT/health).")
     URI url;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        URI target = url;
+        // a base URL (http://host:8080) means its /health
+        URI target = url != null && (url.getPath() == null || url.getPath().isEmpty() || url.getPath().equals("/")) ? url.resolve("/health") : url;
         if (target == null) {
             Optional<AppConfig> config = CommandSupport.config(CommandSupport.sources(spec), ConfigParser.Purpose.DATABASE, err);
             if (config.isEmpty()) {

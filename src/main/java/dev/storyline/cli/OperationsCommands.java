@@ -4,9 +4,6 @@ import dev.storyline.app.Version;
 import dev.storyline.backup.Backup;
 import dev.storyline.config.AppConfig;
 import dev.storyline.config.ConfigParser;
-import dev.storyline.db.Database;
-import dev.storyline.db.EmbeddedDatabase;
-import dev.storyline.db.Migrations;
 import dev.storyline.run.ServiceRuns;
 import dev.storyline.run.Trigger;
 import dev.storyline.telegram.TelegramClient;
@@ -404,26 +401,26 @@ final class OperationsCommands {
                 return Cli.FAILED;
             }
             AppConfig c = config.get();
-            dev.storyline.app.Logging.quiet();
-            try (Database database = Database.open(c.database(), c.paths(), EmbeddedDatabase.Role.CLIENT)) {
-                Migrations.migrate(database.settings());
-                List<Path> folders = new ArrayList<>(List.of(c.paths().mediaDir()));
-                if (!c.paths().dataDir().resolve("media").equals(c.paths().mediaDir())) {
-                    folders.add(c.paths().dataDir().resolve("media"));
-                }
-                folders.addAll(customFolders(c));
-                long started = System.nanoTime();
-                Backup.Summary summary = Backup.write(database.settings(), folders, c.paths().backupDir(), Clock.systemUTC(), step -> { });
-                long millis = (System.nanoTime() - started) / 1_000_000;
-                record(c, "backup", new JsonObject().put("file", summary.file().toString()).put("bytes", summary.bytes())
-                        .put("rows", summary.rows().values().stream().mapToLong(Long::longValue).sum()).put("mediaFiles", summary.mediaFiles()));
-                Table table = new Table("TABLE", "ROWS");
-                summary.rows().forEach(table::row);
-                table.print(out);
-                out.printf("Wrote %s (%,d bytes, %d media files) in %d ms; verified.%n", summary.file(), summary.bytes(), summary.mediaFiles(), millis);
-                summary.deleted().forEach(f -> out.println("Deleted old backup " + f.getFileName()));
-                out.println("Restore with: storyline restore " + summary.file());
-                return Cli.OK;
+            try {
+                return CommandSupport.withConnection(c, (vertx, pool, settings) -> {
+                    List<Path> folders = new ArrayList<>(List.of(c.paths().mediaDir()));
+                    if (!c.paths().dataDir().resolve("media").equals(c.paths().mediaDir())) {
+                        folders.add(c.paths().dataDir().resolve("media"));
+                    }
+                    folders.addAll(customFolders(c, pool));
+                    long started = System.nanoTime();
+                    Backup.Summary summary = Backup.write(settings, folders, c.paths().backupDir(), Clock.systemUTC(), step -> { });
+                    long millis = (System.nanoTime() - started) / 1_000_000;
+                    record(pool, "backup", new JsonObject().put("file", summary.file().toString()).put("bytes", summary.bytes())
+                            .put("rows", summary.rows().values().stream().mapToLong(Long::longValue).sum()).put("mediaFiles", summary.mediaFiles()));
+                    Table table = new Table("TABLE", "ROWS");
+                    summary.rows().forEach(table::row);
+                    table.print(out);
+                    out.printf("Wrote %s (%,d bytes, %d media files) in %d ms; verified.%n", summary.file(), summary.bytes(), summary.mediaFiles(), millis);
+                    summary.deleted().forEach(f -> out.println("Deleted old backup " + f.getFileName()));
+                    out.println("Restore with: storyline restore " + summary.file());
+                    return Cli.OK;
+                });
             } catch (Exception e) {
                 err.println("Backup failed: " + (e instanceof RuntimeException r ? CommandSupport.oneLine(r) : e.getMessage()));
                 return Cli.FAILED;
@@ -456,17 +453,17 @@ final class OperationsCommands {
                 return Cli.FAILED;
             }
             AppConfig c = config.get();
-            dev.storyline.app.Logging.quiet();
-            try (Database database = Database.open(c.database(), c.paths(), EmbeddedDatabase.Role.CLIENT)) {
-                Migrations.migrate(database.settings());
-                Map<String, Long> rows = Backup.restore(file, database.settings(), mediaTo, step -> { });
-                record(c, "restore", new JsonObject().put("file", file.toString())
-                        .put("rows", rows.values().stream().mapToLong(Long::longValue).sum()));
-                Table table = new Table("TABLE", "ROWS");
-                rows.forEach(table::row);
-                table.print(out);
-                out.println("Restored " + file.getFileName() + ". Start Storyline (systemctl start storyline) and check /health.");
-                return Cli.OK;
+            try {
+                return CommandSupport.withConnection(c, (vertx, pool, settings) -> {
+                    Map<String, Long> rows = Backup.restore(file, settings, mediaTo, step -> { });
+                    record(pool, "restore", new JsonObject().put("file", file.toString())
+                            .put("rows", rows.values().stream().mapToLong(Long::longValue).sum()));
+                    Table table = new Table("TABLE", "ROWS");
+                    rows.forEach(table::row);
+                    table.print(out);
+                    out.println("Restored " + file.getFileName() + ". Start Storyline (systemctl start storyline) and check /health.");
+                    return Cli.OK;
+                });
             } catch (Exception e) {
                 err.println("Restore failed: " + (e instanceof RuntimeException r ? CommandSupport.oneLine(r) : e.getMessage()));
                 return Cli.FAILED;
@@ -475,17 +472,14 @@ final class OperationsCommands {
     }
 
     /** Tenants' own folders set with set-media-dir, outside MEDIA_DIR. */
-    private static List<Path> customFolders(AppConfig c) {
-        return CommandSupport.withDatabase(c, pool -> new TenantRepository(pool).findAll().await().stream()
+    private static List<Path> customFolders(AppConfig c, Pool pool) {
+        return new TenantRepository(pool).findAll().await().stream()
                 .map(Tenant::mediaDir).filter(d -> d != null && !d.isBlank()).map(Path::of)
-                .filter(p -> !p.startsWith(c.paths().mediaDir())).distinct().toList());
+                .filter(p -> !p.startsWith(c.paths().mediaDir())).distinct().toList();
     }
 
-    private static void record(AppConfig c, String service, JsonObject summary) {
-        CommandSupport.withDatabase(c, (Pool pool) -> {
-            ServiceRuns runs = new ServiceRuns(pool, Clock.systemUTC());
-            return runs.recorded(null, service, Trigger.CLI, null, new JsonObject(), () -> io.vertx.core.Future.succeededFuture(summary), s -> s)
-                    .await();
-        });
+    private static void record(Pool pool, String service, JsonObject summary) {
+        new ServiceRuns(pool, Clock.systemUTC()).recorded(null, service, Trigger.CLI, null, new JsonObject(),
+                () -> io.vertx.core.Future.succeededFuture(summary), s -> s).await();
     }
 }

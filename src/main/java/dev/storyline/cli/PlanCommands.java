@@ -121,7 +121,7 @@ final class PlanCommands {
                 Planner planner = new Planner(pool, scheduling, Clock.systemUTC());
                 Table table = new Table("TENANT", "TITLE", "NEW", "ALREADY PLANNED", "WITHOUT IMAGE", "MOVED", "UNTIL");
                 for (Tenant tenant : tenants) {
-                    Planner.TopOff t = planner.topOff(tenant, days == null ? scheduling.horizonDays() : days).await();
+                    Planner.TopOff t = planner.topOff(tenant, days == null ? scheduling.horizonDays() : days, dev.storyline.run.Trigger.CLI).await();
                     table.row(tenant.id(), tenant.title(), t.added(), t.alreadyPlanned(), t.withoutImage(), t.replaced(), t.until());
                 }
                 if (table.isEmpty()) {

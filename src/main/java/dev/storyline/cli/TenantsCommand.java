@@ -100,8 +100,15 @@ final class TenantsCommand implements Runnable {
                 return Cli.FAILED;
             }
             try {
-                boolean found = CommandSupport.withDatabase(config.get(), pool -> new TenantRepository(pool)
-                        .setMediaDir(chatId, folder == null ? null : folder.toString(), "cli").await());
+                boolean found = CommandSupport.withDatabase(config.get(), pool -> {
+                    if (new TenantRepository(pool).findById(chatId).await().isEmpty()) {
+                        return false;
+                    }
+                    return new dev.storyline.run.ServiceRuns(pool, java.time.Clock.systemUTC()).recorded(chatId, "tenants.set_media_dir",
+                            dev.storyline.run.Trigger.CLI, null, new io.vertx.core.json.JsonObject().put("dir", folder == null ? null : folder.toString()),
+                            () -> new TenantRepository(pool).setMediaDir(chatId, folder == null ? null : folder.toString(), "cli"),
+                            ok -> new io.vertx.core.json.JsonObject()).await();
+                });
                 if (!found) {
                     err.println(CommandSupport.unknownTenant(chatId));
                     return Cli.FAILED;

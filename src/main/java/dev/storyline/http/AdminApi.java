@@ -152,7 +152,7 @@ final class AdminApi {
             }
         }
         Integer wanted = days;
-        withChat(ctx, id -> bus.plan(id, wanted).map(t -> t.toJson()).recover(e -> ErrorCode.of(e) == ErrorCode.UNAVAILABLE
+        withChat(ctx, id -> bus.plan(id, wanted, Trigger.ADMIN_API).map(t -> t.toJson()).recover(e -> ErrorCode.of(e) == ErrorCode.UNAVAILABLE
                 ? Future.failedFuture(ErrorCode.UNAVAILABLE.failure("tenant " + id + " has no scheduler: it is paused, unapproved or unknown"))
                 : Future.failedFuture(e)));
     }

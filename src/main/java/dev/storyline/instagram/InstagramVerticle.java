@@ -1,5 +1,6 @@
 package dev.storyline.instagram;
 
+import dev.storyline.app.LogFields;
 import dev.storyline.bus.Addresses;
 import dev.storyline.bus.AlertRaised;
 import dev.storyline.bus.ErrorCode;
@@ -50,6 +51,7 @@ public final class InstagramVerticle extends VerticleBase {
     private GraphClient graph;
     private InstagramConnector connector;
     private QueueRepository queue;
+    private TenantRepository tenants;
     private ServiceRuns runs;
     private EventBusClient bus;
     private long tokenTimer = -1;
@@ -69,7 +71,8 @@ public final class InstagramVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         graph = new GraphClient(vertx, config.graphBaseUrl(), config.graphApiVersion());
-        connector = new InstagramConnector(graph, accounts, new TenantRepository(pool), config, clock);
+        tenants = new TenantRepository(pool);
+        connector = new InstagramConnector(graph, accounts, tenants, config, clock);
         queue = new QueueRepository(pool);
         runs = new ServiceRuns(pool, clock);
         bus = new EventBusClient(vertx);
@@ -102,9 +105,16 @@ public final class InstagramVerticle extends VerticleBase {
     private void onConnect(Message<JsonObject> message) {
         JsonObject body = message.body();
         long tenantId = body.getLong("tenantId", 0L);
-        reply(message, connector.connect(tenantId, body.getString("accountId"), Secret.of(body.getString("token")), body.getLong("userId"))
+        Trigger trigger = body.getLong("userId") == null ? Trigger.ADMIN_API : Trigger.TELEGRAM;
+        Future<InstagramAccount> connected = tenants.findById(tenantId).compose(t -> t.isEmpty()
+                ? connector.connect(tenantId, body.getString("accountId"), Secret.of(body.getString("token")), body.getLong("userId"))
+                : runs.recorded(tenantId, "instagram.connect", trigger, body.getLong("userId"),
+                        new JsonObject().put("accountId", body.getString("accountId")),
+                        () -> connector.connect(tenantId, body.getString("accountId"), Secret.of(body.getString("token")), body.getLong("userId")),
+                        account -> new JsonObject().put("username", account.username())));
+        reply(message, connected
                 .map(account -> {
-                    LOG.info("Tenant {}: Instagram account @{} connected", tenantId, account.username());
+                    LOG.info("Tenant {}: Instagram account @{} connected", LogFields.tenant(tenantId), account.username());
                     return account.toJson(clock.instant()).put("connected", true);
                 }));
     }
@@ -161,13 +171,13 @@ public final class InstagramVerticle extends VerticleBase {
                 work.add(runs.start(account.tenantId(), "instagram.token_refresh", Trigger.SCHEDULE, null, new JsonObject())
                         .compose(run -> connector.refresh(account.tenantId()).transform(ar -> {
                             if (ar.succeeded()) {
-                                LOG.info("Tenant {}: Instagram token refreshed, valid until {}", account.tenantId(), ar.result().expiresAt());
+                                LOG.info("Tenant {}: Instagram token refreshed, valid until {}", LogFields.tenant(account.tenantId()), ar.result().expiresAt());
                                 return runs.completed(run, new JsonObject().put("expiresAt", String.valueOf(ar.result().expiresAt())));
                             }
                             ErrorCode code = ErrorCode.of(ar.cause());
                             Future<Void> trouble = code == ErrorCode.INSTAGRAM_TOKEN_INVALID
                                     ? tokenTrouble(account.tenantId(), ar.cause().getMessage()) : Future.succeededFuture();
-                            LOG.warn("Tenant {}: Instagram token not refreshed: {}", account.tenantId(), ar.cause().getMessage());
+                            LOG.warn("Tenant {}: Instagram token not refreshed: {}", LogFields.tenant(account.tenantId()), ar.cause().getMessage());
                             return trouble.compose(v -> runs.failed(run, ar.cause().getMessage()));
                         })));
             }
@@ -179,7 +189,7 @@ public final class InstagramVerticle extends VerticleBase {
     private Future<Void> tokenTrouble(long tenantId, String reason) {
         return accounts.invalidate(tenantId, reason).map(changed -> {
             if (changed) {
-                LOG.warn("Tenant {}: Instagram token invalid ({}); its stories go to the chat until it is replaced", tenantId, reason);
+                LOG.warn("Tenant {}: Instagram token invalid ({}); its stories go to the chat until it is replaced", LogFields.tenant(tenantId), reason);
                 raise(tenantId, "🔑 The Instagram token of tenant " + tenantId + " no longer works: " + Html.escape(reason)
                         + ". Its stories go to the chat until you connect it again (storyline instagram connect …).");
             }
@@ -236,7 +246,7 @@ public final class InstagramVerticle extends VerticleBase {
         String container = request.containerId();
         return graph.containerStatus(container, token).compose(status -> switch (status) {
             case "PUBLISHED" -> {
-                LOG.info("Tenant {}: slot {} was already published (container {})", request.tenantId(), request.queueId(), container);
+                LOG.info("Tenant {}: slot {} was already published (container {})", LogFields.tenant(request.tenantId()), LogFields.slot(request.queueId()), container);
                 yield Future.succeededFuture(new InstagramPublish.Published(container, null, null));
             }
             case "FINISHED", "IN_PROGRESS" -> finishAndPublish(request, account, token, container);
@@ -285,7 +295,7 @@ public final class InstagramVerticle extends VerticleBase {
                 .compose(mediaId -> (mediaId == null ? Future.succeededFuture((String) null)
                         : graph.permalink(mediaId, token).otherwise((String) null))
                         .map(permalink -> new InstagramPublish.Published(container, mediaId, permalink)))
-                .onSuccess(p -> LOG.info("Tenant {}: slot {} published to Instagram (media {})", request.tenantId(), request.queueId(),
+                .onSuccess(p -> LOG.info("Tenant {}: slot {} published to Instagram (media {})", LogFields.tenant(request.tenantId()), LogFields.slot(request.queueId()),
                         p.mediaId()));
     }
 

@@ -1,5 +1,6 @@
 package dev.storyline.media;
 
+import dev.storyline.app.LogFields;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.run.ServiceRuns;
 import dev.storyline.run.Trigger;
@@ -103,9 +104,9 @@ public final class MediaIndexer {
                             counters.unchanged, counters.duplicates, counters.deactivated, counters.skipped, counters.errors,
                             counters.problems, counts.active(), (System.nanoTime() - started) / 1_000_000);
                     LOG.info("Tenant {}: indexed {}: {} added, {} updated, {} unchanged, {} duplicates, {} deactivated, {} skipped, {} errors in {} ms",
-                            tenant.id(), root, summary.added(), summary.updated(), summary.unchanged(), summary.duplicates(),
+                            LogFields.tenant(tenant.id()), root, summary.added(), summary.updated(), summary.unchanged(), summary.duplicates(),
                             summary.deactivated(), summary.skipped(), summary.errors(), summary.durationMillis());
-                    summary.problems().forEach(p -> LOG.warn("Tenant {}: {}", tenant.id(), p));
+                    summary.problems().forEach(p -> LOG.warn("Tenant {}: {}", LogFields.tenant(tenant.id()), p));
                     return summary;
                 }));
     }
@@ -136,7 +137,7 @@ public final class MediaIndexer {
                 c.updated++;
             } else if (hashes.contains(f.image().hash())) {
                 c.duplicates++;
-                LOG.debug("Tenant {}: duplicate content detected: {}", tenantId, f.path());
+                LOG.debug("Tenant {}: duplicate content detected: {}", LogFields.tenant(tenantId), f.path());
             } else {
                 c.added++;
             }

@@ -1,5 +1,6 @@
 package dev.storyline.media;
 
+import dev.storyline.app.LogFields;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.MediaUpload;
@@ -129,7 +130,7 @@ public final class MediaUploads {
                         upload.fileUniqueId(), upload.userId())))
                 .compose(ids -> media.counts(tenant.id()).map(counts -> {
                     String name = metadata.title() != null ? metadata.title() : "your photo";
-                    LOG.info("Tenant {}: added upload {} as item {}", tenant.id(), target.getFileName(), ids.get(0));
+                    LOG.info("Tenant {}: added upload {} as item {}", LogFields.tenant(tenant.id()), target.getFileName(), ids.get(0));
                     return MediaUploadResult.added(ids.get(0), name, image.warnings(), counts.active());
                 })));
     }

@@ -1,5 +1,6 @@
 package dev.storyline.media;
 
+import dev.storyline.app.LogFields;
 import dev.storyline.bus.Addresses;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.EventBusClient;
@@ -135,7 +136,7 @@ public final class MediaVerticle extends VerticleBase {
                         : Future.<Void>succeededFuture())
                 .recover(e -> {
                     if (!(e instanceof MediaException)) {
-                        LOG.warn("Tenant {}: indexing {} failed: {}", tenant.id(), root, e.getMessage());
+                        LOG.warn("Tenant {}: indexing {} failed: {}", LogFields.tenant(tenant.id()), root, e.getMessage());
                     }
                     return Future.succeededFuture();
                 });

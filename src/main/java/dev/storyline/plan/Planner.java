@@ -95,10 +95,12 @@ public final class Planner {
     }
 
     private final Pool pool;
+    private final dev.storyline.run.ServiceRuns runs;
     private final AppConfig.SchedulingConfig scheduling;
     private final Clock clock;
 
     public Planner(Pool pool, AppConfig.SchedulingConfig scheduling, Clock clock) {
+        this.runs = new dev.storyline.run.ServiceRuns(pool, clock);
         this.pool = pool;
         this.scheduling = scheduling;
         this.clock = clock;
@@ -107,6 +109,23 @@ public final class Planner {
     public static SlotPlanner.Window window(Tenant tenant) {
         return new SlotPlanner.Window(tenant.postsPerDay(), tenant.postingHoursStart(), tenant.postingHoursEnd(),
                 ZoneId.of(tenant.timezone()));
+    }
+
+    /**
+     * A top-off recorded in {@code service_runs} as {@code plan.top_off}: always when someone asked for
+     * it, and for the scheduler's own (start, every 6 h) only when it changed something, so a quiet
+     * plan does not fill the table.
+     */
+    public Future<TopOff> topOff(Tenant tenant, int days, dev.storyline.run.Trigger trigger) {
+        boolean asked = trigger != dev.storyline.run.Trigger.STARTUP && trigger != dev.storyline.run.Trigger.SCHEDULE;
+        if (asked) {
+            return runs.recorded(tenant.id(), "plan.top_off", trigger, null, new io.vertx.core.json.JsonObject().put("days", days),
+                    () -> topOff(tenant, days), TopOff::toJson);
+        }
+        return topOff(tenant, days).compose(result -> result.added() + result.replaced() + result.filled() == 0
+                ? Future.succeededFuture(result)
+                : runs.start(tenant.id(), "plan.top_off", trigger, null, new io.vertx.core.json.JsonObject().put("days", days))
+                        .compose(run -> runs.completed(run, result.toJson())).map(result).otherwise(result));
     }
 
     public Future<TopOff> topOff(Tenant tenant, int days) {

@@ -1,5 +1,6 @@
 package dev.storyline.posting;
 
+import dev.storyline.app.LogFields;
 import dev.storyline.bus.Addresses;
 import dev.storyline.bus.AlertRaised;
 import dev.storyline.bus.ErrorCode;
@@ -13,6 +14,8 @@ import dev.storyline.media.MediaRepository;
 import dev.storyline.plan.Planner;
 import dev.storyline.plan.QueueItem;
 import dev.storyline.plan.QueueRepository;
+import dev.storyline.run.ServiceRuns;
+import dev.storyline.run.Trigger;
 import dev.storyline.telegram.CallbackData;
 import dev.storyline.telegram.Html;
 import dev.storyline.tenant.Tenant;
@@ -61,6 +64,7 @@ public final class PostingVerticle extends VerticleBase {
     private TenantRepository tenants;
     private MediaRepository media;
     private QueueRepository queue;
+    private ServiceRuns runs;
     private EventBusClient bus;
     private long sweepTimer = -1;
     private boolean sweeping;
@@ -83,6 +87,7 @@ public final class PostingVerticle extends VerticleBase {
         tenants = new TenantRepository(pool);
         media = new MediaRepository(pool);
         queue = new QueueRepository(pool);
+        runs = new ServiceRuns(pool, clock);
         // a photo may wait in the outbox behind Telegram's rate limits: giving up on the answer while the
         // outbox still sends it would retry a story Telegram has, so the answer is always awaited
         bus = new EventBusClient(vertx, TELEGRAM_PATIENCE);
@@ -201,7 +206,7 @@ public final class PostingVerticle extends VerticleBase {
 
     private Future<String> retry(Tenant tenant, QueueItem slot, int attempts, String reason) {
         Instant next = clock.instant().plus(Duration.ofMinutes(5L << (attempts - 1)));
-        LOG.warn("Tenant {}: slot {} not sent ({}), retry at {}", tenant.id(), slot.id(), reason, next);
+        LOG.warn("Tenant {}: slot {} not sent ({}), retry at {}", LogFields.tenant(tenant.id()), LogFields.slot(slot.id()), reason, next);
         return queue.retry(tenant.id(), slot.id(), next, reason).map("retry");
     }
 
@@ -228,7 +233,7 @@ public final class PostingVerticle extends VerticleBase {
                         if (later && slot.attempts() < MAX_ATTEMPTS) {
                             return retry(tenant, slot, slot.attempts(), "Instagram: " + reason);
                         }
-                        LOG.warn("Tenant {}: slot {} goes to the chat, Instagram did not publish it: {}", tenant.id(), slot.id(), reason);
+                        LOG.warn("Tenant {}: slot {} goes to the chat, Instagram did not publish it: {}", LogFields.tenant(tenant.id()), LogFields.slot(slot.id()), reason);
                         return queue.unpublish(tenant.id(), slot.id(), QueueItem.CLAIMED, "Instagram: " + reason)
                                 .compose(back -> back ? notify(tenant, slot, image, 1,
                                         "🤖 Instagram could not publish it (" + reason + "): please post it by hand.")
@@ -304,7 +309,7 @@ public final class PostingVerticle extends VerticleBase {
 
     /** Ends a slot as failed (D15), tells the team, and alerts the admin after three failures in a row. */
     private Future<String> fail(Tenant tenant, QueueItem slot, String reason, boolean noImage) {
-        LOG.warn("Tenant {}: slot {} failed: {}", tenant.id(), slot.id(), reason);
+        LOG.warn("Tenant {}: slot {} failed: {}", LogFields.tenant(tenant.id()), LogFields.slot(slot.id()), reason);
         return queue.finish(tenant.id(), slot.id(), "failed", null, clock.instant(), scheduling.repostTtlDays(), scheduling.skipTtlDays(),
                         reason, QueueItem.CLAIMED)
                 .compose(done -> {
@@ -463,7 +468,7 @@ public final class PostingVerticle extends VerticleBase {
                                             .put("chat_id", tenant.id()).put("parse_mode", "HTML").put("reply_to_message_id", press.messageId())
                                             .put("text", "🤖 Instagram did not publish " + Html.bold(image.displayName()) + ": "
                                                     + Html.escape(e.getMessage()) + ". The story's buttons still work."))))
-                                    .onFailure(x -> LOG.warn("Tenant {}: slot {} stays publishing: {}", tenant.id(), slot.id(), x.getMessage())));
+                                    .onFailure(x -> LOG.warn("Tenant {}: slot {} stays publishing: {}", LogFields.tenant(tenant.id()), LogFields.slot(slot.id()), x.getMessage())));
                     return answer("🤖 Publishing to Instagram…", false);
                 });
             });
@@ -606,7 +611,7 @@ public final class PostingVerticle extends VerticleBase {
                 .recover(e -> {
                     boolean notModified = String.valueOf(e.getMessage()).contains("message is not modified");
                     if (!notModified) {
-                        LOG.info("Tenant {}: caption of message {} not edited: {}", tenant.id(), messageId, e.getMessage());
+                        LOG.info("Tenant {}: caption of message {} not edited: {}", LogFields.tenant(tenant.id()), messageId, e.getMessage());
                     }
                     return Future.succeededFuture(notModified);
                 });
@@ -621,8 +626,10 @@ public final class PostingVerticle extends VerticleBase {
         }
         sweeping = true;
         Instant now = clock.instant();
+        int[] reclaimed = new int[1];
         queue.reclaimStale(null, now.minus(STALE_CLAIM))
                 .onSuccess(n -> {
+                    reclaimed[0] = n;
                     if (n > 0) {
                         LOG.warn("Reclaimed {} slots whose sending was interrupted", n);
                     }
@@ -633,7 +640,11 @@ public final class PostingVerticle extends VerticleBase {
                     for (QueueItem slot : expiring) {
                         chain = chain.compose(v -> expire(slot, now));
                     }
-                    return chain;
+                    // a sweep that changed something is a run worth seeing in 'runs list'; an idle one is not
+                    return chain.compose(v -> reclaimed[0] == 0 && expiring.isEmpty() ? Future.succeededFuture()
+                            : runs.start(null, "posting.sweep", atStart ? Trigger.STARTUP : Trigger.SCHEDULE, null, new JsonObject())
+                                    .compose(run -> runs.completed(run, new JsonObject().put("reclaimed", reclaimed[0])
+                                            .put("expired", expiring.size()))));
                 })
                 .compose(v -> repairCaptions(now, atStart))
                 .onFailure(e -> LOG.warn("Posting sweep failed: {}", e.getMessage()))

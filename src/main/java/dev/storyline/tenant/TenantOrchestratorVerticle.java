@@ -1,5 +1,6 @@
 package dev.storyline.tenant;
 
+import dev.storyline.app.LogFields;
 import dev.storyline.bus.Addresses;
 import dev.storyline.bus.AlertRaised;
 import dev.storyline.bus.EventBusClient;
@@ -267,7 +268,7 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
                     converge(slot);
                 })
                 .onFailure(e -> LOG.error("Tenant {}: could not re-read after a change ({}); the next discovery retries",
-                        changed.tenantId(), e.getMessage()));
+                        LogFields.tenant(changed.tenantId()), e.getMessage()));
     }
 
     // --- reconciling one tenant ---
@@ -298,7 +299,7 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
             slot.busy = false;
             if (result.failed()) {
                 LOG.error("Tenant {}: scheduler deployment failed, retried at the next discovery: {}",
-                        slot.tenantId, result.cause().getMessage());
+                        LogFields.tenant(slot.tenantId), result.cause().getMessage());
             }
             if (slot.dirty) {
                 slot.dirty = false;
@@ -319,19 +320,19 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
                     slot.deployedAt = clock.instant();
                     slot.lastBeatAt = null;
                     slot.restartRequested = false;
-                    LOG.debug("Tenant {}: scheduler deployed ({})", tenant.id(), id);
+                    LOG.debug("Tenant {}: scheduler deployed ({})", LogFields.tenant(tenant.id()), id);
                     return null;
                 });
     }
 
     private Future<Void> undeploy(Slot slot, String why) {
         String id = slot.deploymentId;
-        LOG.info("Tenant {}: stopping its scheduler ({})", slot.tenantId, why);
+        LOG.info("Tenant {}: stopping its scheduler ({})", LogFields.tenant(slot.tenantId), why);
         return vertx.undeploy(id)
                 .timeout(UNDEPLOY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .recover(e -> {
                     // a scheduler that cannot stop cleanly is abandoned: a new one takes its place
-                    LOG.warn("Tenant {}: undeploying {} failed ({}); continuing", slot.tenantId, id, e.getMessage());
+                    LOG.warn("Tenant {}: undeploying {} failed ({}); continuing", LogFields.tenant(slot.tenantId), id, e.getMessage());
                     return Future.succeededFuture();
                 })
                 .map(v -> {
@@ -387,13 +388,13 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
             slot.recentRestarts.removeFirst();
         }
         if (slot.recentRestarts.size() >= RESTART_ALERT_THRESHOLD) {
-            LOG.error("Tenant {}: scheduler restarted {} times in the last hour", slot.tenantId, slot.recentRestarts.size());
+            LOG.error("Tenant {}: scheduler restarted {} times in the last hour", LogFields.tenant(slot.tenantId), slot.recentRestarts.size());
             new EventBusClient(vertx).raiseAlert(new AlertRaised("scheduler-restarts:" + slot.tenantId, slot.tenantId, "warning",
                     "🔁 The scheduler of tenant " + slot.tenantId + " was restarted " + slot.recentRestarts.size()
                             + " times in the last hour (it stopped sending heartbeats). Check the logs."));
         }
         LOG.warn("Tenant {}: scheduler silent for {} s (timeout {} s); redeploying (restart #{})",
-                slot.tenantId, silence.toSeconds(), config.heartbeatTimeout().toSeconds(), slot.restarts);
+                LogFields.tenant(slot.tenantId), silence.toSeconds(), config.heartbeatTimeout().toSeconds(), slot.restarts);
         slot.restartRequested = true;
         converge(slot);
     }

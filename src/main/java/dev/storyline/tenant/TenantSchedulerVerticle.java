@@ -1,5 +1,6 @@
 package dev.storyline.tenant;
 
+import dev.storyline.app.LogFields;
 import dev.storyline.bus.Addresses;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.EventBusClient;
@@ -8,6 +9,7 @@ import dev.storyline.bus.SchedulerCommand;
 import dev.storyline.bus.SchedulerStatus;
 import dev.storyline.plan.Pipeline;
 import dev.storyline.plan.Planner;
+import dev.storyline.run.Trigger;
 import dev.storyline.plan.QueueItem;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -94,21 +96,21 @@ public class TenantSchedulerVerticle extends VerticleBase {
                                 "missed: Storyline was not running", QueueItem.PLANNED).mapEmpty());
                     }
                     if (!missed.isEmpty()) {
-                        LOG.warn("Tenant {}: {} slots missed by more than {} min went to history as expired", tenant.id(), missed.size(),
+                        LOG.warn("Tenant {}: {} slots missed by more than {} min went to history as expired", LogFields.tenant(tenant.id()), missed.size(),
                                 catchUp.toMinutes());
                     }
                     return chain;
                 })
-                .compose(v -> topOff(null))
-                .onFailure(e -> LOG.warn("Tenant {}: planning at start failed: {}", tenant.id(), e.getMessage()))
+                .compose(v -> topOff(null, Trigger.STARTUP))
+                .onFailure(e -> LOG.warn("Tenant {}: planning at start failed: {}", LogFields.tenant(tenant.id()), e.getMessage()))
                 .onComplete(v -> arm());
         sweepTimer = vertx.setPeriodic(pipeline.sweepInterval().toMillis(), id -> arm());
-        planTimer = vertx.setPeriodic(Duration.ofHours(6).toMillis(), id -> topOff(null)
-                .onFailure(e -> LOG.warn("Tenant {}: top-off failed: {}", tenant.id(), e.getMessage())));
+        planTimer = vertx.setPeriodic(Duration.ofHours(6).toMillis(), id -> topOff(null, Trigger.SCHEDULE)
+                .onFailure(e -> LOG.warn("Tenant {}: top-off failed: {}", LogFields.tenant(tenant.id()), e.getMessage())));
     }
 
-    private Future<Planner.TopOff> topOff(Integer days) {
-        return pipeline.planner().topOff(tenant, days == null ? pipeline.scheduling().horizonDays() : days);
+    private Future<Planner.TopOff> topOff(Integer days, Trigger trigger) {
+        return pipeline.planner().topOff(tenant, days == null ? pipeline.scheduling().horizonDays() : days, trigger);
     }
 
     /** Looks at the queue: dispatches what is due, then sets the timer to the next due slot. */
@@ -129,7 +131,7 @@ public class TenantSchedulerVerticle extends VerticleBase {
             } else {
                 dueTimer = vertx.setTimer(Math.min(delay, pipeline.sweepInterval().toMillis()), id -> arm());
             }
-        }).onFailure(e -> LOG.warn("Tenant {}: reading the queue failed: {}", tenant.id(), e.getMessage()));
+        }).onFailure(e -> LOG.warn("Tenant {}: reading the queue failed: {}", LogFields.tenant(tenant.id()), e.getMessage()));
     }
 
     /** Claims the oldest due slot and hands it to posting; after downtime the rest follow one a minute (D11). */
@@ -145,7 +147,7 @@ public class TenantSchedulerVerticle extends VerticleBase {
                     boolean late = Duration.between(slot.dueAt(), now).compareTo(Duration.ofSeconds(30)) > 0;
                     return bus.dispatch(tenant.id(), slot.id()).map(outcome -> late)
                             .otherwise(e -> {
-                                LOG.warn("Tenant {}: dispatch of slot {} failed: {}", tenant.id(), slot.id(), e.getMessage());
+                                LOG.warn("Tenant {}: dispatch of slot {} failed: {}", LogFields.tenant(tenant.id()), slot.id(), e.getMessage());
                                 return true;
                             });
                 })
@@ -191,7 +193,7 @@ public class TenantSchedulerVerticle extends VerticleBase {
                     message.fail(ErrorCode.UNAVAILABLE.code(), "this scheduler does not plan");
                     return;
                 }
-                topOff(command.days()).onSuccess(result -> {
+                topOff(command.days(), Trigger.fromWire(command.trigger()).orElse(Trigger.ADMIN_API)).onSuccess(result -> {
                     message.reply(result.toJson());
                     arm();
                 }).onFailure(e -> message.fail(ErrorCode.INTERNAL.code(), "planning failed: " + e.getMessage()));
@@ -203,7 +205,7 @@ public class TenantSchedulerVerticle extends VerticleBase {
                 }
             }
             default -> {
-                LOG.warn("Tenant {}: unhandled scheduler command {}", tenant.id(), command.kind());
+                LOG.warn("Tenant {}: unhandled scheduler command {}", LogFields.tenant(tenant.id()), command.kind());
                 message.fail(ErrorCode.INVALID_INPUT.code(), "unsupported command " + command.kind().wire());
             }
         }

@@ -46,6 +46,10 @@ class ProcessIT {
     }
 
     private Process startServe(String logName) throws IOException {
+        return startServe(logName, workDir.resolve("data"));
+    }
+
+    private Process startServe(String logName, Path dataDir) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 "dev.storyline.Main"))
@@ -54,7 +58,7 @@ class ProcessIT {
                 .redirectOutput(workDir.resolve(logName).toFile());
         builder.environment().put("TELEGRAM_BOT_TOKEN", TestConfig.TOKEN);
         builder.environment().put("ADMIN_TELEGRAM_CHAT_ID", "42");
-        builder.environment().put("STORYLINE_DATA_DIR", workDir.resolve("data").toString());
+        builder.environment().put("STORYLINE_DATA_DIR", dataDir.toString());
         builder.environment().put("HTTP_PORT", String.valueOf(port));
         builder.environment().remove("DATABASE_URL");
         builder.environment().remove("DB_HOST");
@@ -107,6 +111,50 @@ class ProcessIT {
         process.destroy();
         assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isZero();
+    }
+
+    /** A CLI command as the operator types it, with only the data dir configured: exit code and standard output. */
+    private CliResult cli(Path dataDir, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Cli.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
+                ConfigLoader.Sources.isolated(workDir, new JsonObject().put("STORYLINE_DATA_DIR", dataDir.toString())));
+        return new CliResult(exit, out + err.toString());
+    }
+
+    private record CliResult(int exit, String output) {
+    }
+
+    @Test
+    @DisplayName("the operator's guide: start, health, backup while serving, stop, restore on a fresh install, start, same data")
+    void operatorGuide() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        process = startServe("serve.log");
+        awaitHealthy(Duration.ofSeconds(15));
+        insertTenantIntoRunningServer();
+        CliResult health = cli(workDir.resolve("data"), "health", "--url", "http://127.0.0.1:" + port);
+        assertThat(health.exit()).as(health.output()).isZero();
+
+        CliResult backup = cli(workDir.resolve("data"), "backup");
+        assertThat(backup.exit()).as(backup.output()).isZero();
+        Path file;
+        try (var files = Files.list(workDir.resolve("data/backups"))) {
+            file = files.filter(p -> p.toString().endsWith(".zip")).findFirst().orElseThrow();
+        }
+        process.destroy();
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        Path fresh = workDir.resolve("fresh");
+        CliResult restore = cli(fresh, "restore", file.toString());
+        assertThat(restore.exit()).as(restore.output()).isZero();
+        process = startServe("restored.log", fresh);
+        awaitHealthy(Duration.ofSeconds(15));
+        CliResult tenants = cli(fresh, "tenants", "list");
+        assertThat(tenants.output()).contains("Survivor");
+        process.destroy();
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
     }
 
     /** Writes through the running server's embedded PostgreSQL, found the way the CLI finds it. */

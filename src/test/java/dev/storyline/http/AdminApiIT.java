@@ -124,6 +124,8 @@ class AdminApiIT {
         assertError(get("/admin/alerts?limit=9999"), 400, "invalid_input", "limit");
 
         assertThat(get("/admin/tenants/-9101/instagram").json().getBoolean("connected")).isFalse();
+        assertError(get("/admin/tenants/x/instagram"), 400, "invalid_input", "chatId");
+        assertError(Http.send(port, "DELETE", "/admin/tenants/x/instagram", TOKEN, null), 400, "invalid_input", "chatId");
         assertError(post("/admin/tenants/-9101/instagram", "{}"), 400, "invalid_input", "accountId");
         assertThat(Http.send(port, "DELETE", "/admin/tenants/-9101/instagram", TOKEN, null).json().getBoolean("disconnected")).isFalse();
         assertError(post("/admin/tenants/-9101/instagram/refresh", null), 422, "instagram_not_connected", "FACEBOOK_APP_ID");

@@ -199,7 +199,7 @@ class InstagramIT {
         team(-7011, "Crash team", null, "17841400000000011", "token-crash-0011", 50);
         TestImages.write(dataDir.resolve("media/-7011/second.jpg"), "jpg", 1080, 1920, Color.CYAN);
         bus().indexMedia(new MediaIndexRequest(-7011, null, Trigger.CLI, null)).await();
-        bus().plan(-7011, null).await();
+        bus().plan(-7011, null, Trigger.CLI).await();
         List<Object> slots = bot.db.column("SELECT id FROM posting_queue WHERE tenant_id = -7011 AND media_item_id IS NOT NULL "
                 + "ORDER BY due_at LIMIT 2");
         assertThat(slots).hasSize(2);
@@ -260,7 +260,7 @@ class InstagramIT {
 
         TestImages.write(dataDir.resolve("media/-7006/second.jpg"), "jpg", 1080, 1920, Color.PINK);
         bus().indexMedia(new MediaIndexRequest(-7006, null, Trigger.CLI, null)).await();
-        bus().plan(-7006, null).await();
+        bus().plan(-7006, null, Trigger.CLI).await();
         fire(-7006);
         await().atMost(Duration.ofSeconds(10)).until(() -> photos(-7006).size() == 2);
         assertThat(photos(-7006).get(1).getString("caption")).contains("Instagram is paused (token invalid");
@@ -343,6 +343,10 @@ class InstagramIT {
                 new JsonObject().put("accountId", "1").put("token", "x").encode());
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(Http.get(port, "/admin/tenants/-7010/instagram", ADMIN_TOKEN).json().getString("token")).startsWith("token valid (");
+        Http.Response refreshed = Http.post(port, "/admin/tenants/-7010/instagram/refresh", ADMIN_TOKEN, null);
+        assertThat(refreshed.status()).as(refreshed.body()).isEqualTo(200);
+        assertThat(refreshed.json().getString("token")).isEqualTo("token valid (60 days)");
+        TOKENS.add(graph.lastIssuedToken());
 
     }
 }
