@@ -68,6 +68,24 @@ final class CommandSupport {
         }
     }
 
+    /**
+     * The usual shape of a database command: load the configuration, run {@code job} on the database,
+     * and on trouble print "Could not {@code what}: reason" and fail.
+     */
+    static int onDatabase(CommandSpec spec, String what, Function<Pool, Integer> job) {
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<AppConfig> config = config(sources(spec), ConfigParser.Purpose.DATABASE, err);
+        if (config.isEmpty()) {
+            return Cli.FAILED;
+        }
+        try {
+            return withDatabase(config.get(), job);
+        } catch (RuntimeException e) {
+            err.println("Could not " + what + ": " + oneLine(e));
+            return Cli.FAILED;
+        }
+    }
+
     /** A job that also needs the connection settings (JDBC for backups). */
     @FunctionalInterface
     interface DatabaseJob<T> {

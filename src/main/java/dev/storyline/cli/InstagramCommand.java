@@ -40,14 +40,7 @@ import java.util.concurrent.Callable;
         description = "Connected Instagram accounts: connect, status, disconnect, refresh-token.",
         subcommands = {InstagramCommand.Connect.class, InstagramCommand.Status.class, InstagramCommand.Disconnect.class,
                 InstagramCommand.Refresh.class})
-final class InstagramCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing subcommand: try 'instagram status'");
-    }
+final class InstagramCommand extends CommandGroup {
 
     /** What each subcommand does with a connector, a repository and the clock. */
     private interface Job {

@@ -37,14 +37,7 @@ import java.util.concurrent.Callable;
 @Command(name = "media", mixinStandardHelpOptions = true,
         description = "The tenants' image libraries.",
         subcommands = {MediaCommand.IndexCommand.class, MediaCommand.ListCommand.class})
-final class MediaCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing subcommand: try 'media index' or 'media list'");
-    }
+final class MediaCommand extends CommandGroup {
 
     @Command(name = "index", mixinStandardHelpOptions = true,
             description = {"Index media folders: new images are added, changed ones updated, vanished ones deactivated.",

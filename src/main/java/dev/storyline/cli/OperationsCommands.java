@@ -63,32 +63,23 @@ final class OperationsCommands {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Optional<AppConfig> config = config(spec);
-            if (config.isEmpty()) {
-                return Cli.FAILED;
-            }
-            try {
-                return CommandSupport.withDatabase(config.get(), pool -> {
-                    Optional<Tenant> tenant = CommandSupport.tenant(pool, chatId, err);
-                    if (tenant.isEmpty()) {
-                        return Cli.FAILED;
-                    }
-                    TenantRepository tenants = new TenantRepository(pool);
-                    try {
-                        String done = new ServiceRuns(pool, Clock.systemUTC()).recorded(chatId, "tenants." + verb(), Trigger.CLI, null,
-                                new JsonObject(), () -> apply(tenants, tenant.get()), text -> new JsonObject().put("result", text)).await();
-                        out.println(done);
-                        out.println("The server picks this up within a minute (its next look at the tenants).");
-                        return Cli.OK;
-                    } catch (IllegalStateException e) {
-                        err.println(e.getMessage());
-                        return Cli.FAILED;
-                    }
-                });
-            } catch (RuntimeException e) {
-                err.println("Could not " + verb() + " tenant " + chatId + ": " + CommandSupport.oneLine(e));
-                return Cli.FAILED;
-            }
+            return CommandSupport.onDatabase(spec, verb() + " tenant " + chatId, pool -> {
+                Optional<Tenant> tenant = CommandSupport.tenant(pool, chatId, err);
+                if (tenant.isEmpty()) {
+                    return Cli.FAILED;
+                }
+                TenantRepository tenants = new TenantRepository(pool);
+                try {
+                    String done = new ServiceRuns(pool, Clock.systemUTC()).recorded(chatId, "tenants." + verb(), Trigger.CLI, null,
+                            new JsonObject(), () -> apply(tenants, tenant.get()), text -> new JsonObject().put("result", text)).await();
+                    out.println(done);
+                    out.println("The server picks this up within a minute (its next look at the tenants).");
+                    return Cli.OK;
+                } catch (IllegalStateException e) {
+                    err.println(e.getMessage());
+                    return Cli.FAILED;
+                }
+            });
         }
     }
 
@@ -142,14 +133,7 @@ final class OperationsCommands {
 
     @Command(name = "users", mixinStandardHelpOptions = true, description = "The people Storyline knows: list, promote, deactivate.",
             subcommands = {UsersList.class, Promote.class, Deactivate.class})
-    static final class Users implements Runnable {
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public void run() {
-            throw new ParameterException(spec.commandLine(), "Missing subcommand: try 'users list'");
-        }
+    static final class Users extends CommandGroup {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "People seen by the bot, most recent first.")
@@ -166,16 +150,11 @@ final class OperationsCommands {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
             if (limit < 1 || limit > 10_000) {
                 throw new ParameterException(spec.commandLine(), "--limit must be 1-10000");
             }
-            Optional<AppConfig> config = config(spec);
-            if (config.isEmpty()) {
-                return Cli.FAILED;
-            }
-            try {
-                List<UserRepository.User> users = CommandSupport.withDatabase(config.get(), pool -> new UserRepository(pool).list(tenant, limit).await());
+            return CommandSupport.onDatabase(spec, "list users", pool -> {
+                List<UserRepository.User> users = new UserRepository(pool).list(tenant, limit).await();
                 if (users.isEmpty()) {
                     out.println("Nobody yet: people appear once they write to the bot or press a button.");
                     return Cli.OK;
@@ -185,10 +164,7 @@ final class OperationsCommands {
                         u.tenants() == null ? "-" : u.tenants()));
                 table.print(out);
                 return Cli.OK;
-            } catch (RuntimeException e) {
-                err.println("Could not list users: " + CommandSupport.oneLine(e));
-                return Cli.FAILED;
-            }
+            });
         }
     }
 
@@ -210,28 +186,19 @@ final class OperationsCommands {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Optional<AppConfig> config = config(spec);
-            if (config.isEmpty()) {
-                return Cli.FAILED;
-            }
-            try {
-                return CommandSupport.withDatabase(config.get(), pool -> {
-                    UserRepository users = new UserRepository(pool);
-                    Optional<UserRepository.User> user = users.find(who).await();
-                    if (user.isEmpty()) {
-                        err.println("Unknown user " + who + ": the person must talk to the bot first (send it any message, or /start), "
-                                + "then run this again. 'storyline users list' shows who the bot knows.");
-                        return Cli.FAILED;
-                    }
-                    new ServiceRuns(pool, Clock.systemUTC()).recorded(null, service(), Trigger.CLI, null,
-                            new JsonObject().put("user", user.get().id()), () -> apply(users, user.get()), v -> new JsonObject()).await();
-                    out.println(done(user.get()));
-                    return Cli.OK;
-                });
-            } catch (RuntimeException e) {
-                err.println("Could not change " + who + ": " + CommandSupport.oneLine(e));
-                return Cli.FAILED;
-            }
+            return CommandSupport.onDatabase(spec, "change " + who, pool -> {
+                UserRepository users = new UserRepository(pool);
+                Optional<UserRepository.User> user = users.find(who).await();
+                if (user.isEmpty()) {
+                    err.println("Unknown user " + who + ": the person must talk to the bot first (send it any message, or /start), "
+                            + "then run this again. 'storyline users list' shows who the bot knows.");
+                    return Cli.FAILED;
+                }
+                new ServiceRuns(pool, Clock.systemUTC()).recorded(null, service(), Trigger.CLI, null,
+                        new JsonObject().put("user", user.get().id()), () -> apply(users, user.get()), v -> new JsonObject()).await();
+                out.println(done(user.get()));
+                return Cli.OK;
+            });
         }
     }
 
@@ -276,14 +243,7 @@ final class OperationsCommands {
 
     @Command(name = "runs", mixinStandardHelpOptions = true, description = "Background jobs and state-changing commands.",
             subcommands = RunsList.class)
-    static final class Runs implements Runnable {
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public void run() {
-            throw new ParameterException(spec.commandLine(), "Missing subcommand: try 'runs list'");
-        }
+    static final class Runs extends CommandGroup {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "The latest runs: what, how it was started, outcome, duration.")
@@ -303,20 +263,14 @@ final class OperationsCommands {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
             if (status != null && !List.of("running", "completed", "failed").contains(status)) {
                 throw new ParameterException(spec.commandLine(), "--status must be running, completed or failed, not '" + status + "'");
             }
             if (limit < 1 || limit > 10_000) {
                 throw new ParameterException(spec.commandLine(), "--limit must be 1-10000");
             }
-            Optional<AppConfig> config = config(spec);
-            if (config.isEmpty()) {
-                return Cli.FAILED;
-            }
-            try {
-                List<ServiceRuns.Line> runs = CommandSupport.withDatabase(config.get(),
-                        pool -> new ServiceRuns(pool, Clock.systemUTC()).list(service, status, limit).await());
+            return CommandSupport.onDatabase(spec, "list runs", pool -> {
+                List<ServiceRuns.Line> runs = new ServiceRuns(pool, Clock.systemUTC()).list(service, status, limit).await();
                 if (runs.isEmpty()) {
                     out.println("No runs" + (service == null && status == null ? " yet." : " match."));
                     return Cli.OK;
@@ -327,24 +281,14 @@ final class OperationsCommands {
                         r.error() != null ? r.error() : r.summary() == null || r.summary().equals("{}") ? "" : r.summary()));
                 table.print(out);
                 return Cli.OK;
-            } catch (RuntimeException e) {
-                err.println("Could not list runs: " + CommandSupport.oneLine(e));
-                return Cli.FAILED;
-            }
+            });
         }
     }
 
     // --- telegram test ---
 
     @Command(name = "telegram", mixinStandardHelpOptions = true, description = "Check the bot: telegram test.", subcommands = TelegramTest.class)
-    static final class Telegram implements Runnable {
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public void run() {
-            throw new ParameterException(spec.commandLine(), "Missing subcommand: try 'telegram test'");
-        }
+    static final class Telegram extends CommandGroup {
     }
 
     @Command(name = "test", mixinStandardHelpOptions = true, description = "getMe, then a test message to the admin chat.")

@@ -88,14 +88,7 @@ final class PlanCommands {
 
     @Command(name = "plan", mixinStandardHelpOptions = true, description = "The tenants' plans.",
             subcommands = PlanCommands.TopOff.class)
-    static final class Plan implements Runnable {
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public void run() {
-            throw new ParameterException(spec.commandLine(), "Missing subcommand: try 'plan top-off'");
-        }
+    static final class Plan extends CommandGroup {
     }
 
     @Command(name = "top-off", mixinStandardHelpOptions = true,
@@ -136,14 +129,7 @@ final class PlanCommands {
 
     @Command(name = "queue", mixinStandardHelpOptions = true, description = "The planned slots.",
             subcommands = PlanCommands.QueueList.class)
-    static final class Queue implements Runnable {
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public void run() {
-            throw new ParameterException(spec.commandLine(), "Missing subcommand: try 'queue list'");
-        }
+    static final class Queue extends CommandGroup {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "The next planned slots, per tenant.")

@@ -22,14 +22,7 @@ import java.util.concurrent.Callable;
         description = "The chats Storyline serves.",
         subcommands = {TenantsCommand.ListCommand.class, OperationsCommands.Approve.class, OperationsCommands.Pause.class,
                 OperationsCommands.Resume.class, TenantsCommand.SetMediaDirCommand.class})
-final class TenantsCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing subcommand: try 'tenants list'");
-    }
+final class TenantsCommand extends CommandGroup {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List every tenant with its state and schedule.")
     static final class ListCommand implements Callable<Integer> {

@@ -65,7 +65,8 @@ class LibraryBotIT {
         Path stored = Path.of((String) column("SELECT path FROM media_items WHERE tenant_id = -3001").get(0));
         assertThat(stored).startsWith(dataDir.resolve("media").resolve("-3001").resolve("telegram"));
         assertThat(Files.readAllBytes(stored)).isEqualTo(Files.readAllBytes(photo));
-        assertThat(column("SELECT service || ' ' || trigger || ' ' || status FROM service_runs WHERE tenant_id = -3001"))
+        assertThat(column("SELECT service || ' ' || trigger || ' ' || status FROM service_runs WHERE tenant_id = -3001 "
+                + "AND service LIKE 'media.%'"))
                 .containsExactly("media.upload telegram completed");
 
         bot.fake.userSendsPhoto(group, ADMIN_OF_GROUP, photo, "Another name");

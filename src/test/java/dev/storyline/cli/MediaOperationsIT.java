@@ -37,7 +37,7 @@ class MediaOperationsIT {
         app = Application.start(TestConfig.parse(TestConfig.keys(db, dataDir).put("ADMIN_TOKEN", TOKEN)), Clock.systemUTC());
         // the start-up sweep took its list of tenants before this: tenants the tests add are theirs alone
         await().atMost(Duration.ofSeconds(10)).until(() -> db.count(
-                "SELECT count(*) FROM service_runs WHERE tenant_id = -5001 AND status = 'completed'") == 1);
+                "SELECT count(*) FROM service_runs WHERE tenant_id = -5001 AND service = 'media.index' AND status = 'completed'") == 1);
     }
 
     @AfterAll
@@ -53,7 +53,7 @@ class MediaOperationsIT {
     @DisplayName("the server indexes every approved tenant's folder at start-up")
     void atStartup() {
         assertThat(db.count("SELECT count(*) FROM media_items WHERE tenant_id = -5001")).isEqualTo(2);
-        assertThat(db.column("SELECT trigger FROM service_runs WHERE tenant_id = -5001")).contains("startup");
+        assertThat(db.column("SELECT trigger FROM service_runs WHERE tenant_id = -5001 AND service = 'media.index'")).contains("startup");
     }
 
     @Test
@@ -69,7 +69,7 @@ class MediaOperationsIT {
         assertThat(ok.json().getInteger("added")).isEqualTo(1);
         assertThat(ok.json().getInteger("skipped")).isEqualTo(1);
         assertThat(ok.json().getLong("libraryActive")).isEqualTo(1);
-        assertThat(db.column("SELECT trigger FROM service_runs WHERE tenant_id = -5002")).containsExactly("admin_api");
+        assertThat(db.column("SELECT trigger FROM service_runs WHERE tenant_id = -5002 AND service = 'media.index'")).containsExactly("admin_api");
 
         Path elsewhere = TestImages.write(dataDir.resolve("elsewhere/two.jpg"), "jpg", 1080, 1920, Color.PINK).getParent();
         Http.Response dir = Http.post(port, "/admin/tenants/-5002/media/index", TOKEN, new JsonObject().put("dir", elsewhere.toString()).encode());

@@ -113,6 +113,7 @@ class AdminApiIT {
         assertThat(next.status()).as(next.body()).isEqualTo(200);
         assertThat(next.json().getString("outcome")).isEqualTo("notified");
         assertError(post("/admin/tenants/-9999/next", null), 404, "tenant_not_found", "-9999");
+        assertThat(Http.get(port, "/metrics").body()).contains("storyline_notifications_sent_total 1.0");
 
         assertThat(get("/admin/tenants/-9101/history?limit=5").json().getJsonArray("history")).isNotNull();
         assertError(get("/admin/tenants/-9101/history?limit=abc"), 400, "invalid_input", "limit");

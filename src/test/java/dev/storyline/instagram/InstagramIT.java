@@ -41,6 +41,7 @@ import static org.awaitility.Awaitility.await;
  * API, which fetches the image from Storyline's own signed URL; faults at the fake drive retries,
  * the D16 container check, the fallback to the chat and token care.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class InstagramIT {
     private static final String ADMIN_TOKEN = "admin-secret-for-tests";
     private static final String KEY = TokenCipherTest.key();
@@ -171,6 +172,8 @@ class InstagramIT {
         assertThat(photos(-7001)).as("nothing for a person to post").isEmpty();
         bot.awaitMessage(-7001, t -> t.startsWith("🤖 Published Sunset Auto team to Instagram"));
         assertThat(bot.db.count("SELECT count(*) FROM media_locks WHERE tenant_id = -7001 AND reason = 'posted'")).isEqualTo(1);
+        assertThat(Http.get(port, "/metrics").body()).containsPattern("storyline_instagram_publishes_total [1-9]")
+                .containsPattern("storyline_story_outcomes_total\\{outcome=\"posted\"} [1-9]");
 
         team(-7002, "Link team", "https://example.com/offer", "17841400000000002", "token-link-0002", 50);
         long linked = fire(-7002);
@@ -274,6 +277,7 @@ class InstagramIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE) // it moves the clock 60 days: every other team's plan falls due at once
     @DisplayName("the daily check refreshes a token with 5 days left (clock moved) and stores the new expiry; /settings shows it")
     void refresh() {
         JsonObject group = team(-7007, "Fresh team", null, "17841400000000007", "token-fresh-0007", 65);
