@@ -103,6 +103,45 @@ public final class QueueRepository {
                    h.scheduled_for, m.path, m.source, m.title, m.link, m.caption, m.tags
               FROM h LEFT JOIN media_items m ON m.id = h.media_item_id AND m.tenant_id = h.tenant_id""";
 
+    /**
+     * Ends many pressed slots in one statement (a group commit of presses): $1 tenants, $2 queue ids,
+     * $3 outcomes, $4 people (parallel arrays, in arrival order), $5 now, $6 repost days, $7 skip days.
+     * Two presses on one slot: the first in arrival order wins, as with {@link #FINISH}.
+     */
+    private static final String FINISH_PRESSES = """
+            WITH p AS (
+                SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[]) WITH ORDINALITY AS p(tenant_id, id, outcome, acted_by, n)),
+            first AS (
+                SELECT DISTINCT ON (tenant_id, id) tenant_id, id, outcome, acted_by FROM p ORDER BY tenant_id, id, n),
+            q AS (
+                DELETE FROM posting_queue pq USING first f
+                 WHERE pq.tenant_id = f.tenant_id AND pq.id = f.id AND pq.state = 'notified'
+                RETURNING pq.*, f.outcome AS new_outcome, f.acted_by AS new_actor),
+            h AS (
+                INSERT INTO posting_history (tenant_id, queue_item_id, media_item_id, slot_key, scheduled_for, outcome, route,
+                                             dry_run, acted_by, notified_at, completed_at, attempts, error, telegram_message_id)
+                SELECT tenant_id, id, media_item_id, slot_key, scheduled_for, new_outcome, route, dry_run, new_actor, notified_at, $5,
+                       attempts, last_error, telegram_message_id
+                  FROM q RETURNING *),
+            l AS (
+                INSERT INTO media_locks (tenant_id, media_item_id, reason, locked_until, created_by)
+                SELECT h.tenant_id, h.media_item_id, h.outcome,
+                       CASE h.outcome WHEN 'posted' THEN $5 + make_interval(days => $6)
+                                      WHEN 'skipped' THEN $5 + make_interval(days => $7)
+                                      ELSE 'infinity'::timestamptz END, h.acted_by
+                  FROM h WHERE h.media_item_id IS NOT NULL AND NOT h.dry_run AND h.outcome IN ('posted', 'skipped', 'rejected')),
+            m AS (
+                UPDATE media_items SET times_posted = times_posted + 1, last_posted_at = $5, updated_at = now()
+                  FROM h WHERE media_items.id = h.media_item_id AND media_items.tenant_id = h.tenant_id
+                   AND h.outcome = 'posted' AND NOT h.dry_run),
+            u AS (
+                UPDATE users SET total_posts = total_posts + c.posts
+                  FROM (SELECT acted_by, count(*) AS posts FROM h WHERE h.outcome = 'posted' AND NOT h.dry_run GROUP BY acted_by) c
+                 WHERE users.id = c.acted_by)
+            SELECT h.tenant_id, h.queue_item_id, h.acted_by, h.id, h.media_item_id, h.outcome, h.notified_at, h.completed_at,
+                   h.telegram_message_id, h.dry_run, h.slot_key, h.scheduled_for, m.path, m.source, m.title, m.link, m.caption, m.tags
+              FROM h LEFT JOIN media_items m ON m.id = h.media_item_id AND m.tenant_id = h.tenant_id""";
+
     private static final String HISTORY_OF = """
             SELECT h.outcome, h.completed_at, h.notified_at, h.dry_run, u.username, u.first_name, h.media_item_id, h.slot_key,
                    h.scheduled_for, h.telegram_message_id
@@ -282,17 +321,51 @@ public final class QueueRepository {
                     if (rows.size() == 0) {
                         return Optional.empty();
                     }
-                    Row r = rows.iterator().next();
-                    // what the caption shows of the image, read in the same statement
-                    Optional<MediaItem> item = r.getString("path") == null ? Optional.empty() : Optional.of(new MediaItem(
-                            r.getLong("media_item_id"), tenantId, r.getString("path"), r.getString("source"), null, 0, null, null, null, null,
-                            new Metadata(r.getString("title"), r.getString("link"), r.getString("caption"),
-                                    Arrays.asList(r.getArrayOfStrings("tags")), false, null),
-                            List.of(), null, true, 0, null, null));
-                    return Optional.of(new Finished(r.getLong("id"), r.getLong("media_item_id"), r.getString("outcome"),
-                            Sql.instant(r, "notified_at"), Sql.instant(r, "completed_at"), r.getLong("telegram_message_id"),
-                            r.getBoolean("dry_run"), r.getString("slot_key"), Sql.instant(r, "scheduled_for"), item));
+                    return Optional.of(finished(tenantId, rows.iterator().next()));
                 });
+    }
+
+    /** One press to end: the slot, the outcome and who pressed. */
+    public record Press(long tenantId, long queueId, String outcome, Long actedBy) {
+    }
+
+    /**
+     * Ends pressed slots together; the answer holds the presses that won (by their index in
+     * {@code presses}); a press absent from it was late, as {@link #finish} would have said.
+     */
+    public Future<java.util.Map<Integer, Finished>> finishPresses(List<Press> presses, Instant now, int repostDays, int skipDays) {
+        Tuple params = Tuple.of(presses.stream().map(Press::tenantId).toArray(Long[]::new), presses.stream().map(Press::queueId).toArray(Long[]::new),
+                presses.stream().map(Press::outcome).toArray(String[]::new), presses.stream().map(Press::actedBy).toArray(Long[]::new),
+                Sql.utc(now), repostDays).addInteger(skipDays);
+        return pool.preparedQuery(FINISH_PRESSES).execute(params).map(rows -> {
+            java.util.Map<Integer, Finished> won = new java.util.HashMap<>();
+            for (Row r : rows) {
+                long tenantId = r.getLong("tenant_id");
+                long queueId = r.getLong("queue_item_id");
+                Long actor = r.getLong("acted_by");
+                for (int i = 0; i < presses.size(); i++) {
+                    Press p = presses.get(i);
+                    if (p.tenantId() == tenantId && p.queueId() == queueId && java.util.Objects.equals(p.actedBy(), actor)
+                            && r.getString("outcome").equals(p.outcome())) {
+                        won.put(i, finished(tenantId, r));
+                        break;
+                    }
+                }
+            }
+            return won;
+        });
+    }
+
+    private static Finished finished(long tenantId, Row r) {
+        // what the caption shows of the image, read in the same statement
+        Optional<MediaItem> item = r.getString("path") == null ? Optional.empty() : Optional.of(new MediaItem(
+                r.getLong("media_item_id"), tenantId, r.getString("path"), r.getString("source"), null, 0, null, null, null, null,
+                new Metadata(r.getString("title"), r.getString("link"), r.getString("caption"),
+                        Arrays.asList(r.getArrayOfStrings("tags")), false, null),
+                List.of(), null, true, 0, null, null));
+        return new Finished(r.getLong("id"), r.getLong("media_item_id"), r.getString("outcome"),
+                Sql.instant(r, "notified_at"), Sql.instant(r, "completed_at"), r.getLong("telegram_message_id"),
+                r.getBoolean("dry_run"), r.getString("slot_key"), Sql.instant(r, "scheduled_for"), item);
     }
 
     public Future<Optional<PastOutcome>> outcomeOf(long tenantId, long queueId) {
