@@ -92,12 +92,7 @@ final class AdminApi {
         if (chatId == null) {
             return;
         }
-        JsonObject body;
-        try {
-            body = ctx.body().asJsonObject();
-        } catch (RuntimeException e) {
-            body = null;
-        }
+        JsonObject body = jsonObject(ctx);
         Object accountId = body == null ? null : body.getValue("accountId");
         Object token = body == null ? null : body.getValue("token");
         if (!(accountId instanceof String || accountId instanceof Number) || !(token instanceof String)) {
@@ -114,12 +109,7 @@ final class AdminApi {
         if (chatId == null) {
             return;
         }
-        JsonObject body;
-        try {
-            body = ctx.body().asJsonObject();
-        } catch (RuntimeException e) {
-            body = null;
-        }
+        JsonObject body = jsonObject(ctx);
         if (body == null) {
             JsonErrors.send(ctx, ErrorCode.INVALID_INPUT,
                     "the body must be a JSON object such as {\"postsPerDay\": 4, \"hours\": \"9-21\", \"timezone\": \"Europe/Berlin\"}");
@@ -155,6 +145,15 @@ final class AdminApi {
         withChat(ctx, id -> bus.plan(id, wanted, Trigger.ADMIN_API).map(t -> t.toJson()).recover(e -> ErrorCode.of(e) == ErrorCode.UNAVAILABLE
                 ? Future.failedFuture(ErrorCode.UNAVAILABLE.failure("tenant " + id + " has no scheduler: it is paused, unapproved or unknown"))
                 : Future.failedFuture(e)));
+    }
+
+    /** The body as a JSON object, or null when it is empty, not JSON or not an object. */
+    private static JsonObject jsonObject(RoutingContext ctx) {
+        try {
+            return ctx.body().asJsonObject();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static java.util.Optional<Integer> limit(RoutingContext ctx, int fallback) {

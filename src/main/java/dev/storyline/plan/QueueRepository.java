@@ -76,6 +76,25 @@ public final class QueueRepository {
      * $1 tenant, $2 queue id, $3 outcome, $4 acted by, $5 now, $6 repost days, $7 skip days, $8 error, $9 expected states,
      * $10 Instagram media id, $11 permalink.
      */
+    /**
+     * What an outcome does besides history (D13), for {@link #FINISH} and {@link #FINISH_PRESSES}: the
+     * lock (30 days, 3 days, for good) and the image's post counter; nothing for dry-run slots.
+     * Needs a CTE {@code h} of history rows and $5 now, $6 repost days, $7 skip days.
+     */
+    private static final String LOCK_AND_COUNT = """
+            l AS (
+                INSERT INTO media_locks (tenant_id, media_item_id, reason, locked_until, created_by)
+                SELECT h.tenant_id, h.media_item_id, h.outcome,
+                       CASE h.outcome WHEN 'posted' THEN $5 + make_interval(days => $6)
+                                      WHEN 'skipped' THEN $5 + make_interval(days => $7)
+                                      ELSE 'infinity'::timestamptz END, h.acted_by
+                  FROM h WHERE h.media_item_id IS NOT NULL AND NOT h.dry_run AND h.outcome IN ('posted', 'skipped', 'rejected')),
+            m AS (
+                UPDATE media_items SET times_posted = times_posted + 1, last_posted_at = $5, updated_at = now()
+                  FROM h WHERE media_items.id = h.media_item_id AND media_items.tenant_id = h.tenant_id
+                   AND h.outcome = 'posted' AND NOT h.dry_run),
+            """;
+
     private static final String FINISH = """
             WITH q AS (
                 DELETE FROM posting_queue WHERE tenant_id = $1 AND id = $2 AND state = ANY($9) RETURNING *),
@@ -86,17 +105,7 @@ public final class QueueRepository {
                 SELECT tenant_id, id, media_item_id, slot_key, scheduled_for, $3, route, dry_run, $4, notified_at, $5, attempts,
                        coalesce($8, last_error), telegram_message_id, $10, $11
                   FROM q RETURNING *),
-            l AS (
-                INSERT INTO media_locks (tenant_id, media_item_id, reason, locked_until, created_by)
-                SELECT h.tenant_id, h.media_item_id, h.outcome,
-                       CASE h.outcome WHEN 'posted' THEN $5 + make_interval(days => $6)
-                                      WHEN 'skipped' THEN $5 + make_interval(days => $7)
-                                      ELSE 'infinity'::timestamptz END, h.acted_by
-                  FROM h WHERE h.media_item_id IS NOT NULL AND NOT h.dry_run AND h.outcome IN ('posted', 'skipped', 'rejected')),
-            m AS (
-                UPDATE media_items SET times_posted = times_posted + 1, last_posted_at = $5, updated_at = now()
-                  FROM h WHERE media_items.id = h.media_item_id AND media_items.tenant_id = $1
-                   AND h.outcome = 'posted' AND NOT h.dry_run),
+""" + LOCK_AND_COUNT + """
             u AS (
                 UPDATE users SET total_posts = total_posts + 1 FROM h WHERE users.id = h.acted_by AND h.outcome = 'posted' AND NOT h.dry_run)
             SELECT h.id, h.media_item_id, h.outcome, h.notified_at, h.completed_at, h.telegram_message_id, h.dry_run, h.slot_key,
@@ -123,17 +132,7 @@ public final class QueueRepository {
                 SELECT tenant_id, id, media_item_id, slot_key, scheduled_for, new_outcome, route, dry_run, new_actor, notified_at, $5,
                        attempts, last_error, telegram_message_id
                   FROM q RETURNING *),
-            l AS (
-                INSERT INTO media_locks (tenant_id, media_item_id, reason, locked_until, created_by)
-                SELECT h.tenant_id, h.media_item_id, h.outcome,
-                       CASE h.outcome WHEN 'posted' THEN $5 + make_interval(days => $6)
-                                      WHEN 'skipped' THEN $5 + make_interval(days => $7)
-                                      ELSE 'infinity'::timestamptz END, h.acted_by
-                  FROM h WHERE h.media_item_id IS NOT NULL AND NOT h.dry_run AND h.outcome IN ('posted', 'skipped', 'rejected')),
-            m AS (
-                UPDATE media_items SET times_posted = times_posted + 1, last_posted_at = $5, updated_at = now()
-                  FROM h WHERE media_items.id = h.media_item_id AND media_items.tenant_id = h.tenant_id
-                   AND h.outcome = 'posted' AND NOT h.dry_run),
+""" + LOCK_AND_COUNT + """
             u AS (
                 UPDATE users SET total_posts = total_posts + c.posts
                   FROM (SELECT acted_by, count(*) AS posts FROM h WHERE h.outcome = 'posted' AND NOT h.dry_run GROUP BY acted_by) c
