@@ -5,7 +5,8 @@ import dev.storyline.bus.AlertRaised;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.TelegramCall;
-import dev.storyline.db.Sql;
+import dev.storyline.db.DatabaseHealthCheck;
+import dev.storyline.plan.QueueRepository;
 import dev.storyline.telegram.Html;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -13,8 +14,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,13 +45,9 @@ public final class WatchVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(WatchVerticle.class);
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("EEE d MMM HH:mm 'UTC'", Locale.ENGLISH);
 
-    private static final String OVERDUE_SLOTS = """
-            SELECT q.tenant_id, t.title, count(*) AS slots, min(q.scheduled_for) AS oldest
-              FROM posting_queue q JOIN tenants t ON t.id = q.tenant_id
-             WHERE q.state = 'planned' AND q.due_at < $1 AND q.scheduled_for < $1 AND t.state = 'approved' AND NOT t.is_paused
-             GROUP BY q.tenant_id, t.title""";
-
     private final Pool pool;
+    private final DatabaseHealthCheck database;
+    private final QueueRepository queue;
     private final Path dataDir;
     private final Duration interval;
     private final Optional<Long> adminChat;
@@ -66,6 +61,8 @@ public final class WatchVerticle extends VerticleBase {
 
     public WatchVerticle(Pool pool, Path dataDir, Duration interval, Optional<Long> adminChat, Clock clock) {
         this.pool = pool;
+        this.database = new DatabaseHealthCheck(pool, "the database");
+        this.queue = new QueueRepository(pool);
         this.dataDir = dataDir;
         this.interval = interval;
         this.adminChat = adminChat;
@@ -99,7 +96,7 @@ public final class WatchVerticle extends VerticleBase {
         checking = true;
         Instant now = clock.instant();
         disk();
-        pool.query("SELECT 1").execute()
+        database.check()
                 .onSuccess(ok -> databaseBack(now))
                 .onFailure(e -> databaseDown(now, e))
                 .compose(ok -> Future.join(overdue(now), poller(now)))
@@ -107,19 +104,17 @@ public final class WatchVerticle extends VerticleBase {
     }
 
     private Future<Void> overdue(Instant now) {
-        return pool.preparedQuery(OVERDUE_SLOTS).execute(Tuple.of(Sql.utc(now.minus(OVERDUE)))).map(rows -> {
+        return queue.overdueByTenant(now.minus(OVERDUE)).map(overdue -> {
             Set<Long> seen = new HashSet<>();
-            for (Row row : rows) {
-                long tenantId = row.getLong("tenant_id");
-                seen.add(tenantId);
-                if (!suspected.contains(tenantId)) {
+            for (QueueRepository.Overdue o : overdue) {
+                seen.add(o.tenantId());
+                if (!suspected.contains(o.tenantId())) {
                     continue;
                 }
-                Instant oldest = Sql.instant(row, "oldest");
-                long minutes = Duration.between(oldest, now).toMinutes();
-                raise("overdue-slots:" + tenantId, tenantId, "⏰ " + Html.bold(row.getString("title")) + " (" + tenantId + "): "
-                        + row.getLong("slots") + " planned " + (row.getLong("slots") == 1 ? "story is" : "stories are")
-                        + " overdue; the oldest was due " + WHEN.format(oldest.atZone(ZoneOffset.UTC)) + " (" + age(minutes) + " ago). "
+                long minutes = Duration.between(o.oldest(), now).toMinutes();
+                raise("overdue-slots:" + o.tenantId(), o.tenantId(), "⏰ " + Html.bold(o.title()) + " (" + o.tenantId() + "): "
+                        + o.slots() + " planned " + (o.slots() == 1 ? "story is" : "stories are")
+                        + " overdue; the oldest was due " + WHEN.format(o.oldest().atZone(ZoneOffset.UTC)) + " (" + age(minutes) + " ago). "
                         + "Its scheduler may be stuck: see GET /admin/orchestrator and the log.");
             }
             suspected = seen;

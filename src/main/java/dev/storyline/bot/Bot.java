@@ -298,9 +298,9 @@ public final class Bot {
         if (tenant.isEmpty()) {
             return s.replies().answer(callbackId, "Storyline is not active in this chat.", false);
         }
-        boolean rejecting = data.action() == CallbackData.Action.REJECT || data.action() == CallbackData.Action.REJECT_CONFIRMED
+        boolean needsAdmin = data.action() == CallbackData.Action.REJECT || data.action() == CallbackData.Action.REJECT_CONFIRMED
                 || data.action() == CallbackData.Action.AUTO_POST; // D17: Reject and Auto post need an administrator
-        Future<Boolean> mayReject = rejecting ? s.mayChange(in) : Future.succeededFuture(false);
+        Future<Boolean> mayReject = needsAdmin ? s.mayChange(in) : Future.succeededFuture(false);
         // no interactions row: the outcome's history row says who pressed and when, and replays are harmless
         return mayReject.compose(may -> s.bus().storyPress(new StoryPress(tenant.get().id(), queueId, data.action().name(), messageId,
                 in.from() == null ? null : in.from().id(), in.who(), may))).transform(answer -> {

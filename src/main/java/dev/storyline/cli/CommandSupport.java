@@ -54,17 +54,12 @@ final class CommandSupport {
 
     /** {@link #withDatabase} for jobs that also need Vert.x itself (worker threads, the file system). */
     static <T> T withVertx(AppConfig config, BiFunction<Vertx, Pool, T> job) {
-        Logging.quiet();
-        try (Database database = Database.open(config.database(), config.paths(), EmbeddedDatabase.Role.CLIENT)) {
-            Migrations.migrate(database.settings());
-            Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-            Pool pool = database.createPool(vertx, 2);
-            try {
-                return job.apply(vertx, pool);
-            } finally {
-                pool.close().await();
-                vertx.close().await();
-            }
+        try {
+            return withConnection(config, (vertx, pool, settings) -> job.apply(vertx, pool));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // the job above throws nothing checked
         }
     }
 

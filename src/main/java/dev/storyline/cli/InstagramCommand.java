@@ -106,7 +106,7 @@ final class InstagramCommand extends CommandGroup {
                 }
                 ServiceRuns runs = new ServiceRuns(pool, Clock.systemUTC());
                 try {
-                    ServiceRuns.Run run = runs.start(tenant, "instagram.connect", Trigger.CLI, null,
+                    ServiceRuns.Run run = runs.start(tenant, InstagramConnector.CONNECT_SERVICE, Trigger.CLI, null,
                             new JsonObject().put("accountId", accountId)).await();
                     try {
                         InstagramAccount account = connector.connect(tenant, accountId, secret, null).await();

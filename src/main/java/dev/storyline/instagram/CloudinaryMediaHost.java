@@ -73,14 +73,14 @@ public final class CloudinaryMediaHost implements MediaHost {
                 .transform(ar -> {
                     vertx.executeBlocking(() -> Files.deleteIfExists(jpeg), false);
                     if (ar.failed()) {
-                        return Future.failedFuture(new GraphException(GraphException.Kind.TRANSIENT, 0,
+                        return Future.failedFuture(new GraphException(GraphException.Kind.TRANSIENT,
                                 "Cloudinary did not answer the upload: " + ar.cause().getClass().getSimpleName(), false));
                     }
                     JsonObject body = body(ar.result().bodyAsString());
                     if (ar.result().statusCode() / 100 != 2 || body.getString("secure_url") == null) {
                         String reason = body.getJsonObject("error", new JsonObject()).getString("message", "HTTP " + ar.result().statusCode());
                         return Future.failedFuture(new GraphException(ar.result().statusCode() >= 500 ? GraphException.Kind.TRANSIENT
-                                : GraphException.Kind.REJECTED, 0, "Cloudinary refused the upload: " + reason, false));
+                                : GraphException.Kind.REJECTED, "Cloudinary refused the upload: " + reason, false));
                     }
                     return Future.succeededFuture(new Hosted(body.getString("secure_url"), body.getString("public_id", publicId)));
                 });

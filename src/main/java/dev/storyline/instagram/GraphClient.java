@@ -110,13 +110,13 @@ public final class GraphClient {
         JsonObject error = body == null ? new JsonObject() : body.getJsonObject("error", new JsonObject());
         int code = error.getInteger("code", 0);
         String message = error.getString("message", "HTTP " + status);
-        return Future.failedFuture(new GraphException(GraphException.classify(status, code), code,
+        return Future.failedFuture(new GraphException(GraphException.classify(status, code),
                 "Instagram said: " + message + (code != 0 ? " (code " + code + ")" : ""), false));
     }
 
     private static GraphException network(String path, Throwable cause) {
         String what = path.contains("/") ? path.substring(path.lastIndexOf('/') + 1) : "request";
-        return new GraphException(GraphException.Kind.TRANSIENT, 0, "Instagram did not answer " + what + ": "
+        return new GraphException(GraphException.Kind.TRANSIENT, "Instagram did not answer " + what + ": "
                 + cause.getClass().getSimpleName(), true);
     }
 }

@@ -18,13 +18,11 @@ public final class GraphException extends RuntimeException {
     }
 
     private final Kind kind;
-    private final int graphCode;
     private final boolean outcomeUnknown;
 
-    public GraphException(Kind kind, int graphCode, String message, boolean outcomeUnknown) {
+    public GraphException(Kind kind, String message, boolean outcomeUnknown) {
         super(message, null, false, false);
         this.kind = kind;
-        this.graphCode = graphCode;
         this.outcomeUnknown = outcomeUnknown;
     }
 
@@ -40,10 +38,6 @@ public final class GraphException extends RuntimeException {
 
     public Kind kind() {
         return kind;
-    }
-
-    public int graphCode() {
-        return graphCode;
     }
 
     public boolean outcomeUnknown() {

@@ -41,14 +41,4 @@ public record InstagramAccount(long tenantId, String accountId, String username,
                 .put("connectedAt", connectedAt == null ? null : connectedAt.toString())
                 .put("token", tokenLine(now));
     }
-
-    public static InstagramAccount fromJson(JsonObject json) {
-        return new InstagramAccount(json.getLong("tenantId"), json.getString("accountId"), json.getString("username"),
-                instant(json.getString("tokenExpiresAt")), instant(json.getString("tokenRefreshedAt")),
-                json.getString("tokenStatus"), json.getString("tokenStatusReason"), instant(json.getString("connectedAt")));
-    }
-
-    private static Instant instant(String text) {
-        return text == null ? null : Instant.parse(text);
-    }
 }

@@ -19,6 +19,9 @@ import java.time.Instant;
  * message for a person.
  */
 public final class InstagramConnector {
+    /** The {@code service_runs} names of connecting an account and of the daily refresh. */
+    public static final String CONNECT_SERVICE = "instagram.connect";
+    public static final String REFRESH_SERVICE = "instagram.token_refresh";
     /** How long a long-lived token lives when Graph cannot be asked (no app credentials). */
     public static final Duration ASSUMED_LIFETIME = Duration.ofDays(60);
     /** Tokens with fewer days than this left are refreshed (product.md §3). */
@@ -75,7 +78,7 @@ public final class InstagramConnector {
                 .compose(body -> {
                     Secret fresh = Secret.of(body.getString("access_token"));
                     if (!fresh.isPresent()) {
-                        return Future.failedFuture(new GraphException(GraphException.Kind.TRANSIENT, 0,
+                        return Future.failedFuture(new GraphException(GraphException.Kind.TRANSIENT,
                                 "Instagram answered the refresh without a token", false));
                     }
                     long expiresIn = body.getLong("expires_in", 0L);

@@ -108,7 +108,7 @@ public final class InstagramVerticle extends VerticleBase {
         Trigger trigger = body.getLong("userId") == null ? Trigger.ADMIN_API : Trigger.TELEGRAM;
         Future<InstagramAccount> connected = tenants.findById(tenantId).compose(t -> t.isEmpty()
                 ? connector.connect(tenantId, body.getString("accountId"), Secret.of(body.getString("token")), body.getLong("userId"))
-                : runs.recorded(tenantId, "instagram.connect", trigger, body.getLong("userId"),
+                : runs.recorded(tenantId, InstagramConnector.CONNECT_SERVICE, trigger, body.getLong("userId"),
                         new JsonObject().put("accountId", body.getString("accountId")),
                         () -> connector.connect(tenantId, body.getString("accountId"), Secret.of(body.getString("token")), body.getLong("userId")),
                         account -> new JsonObject().put("username", account.username())));
@@ -168,10 +168,11 @@ public final class InstagramVerticle extends VerticleBase {
                             + "connect it again with a new token.");
                     continue;
                 }
-                work.add(runs.start(account.tenantId(), "instagram.token_refresh", Trigger.SCHEDULE, null, new JsonObject())
+                work.add(runs.start(account.tenantId(), InstagramConnector.REFRESH_SERVICE, Trigger.SCHEDULE, null, new JsonObject())
                         .compose(run -> connector.refresh(account.tenantId()).transform(ar -> {
                             if (ar.succeeded()) {
-                                LOG.info("Tenant {}: Instagram token refreshed, valid until {}", LogFields.tenant(account.tenantId()), ar.result().expiresAt());
+                                LOG.info("Tenant {}: Instagram token refreshed, valid until {}",
+                                        LogFields.tenant(account.tenantId()), ar.result().expiresAt());
                                 return runs.completed(run, new JsonObject().put("expiresAt", String.valueOf(ar.result().expiresAt())));
                             }
                             ErrorCode code = ErrorCode.of(ar.cause());
@@ -189,7 +190,8 @@ public final class InstagramVerticle extends VerticleBase {
     private Future<Void> tokenTrouble(long tenantId, String reason) {
         return accounts.invalidate(tenantId, reason).map(changed -> {
             if (changed) {
-                LOG.warn("Tenant {}: Instagram token invalid ({}); its stories go to the chat until it is replaced", LogFields.tenant(tenantId), reason);
+                LOG.warn("Tenant {}: Instagram token invalid ({}); its stories go to the chat until it is replaced",
+                        LogFields.tenant(tenantId), reason);
                 raise(tenantId, "🔑 The Instagram token of tenant " + tenantId + " no longer works: " + Html.escape(reason)
                         + ". Its stories go to the chat until you connect it again (storyline instagram connect …).");
             }
@@ -235,7 +237,7 @@ public final class InstagramVerticle extends VerticleBase {
                         }
                         return Future.failedFuture(e);
                     }));
-        }).recover(e -> Future.failedFuture(publishFailure(e)));
+        }).recover(e -> Future.failedFuture(InstagramConnector.coded(e)));
     }
 
     /** An earlier container is checked before anything else (D16); without one, a new publish starts. */
@@ -246,7 +248,8 @@ public final class InstagramVerticle extends VerticleBase {
         String container = request.containerId();
         return graph.containerStatus(container, token).compose(status -> switch (status) {
             case "PUBLISHED" -> {
-                LOG.info("Tenant {}: slot {} was already published (container {})", LogFields.tenant(request.tenantId()), LogFields.slot(request.queueId()), container);
+                LOG.info("Tenant {}: slot {} was already published (container {})",
+                        LogFields.tenant(request.tenantId()), LogFields.slot(request.queueId()), container);
                 yield Future.succeededFuture(new InstagramPublish.Published(container, null, null));
             }
             case "FINISHED", "IN_PROGRESS" -> finishAndPublish(request, account, token, container);
@@ -257,7 +260,7 @@ public final class InstagramVerticle extends VerticleBase {
     private Future<InstagramPublish.Published> fresh(InstagramPublish request, InstagramAccount account, Secret token) {
         return graph.publishingLimit(account.accountId(), token).compose(limit -> {
             if (limit[0] >= limit[1]) {
-                return Future.failedFuture(new GraphException(GraphException.Kind.RATE_LIMIT, 0,
+                return Future.failedFuture(new GraphException(GraphException.Kind.RATE_LIMIT,
                         "the 24-hour publishing quota is used up (" + limit[0] + " of " + limit[1] + ")", false));
             }
             Path jpeg = workDir.resolve("publish-" + request.queueId() + "-" + System.nanoTime() + ".jpg");
@@ -268,7 +271,7 @@ public final class InstagramVerticle extends VerticleBase {
                     }, false)
                     .recover(e -> {
                         vertx.executeBlocking(() -> Files.deleteIfExists(jpeg), false);
-                        return Future.failedFuture(e instanceof IOException ? new GraphException(GraphException.Kind.REJECTED, 0,
+                        return Future.failedFuture(e instanceof IOException ? new GraphException(GraphException.Kind.REJECTED,
                                 "the image could not be prepared for Instagram: " + e.getMessage(), false) : e);
                     })
                     .compose(host::host)
@@ -295,7 +298,8 @@ public final class InstagramVerticle extends VerticleBase {
                 .compose(mediaId -> (mediaId == null ? Future.succeededFuture((String) null)
                         : graph.permalink(mediaId, token).otherwise((String) null))
                         .map(permalink -> new InstagramPublish.Published(container, mediaId, permalink)))
-                .onSuccess(p -> LOG.info("Tenant {}: slot {} published to Instagram (media {})", LogFields.tenant(request.tenantId()), LogFields.slot(request.queueId()),
+                .onSuccess(p -> LOG.info("Tenant {}: slot {} published to Instagram (media {})",
+                        LogFields.tenant(request.tenantId()), LogFields.slot(request.queueId()),
                         p.mediaId()));
     }
 
@@ -306,24 +310,21 @@ public final class InstagramVerticle extends VerticleBase {
                 case "FINISHED":
                     return Future.succeededFuture();
                 case "PUBLISHED":
-                    return Future.failedFuture(new GraphException(GraphException.Kind.REJECTED, 0, "the container was published already", false));
+                    return Future.failedFuture(new GraphException(GraphException.Kind.REJECTED,
+                            "the container was published already", false));
                 case "IN_PROGRESS":
                     if (clock.millis() - startedMillis + pauseMillis > timing.pollBudget().toMillis()) {
-                        return Future.failedFuture(new GraphException(GraphException.Kind.TRANSIENT, 0,
+                        return Future.failedFuture(new GraphException(GraphException.Kind.TRANSIENT,
                                 "Instagram was still processing the image after " + timing.pollBudget().toSeconds() + " s", false));
                     }
                     Promise<Void> later = Promise.promise();
                     vertx.setTimer(pauseMillis, id -> awaitFinished(container, token, startedMillis, pauseMillis * 2).onComplete(later));
                     return later.future();
                 default:
-                    return Future.failedFuture(new GraphException(GraphException.Kind.REJECTED, 0,
+                    return Future.failedFuture(new GraphException(GraphException.Kind.REJECTED,
                             "Instagram could not process the image (container " + status + ")", false));
             }
         });
-    }
-
-    private static Throwable publishFailure(Throwable e) {
-        return InstagramConnector.coded(e instanceof IllegalStateException ? ErrorCode.INSTAGRAM_NOT_CONNECTED.failure(e.getMessage()) : e);
     }
 
     private static <T> void reply(Message<JsonObject> message, Future<T> result) {

@@ -141,6 +141,13 @@ public final class QueueRepository {
                    h.telegram_message_id, h.dry_run, h.slot_key, h.scheduled_for, m.path, m.source, m.title, m.link, m.caption, m.tags
               FROM h LEFT JOIN media_items m ON m.id = h.media_item_id AND m.tenant_id = h.tenant_id""";
 
+    /** Per active tenant, planned slots due before $1 that nobody claimed: its scheduler is stuck or missing. */
+    private static final String OVERDUE_BY_TENANT = """
+            SELECT q.tenant_id, t.title, count(*) AS slots, min(q.scheduled_for) AS oldest
+              FROM posting_queue q JOIN tenants t ON t.id = q.tenant_id
+             WHERE q.state = 'planned' AND q.due_at < $1 AND q.scheduled_for < $1 AND t.state = 'approved' AND NOT t.is_paused
+             GROUP BY q.tenant_id, t.title""";
+
     private static final String HISTORY_OF = """
             SELECT h.outcome, h.completed_at, h.notified_at, h.dry_run, u.username, u.first_name, h.media_item_id, h.slot_key,
                    h.scheduled_for, h.telegram_message_id
@@ -365,6 +372,19 @@ public final class QueueRepository {
         return new Finished(r.getLong("id"), r.getLong("media_item_id"), r.getString("outcome"),
                 Sql.instant(r, "notified_at"), Sql.instant(r, "completed_at"), r.getLong("telegram_message_id"),
                 r.getBoolean("dry_run"), r.getString("slot_key"), Sql.instant(r, "scheduled_for"), item);
+    }
+
+    /** A tenant whose planned slots are overdue: how many, and the oldest slot time. */
+    public record Overdue(long tenantId, String title, long slots, Instant oldest) {
+    }
+
+    /** Across tenants (the watch): active tenants with planned slots due before {@code before}. */
+    public Future<List<Overdue>> overdueByTenant(Instant before) {
+        return pool.preparedQuery(OVERDUE_BY_TENANT).execute(Tuple.of(Sql.utc(before))).map(rows -> {
+            List<Overdue> list = new ArrayList<>();
+            rows.forEach(r -> list.add(new Overdue(r.getLong("tenant_id"), r.getString("title"), r.getLong("slots"), Sql.instant(r, "oldest"))));
+            return list;
+        });
     }
 
     public Future<Optional<PastOutcome>> outcomeOf(long tenantId, long queueId) {

@@ -26,11 +26,6 @@ public final class PostingMetrics {
                 .register(registry);
     }
 
-    /** A meter registry that keeps nothing, for tests that do not look. */
-    public static PostingMetrics none() {
-        return new PostingMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-    }
-
     void notified() {
         notifications.increment();
     }

@@ -54,6 +54,8 @@ public final class PostingVerticle extends VerticleBase {
     /** How long a call through the outbox may take, rate limits and its own retries included. */
     static final Duration TELEGRAM_PATIENCE = Duration.ofMinutes(10);
     static final Duration TENANT_CACHE = Duration.ofSeconds(30);
+    /** The {@code service_runs} name of a sweep that reclaimed or expired something. */
+    public static final String SWEEP_SERVICE = "posting.sweep";
     static final Duration EDIT_MARKS_EVERY = Duration.ofMillis(200);
     /** Outcome statements running at once; more presses wait for the next (and share it). */
     static final int MAX_ENDINGS_IN_FLIGHT = 2;
@@ -239,7 +241,8 @@ public final class PostingVerticle extends VerticleBase {
                         if (later && slot.attempts() < MAX_ATTEMPTS) {
                             return retry(tenant, slot, slot.attempts(), "Instagram: " + reason);
                         }
-                        LOG.warn("Tenant {}: slot {} goes to the chat, Instagram did not publish it: {}", LogFields.tenant(tenant.id()), LogFields.slot(slot.id()), reason);
+                        LOG.warn("Tenant {}: slot {} goes to the chat, Instagram did not publish it: {}",
+                                LogFields.tenant(tenant.id()), LogFields.slot(slot.id()), reason);
                         return queue.unpublish(tenant.id(), slot.id(), QueueItem.CLAIMED, "Instagram: " + reason)
                                 .compose(back -> back ? notify(tenant, slot, image, 1,
                                         "🤖 Instagram could not publish it (" + reason + "): please post it by hand.")
@@ -474,7 +477,8 @@ public final class PostingVerticle extends VerticleBase {
                                             .put("chat_id", tenant.id()).put("parse_mode", "HTML").put("reply_to_message_id", press.messageId())
                                             .put("text", "🤖 Instagram did not publish " + Html.bold(image.displayName()) + ": "
                                                     + Html.escape(e.getMessage()) + ". The story's buttons still work."))))
-                                    .onFailure(x -> LOG.warn("Tenant {}: slot {} stays publishing: {}", LogFields.tenant(tenant.id()), LogFields.slot(slot.id()), x.getMessage())));
+                                    .onFailure(x -> LOG.warn("Tenant {}: slot {} stays publishing: {}",
+                                            LogFields.tenant(tenant.id()), LogFields.slot(slot.id()), x.getMessage())));
                     return answer("🤖 Publishing to Instagram…", false);
                 });
             });
@@ -684,7 +688,7 @@ public final class PostingVerticle extends VerticleBase {
                     }
                     // a sweep that changed something is a run worth seeing in 'runs list'; an idle one is not
                     return chain.compose(v -> reclaimed[0] == 0 && expiring.isEmpty() ? Future.succeededFuture()
-                            : runs.start(null, "posting.sweep", atStart ? Trigger.STARTUP : Trigger.SCHEDULE, null, new JsonObject())
+                            : runs.start(null, SWEEP_SERVICE, atStart ? Trigger.STARTUP : Trigger.SCHEDULE, null, new JsonObject())
                                     .compose(run -> runs.completed(run, new JsonObject().put("reclaimed", reclaimed[0])
                                             .put("expired", expiring.size()))));
                 })

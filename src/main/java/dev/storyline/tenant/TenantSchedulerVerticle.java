@@ -96,7 +96,8 @@ public class TenantSchedulerVerticle extends VerticleBase {
                                 "missed: Storyline was not running", QueueItem.PLANNED).mapEmpty());
                     }
                     if (!missed.isEmpty()) {
-                        LOG.warn("Tenant {}: {} slots missed by more than {} min went to history as expired", LogFields.tenant(tenant.id()), missed.size(),
+                        LOG.warn("Tenant {}: {} slots missed by more than {} min went to history as expired",
+                                LogFields.tenant(tenant.id()), missed.size(),
                                 catchUp.toMinutes());
                     }
                     return chain;

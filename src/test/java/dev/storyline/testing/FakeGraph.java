@@ -55,7 +55,6 @@ public final class FakeGraph implements AutoCloseable {
     private final Map<String, String> media = new HashMap<>();           // media id → permalink
     private final List<Fetch> fetches = new ArrayList<>();
     private final List<Published> published = new ArrayList<>();
-    private final List<String> calls = new ArrayList<>();
     private final Map<String, Deque<Fault>> faults = new HashMap<>();
     private int quotaUsage;
     private int quotaTotal = 25;
@@ -129,10 +128,6 @@ public final class FakeGraph implements AutoCloseable {
         return List.copyOf(published);
     }
 
-    public synchronized List<String> calls() {
-        return List.copyOf(calls);
-    }
-
     public synchronized long refreshes() {
         return refreshes;
     }
@@ -153,7 +148,6 @@ public final class FakeGraph implements AutoCloseable {
         String method = ctx.request().method().name();
         Fault fault;
         synchronized (this) {
-            calls.add(method + " " + path);
             fault = faults.entrySet().stream().filter(e -> path.endsWith(e.getKey()) && !e.getValue().isEmpty())
                     .map(e -> e.getValue().poll()).findFirst().orElse(null);
         }
