@@ -8,6 +8,7 @@ import dev.storyline.telegram.Update;
 import dev.storyline.tenant.Interaction;
 import dev.storyline.tenant.Setting;
 import dev.storyline.tenant.Tenant;
+import dev.storyline.user.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,7 +16,10 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -114,10 +118,57 @@ public final class Bot {
         return registration.migrated(from, to);
     }
 
-    public Future<Void> handle(Update update) {
+    /**
+     * The people and chats of many updates in one round trip (a batch's first update of each chat: a
+     * later one may follow a change an earlier one made, and looks up afresh), by update id, for
+     * {@link #handle(Update, UserRepository.Seen)}. Updates without a person are left out.
+     */
+    public Future<Map<Long, UserRepository.Seen>> lookUp(List<Update> updates) {
+        List<Long> ids = new ArrayList<>();
+        List<UserRepository.Sighting> sightings = new ArrayList<>();
+        for (Update update : updates) {
+            sighting(update).ifPresent(sighting -> {
+                ids.add(update.updateId());
+                sightings.add(sighting);
+            });
+        }
+        if (sightings.size() < 2) {
+            return Future.succeededFuture(Map.of()); // one alone is looked up on its way, as before
+        }
+        return s.users().seenAll(sightings).map(seen -> {
+            Map<Long, UserRepository.Seen> byUpdate = new HashMap<>();
+            for (int i = 0; i < ids.size(); i++) {
+                if (seen.get(i) != null) {
+                    byUpdate.put(ids.get(i), seen.get(i));
+                }
+            }
+            return byUpdate;
+        });
+    }
+
+    /** Who sent an update, and in which chat, as {@link #incoming} looks them up. */
+    private static Optional<UserRepository.Sighting> sighting(Update update) {
+        Update.Chat chat;
+        Update.User from;
+        if ((update.kind() == Update.Kind.MESSAGE || update.kind() == Update.Kind.CHANNEL_POST)
+                && update.message().migrateToChatId() == null) {
+            chat = update.message().chat();
+            from = update.message().from();
+        } else if (update.kind() == Update.Kind.CALLBACK_QUERY && update.callback().message() != null) {
+            chat = update.callback().message().chat();
+            from = update.callback().from();
+        } else {
+            return Optional.empty();
+        }
+        return from == null ? Optional.empty() : Optional.of(new UserRepository.Sighting(from.id(), from.username(), from.firstName(),
+                from.lastName(), chat.isPrivate() ? null : chat.id()));
+    }
+
+    /** Handles an update; {@code seen} is its person and chat from {@link #lookUp}, or null to look them up now. */
+    public Future<Void> handle(Update update, UserRepository.Seen seen) {
         return switch (update.kind()) {
-            case MESSAGE, CHANNEL_POST -> message(update);
-            case CALLBACK_QUERY -> callback(update);
+            case MESSAGE, CHANNEL_POST -> message(update, seen);
+            case CALLBACK_QUERY -> callback(update, seen);
             case MY_CHAT_MEMBER -> {
                 s.chatAdmins().forget(update.memberChange().chat().id()); // the bot's own rights changed
                 yield registration.botStatusChanged(update.memberChange());
@@ -132,12 +183,12 @@ public final class Bot {
 
     // --- messages and commands ---
 
-    private Future<Void> message(Update update) {
+    private Future<Void> message(Update update, UserRepository.Seen seen) {
         Update.Message message = update.message();
         if (message.migrateToChatId() != null) {
             return registration.migrated(message.chat().id(), message.migrateToChatId());
         }
-        return incoming(update, message.chat(), message.from()).compose(in -> {
+        return incoming(update, message.chat(), message.from(), seen).compose(in -> {
             if (in.person() != null && !in.person().active()) {
                 return message.isCommand()
                         ? s.replies().send(in.chatId(), "Your access to Storyline has been deactivated.").mapEmpty()
@@ -238,14 +289,14 @@ public final class Bot {
 
     // --- buttons ---
 
-    private Future<Void> callback(Update update) {
+    private Future<Void> callback(Update update, UserRepository.Seen seen) {
         Update.CallbackQuery query = update.callback();
         if (query.message() == null) {
             return s.replies().answer(query.id(), "This button is no longer valid.", false).mapEmpty();
         }
         Update.Chat chat = query.message().chat();
         long messageId = query.message().messageId();
-        return incoming(update, chat, query.from()).compose(in -> {
+        return incoming(update, chat, query.from(), seen).compose(in -> {
             CallbackData data;
             try {
                 data = CallbackData.decode(query.data());
@@ -318,15 +369,21 @@ public final class Bot {
 
     // --- shared ---
 
-    /** The person (upserted) and the chat's tenant, in one round trip; channel posts have no person. */
-    private Future<Incoming> incoming(Update update, Update.Chat chat, Update.User from) {
+    /**
+     * The person (upserted) and the chat's tenant, in one round trip unless {@link #lookUp} read them
+     * already ({@code seen}); channel posts have no person.
+     */
+    private Future<Incoming> incoming(Update update, Update.Chat chat, Update.User from, UserRepository.Seen seen) {
         Long tenantChat = chat.isPrivate() ? null : chat.id();
+        if (from != null && seen != null) {
+            return Future.succeededFuture(new Incoming(update, chat, from, seen.person(), seen.tenant()));
+        }
         if (from == null) {
             return (tenantChat == null ? Future.succeededFuture(Optional.<Tenant>empty()) : s.tenants().findById(tenantChat))
                     .map(tenant -> new Incoming(update, chat, null, null, tenant));
         }
         return s.users().seen(from.id(), from.username(), from.firstName(), from.lastName(), tenantChat)
-                .map(seen -> new Incoming(update, chat, from, seen.person(), seen.tenant()));
+                .map(found -> new Incoming(update, chat, from, found.person(), found.tenant()));
     }
 
     /**

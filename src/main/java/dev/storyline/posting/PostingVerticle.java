@@ -21,7 +21,6 @@ import dev.storyline.telegram.Html;
 import dev.storyline.tenant.Tenant;
 import dev.storyline.tenant.TenantRepository;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -57,8 +56,6 @@ public final class PostingVerticle extends VerticleBase {
     /** The {@code service_runs} name of a sweep that reclaimed or expired something. */
     public static final String SWEEP_SERVICE = "posting.sweep";
     static final Duration EDIT_MARKS_EVERY = Duration.ofMillis(200);
-    /** Outcome statements running at once; more presses wait for the next (and share it). */
-    static final int MAX_ENDINGS_IN_FLIGHT = 2;
     private static final Logger LOG = LoggerFactory.getLogger(PostingVerticle.class);
 
     private final Pool pool;
@@ -78,9 +75,8 @@ public final class PostingVerticle extends VerticleBase {
     private final List<Long> editedTenants = new java.util.ArrayList<>();
     private final List<Long> editedHistory = new java.util.ArrayList<>();
     private long editMarksTimer = -1;
-    /** Presses gathered for the next outcome statement, see {@link #end}. */
-    private final List<Ending> waitingEndings = new java.util.ArrayList<>();
-    private int endingsInFlight;
+    /** Presses are ended in groups, see {@link PressCommits}. */
+    private PressCommits commits;
 
     public PostingVerticle(Pool pool, AppConfig.SchedulingConfig scheduling, Duration sweepInterval, Clock clock, PostingMetrics metrics) {
         this.metrics = metrics;
@@ -95,6 +91,8 @@ public final class PostingVerticle extends VerticleBase {
         tenants = new TenantRepository(pool);
         media = new MediaRepository(pool);
         queue = new QueueRepository(pool);
+        commits = new PressCommits(presses -> queue.finishPresses(presses, clock.instant(), scheduling.repostTtlDays(),
+                scheduling.skipTtlDays()), task -> vertx.runOnContext(v -> task.run()));
         runs = new ServiceRuns(pool, clock);
         // a photo may wait in the outbox behind Telegram's rate limits: giving up on the answer while the
         // outbox still sends it would retry a story Telegram has, so the answer is always awaited
@@ -513,7 +511,7 @@ public final class PostingVerticle extends VerticleBase {
      */
     private Future<StoryPress.Answer> finish(Tenant tenant, StoryPress press, String outcome, String thanks) {
         Instant now = clock.instant();
-        return end(new QueueRepository.Press(tenant.id(), press.queueId(), outcome, press.userId()))
+        return commits.end(new QueueRepository.Press(tenant.id(), press.queueId(), outcome, press.userId()))
                 .compose(done -> {
                     if (done.isEmpty()) {
                         return late(tenant, press);
@@ -524,43 +522,6 @@ public final class PostingVerticle extends VerticleBase {
                             press.queueId(), f.dryRun(), StoryMessage.status(outcome, press.who(), now, f.notifiedAt(), ZoneId.of(tenant.timezone())))
                             .onSuccess(edited -> markEdited(tenant.id(), f.historyId(), edited));
                     return answer(thanks, false);
-                });
-    }
-
-    /** A press waiting for the next outcome statement, and its answer. */
-    private record Ending(QueueRepository.Press press, Promise<Optional<QueueRepository.Finished>> done) {
-    }
-
-    /**
-     * Group commit of presses: a press that arrives while {@link #MAX_ENDINGS_IN_FLIGHT} outcome
-     * statements run waits for the next one, which ends every press gathered meanwhile in one
-     * statement (one round trip and one commit). When the presses are few, each goes at once alone.
-     */
-    private Future<Optional<QueueRepository.Finished>> end(QueueRepository.Press press) {
-        Promise<Optional<QueueRepository.Finished>> done = Promise.promise();
-        waitingEndings.add(new Ending(press, done));
-        flushEndings();
-        return done.future();
-    }
-
-    private void flushEndings() {
-        if (endingsInFlight >= MAX_ENDINGS_IN_FLIGHT || waitingEndings.isEmpty()) {
-            return;
-        }
-        List<Ending> batch = new java.util.ArrayList<>(waitingEndings);
-        waitingEndings.clear();
-        endingsInFlight++;
-        queue.finishPresses(batch.stream().map(Ending::press).toList(), clock.instant(), scheduling.repostTtlDays(), scheduling.skipTtlDays())
-                .onComplete(ar -> {
-                    endingsInFlight--;
-                    for (int i = 0; i < batch.size(); i++) {
-                        if (ar.succeeded()) {
-                            batch.get(i).done().complete(Optional.ofNullable(ar.result().get(i)));
-                        } else {
-                            batch.get(i).done().fail(ar.cause());
-                        }
-                    }
-                    flushEndings();
                 });
     }
 

@@ -263,16 +263,19 @@ public final class TelegramVerticle extends VerticleBase {
                 LOG.warn("Skipping a malformed update ({}): {}", e.getMessage(), abbreviate(String.valueOf(item)));
             }
         }
-        List<Future<Void>> chats = new ArrayList<>(byChat.size());
-        for (List<Update> updates : byChat.values()) {
-            Future<Void> chain = Future.succeededFuture();
-            for (Update update : updates) {
-                chain = chain.compose(v -> handleOne(update, arrived));
-            }
-            chats.add(chain);
-        }
         long nextOffset = next;
-        return Future.join(chats)
+        // the people and chats of each chat's first update in one round trip; later ones look up afresh
+        return bot.lookUp(byChat.values().stream().map(updates -> updates.get(0)).toList()).compose(seen -> {
+            List<Future<Void>> chats = new ArrayList<>(byChat.size());
+            for (List<Update> updates : byChat.values()) {
+                Future<Void> chain = Future.succeededFuture();
+                for (Update update : updates) {
+                    chain = chain.compose(v -> handleOne(update, seen.get(update.updateId()), arrived));
+                }
+                chats.add(chain);
+            }
+            return Future.join(chats);
+        })
                 // a batch that finished while stopping may have lost its replies and edits with the shutdown:
                 // it is handled again after the restart (every handler is idempotent) rather than confirmed
                 .compose(all -> running ? state.store(botId, nextOffset) : Future.succeededFuture())
@@ -280,10 +283,10 @@ public final class TelegramVerticle extends VerticleBase {
                 .mapEmpty();
     }
 
-    private Future<Void> handleOne(Update update, long arrivedNanos) {
+    private Future<Void> handleOne(Update update, UserRepository.Seen seen, long arrivedNanos) {
         Future<Void> handled;
         try {
-            handled = bot.handle(update);
+            handled = bot.handle(update, seen);
         } catch (RuntimeException e) {
             handled = Future.failedFuture(e);
         }

@@ -49,6 +49,59 @@ public final class UserRepository {
             SELECT p.role, p.is_active, (SELECT role FROM member) AS member_role, t.id IS NOT NULL AS is_tenant,\s"""
             + TenantRepository.columns("t") + " FROM person p LEFT JOIN tenants t ON t.id = $5::bigint";
 
+    /**
+     * {@link #SEEN} for many sightings at once (a batch of updates): $1 people, $2–$4 their names,
+     * $5 chats (null for private ones), parallel arrays; a row per sighting, by its position {@code n}.
+     * A person in several sightings is written once, with the names of their last; rows are written
+     * in key order, so two batches never lock the same rows in opposite order.
+     */
+    private static final String SEEN_ALL = """
+            WITH s AS (
+                SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+                       WITH ORDINALITY AS s(user_id, username, first_name, last_name, chat_id, n)),
+            latest AS (
+                SELECT DISTINCT ON (user_id) user_id, username, first_name, last_name FROM s ORDER BY user_id, n DESC),
+            known AS (
+                SELECT u.id, u.role, u.is_active FROM users u JOIN latest l ON u.id = l.user_id
+                 WHERE (u.username, u.first_name, u.last_name) IS NOT DISTINCT FROM (l.username, l.first_name, l.last_name)
+                   AND u.last_seen_at >= now() - interval '1 minute'),
+            u AS (
+                INSERT INTO users (id, username, first_name, last_name)
+                SELECT l.user_id, l.username, l.first_name, l.last_name FROM latest l
+                 WHERE NOT EXISTS (SELECT 1 FROM known k WHERE k.id = l.user_id) ORDER BY l.user_id
+                ON CONFLICT (id) DO UPDATE
+                   SET username = EXCLUDED.username, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name,
+                       last_seen_at = now(), updated_at = now()
+                RETURNING id, role, is_active),
+            person AS (
+                SELECT id, role, is_active FROM u
+                UNION ALL
+                SELECT id, role, is_active FROM known),
+            pairs AS (
+                SELECT DISTINCT user_id, chat_id FROM s WHERE chat_id IS NOT NULL),
+            known_member AS (
+                SELECT m.tenant_id, m.user_id, m.role FROM tenant_members m JOIN pairs p ON m.tenant_id = p.chat_id AND m.user_id = p.user_id
+                 WHERE m.last_seen_at >= now() - interval '1 minute'),
+            m AS (
+                INSERT INTO tenant_members (tenant_id, user_id)
+                SELECT t.id, p.user_id FROM pairs p JOIN tenants t ON t.id = p.chat_id
+                 WHERE NOT EXISTS (SELECT 1 FROM known_member k WHERE k.tenant_id = p.chat_id AND k.user_id = p.user_id)
+                 ORDER BY t.id, p.user_id
+                ON CONFLICT (tenant_id, user_id) DO UPDATE SET last_seen_at = now()
+                RETURNING tenant_id, user_id, role),
+            member AS (
+                SELECT tenant_id, user_id, role FROM m
+                UNION ALL
+                SELECT tenant_id, user_id, role FROM known_member)
+            SELECT s.n, p.role, p.is_active, mb.role AS member_role, t.id IS NOT NULL AS is_tenant,\s"""
+            + TenantRepository.columns("t") + " FROM s JOIN person p ON p.id = s.user_id"
+            + " LEFT JOIN member mb ON mb.tenant_id = s.chat_id AND mb.user_id = s.user_id"
+            + " LEFT JOIN tenants t ON t.id = s.chat_id";
+
+    /** A person seen in a chat ({@code chatId} null for a private chat), for {@link #seenAll}. */
+    public record Sighting(long userId, String username, String firstName, String lastName, Long chatId) {
+    }
+
     /** A person as Storyline knows them: a global {@code admin} role, a tenant admin role, or deactivated. */
     public record Person(long userId, String role, boolean active, String memberRole) {
         public boolean storylineAdmin() {
@@ -92,11 +145,29 @@ public final class UserRepository {
     /** Records that a person was seen in a chat that may be a tenant ({@code chatId} null for private chats). */
     public Future<Seen> seen(long userId, String username, String firstName, String lastName, Long chatId) {
         return pool.preparedQuery(SEEN).execute(Tuple.of(userId, username, firstName, lastName, chatId))
-                .map(rows -> {
-                    Row row = rows.iterator().next();
-                    Person person = new Person(userId, row.getString("role"), row.getBoolean("is_active"), row.getString("member_role"));
-                    return new Seen(person, row.getBoolean("is_tenant") ? Optional.of(TenantRepository.map(row)) : Optional.empty());
-                });
+                .map(rows -> seen(userId, rows.iterator().next()));
+    }
+
+    private static Seen seen(long userId, Row row) {
+        Person person = new Person(userId, row.getString("role"), row.getBoolean("is_active"), row.getString("member_role"));
+        return new Seen(person, row.getBoolean("is_tenant") ? Optional.of(TenantRepository.map(row)) : Optional.empty());
+    }
+
+    /** {@link #seen} for many sightings in one round trip (a batch of updates); the answers in their order. */
+    public Future<java.util.List<Seen>> seenAll(java.util.List<Sighting> sightings) {
+        Tuple params = Tuple.of(sightings.stream().map(Sighting::userId).toArray(Long[]::new),
+                sightings.stream().map(Sighting::username).toArray(String[]::new),
+                sightings.stream().map(Sighting::firstName).toArray(String[]::new),
+                sightings.stream().map(Sighting::lastName).toArray(String[]::new),
+                sightings.stream().map(Sighting::chatId).toArray(Long[]::new));
+        return pool.preparedQuery(SEEN_ALL).execute(params).map(rows -> {
+            Seen[] seen = new Seen[sightings.size()];
+            for (Row row : rows) {
+                int i = (int) (row.getLong("n") - 1);
+                seen[i] = seen(sightings.get(i).userId(), row);
+            }
+            return java.util.Arrays.asList(seen);
+        });
     }
 
     public Future<java.util.List<User>> list(Long tenantId, int limit) {

@@ -280,6 +280,35 @@ class PostingIT {
     }
 
     @Test
+    @DisplayName("updates of several chats in one getUpdates batch: presses of two teams (one by a first-time member) and, in a new "
+            + "group, the bot's arrival and then /status, which sees the team that arrival registered")
+    void oneBatch() {
+        JsonObject storyA = fireNext(team(-6013, "Batch A", 2).getLong("id"));
+        JsonObject storyB = fireNext(team(-6014, "Batch B", 2).getLong("id"));
+        long queueA = queueIdOf(-6013, storyA.getLong("message_id"));
+        long queueB = queueIdOf(-6014, storyB.getLong("message_id"));
+        FakeTelegram.Person newcomer = new FakeTelegram.Person(503, "Nia", "nia");
+        JsonObject newGroup = FakeTelegram.group(-6015, "Batch C");
+        bot.fake.setAdmins(-6015, ADMIN_OF_GROUP.id());
+
+        bot.fake.holdUpdates();
+        String pressA = bot.fake.userPresses(-6013, MEMBER, storyA.getLong("message_id"), "1:p:" + queueA);
+        bot.fake.botStatusChanged(newGroup, ADMIN_OF_GROUP, "left", "member");
+        bot.fake.userSends(newGroup, ADMIN_OF_GROUP, "/status");
+        String pressB = bot.fake.userPresses(-6014, newcomer, storyB.getLong("message_id"), "1:p:" + queueB);
+        bot.fake.releaseUpdates();
+
+        assertThat(awaitAnswer(pressA).getString("text")).isEqualTo("✅ Thanks! Marked as posted.");
+        assertThat(awaitAnswer(pressB).getString("text")).isEqualTo("✅ Thanks! Marked as posted.");
+        assertThat(bot.db.column("SELECT acted_by FROM posting_history WHERE queue_item_id IN (?, ?) ORDER BY queue_item_id", queueA, queueB))
+                .containsExactly(MEMBER.id(), newcomer.id());
+        assertThat(bot.db.column("SELECT username FROM users WHERE id = ?", newcomer.id())).containsExactly("nia");
+        assertThat(bot.db.count("SELECT count(*) FROM tenant_members WHERE tenant_id = -6014 AND user_id = ?", newcomer.id())).isEqualTo(1);
+        assertThat(bot.awaitMessage(-6015, t -> t.startsWith("📊")).getString("text")).contains("Batch C").contains("State: ✅ active");
+        assertThat(bot.fake.messagesIn(-6015)).noneMatch(m -> m.getString("text", "").contains("not registered"));
+    }
+
+    @Test
     @DisplayName("a paused team gets nothing new, and its open notification still works")
     void paused() {
         JsonObject group = team(-6006, "Resting team", 3);

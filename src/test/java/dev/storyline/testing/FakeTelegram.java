@@ -95,6 +95,8 @@ public final class FakeTelegram implements AutoCloseable {
     private final Map<Long, Long> migrated = new HashMap<>();
     private final Map<String, Path> files = new HashMap<>();
     private boolean conflict;
+    /** Updates are queued but not handed out, see {@link #holdUpdates}. */
+    private boolean held;
     private long delayMillis;
     private final Map<String, Long> holdBefore = new HashMap<>();
     private final Map<String, Long> holdReply = new HashMap<>();
@@ -247,6 +249,19 @@ public final class FakeTelegram implements AutoCloseable {
             updates.add(new Queued(id, update));
             flushPolls();
             return id;
+        });
+    }
+
+    /** Updates from now on wait (polls stay parked) until {@link #releaseUpdates}, which answers them in one batch. */
+    public void holdUpdates() {
+        run(() -> held = true);
+    }
+
+    public void releaseUpdates() {
+        run(() -> {
+            held = false;
+            flushPolls();
+            return null;
         });
     }
 
@@ -479,6 +494,9 @@ public final class FakeTelegram implements AutoCloseable {
     }
 
     private List<JsonObject> pendingFrom(long offset) {
+        if (held) {
+            return List.of();
+        }
         return updates.stream().filter(u -> u.id() >= offset).limit(100).map(Queued::json).toList();
     }
 
