@@ -8,6 +8,7 @@ import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.InstagramPublish;
 import dev.storyline.bus.StoryPress;
 import dev.storyline.bus.TelegramCall;
+import dev.storyline.bus.TenantChanged;
 import dev.storyline.config.AppConfig;
 import dev.storyline.media.MediaItem;
 import dev.storyline.media.MediaRepository;
@@ -52,7 +53,8 @@ public final class PostingVerticle extends VerticleBase {
     public static final int MAX_ATTEMPTS = 4;
     /** How long a call through the outbox may take, rate limits and its own retries included. */
     static final Duration TELEGRAM_PATIENCE = Duration.ofMinutes(10);
-    static final Duration TENANT_CACHE = Duration.ofSeconds(30);
+    /** How long a tenant read for presses is kept; changes announced on {@code tenant.changed} drop it at once. */
+    static final Duration TENANT_CACHE = Duration.ofMinutes(5);
     /** The {@code service_runs} name of a sweep that reclaimed or expired something. */
     public static final String SWEEP_SERVICE = "posting.sweep";
     static final Duration EDIT_MARKS_EVERY = Duration.ofMillis(200);
@@ -102,7 +104,8 @@ public final class PostingVerticle extends VerticleBase {
                 vertx.eventBus().consumer(Addresses.POSTING_CALLBACK, this::onPress),
                 vertx.eventBus().consumer(Addresses.POSTING_NEXT, this::onNext),
                 vertx.eventBus().consumer(Addresses.POSTING_QUEUE, this::onQueue),
-                vertx.eventBus().consumer(Addresses.POSTING_HISTORY, this::onHistory));
+                vertx.eventBus().consumer(Addresses.POSTING_HISTORY, this::onHistory),
+                vertx.eventBus().consumer(Addresses.TENANT_CHANGED, this::onTenantChanged));
         return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).onSuccess(v -> {
             sweep(true);
             sweepTimer = vertx.setPeriodic(sweepInterval.toMillis(), id -> sweep(false));
@@ -485,7 +488,8 @@ public final class PostingVerticle extends VerticleBase {
 
     /**
      * The tenant of a pressed button, from a short-lived cache: a burst of presses reads each tenant
-     * once; a settings change shows in captions within {@link #TENANT_CACHE}.
+     * once. A change made through the chat or the admin API is announced and read again at the next
+     * press; one made with the CLI (another process) shows within {@link #TENANT_CACHE}.
      */
     private Future<Optional<Tenant>> tenantForPress(long tenantId) {
         long now = System.nanoTime();
@@ -502,6 +506,14 @@ public final class PostingVerticle extends VerticleBase {
     }
 
     private record CachedTenant(Tenant tenant, long loadedAt) {
+    }
+
+    private void onTenantChanged(Message<JsonObject> message) {
+        try {
+            tenantCache.remove(TenantChanged.fromJson(message.body()).tenantId());
+        } catch (RuntimeException e) {
+            tenantCache.clear(); // cannot tell which: read them all again
+        }
     }
 
     /**

@@ -309,6 +309,26 @@ class PostingIT {
     }
 
     @Test
+    @DisplayName("a press reads its team's settings again once a change is announced: the caption after a new time zone shows it")
+    void announcedChangeReachesPresses() {
+        team(-6016, "Zone team", 3);
+        JsonObject first = fireNext(-6016);
+        JsonObject second = fireNext(-6016);
+        String press = bot.fake.userPresses(-6016, MEMBER, first.getLong("message_id"), "1:p:" + queueIdOf(-6016, first.getLong("message_id")));
+        assertThat(awaitAnswer(press).getString("text")).isEqualTo("✅ Thanks! Marked as posted.");
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.fake.message(-6016, first.getLong("message_id")).getString("caption")
+                .matches("(?s).*POSTED by @max at \\d\\d:\\d\\d UTC.*"));
+
+        bot.db.execute("UPDATE tenants SET timezone = 'Asia/Tokyo' WHERE id = -6016");
+        bus().tenantChanged(new TenantChanged(-6016, "settings")); // as the chat's and the admin API's settings changes do
+        press = bot.fake.userPresses(-6016, MEMBER, second.getLong("message_id"), "1:p:" + queueIdOf(-6016, second.getLong("message_id")));
+
+        assertThat(awaitAnswer(press).getString("text")).isEqualTo("✅ Thanks! Marked as posted.");
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.fake.message(-6016, second.getLong("message_id")).getString("caption")
+                .matches("(?s).*POSTED by @max at \\d\\d:\\d\\d JST.*"));
+    }
+
+    @Test
     @DisplayName("a paused team gets nothing new, and its open notification still works")
     void paused() {
         JsonObject group = team(-6006, "Resting team", 3);
