@@ -132,8 +132,8 @@ public final class Bot {
                 sightings.add(sighting);
             });
         }
-        if (sightings.size() < 2) {
-            return Future.succeededFuture(Map.of()); // one alone is looked up on its way, as before
+        if (sightings.isEmpty()) {
+            return Future.succeededFuture(Map.of());
         }
         return s.users().seenAll(sightings).map(seen -> {
             Map<Long, UserRepository.Seen> byUpdate = new HashMap<>();

@@ -13,49 +13,15 @@ import java.util.Optional;
 public final class UserRepository {
 
     /**
-     * One round trip: the user, their membership of the chat's tenant (if it is one), their roles, and
-     * that tenant. Rows are only written when a name changed or the last sighting is a minute old:
-     * otherwise the inserts have no rows to insert, so a busy chat neither writes nor locks a row per
-     * message and the statement is a plain read.
+     * People seen in chats, in one round trip: each person, their membership of the chat's tenant (if
+     * it is one), their roles, and that tenant. $1 people, $2–$4 their names, $5 chats (null for
+     * private ones), parallel arrays; a row per sighting, by its position {@code n}. Rows are only
+     * written when a name changed or the last sighting is a minute old: otherwise the inserts have no
+     * rows to insert, so a busy chat neither writes nor locks a row per message and the statement is a
+     * plain read. A person in several sightings is written once, with the names of their last; rows
+     * are written in key order, so two batches never lock the same rows in opposite order.
      */
     private static final String SEEN = """
-            WITH known AS (
-                SELECT id, role, is_active FROM users
-                 WHERE id = $1::bigint AND (username, first_name, last_name) IS NOT DISTINCT FROM ($2::text, $3::text, $4::text)
-                   AND last_seen_at >= now() - interval '1 minute'),
-            u AS (
-                INSERT INTO users (id, username, first_name, last_name)
-                SELECT $1::bigint, $2::text, $3::text, $4::text WHERE NOT EXISTS (SELECT 1 FROM known)
-                ON CONFLICT (id) DO UPDATE
-                   SET username = EXCLUDED.username, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name,
-                       last_seen_at = now(), updated_at = now()
-                RETURNING id, role, is_active),
-            person AS (
-                SELECT id, role, is_active FROM u
-                UNION ALL
-                SELECT id, role, is_active FROM known),
-            known_member AS (
-                SELECT role FROM tenant_members WHERE tenant_id = $5::bigint AND user_id = $1::bigint
-                   AND last_seen_at >= now() - interval '1 minute'),
-            m AS (
-                INSERT INTO tenant_members (tenant_id, user_id)
-                SELECT t.id, $1::bigint FROM tenants t WHERE t.id = $5::bigint AND NOT EXISTS (SELECT 1 FROM known_member)
-                ON CONFLICT (tenant_id, user_id) DO UPDATE SET last_seen_at = now()
-                RETURNING role),
-            member AS (
-                SELECT role FROM m
-                UNION ALL
-                SELECT role FROM known_member)
-            SELECT p.role, p.is_active, (SELECT role FROM member) AS member_role, t.id IS NOT NULL AS is_tenant,\s"""
-            + TenantRepository.columns("t") + " FROM person p LEFT JOIN tenants t ON t.id = $5::bigint";
-
-    /**
-     * {@link #SEEN} for many sightings at once (a batch of updates): $1 people, $2–$4 their names,
-     * $5 chats (null for private ones), parallel arrays; a row per sighting, by its position {@code n}.
-     * A person in several sightings is written once, with the names of their last; rows are written
-     * in key order, so two batches never lock the same rows in opposite order.
-     */
-    private static final String SEEN_ALL = """
             WITH s AS (
                 SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[])
                        WITH ORDINALITY AS s(user_id, username, first_name, last_name, chat_id, n)),
@@ -144,8 +110,7 @@ public final class UserRepository {
 
     /** Records that a person was seen in a chat that may be a tenant ({@code chatId} null for private chats). */
     public Future<Seen> seen(long userId, String username, String firstName, String lastName, Long chatId) {
-        return pool.preparedQuery(SEEN).execute(Tuple.of(userId, username, firstName, lastName, chatId))
-                .map(rows -> seen(userId, rows.iterator().next()));
+        return seenAll(java.util.List.of(new Sighting(userId, username, firstName, lastName, chatId))).map(seen -> seen.get(0));
     }
 
     private static Seen seen(long userId, Row row) {
@@ -160,7 +125,7 @@ public final class UserRepository {
                 sightings.stream().map(Sighting::firstName).toArray(String[]::new),
                 sightings.stream().map(Sighting::lastName).toArray(String[]::new),
                 sightings.stream().map(Sighting::chatId).toArray(Long[]::new));
-        return pool.preparedQuery(SEEN_ALL).execute(params).map(rows -> {
+        return pool.preparedQuery(SEEN).execute(params).map(rows -> {
             Seen[] seen = new Seen[sightings.size()];
             for (Row row : rows) {
                 int i = (int) (row.getLong("n") - 1);
