@@ -112,6 +112,13 @@ final class CommandSupport {
         return tenant;
     }
 
+    /** Refuses a {@code --limit} outside 1..{@code max} with the same words in every command. */
+    static void checkLimit(CommandSpec spec, int limit, int max) {
+        if (limit < 1 || limit > max) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit must be between 1 and " + max);
+        }
+    }
+
     static String unknownTenant(long chatId) {
         return "Unknown tenant " + chatId + ": 'storyline tenants list' shows the chat ids.";
     }

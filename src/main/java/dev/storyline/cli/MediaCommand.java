@@ -201,9 +201,7 @@ final class MediaCommand extends CommandGroup {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            if (limit < 1 || limit > 10_000) {
-                throw new ParameterException(spec.commandLine(), "--limit must be between 1 and 10000");
-            }
+            CommandSupport.checkLimit(spec, limit, 10_000);
             Optional<AppConfig> config = CommandSupport.config(CommandSupport.sources(spec), ConfigParser.Purpose.DATABASE, err);
             if (config.isEmpty()) {
                 return Cli.FAILED;

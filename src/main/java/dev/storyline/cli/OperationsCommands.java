@@ -150,9 +150,7 @@ final class OperationsCommands {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            if (limit < 1 || limit > 10_000) {
-                throw new ParameterException(spec.commandLine(), "--limit must be 1-10000");
-            }
+            CommandSupport.checkLimit(spec, limit, 10_000);
             return CommandSupport.onDatabase(spec, "list users", pool -> {
                 List<UserRepository.User> users = new UserRepository(pool).list(tenant, limit).await();
                 if (users.isEmpty()) {
@@ -266,9 +264,7 @@ final class OperationsCommands {
             if (status != null && !List.of("running", "completed", "failed").contains(status)) {
                 throw new ParameterException(spec.commandLine(), "--status must be running, completed or failed, not '" + status + "'");
             }
-            if (limit < 1 || limit > 10_000) {
-                throw new ParameterException(spec.commandLine(), "--limit must be 1-10000");
-            }
+            CommandSupport.checkLimit(spec, limit, 10_000);
             return CommandSupport.onDatabase(spec, "list runs", pool -> {
                 List<ServiceRuns.Line> runs = new ServiceRuns(pool, Clock.systemUTC()).list(service, status, limit).await();
                 if (runs.isEmpty()) {

@@ -70,9 +70,7 @@ final class PlanCommands {
 
     /** A table with rows from each chosen tenant, or {@code empty} when there are none. */
     static int tablePerTenant(CommandSpec spec, Long tenantId, int limit, Table table, String empty, Rows rows) {
-        if (limit < 1 || limit > 500) {
-            throw new ParameterException(spec.commandLine(), "--limit must be between 1 and 500");
-        }
+        CommandSupport.checkLimit(spec, limit, 500);
         PrintWriter out = spec.commandLine().getOut();
         return forTenants(spec, tenantId, (pool, config, tenants) -> {
             QueueRepository queue = new QueueRepository(pool);

@@ -65,6 +65,12 @@ class CliIT {
         assertThat(unknownCommand.exit()).isEqualTo(2);
         assertThat(missingSubcommand.exit()).isEqualTo(2);
         assertThat(missingSubcommand.err()).contains("tenants list");
+        for (String[] args : new String[][] {{"users", "list", "--limit", "0"}, {"runs", "list", "--limit", "10001"},
+                {"media", "list", "--limit", "0"}, {"queue", "list", "--limit", "501"}}) {
+            CliRun tooMany = run(args);
+            assertThat(tooMany.exit()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(tooMany.err()).contains("--limit must be between 1 and " + (args[0].equals("queue") ? 500 : 10000));
+        }
     }
 
     @Test
