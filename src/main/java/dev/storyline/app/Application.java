@@ -134,7 +134,7 @@ public final class Application {
         // each actor is deployed after the ones it sends to: Telegram ← media, posting ← schedulers
         deploy(new TelegramVerticle(config, pool, clock, new TelegramMetrics(registry), OutboxLimiter.Limits.TELEGRAM),
                 "Telegram bot");
-        deploy(new MediaVerticle(pool, MediaRoots.of(config.paths()), config.scheduling().mediaIndexInterval(), clock),
+        deploy(new MediaVerticle(pool, MediaRoots.of(config), config.scheduling().mediaIndexInterval(), clock),
                 "media library");
         Optional<TokenCipher> cipher = TokenCipher.of(config.instagram().encryptionKey());
         SelfMediaHost selfHost = new SelfMediaHost(vertx, config.paths().dataDir().resolve("hosted"), config.instagram().mediaPublicBaseUrl(),

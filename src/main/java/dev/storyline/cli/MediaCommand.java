@@ -70,7 +70,7 @@ final class MediaCommand extends CommandGroup {
             if (config.isEmpty()) {
                 return Cli.FAILED;
             }
-            MediaRoots roots = MediaRoots.of(config.get().paths());
+            MediaRoots roots = MediaRoots.of(config.get());
             try {
                 return CommandSupport.withVertx(config.get(), (vertx, pool) -> {
                     List<Tenant> tenants = tenants(pool, roots, err);

@@ -64,7 +64,9 @@ public record AppConfig(
             int avoidRepostDays,
             int notificationExpiryHours,
             int catchUpMinutes,
-            Duration mediaIndexInterval) {
+            Duration mediaIndexInterval,
+            int maxImagePixels,
+            int maxAttempts) {
     }
 
     /**

@@ -24,6 +24,7 @@ public enum ConfigKey {
     STORYLINE_DATA_DIR("~/.storyline", "Where the embedded database (pg/), uploaded media and backups live."),
     MEDIA_DIR("", "Root of the tenants' media folders (<MEDIA_DIR>/<chat id>/); empty = <STORYLINE_DATA_DIR>/media."),
     MEDIA_INDEX_MINUTES("60", "How often every tenant's folder is indexed again, in minutes (0 = only at start-up and on demand)."),
+    MAX_IMAGE_PIXELS("50000000", "Images larger than this many pixels (width x height) are refused when indexed or uploaded (1-200000000)."),
     BACKUP_DIR("", "Where backups are written; empty = <STORYLINE_DATA_DIR>/backups."),
 
     DRY_RUN_MODE("false", "Default dry-run for new tenants: notifications are captioned DRY RUN, nothing is published."),
@@ -38,6 +39,7 @@ public enum ConfigKey {
     AVOID_REPOST_DAYS("7", "Days within which an item with the same content is not posted again (0-3650)."),
     NOTIFICATION_EXPIRY_HOURS("24", "Hours after which an unanswered notification expires (1-720)."),
     CATCH_UP_MINUTES("60", "After downtime, slots overdue by less than this are still sent (0-1440)."),
+    MAX_ATTEMPTS("3", "Times a story is tried again after a failure or an interrupted try (1-10); then it ends as failed."),
 
     HEARTBEAT_SECONDS("15", "How often each tenant scheduler reports it is alive (1-3600)."),
     HEARTBEAT_TIMEOUT_SECONDS("60", "A scheduler silent for this long is redeployed (must exceed HEARTBEAT_SECONDS)."),

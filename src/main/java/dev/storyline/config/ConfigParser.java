@@ -74,7 +74,9 @@ public final class ConfigParser {
                 intIn(ConfigKey.AVOID_REPOST_DAYS, 0, 3650),
                 intIn(ConfigKey.NOTIFICATION_EXPIRY_HOURS, 1, 720),
                 intIn(ConfigKey.CATCH_UP_MINUTES, 0, 1440),
-                Duration.ofMinutes(intIn(ConfigKey.MEDIA_INDEX_MINUTES, 0, 10080)));
+                Duration.ofMinutes(intIn(ConfigKey.MEDIA_INDEX_MINUTES, 0, 10080)),
+                intIn(ConfigKey.MAX_IMAGE_PIXELS, 1, 200_000_000),
+                intIn(ConfigKey.MAX_ATTEMPTS, 1, 10));
         OrchestratorConfig orchestrator = orchestrator();
         HttpConfig http = new HttpConfig(
                 nonBlank(ConfigKey.HTTP_HOST),

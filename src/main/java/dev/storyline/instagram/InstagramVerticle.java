@@ -277,7 +277,11 @@ public final class InstagramVerticle extends VerticleBase {
                     .compose(host::host)
                     .compose(hosted -> graph.createStory(account.accountId(), hosted.url(), token)
                             // stored before media_publish: whatever happens next, this container settles it (D16)
-                            .compose(container -> queue.containerCreated(request.tenantId(), request.queueId(), container).map(container))
+                            .compose(container -> queue.containerCreated(request.tenantId(), request.queueId(), container,
+                                    request.claimToken()).compose(held -> held ? Future.succeededFuture(container)
+                                    // the slot was reclaimed meanwhile (D24): whoever has it now decides, this one publishes nothing
+                                    : Future.failedFuture(new GraphException(GraphException.Kind.REJECTED,
+                                            "the story was taken over by another attempt", false))))
                             .compose(container -> finishAndPublish(request, account, token, container))
                             .onComplete(ar -> host.remove(hosted)));
         });

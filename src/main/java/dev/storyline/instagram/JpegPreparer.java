@@ -2,8 +2,11 @@ package dev.storyline.instagram;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -13,15 +16,23 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Iterator;
 
 /**
  * Makes a story image acceptable to Instagram (lessons.md: JPEG, at most 8 MB): a JPEG within the
  * limit is copied as it is; PNG, GIF and WebP are flattened on white and encoded as JPEG; anything
  * over 8 MB is encoded again, at lower quality and then smaller, until it fits. The aspect ratio is
  * kept (a 9:16 canvas is recommended, not forced). Blocking: run it on a worker thread.
+ *
+ * <p>Memory is bounded whatever the file (D25, lessons.md: a 1 MB PNG can decode to gigabytes): the
+ * image is read with subsampling to at most {@link #MAX_DECODED_PIXELS}, so the decoded image and its
+ * flattened copy together stay near 64 MB. A JPEG larger than that is encoded again, smaller: Instagram
+ * shows stories at 1080×1920 anyway.
  */
 public final class JpegPreparer {
     public static final long MAX_BYTES = 8L * 1024 * 1024;
+    /** At most 4 bytes a pixel, twice (decoded and flattened): about 64 MB of heap. */
+    public static final long MAX_DECODED_PIXELS = 8_000_000L;
     private static final float[] QUALITIES = {0.92f, 0.85f, 0.75f};
 
     private JpegPreparer() {
@@ -29,15 +40,48 @@ public final class JpegPreparer {
 
     /** Writes the JPEG to {@code target}; {@code mimeType} is the library's ({@code image/jpeg}, {@code image/png}...). */
     public static void prepare(Path source, String mimeType, Path target) throws IOException {
-        if ("image/jpeg".equals(mimeType) && Files.size(source) <= MAX_BYTES) {
-            Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-            return;
+        try (ImageInputStream in = ImageIO.createImageInputStream(source.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new IOException("the image cannot be read (" + mimeType + ")");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                int width = reader.getWidth(0);
+                int height = reader.getHeight(0);
+                if ("image/jpeg".equals(mimeType) && Files.size(source) <= MAX_BYTES && (long) width * height <= MAX_DECODED_PIXELS) {
+                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+                    return;
+                }
+                ImageReadParam param = reader.getDefaultReadParam();
+                int step = subsampling(width, height);
+                if (step > 1) {
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
+                BufferedImage read = reader.read(0, param);
+                encode(flatten(read, read.getWidth(), read.getHeight()), target);
+            } finally {
+                reader.dispose();
+            }
         }
-        BufferedImage read = ImageIO.read(source.toFile());
-        if (read == null) {
-            throw new IOException("the image cannot be read (" + mimeType + ")");
+    }
+
+    /** The smallest whole step (every n-th pixel of every n-th row) that brings the image within {@link #MAX_DECODED_PIXELS}. */
+    static int subsampling(int width, int height) {
+        int step = 1;
+        while (ceilDiv(width, step) * ceilDiv(height, step) > MAX_DECODED_PIXELS) {
+            step++;
         }
-        BufferedImage image = flatten(read, read.getWidth(), read.getHeight());
+        return step;
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
+    private static void encode(BufferedImage flattened, Path target) throws IOException {
+        BufferedImage image = flattened;
         while (true) {
             for (float quality : QUALITIES) {
                 write(image, quality, target);

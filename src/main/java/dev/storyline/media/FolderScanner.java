@@ -76,6 +76,7 @@ public final class FolderScanner {
     private final Path root;
     private final Path excluded;
     private final Map<String, Known> known;
+    private final long maxPixels;
     private final List<String> problems = new ArrayList<>();
     private int skipped;
     private int errors;
@@ -84,11 +85,13 @@ public final class FolderScanner {
      * @param root     the folder to walk
      * @param excluded a folder below it to leave out (Telegram uploads), or null
      * @param known    the tenant's items by absolute path
+     * @param maxPixels larger images are refused ({@code MAX_IMAGE_PIXELS})
      */
-    public FolderScanner(Path root, Path excluded, Map<String, Known> known) {
+    public FolderScanner(Path root, Path excluded, Map<String, Known> known, long maxPixels) {
         this.root = root.toAbsolutePath().normalize();
         this.excluded = excluded == null ? null : excluded.toAbsolutePath().normalize();
         this.known = known;
+        this.maxPixels = maxPixels;
     }
 
     public Scan scan(int threads, Progress progress) throws IOException {
@@ -170,7 +173,7 @@ public final class FolderScanner {
             for (Candidate c : candidates) {
                 futures.add(pool.submit(() -> {
                     try {
-                        return new Examination(c, ImageInspector.examine(c.path(), c.size(), c.modifiedAt()), null);
+                        return new Examination(c, ImageInspector.examine(c.path(), c.size(), c.modifiedAt(), maxPixels), null);
                     } catch (InvalidImageException e) {
                         return new Examination(c, null, e.getMessage());
                     } finally {

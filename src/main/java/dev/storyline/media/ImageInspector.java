@@ -44,12 +44,19 @@ public final class ImageInspector {
     private ImageInspector() {
     }
 
-    public static Examined examine(Path file, long size, Instant modifiedAt) throws InvalidImageException {
+    /**
+     * @param maxPixels {@code MAX_IMAGE_PIXELS}: a larger image is refused before anything else is read,
+     *                  since a small file can decode to gigabytes (lessons.md)
+     */
+    public static Examined examine(Path file, long size, Instant modifiedAt, long maxPixels) throws InvalidImageException {
         if (size > MAX_BYTES) {
             throw new InvalidImageException(String.format(Locale.ROOT, "File too large: %.1fMB (max 100MB)", size / 1024.0 / 1024.0));
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             Header header = header(channel, size);
+            if ((long) header.width() * header.height() > maxPixels) {
+                throw InvalidImageException.tooLarge(tooManyPixels(header.width(), header.height(), maxPixels));
+            }
             String hash = sha256(channel);
             ByteBuffer tail = read(channel, Math.max(0, size - 16), 16);
             List<String> warnings = new ArrayList<>(warnings(header.width(), header.height()));
@@ -62,6 +69,16 @@ public final class ImageInspector {
         } catch (IOException e) {
             throw new InvalidImageException("Failed to open image: " + e.getMessage());
         }
+    }
+
+    /** "Too large: 20000×20000, the limit is 50 MP" (megapixels of 1,000,000 pixels). */
+    public static String tooManyPixels(int width, int height, long maxPixels) {
+        return "Too large: " + width + "×" + height + ", the limit is " + megapixels(maxPixels) + " MP";
+    }
+
+    private static String megapixels(long pixels) {
+        return pixels % 1_000_000 == 0 ? String.valueOf(pixels / 1_000_000)
+                : String.format(Locale.ROOT, "%.1f", pixels / 1_000_000.0);
     }
 
     /** R32 warnings: aspect ratio outside 9:16…1.91, resolution below 720×1280. */

@@ -90,7 +90,7 @@ public final class MediaIndexer {
         long started = System.nanoTime();
         Path uploads = roots.uploads(tenant.id());
         return MediaRepository.known(conn, tenant.id()).compose(known -> vertx.executeBlocking(() -> {
-            FolderScanner.Scan scan = new FolderScanner(root, uploads, known).scan(threads, progress);
+            FolderScanner.Scan scan = new FolderScanner(root, uploads, known, roots.maxPixels()).scan(threads, progress);
             List<FolderScanner.Known> gone = new ArrayList<>(scan.gone());
             List<FolderScanner.Known> back = List.of();
             if (whole) {

@@ -5,11 +5,19 @@ import dev.storyline.tenant.Tenant;
 
 import java.nio.file.Path;
 
-/** Where a tenant's images live (D4): its folder, and the folder its Telegram uploads are stored in. */
-public record MediaRoots(Path mediaDir, Path dataDir) {
+/**
+ * Where a tenant's images live (D4): its folder, and the folder its Telegram uploads are stored in;
+ * and how large an image of the library may be ({@code MAX_IMAGE_PIXELS}, D25).
+ */
+public record MediaRoots(Path mediaDir, Path dataDir, long maxPixels) {
+    public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
 
-    public static MediaRoots of(AppConfig.Paths paths) {
-        return new MediaRoots(paths.mediaDir(), paths.dataDir());
+    public MediaRoots(Path mediaDir, Path dataDir) {
+        this(mediaDir, dataDir, DEFAULT_MAX_PIXELS);
+    }
+
+    public static MediaRoots of(AppConfig config) {
+        return new MediaRoots(config.paths().mediaDir(), config.paths().dataDir(), config.scheduling().maxImagePixels());
     }
 
     /** {@code MEDIA_DIR/<chat id>/}, unless set with {@code tenants set-media-dir}. */

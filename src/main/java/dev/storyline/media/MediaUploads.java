@@ -93,25 +93,30 @@ public final class MediaUploads {
                     .compose(v -> bus.telegramDownload(new TelegramDownload(upload.fileId(), incoming.toString())))
                     .recover(e -> Future.failedFuture(downloadFailure(e)))
                     .compose(size -> examine(incoming))
-                    .compose(examined -> examined == null ? Future.succeededFuture(MediaUploadResult.refused(
-                                    "it is not a " + ImageFormat.accepted() + " image I can read."))
-                            : media.byHash(tenant.id(), examined.hash()).compose(same -> same.isPresent()
+                    .compose(checked -> checked.refusal() != null ? Future.succeededFuture(MediaUploadResult.refused(checked.refusal()))
+                            : media.byHash(tenant.id(), checked.image().hash()).compose(same -> same.isPresent()
                                     ? duplicate(tenant, same.get())
                                     : store(tenant, upload, incoming, dir.resolve(STAMP.format(clock.instant()) + "-" + safeId
-                                            + "." + examined.format().extension()))))
+                                            + "." + checked.image().format().extension()))))
                     .eventually(() -> vertx.fileSystem().delete(incoming.toString()).otherwiseEmpty());
         });
     }
 
-    /** The file's check on a worker; null when it is not an image at all (any problem, said to the sender). */
-    private Future<ImageInspector.Examined> examine(Path file) {
+    /** An upload's check: the image, or why it was refused (said to the sender). */
+    private record Checked(ImageInspector.Examined image, String refusal) {
+    }
+
+    /** The file's check on a worker; a refusal says why in the sender's words (not an image, too many pixels). */
+    private Future<Checked> examine(Path file) {
         return vertx.executeBlocking(() -> {
             BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
             try {
-                return ImageInspector.examine(file, attrs.size(), FolderScanner.modifiedAt(attrs));
+                return new Checked(ImageInspector.examine(file, attrs.size(), FolderScanner.modifiedAt(attrs), roots.maxPixels()), null);
             } catch (InvalidImageException e) {
                 LOG.info("Upload refused: {}", e.getMessage());
-                return null;
+                String reason = e.tooLarge() ? Character.toLowerCase(e.getMessage().charAt(0)) + e.getMessage().substring(1) + "."
+                        : "it is not a " + ImageFormat.accepted() + " image I can read.";
+                return new Checked(null, reason);
             }
         }, false);
     }
@@ -124,7 +129,7 @@ public final class MediaUploads {
         return vertx.executeBlocking(() -> {
             Files.move(incoming, target, StandardCopyOption.ATOMIC_MOVE);
             BasicFileAttributes attrs = Files.readAttributes(target, BasicFileAttributes.class);
-            return ImageInspector.examine(target, attrs.size(), FolderScanner.modifiedAt(attrs));
+            return ImageInspector.examine(target, attrs.size(), FolderScanner.modifiedAt(attrs), roots.maxPixels());
         }, false).compose(image -> MediaRepository.upsert(media.pool(), tenant.id(), List.of(new MediaRepository.NewFile(
                         target.toString(), MediaItem.SOURCE_TELEGRAM, image, MediaItem.SOURCE_TELEGRAM, metadata,
                         upload.fileUniqueId(), upload.userId())))

@@ -6,11 +6,14 @@ import io.vertx.sqlclient.Row;
 import java.time.Instant;
 import java.time.LocalDate;
 
-/** A row of {@code posting_queue}: a planned slot, or one being sent or waiting for a person (D8). */
+/**
+ * A row of {@code posting_queue}: a planned slot, or one being sent or waiting for a person (D8).
+ * {@code claimToken} is the fencing token of the current claim (D24): every update by the claimer names it.
+ */
 public record QueueItem(long id, long tenantId, String slotKey, LocalDate localDate, Integer slotIndex, Instant scheduledFor,
                         Instant dueAt, Long mediaItemId, String route, String state, boolean manual, boolean dryRun,
                         int attempts, Instant nextAttemptAt, String lastError, Instant claimedAt, Instant notifiedAt,
-                        Long telegramMessageId, String instagramContainerId) {
+                        Long telegramMessageId, String instagramContainerId, Long claimToken) {
     public static final String PLANNED = "planned";
     public static final String CLAIMED = "claimed";
     public static final String NOTIFIED = "notified";
@@ -19,7 +22,8 @@ public record QueueItem(long id, long tenantId, String slotKey, LocalDate localD
 
     static final String COLUMNS = """
             id, tenant_id, slot_key, local_date, slot_index, scheduled_for, due_at, media_item_id, route, state, is_manual,
-            dry_run, attempts, next_attempt_at, last_error, claimed_at, notified_at, telegram_message_id, instagram_container_id""";
+            dry_run, attempts, next_attempt_at, last_error, claimed_at, notified_at, telegram_message_id, instagram_container_id,
+            claim_token""";
 
     static QueueItem map(Row row) {
         return new QueueItem(row.getLong("id"), row.getLong("tenant_id"), row.getString("slot_key"), row.getLocalDate("local_date"),
@@ -27,6 +31,6 @@ public record QueueItem(long id, long tenantId, String slotKey, LocalDate localD
                 row.getString("route"), row.getString("state"), row.getBoolean("is_manual"), row.getBoolean("dry_run"),
                 row.getInteger("attempts"), Sql.instant(row, "next_attempt_at"), row.getString("last_error"),
                 Sql.instant(row, "claimed_at"), Sql.instant(row, "notified_at"), row.getLong("telegram_message_id"),
-                row.getString("instagram_container_id"));
+                row.getString("instagram_container_id"), row.getLong("claim_token"));
     }
 }

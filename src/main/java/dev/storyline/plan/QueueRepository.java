@@ -28,44 +28,74 @@ public final class QueueRepository {
 
     /** Claims the oldest due slot (D10); SKIP LOCKED lets a second claimer pass by instead of waiting. */
     private static final String CLAIM = "UPDATE posting_queue SET state = 'claimed', claimed_at = $2, attempts = attempts + 1, "
+            + "claim_token = nextval('posting_claim_seq'), "
             + "updated_at = now() WHERE id IN (SELECT id FROM posting_queue WHERE tenant_id = $1 AND state = 'planned' "
             + "AND due_at <= $2 ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING " + QueueItem.COLUMNS;
 
     private static final String CLAIM_ONE = "UPDATE posting_queue SET state = 'claimed', claimed_at = $3, attempts = attempts + 1, "
+            + "claim_token = nextval('posting_claim_seq'), "
             + "updated_at = now() WHERE tenant_id = $1 AND id = $2 AND state = 'planned' RETURNING " + QueueItem.COLUMNS;
 
     /**
      * Claims whose process died between claim and record go back to the plan (due at once); a publish
-     * keeps its container id, whose status decides what the next attempt does (D16).
+     * keeps its container id, whose status decides what the next attempt does (D16). The claim's token
+     * is void from now on (D24). $3 MAX_ATTEMPTS: a slot claimed more often (its retries used up) is given up instead (below).
      */
     private static final String RECLAIM = """
-            UPDATE posting_queue SET state = 'planned', claimed_at = NULL, updated_at = now()
-             WHERE state IN ('claimed', 'publishing') AND claimed_at < $1 AND ($2::bigint IS NULL OR tenant_id = $2)""";
+            UPDATE posting_queue SET state = 'planned', claimed_at = NULL, claim_token = NULL, updated_at = now()
+             WHERE state IN ('claimed', 'publishing') AND claimed_at < $1 AND ($2::bigint IS NULL OR tenant_id = $2)
+               AND (attempts <= $3 OR instagram_container_id IS NOT NULL)""";
+
+    /**
+     * D24: a stale claim of a slot that was claimed more than $2 (MAX_ATTEMPTS) times, its first try and every retry, is not tried
+     * again: it ends as failed and its image rests a day, so no image can stop the process for ever
+     * (say, by crashing it). A publish with a container id is left to the container's status (D16).
+     */
+    private static final String ABANDON = """
+            WITH q AS (
+                DELETE FROM posting_queue WHERE state IN ('claimed', 'publishing') AND claimed_at < $1 AND attempts > $2
+                   AND instagram_container_id IS NULL RETURNING *),
+            h AS (
+                INSERT INTO posting_history (tenant_id, queue_item_id, media_item_id, slot_key, scheduled_for, outcome, route,
+                                             dry_run, notified_at, completed_at, attempts, error, telegram_message_id)
+                SELECT tenant_id, id, media_item_id, slot_key, scheduled_for, 'failed', route, dry_run, notified_at, $3, attempts,
+                       'it was interrupted ' || attempts || ' times while being sent (Storyline stopped each time)', telegram_message_id
+                  FROM q RETURNING *),
+            l AS (
+                INSERT INTO media_locks (tenant_id, media_item_id, reason, locked_until)
+                SELECT tenant_id, media_item_id, 'failed', $3 + interval '1 day' FROM h WHERE media_item_id IS NOT NULL)
+            SELECT h.tenant_id, h.queue_item_id, h.scheduled_for, h.error, m.title, m.path
+              FROM h LEFT JOIN media_items m ON m.id = h.media_item_id AND m.tenant_id = h.tenant_id""";
 
     private static final String NOTIFIED = """
             UPDATE posting_queue SET state = 'notified', route = 'telegram', notified_at = $3, telegram_message_id = $4, media_item_id = $5,
                                      last_error = NULL, updated_at = now()
-             WHERE tenant_id = $1 AND id = $2 AND state = 'claimed'""";
+             WHERE tenant_id = $1 AND id = $2 AND state = 'claimed' AND claim_token = $6""";
 
     private static final String RETRY = """
             UPDATE posting_queue SET state = 'planned', claimed_at = NULL, next_attempt_at = $3, due_at = $3, last_error = $4,
-                                     updated_at = now()
-             WHERE tenant_id = $1 AND id = $2 AND state IN ('claimed', 'publishing')""";
+                                     claim_token = NULL, updated_at = now()
+             WHERE tenant_id = $1 AND id = $2 AND state IN ('claimed', 'publishing') AND claim_token = $5""";
 
-    /** A claimed slot (dispatch) or a notified one (Auto post) starts publishing; the claim time dates it for reclaiming. */
+    /**
+     * A claimed slot (dispatch, $5 its token) or a notified one (Auto post, $5 NULL: a new claim) starts
+     * publishing; the claim time dates it for reclaiming. Answers the token the publish goes on with.
+     */
     private static final String PUBLISHING = """
-            UPDATE posting_queue SET state = 'publishing', route = 'instagram', claimed_at = $3, updated_at = now()
-             WHERE tenant_id = $1 AND id = $2 AND state = $4""";
+            UPDATE posting_queue SET state = 'publishing', route = 'instagram', claimed_at = $3, updated_at = now(),
+                                     claim_token = CASE WHEN $5::bigint IS NULL THEN nextval('posting_claim_seq') ELSE claim_token END
+             WHERE tenant_id = $1 AND id = $2 AND state = $4 AND ($5::bigint IS NULL OR claim_token = $5)
+            RETURNING claim_token""";
 
     private static final String CONTAINER = """
             UPDATE posting_queue SET instagram_container_id = $3, updated_at = now()
-             WHERE tenant_id = $1 AND id = $2 AND state = 'publishing'""";
+             WHERE tenant_id = $1 AND id = $2 AND state = 'publishing' AND claim_token = $4""";
 
     /** Instagram gave up on a slot: it goes to the chat instead ({@code to} 'claimed' to send it, 'notified' after an Auto post). */
     private static final String UNPUBLISH = """
             UPDATE posting_queue SET state = $3, route = 'telegram', instagram_container_id = NULL, last_error = $4,
                                      attempts = CASE WHEN $3 = 'claimed' THEN 1 ELSE attempts END, updated_at = now()
-             WHERE tenant_id = $1 AND id = $2 AND state = 'publishing'""";
+             WHERE tenant_id = $1 AND id = $2 AND state = 'publishing' AND claim_token = $5""";
 
     private static final String SET_ITEM = """
             UPDATE posting_queue SET media_item_id = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2""";
@@ -74,7 +104,7 @@ public final class QueueRepository {
      * Ends a slot: delete the queue row (only in the expected state: the first press wins), write its
      * history row, and for a real outcome on a real (not dry-run) slot, the lock and the counters.
      * $1 tenant, $2 queue id, $3 outcome, $4 acted by, $5 now, $6 repost days, $7 skip days, $8 error, $9 expected states,
-     * $10 Instagram media id, $11 permalink.
+     * $10 Instagram media id, $11 permalink, $12 the claim's token (NULL: a person's press or the expiry, not a claimer).
      */
     /**
      * What an outcome does besides history (D13), for {@link #FINISH} and {@link #FINISH_PRESSES}: the
@@ -97,7 +127,8 @@ public final class QueueRepository {
 
     private static final String FINISH = """
             WITH q AS (
-                DELETE FROM posting_queue WHERE tenant_id = $1 AND id = $2 AND state = ANY($9) RETURNING *),
+                DELETE FROM posting_queue WHERE tenant_id = $1 AND id = $2 AND state = ANY($9)
+                   AND ($12::bigint IS NULL OR claim_token = $12) RETURNING *),
             h AS (
                 INSERT INTO posting_history (tenant_id, queue_item_id, media_item_id, slot_key, scheduled_for, outcome, route,
                                              dry_run, acted_by, notified_at, completed_at, attempts, error, telegram_message_id,
@@ -274,18 +305,40 @@ public final class QueueRepository {
         return pool.preparedQuery(CLAIM_ONE).execute(Tuple.of(tenantId, id, Sql.utc(now))).map(rows -> first(rows));
     }
 
-    /** Claims older than {@code olderThan} go back to the plan; {@code tenantId} null = every tenant. */
-    public Future<Integer> reclaimStale(Long tenantId, Instant olderThan) {
-        return pool.preparedQuery(RECLAIM).execute(Tuple.of(Sql.utc(olderThan), tenantId)).map(RowSet::rowCount);
+    /**
+     * Claims older than {@code olderThan} go back to the plan, unless claimed more than
+     * {@code maxAttempts} times (see {@link #abandonStale}); {@code tenantId} null = every tenant.
+     */
+    public Future<Integer> reclaimStale(Long tenantId, Instant olderThan, int maxAttempts) {
+        return pool.preparedQuery(RECLAIM).execute(Tuple.of(Sql.utc(olderThan), tenantId, maxAttempts)).map(RowSet::rowCount);
     }
 
-    public Future<Boolean> notified(long tenantId, long id, Instant now, long messageId, Long mediaItemId) {
-        return pool.preparedQuery(NOTIFIED).execute(Tuple.from(Arrays.asList(tenantId, id, Sql.utc(now), messageId, mediaItemId)))
+    /** A slot given up after too many interrupted tries. */
+    public record Abandoned(long tenantId, long queueId, Instant scheduledFor, String reason, String title) {
+    }
+
+    /** Ends stale claims of slots claimed more than {@code maxAttempts} times as failed, their images resting a day. */
+    public Future<List<Abandoned>> abandonStale(Instant olderThan, int maxAttempts, Instant now) {
+        return pool.preparedQuery(ABANDON).execute(Tuple.of(Sql.utc(olderThan), maxAttempts, Sql.utc(now))).map(rows -> {
+            List<Abandoned> list = new ArrayList<>();
+            for (Row r : rows) {
+                String title = r.getString("title") != null ? r.getString("title")
+                        : r.getString("path") != null ? java.nio.file.Path.of(r.getString("path")).getFileName().toString() : null;
+                list.add(new Abandoned(r.getLong("tenant_id"), r.getLong("queue_item_id"), Sql.instant(r, "scheduled_for"),
+                        r.getString("error"), title));
+            }
+            return list;
+        });
+    }
+
+    /** Records what Telegram said, if {@code claimToken} still holds the slot (D24). */
+    public Future<Boolean> notified(long tenantId, long id, Instant now, long messageId, Long mediaItemId, long claimToken) {
+        return pool.preparedQuery(NOTIFIED).execute(Tuple.from(Arrays.asList(tenantId, id, Sql.utc(now), messageId, mediaItemId, claimToken)))
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    public Future<Boolean> retry(long tenantId, long id, Instant at, String error) {
-        return pool.preparedQuery(RETRY).execute(Tuple.of(tenantId, id, Sql.utc(at), error)).map(rows -> rows.rowCount() == 1);
+    public Future<Boolean> retry(long tenantId, long id, Instant at, String error, long claimToken) {
+        return pool.preparedQuery(RETRY).execute(Tuple.of(tenantId, id, Sql.utc(at), error, claimToken)).map(rows -> rows.rowCount() == 1);
     }
 
     public Future<Void> setItem(long tenantId, long id, Long mediaItemId) {
@@ -297,33 +350,44 @@ public final class QueueRepository {
      */
     public Future<Optional<Finished>> finish(long tenantId, long id, String outcome, Long actedBy, Instant now, int repostDays,
                                              int skipDays, String error, String... states) {
-        return end(tenantId, id, outcome, actedBy, now, repostDays, skipDays, error, null, null, states);
+        return end(tenantId, id, outcome, actedBy, now, repostDays, skipDays, error, null, null, null, states);
     }
 
-    /** Ends a publishing slot as posted through Instagram, with what Graph said (both may be null, D16). */
+    /** Ends a claimed slot as failed, if {@code claimToken} still holds it (D24). */
+    public Future<Optional<Finished>> failed(long tenantId, long id, Instant now, String error, long claimToken) {
+        return end(tenantId, id, "failed", null, now, 0, 0, error, null, null, claimToken, QueueItem.CLAIMED);
+    }
+
+    /** Ends a publishing slot as posted through Instagram, with what Graph said (both may be null, D16), if {@code claimToken} holds it. */
     public Future<Optional<Finished>> published(long tenantId, long id, Long actedBy, Instant now, int repostDays, int skipDays,
-                                                String mediaId, String permalink) {
-        return end(tenantId, id, "posted", actedBy, now, repostDays, skipDays, null, mediaId, permalink, QueueItem.PUBLISHING);
+                                                String mediaId, String permalink, long claimToken) {
+        return end(tenantId, id, "posted", actedBy, now, repostDays, skipDays, null, mediaId, permalink, claimToken, QueueItem.PUBLISHING);
     }
 
-    public Future<Boolean> publishing(long tenantId, long id, Instant now, String fromState) {
-        return pool.preparedQuery(PUBLISHING).execute(Tuple.of(tenantId, id, Sql.utc(now), fromState)).map(rows -> rows.rowCount() == 1);
+    /**
+     * Starts publishing a slot in {@code fromState}: a claimed one whose claim {@code claimToken} still holds, or a
+     * notified one ({@code claimToken} null: Auto post claims it anew). Empty when someone else has it; else the token.
+     */
+    public Future<Optional<Long>> publishing(long tenantId, long id, Instant now, String fromState, Long claimToken) {
+        return pool.preparedQuery(PUBLISHING).execute(Tuple.from(Arrays.asList(tenantId, id, Sql.utc(now), fromState, claimToken)))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getLong("claim_token")));
     }
 
-    /** Stored before {@code media_publish}, so the container decides after a crash or a timeout (D16). */
-    public Future<Void> containerCreated(long tenantId, long id, String containerId) {
-        return pool.preparedQuery(CONTAINER).execute(Tuple.of(tenantId, id, containerId)).mapEmpty();
+    /** Stored before {@code media_publish}, so the container decides after a crash or a timeout (D16); false when the claim is void. */
+    public Future<Boolean> containerCreated(long tenantId, long id, String containerId, long claimToken) {
+        return pool.preparedQuery(CONTAINER).execute(Tuple.of(tenantId, id, containerId, claimToken)).map(rows -> rows.rowCount() == 1);
     }
 
     /** A slot Instagram could not publish goes back to the chat route, {@code toState} claimed (send it) or notified. */
-    public Future<Boolean> unpublish(long tenantId, long id, String toState, String reason) {
-        return pool.preparedQuery(UNPUBLISH).execute(Tuple.of(tenantId, id, toState, reason)).map(rows -> rows.rowCount() == 1);
+    public Future<Boolean> unpublish(long tenantId, long id, String toState, String reason, long claimToken) {
+        return pool.preparedQuery(UNPUBLISH).execute(Tuple.of(tenantId, id, toState, reason, claimToken)).map(rows -> rows.rowCount() == 1);
     }
 
     private Future<Optional<Finished>> end(long tenantId, long id, String outcome, Long actedBy, Instant now, int repostDays,
-                                           int skipDays, String error, String mediaId, String permalink, String... states) {
+                                           int skipDays, String error, String mediaId, String permalink, Long claimToken,
+                                           String... states) {
         return pool.preparedQuery(FINISH).execute(Tuple.from(Arrays.asList(tenantId, id, outcome, actedBy, Sql.utc(now), repostDays,
-                skipDays, error, states, mediaId, permalink))).map(rows -> {
+                skipDays, error, states, mediaId, permalink, claimToken))).map(rows -> {
                     if (rows.size() == 0) {
                         return Optional.empty();
                     }

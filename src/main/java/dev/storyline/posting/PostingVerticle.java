@@ -47,12 +47,14 @@ import java.util.Optional;
  * notifications (D12, paused tenants too) and returns claims a dead process left behind.
  */
 public final class PostingVerticle extends VerticleBase {
-    /** A claim older than this was left by a process that died between claim and record. */
-    public static final Duration STALE_CLAIM = Duration.ofMinutes(5);
-    /** D15: three transient failures are retried (after 5, 10, 20 minutes); the fourth fails the slot. */
-    public static final int MAX_ATTEMPTS = 4;
     /** How long a call through the outbox may take, rate limits and its own retries included. */
     static final Duration TELEGRAM_PATIENCE = Duration.ofMinutes(10);
+    /**
+     * A claim older than this was left by a process that died between claim and record. It is longer
+     * than the longest wait a live claimer may be in (the outbox, {@link #TELEGRAM_PATIENCE}; a publish
+     * is bounded to a few minutes), so a slow Telegram never gets a story sent twice (D24).
+     */
+    public static final Duration STALE_CLAIM = TELEGRAM_PATIENCE.plusMinutes(5);
     /** How long a tenant read for presses is kept; changes announced on {@code tenant.changed} drop it at once. */
     static final Duration TENANT_CACHE = Duration.ofMinutes(5);
     /** The {@code service_runs} name of a sweep that reclaimed or expired something. */
@@ -200,13 +202,19 @@ public final class PostingVerticle extends VerticleBase {
                     if (sent.succeeded()) {
                         long messageId = ((JsonObject) sent.result()).getLong("message_id");
                         metrics.notified();
-                        return queue.notified(tenant.id(), slot.id(), clock.instant(), messageId, image.id())
-                                .map(ok -> "notified");
+                        return queue.notified(tenant.id(), slot.id(), clock.instant(), messageId, image.id(), slot.claimToken())
+                                .map(held -> {
+                                    if (!held) {
+                                        LOG.warn("Tenant {}: slot {} was sent, but its claim was taken over meanwhile",
+                                                LogFields.tenant(tenant.id()), LogFields.slot(slot.id()));
+                                    }
+                                    return held ? "notified" : "gone";
+                                });
                     }
                     ErrorCode code = ErrorCode.of(sent.cause());
                     String reason = sent.cause().getMessage();
                     boolean permanent = code == ErrorCode.TELEGRAM_REJECTED || code == ErrorCode.INVALID_INPUT;
-                    if (permanent || attempts >= MAX_ATTEMPTS) {
+                    if (permanent || attempts > scheduling.maxAttempts()) {
                         return fail(tenant, slot, reason, false);
                     }
                     return retry(tenant, slot, attempts, reason);
@@ -216,7 +224,7 @@ public final class PostingVerticle extends VerticleBase {
     private Future<String> retry(Tenant tenant, QueueItem slot, int attempts, String reason) {
         Instant next = clock.instant().plus(Duration.ofMinutes(5L << (attempts - 1)));
         LOG.warn("Tenant {}: slot {} not sent ({}), retry at {}", LogFields.tenant(tenant.id()), LogFields.slot(slot.id()), reason, next);
-        return queue.retry(tenant.id(), slot.id(), next, reason).map("retry");
+        return queue.retry(tenant.id(), slot.id(), next, reason, slot.claimToken()).map(held -> held ? "retry" : "gone");
     }
 
     /**
@@ -225,26 +233,28 @@ public final class PostingVerticle extends VerticleBase {
      * the team can post it by hand: nothing is lost.
      */
     private Future<String> publish(Tenant tenant, QueueItem slot, MediaItem image) {
-        return queue.publishing(tenant.id(), slot.id(), clock.instant(), QueueItem.CLAIMED).compose(started -> {
-            if (!started) {
+        return queue.publishing(tenant.id(), slot.id(), clock.instant(), QueueItem.CLAIMED, slot.claimToken()).compose(started -> {
+            if (started.isEmpty()) {
                 return Future.succeededFuture("gone");
             }
-            return bus.instagramPublish(new InstagramPublish(tenant.id(), slot.id(), image.path(), image.mimeType(), slot.instagramContainerId()))
+            long token = started.get();
+            return bus.instagramPublish(new InstagramPublish(tenant.id(), slot.id(), image.path(), image.mimeType(),
+                            slot.instagramContainerId(), token))
                     .transform(ar -> {
                         if (ar.succeeded()) {
-                            return published(tenant, slot.id(), image, null, ar.result()).map("published");
+                            return published(tenant, slot.id(), image, null, ar.result(), token).map("published");
                         }
                         ErrorCode code = ErrorCode.of(ar.cause());
                         metrics.instagramError(code.key());
                         String reason = ar.cause().getMessage();
                         boolean later = code == ErrorCode.INSTAGRAM_RATE_LIMITED || code == ErrorCode.INSTAGRAM_UNAVAILABLE
                                 || code == ErrorCode.TIMEOUT;
-                        if (later && slot.attempts() < MAX_ATTEMPTS) {
+                        if (later && slot.attempts() <= scheduling.maxAttempts()) {
                             return retry(tenant, slot, slot.attempts(), "Instagram: " + reason);
                         }
                         LOG.warn("Tenant {}: slot {} goes to the chat, Instagram did not publish it: {}",
                                 LogFields.tenant(tenant.id()), LogFields.slot(slot.id()), reason);
-                        return queue.unpublish(tenant.id(), slot.id(), QueueItem.CLAIMED, "Instagram: " + reason)
+                        return queue.unpublish(tenant.id(), slot.id(), QueueItem.CLAIMED, "Instagram: " + reason, token)
                                 .compose(back -> back ? notify(tenant, slot, image, 1,
                                         "🤖 Instagram could not publish it (" + reason + "): please post it by hand.")
                                         : Future.succeededFuture("gone"));
@@ -254,19 +264,21 @@ public final class PostingVerticle extends VerticleBase {
 
     /** D7: in a dry run a story Instagram would have taken is only reported, and recorded with {@code dry_run}. */
     private Future<String> simulate(Tenant tenant, QueueItem slot, MediaItem image) {
-        return queue.publishing(tenant.id(), slot.id(), clock.instant(), QueueItem.CLAIMED)
-                .compose(started -> !started ? Future.succeededFuture("gone")
-                        : published(tenant, slot.id(), image, null, new InstagramPublish.Published(null, null, null)).map("simulated"));
+        return queue.publishing(tenant.id(), slot.id(), clock.instant(), QueueItem.CLAIMED, slot.claimToken())
+                .compose(started -> started.isEmpty() ? Future.succeededFuture("gone")
+                        : published(tenant, slot.id(), image, null, new InstagramPublish.Published(null, null, null), started.get())
+                                .map("simulated"));
     }
 
     /**
      * Records a publish as posted (route instagram) and tells the chat: a short message for a slot
      * published on its own, the notification's caption for one an administrator sent with Auto post.
      */
-    private Future<Void> published(Tenant tenant, long queueId, MediaItem image, StoryPress press, InstagramPublish.Published result) {
+    private Future<Void> published(Tenant tenant, long queueId, MediaItem image, StoryPress press, InstagramPublish.Published result,
+                                   long claimToken) {
         Instant now = clock.instant();
         return queue.published(tenant.id(), queueId, press == null ? null : press.userId(), now, scheduling.repostTtlDays(),
-                        scheduling.skipTtlDays(), result.mediaId(), result.permalink())
+                        scheduling.skipTtlDays(), result.mediaId(), result.permalink(), claimToken)
                 .compose(done -> {
                     if (done.isEmpty()) {
                         return Future.succeededFuture();
@@ -320,8 +332,7 @@ public final class PostingVerticle extends VerticleBase {
     /** Ends a slot as failed (D15), tells the team, and alerts the admin after three failures in a row. */
     private Future<String> fail(Tenant tenant, QueueItem slot, String reason, boolean noImage) {
         LOG.warn("Tenant {}: slot {} failed: {}", LogFields.tenant(tenant.id()), LogFields.slot(slot.id()), reason);
-        return queue.finish(tenant.id(), slot.id(), "failed", null, clock.instant(), scheduling.repostTtlDays(), scheduling.skipTtlDays(),
-                        reason, QueueItem.CLAIMED)
+        return queue.failed(tenant.id(), slot.id(), clock.instant(), reason, slot.claimToken())
                 .compose(done -> {
                     if (done.isEmpty()) {
                         return Future.succeededFuture("gone");
@@ -465,15 +476,17 @@ public final class PostingVerticle extends VerticleBase {
                 if (item.isEmpty()) {
                     return answer("This story has no image any more.", true);
                 }
-                return queue.publishing(tenant.id(), slot.id(), clock.instant(), QueueItem.NOTIFIED).compose(started -> {
-                    if (!started) {
+                return queue.publishing(tenant.id(), slot.id(), clock.instant(), QueueItem.NOTIFIED, null).compose(started -> {
+                    if (started.isEmpty()) {
                         return late(tenant, press);
                     }
                     MediaItem image = item.get();
-                    bus.instagramPublish(new InstagramPublish(tenant.id(), slot.id(), image.path(), image.mimeType(), null))
-                            .compose(result -> published(tenant, slot.id(), image, press, result))
+                    long token = started.get();
+                    bus.instagramPublish(new InstagramPublish(tenant.id(), slot.id(), image.path(), image.mimeType(),
+                                    slot.instagramContainerId(), token))
+                            .compose(result -> published(tenant, slot.id(), image, press, result, token))
                             .onFailure(e -> metrics.instagramError(ErrorCode.of(e).key()))
-                            .onFailure(e -> queue.unpublish(tenant.id(), slot.id(), QueueItem.NOTIFIED, "Instagram: " + e.getMessage())
+                            .onFailure(e -> queue.unpublish(tenant.id(), slot.id(), QueueItem.NOTIFIED, "Instagram: " + e.getMessage(), token)
                                     .onSuccess(back -> bus.telegram(TelegramCall.json("sendMessage", new JsonObject()
                                             .put("chat_id", tenant.id()).put("parse_mode", "HTML").put("reply_to_message_id", press.messageId())
                                             .put("text", "🤖 Instagram did not publish " + Html.bold(image.displayName()) + ": "
@@ -620,7 +633,7 @@ public final class PostingVerticle extends VerticleBase {
                 .compose(item -> {
                     QueueItem slot = new QueueItem(queueId, tenant.id(), slotKey, null, null, scheduledFor, scheduledFor,
                             item.map(MediaItem::id).orElse(null),
-                            "telegram", "done", false, dryRun, 0, null, null, null, null, messageId, null);
+                            "telegram", "done", false, dryRun, 0, null, null, null, null, messageId, null, null);
                     return bus.telegram(TelegramCall.json("editMessageCaption", new JsonObject().put("chat_id", tenant.id())
                             .put("message_id", messageId).put("parse_mode", "HTML")
                             .put("caption", StoryMessage.caption(item.orElse(null), slot, ZoneId.of(tenant.timezone()), status))
@@ -646,9 +659,15 @@ public final class PostingVerticle extends VerticleBase {
         sweeping = true;
         Instant now = clock.instant();
         int[] reclaimed = new int[1];
-        queue.reclaimStale(null, now.minus(STALE_CLAIM))
+        int maxAttempts = scheduling.maxAttempts();
+        queue.abandonStale(now.minus(STALE_CLAIM), maxAttempts, now)
+                .compose(abandoned -> {
+                    abandoned.forEach(this::abandoned);
+                    reclaimed[0] = abandoned.size();
+                    return queue.reclaimStale(null, now.minus(STALE_CLAIM), maxAttempts);
+                })
                 .onSuccess(n -> {
-                    reclaimed[0] = n;
+                    reclaimed[0] += n;
                     if (n > 0) {
                         LOG.warn("Reclaimed {} slots whose sending was interrupted", n);
                     }
@@ -668,6 +687,23 @@ public final class PostingVerticle extends VerticleBase {
                 .compose(v -> repairCaptions(now, atStart))
                 .onFailure(e -> LOG.warn("Posting sweep failed: {}", e.getMessage()))
                 .onComplete(v -> sweeping = false);
+    }
+
+    /** A slot given up after MAX_ATTEMPTS interrupted tries (D24): the team and the admin hear it once. */
+    private void abandoned(QueueRepository.Abandoned slot) {
+        LOG.error("Tenant {}: slot {} given up: {}", LogFields.tenant(slot.tenantId()), LogFields.slot(slot.queueId()), slot.reason());
+        metrics.outcome("failed");
+        tenants.findById(slot.tenantId()).onSuccess(found -> found.ifPresent(tenant -> {
+            String when = StoryMessage.SLOT.format(slot.scheduledFor().atZone(ZoneId.of(tenant.timezone())));
+            String what = slot.title() == null ? "The story" : "The story " + Html.bold(slot.title());
+            bus.telegram(TelegramCall.json("sendMessage", new JsonObject().put("chat_id", tenant.id()).put("parse_mode", "HTML")
+                    .put("text", "⚠️ " + what + " due " + Html.escape(when) + " could not be sent: " + Html.escape(slot.reason())
+                            + ". Its image rests for a day.")))
+                    .onFailure(e -> LOG.warn("Tenant {}: notice of a given-up story not sent: {}", LogFields.tenant(tenant.id()), e.getMessage()));
+            bus.raiseAlert(new AlertRaised("story-abandoned:" + slot.queueId(), tenant.id(), "warning",
+                    "⚠️ " + Html.bold(tenant.title()) + " (" + tenant.id() + "): a story was given up, " + Html.escape(slot.reason())
+                            + ". Its image rests for a day; look at the log for what stopped Storyline."));
+        }));
     }
 
     private Future<Void> expire(QueueItem slot, Instant now) {

@@ -45,6 +45,10 @@ class LibraryBotIT {
         return group;
     }
 
+    private static long documentsFetched() {
+        return bot.fake.calls("getFile").stream().filter(c -> c.params().getString("file_id").startsWith("doc-")).count();
+    }
+
     private static List<Object> column(String sql, Object... params) {
         return bot.db.column(sql, params);
     }
@@ -83,6 +87,7 @@ class LibraryBotIT {
     @DisplayName("a PDF or a huge file is refused with the reason before any download; a broken image after it")
     void refusals() {
         JsonObject group = registeredGroup(-3002, "Careful team");
+        long documentsFetchedBefore = documentsFetched();
         Path pdf = TestImages.text(files.resolve("price-list.pdf"), "%PDF-1.7 not an image");
 
         bot.fake.userSendsDocument(group, MEMBER, pdf, "price-list.pdf", "application/pdf", 21);
@@ -90,8 +95,7 @@ class LibraryBotIT {
 
         bot.fake.userSendsDocument(group, MEMBER, pdf, "poster.png", "image/png", 30L * 1024 * 1024);
         bot.awaitMessage(-3002, t -> t.startsWith("🚫 poster.png is too large (30.0 MB)"));
-        assertThat(bot.fake.calls("getFile")).as("refused before any download")
-                .noneMatch(c -> c.params().getString("file_id").startsWith("doc-"));
+        assertThat(documentsFetched()).as("refused before any download").isEqualTo(documentsFetchedBefore);
 
         Path fake = TestImages.text(files.resolve("fake.png"), "this is text with a .png name");
         bot.fake.userSendsDocument(group, MEMBER, fake, "fake.png", "image/png", 29);
@@ -101,6 +105,21 @@ class LibraryBotIT {
         bot.awaitMessage(-3002, t -> t.startsWith("🚫 Not added: Telegram would not hand the file over") && t.contains("file is too big"));
         assertThat(bot.db.count("SELECT count(*) FROM media_items WHERE tenant_id = -3002")).isZero();
         assertThat(dataDir.resolve("media/-3002/telegram/.incoming")).isEmptyDirectory();
+    }
+
+    @Test
+    @DisplayName("a 20000×20000 PNG sent as a document is refused with its size and the limit; the bot goes on answering")
+    void decompressionBomb() {
+        JsonObject group = registeredGroup(-3006, "Bomb team");
+        Path bomb = TestImages.hugePng(files.resolve("bomb.png"), 20_000, 20_000);
+
+        bot.fake.userSendsDocument(group, MEMBER, bomb, "bomb.png", "image/png", 0);
+
+        bot.awaitMessage(-3006, t -> t.equals("🚫 Not added: too large: 20000×20000, the limit is 50 MP."));
+        assertThat(bot.db.count("SELECT count(*) FROM media_items WHERE tenant_id = -3006")).isZero();
+        assertThat(dataDir.resolve("media/-3006/telegram/.incoming")).isEmptyDirectory();
+        bot.fake.userSends(group, MEMBER, "/library");
+        bot.awaitMessage(-3006, t -> t.contains("Library") && t.contains("0 active"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.storyline.bus.MediaIndexRequest;
 import dev.storyline.bus.TenantChanged;
 import dev.storyline.config.AppConfig;
 import dev.storyline.run.Trigger;
+import dev.storyline.posting.PostingVerticle;
 import dev.storyline.testing.BotHarness;
 import dev.storyline.testing.FakeGraph;
 import dev.storyline.testing.FakeTelegram;
@@ -211,7 +212,8 @@ class InstagramIT {
         OffsetDateTime now = OffsetDateTime.ofInstant(bot.clock.instant(), ZoneOffset.UTC);
         // as a process that died after media_publish (first) and before it (second) left them
         bot.db.execute("UPDATE posting_queue SET state = 'publishing', route = 'instagram', due_at = ?, claimed_at = ?, "
-                + "instagram_container_id = CASE WHEN id = ? THEN ? ELSE ? END WHERE id IN (?, ?)", now, now.minusMinutes(10),
+                + "instagram_container_id = CASE WHEN id = ? THEN ? ELSE ? END WHERE id IN (?, ?)", now,
+                now.minus(PostingVerticle.STALE_CLAIM.plusMinutes(1)),
                 slots.get(0), published, finished, slots.get(0), slots.get(1));
         await().atMost(Duration.ofSeconds(15)).until(() -> "posted instagram false".equals(historyOf((Long) slots.get(0)))
                 && "posted instagram false".equals(historyOf((Long) slots.get(1))));

@@ -11,6 +11,8 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -82,6 +84,44 @@ class JpegPreparerTest {
         assertThat(isJpeg(target)).isTrue();
         assertThat(Files.size(target)).isLessThanOrEqualTo(JpegPreparer.MAX_BYTES);
         assertThat(ImageIO.read(target.toFile()).getWidth()).isLessThanOrEqualTo(3000);
+    }
+
+    @Test
+    @DisplayName("the subsampling step brings any image within the decode budget, and leaves small ones whole")
+    void subsamplingStep() {
+        assertThat(JpegPreparer.subsampling(1080, 1920)).isEqualTo(1);
+        assertThat(JpegPreparer.subsampling(12_000, 9_000)).isEqualTo(4); // 108 MP → 6.75 MP
+        assertThat(JpegPreparer.subsampling(20_000, 20_000)).isEqualTo(8);
+        assertThat(JpegPreparer.subsampling(65_535, 65_535)).isEqualTo(24);
+        for (int[] size : new int[][] {{12_000, 9_000}, {20_000, 20_000}, {7_071, 7_071}, {65_535, 1}}) {
+            int step = JpegPreparer.subsampling(size[0], size[1]);
+            assertThat(Math.ceil(size[0] / (double) step) * Math.ceil(size[1] / (double) step))
+                    .isLessThanOrEqualTo(JpegPreparer.MAX_DECODED_PIXELS);
+        }
+    }
+
+    @Test
+    @DisplayName("a 108 MP JPEG and a 50 MP PNG are prepared inside a 256 MB heap, as JPEGs of at most 8 MP")
+    void hugeImagesInSmallHeap() throws Exception {
+        Path jpeg = TestImages.largeJpeg(dir.resolve("huge.jpg"), 12_000, 9_000);
+        Path png = TestImages.hugePng(dir.resolve("huge.png"), 7_500, 6_667);
+        assertThat(prepareInSmallHeap(jpeg, "image/jpeg")).contains("prepared 3000x2250");
+        assertThat(prepareInSmallHeap(png, "image/png")).contains("prepared 2500x2223");
+    }
+
+    /** Runs {@link PrepareProbe} in a JVM of 256 MB that exits on OutOfMemoryError, as the systemd unit does. */
+    private String prepareInSmallHeap(Path source, String mimeType) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path log = dir.resolve(source.getFileName() + ".log");
+        Process process = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
+                "-cp", System.getProperty("java.class.path"), PrepareProbe.class.getName(),
+                source.toString(), mimeType, dir.resolve(source.getFileName() + ".out.jpg").toString()))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("the probe finishes").isTrue();
+        String output = Files.readString(log);
+        System.out.println(source.getFileName() + ": " + output.strip());
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
     }
 
     @Test

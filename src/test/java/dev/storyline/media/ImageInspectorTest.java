@@ -25,7 +25,7 @@ class ImageInspectorTest {
     Path dir;
 
     private static ImageInspector.Examined examine(Path file) throws Exception {
-        return ImageInspector.examine(file, Files.size(file), Instant.EPOCH);
+        return ImageInspector.examine(file, Files.size(file), Instant.EPOCH, MediaRoots.DEFAULT_MAX_PIXELS);
     }
 
     @Test
@@ -49,6 +49,19 @@ class ImageInspectorTest {
     void contentNotExtension() throws Exception {
         Path file = TestImages.bytes(dir.resolve("really-a-png.jpg"), TestImages.encode("png", 720, 1280, Color.BLUE));
         assertThat(examine(file).format()).isEqualTo(ImageFormat.PNG);
+    }
+
+    @Test
+    @DisplayName("an image over MAX_IMAGE_PIXELS is refused from its header, with its size and the limit")
+    void tooManyPixels() {
+        Path bomb = TestImages.hugePng(dir.resolve("bomb.png"), 20_000, 20_000);
+        assertThat(bomb.toFile().length()).isLessThan(5L * 1024 * 1024);
+        assertThatThrownBy(() -> examine(bomb))
+                .isInstanceOf(InvalidImageException.class)
+                .hasMessage("Too large: 20000×20000, the limit is 50 MP")
+                .matches(e -> ((InvalidImageException) e).tooLarge());
+        assertThatThrownBy(() -> ImageInspector.examine(bomb, bomb.toFile().length(), Instant.EPOCH, 2_500_000))
+                .hasMessage("Too large: 20000×20000, the limit is 2.5 MP");
     }
 
     @Test

@@ -101,6 +101,21 @@ class MediaIndexIT {
     }
 
     @Test
+    @DisplayName("a 20000×20000 PNG in a folder is refused with its size and the limit; the other images are indexed")
+    void decompressionBomb(@TempDir Path root) {
+        TestImages.hugePng(root.resolve("bomb.png"), 20_000, 20_000);
+        TestImages.write(root.resolve("fine.jpg"), "jpg", 1080, 1920, Color.ORANGE);
+        Tenant tenant = tenant(root);
+
+        IndexSummary summary = index(tenant);
+
+        assertThat(summary.added()).isEqualTo(1);
+        assertThat(summary.errors()).isEqualTo(1);
+        assertThat(summary.problems()).containsExactly("bomb.png: Too large: 20000×20000, the limit is 50 MP");
+        assertThat(items(tenant, root).keySet()).containsExactly("fine.jpg");
+    }
+
+    @Test
     @DisplayName("a mixed folder gives exactly the expected counters, items and metadata; a second run changes nothing")
     void mixedFolder(@TempDir Path root) {
         library(root);

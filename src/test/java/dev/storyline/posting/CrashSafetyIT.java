@@ -154,4 +154,63 @@ class CrashSafetyIT {
         assertThat(bot.db.column("SELECT times_posted FROM media_items m JOIN posting_history h ON h.media_item_id = m.id "
                 + "WHERE h.queue_item_id = ?", slot)).containsExactly(1);
     }
+
+    @Test
+    @DisplayName("a Telegram that holds sendPhoto for 11 minutes of business clock: the claim is not taken back, exactly one photo")
+    void slowTelegram() {
+        team(-8004, 2);
+        List<Object> slots = bot.db.column("SELECT id FROM posting_queue WHERE tenant_id = -8004 AND state = 'planned' "
+                + "ORDER BY due_at LIMIT 2");
+        long slot = (Long) slots.get(0);
+        bot.fake.park(-8004, "sendPhoto");
+        bot.clock.set(dueOf(slot));
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.fake.parkedCalls(-8004, "sendPhoto") == 1);
+
+        Instant later = bot.clock.instant().plus(Duration.ofMinutes(11));
+        // a barrier: a notification the sweep expires only once it sees the clock at 'later', so the sweep that
+        // could reclaim the slot has run by the time it is gone
+        Instant notifiedAt = later.minus(Duration.ofHours(bot.config().scheduling().notificationExpiryHours())).minusSeconds(1);
+        bot.db.execute("UPDATE posting_queue SET state = 'notified', route = 'telegram', notified_at = ? WHERE id = ?",
+                Timestamp.from(notifiedAt), slots.get(1));
+        bot.clock.set(later);
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.db.count(
+                "SELECT count(*) FROM posting_history WHERE queue_item_id = ? AND outcome = 'expired'", slots.get(1)) == 1);
+        assertThat(bot.db.column("SELECT state FROM posting_queue WHERE id = ?", slot)).containsExactly("claimed");
+
+        bot.fake.release(-8004, "sendPhoto");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "notified".equals(
+                bot.db.column("SELECT state FROM posting_queue WHERE id = ?", slot).get(0)));
+        assertThat(photos(-8004)).hasSize(1);
+        assertThat(bot.fake.calls("sendPhoto").stream().filter(c -> Long.valueOf(-8004).equals(c.chatId()))).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("a slot interrupted more than MAX_ATTEMPTS times is given up: failed with the reason, its image rests a day, "
+            + "team and admin told once")
+    void interruptedTooOften() {
+        team(-8006, 2);
+        long slot = firstSlot(-8006);
+        Instant due = dueOf(slot);
+        int claims = bot.config().scheduling().maxAttempts() + 1; // the first try and every retry
+
+        bot.stop();
+        bot.clock.set(due.plus(PostingVerticle.STALE_CLAIM).plusSeconds(60));
+        // what a process that died on this slot every time it tried leaves behind
+        bot.db.execute("UPDATE posting_queue SET state = 'claimed', claimed_at = ?, attempts = ? WHERE id = ?",
+                Timestamp.from(due), claims, slot);
+        bot.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.db.count(
+                "SELECT count(*) FROM posting_history WHERE queue_item_id = ? AND outcome = 'failed'", slot) == 1);
+        assertThat(bot.db.column("SELECT error FROM posting_history WHERE queue_item_id = ?", slot))
+                .containsExactly("it was interrupted " + claims + " times while being sent (Storyline stopped each time)");
+        assertThat(bot.db.count("SELECT count(*) FROM posting_queue WHERE id = ?", slot)).as("never claimed again").isZero();
+        assertThat(bot.db.column("SELECT reason || ' ' || (locked_until = h.completed_at + interval '1 day') FROM media_locks l "
+                + "JOIN posting_history h ON h.media_item_id = l.media_item_id WHERE h.queue_item_id = ?", slot))
+                .containsExactly("failed true");
+        bot.awaitMessage(-8006, t -> t.contains("could not be sent: it was interrupted " + claims + " times"));
+        bot.awaitMessage(TestConfig.ADMIN_CHAT, t -> t.contains("Crash team -8006") && t.contains("a story was given up"));
+        assertThat(photos(-8006)).isEmpty();
+        assertThat(bot.fake.textsIn(-8006).stream().filter(t -> t.contains("interrupted"))).hasSize(1);
+    }
 }

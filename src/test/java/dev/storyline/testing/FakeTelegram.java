@@ -100,6 +100,8 @@ public final class FakeTelegram implements AutoCloseable {
     private long delayMillis;
     private final Map<String, Long> holdBefore = new HashMap<>();
     private final Map<String, Long> holdReply = new HashMap<>();
+    /** Calls parked until {@link #release}: key method@chat → the parked calls (null list = park the next ones). */
+    private final Map<String, List<Runnable>> parked = new HashMap<>();
     private long nextCallbackId = 1;
     private long nextFileId = 1;
 
@@ -336,6 +338,27 @@ public final class FakeTelegram implements AutoCloseable {
         run(() -> holdBefore.put(method + "@" + chatId, millis));
     }
 
+    /** Calls of {@code method} to this chat are neither applied nor answered until {@link #release} (a slow Telegram). */
+    public void park(long chatId, String method) {
+        run(() -> parked.put(method + "@" + chatId, new ArrayList<>()));
+    }
+
+    /** Applies and answers the parked calls, and parks no more. */
+    public void release(long chatId, String method) {
+        run(() -> {
+            List<Runnable> calls = parked.remove(method + "@" + chatId);
+            if (calls != null) {
+                calls.forEach(Runnable::run);
+            }
+            return null;
+        });
+    }
+
+    /** How many calls are parked now. */
+    public int parkedCalls(long chatId, String method) {
+        return run(() -> parked.getOrDefault(method + "@" + chatId, List.of()).size());
+    }
+
     /** The next call of {@code method} to this chat is applied at once, but answered only after {@code millis} (maybe never). */
     public void holdReply(long chatId, String method, long millis) {
         run(() -> holdReply.put(method + "@" + chatId, millis));
@@ -403,7 +426,14 @@ public final class FakeTelegram implements AutoCloseable {
         }
         Runnable handle = () -> handle(ctx, method, params, chatId);
         Long before = chatId == null ? null : holdBefore.remove(method + "@" + chatId);
-        if (before != null) {
+        List<Runnable> parking = chatId == null ? null : parked.get(method + "@" + chatId);
+        if (parking != null) {
+            parking.add(() -> {
+                if (!ctx.response().closed()) {
+                    handle.run();
+                }
+            });
+        } else if (before != null) {
             // as if Telegram never got it: a caller that is gone by then (a crash) leaves nothing behind
             vertx.setTimer(before, t -> {
                 if (!ctx.response().closed()) {

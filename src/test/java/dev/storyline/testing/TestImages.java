@@ -5,7 +5,9 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 
 /** Real image files for tests: JPEG, PNG and GIF encoded by ImageIO, WebP headers written by hand. */
 public final class TestImages {
@@ -68,6 +72,72 @@ public final class TestImages {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.write(file, content);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A real, black RGB PNG of any size, written row by row (so a 20000×20000 "bomb" costs a few MB on
+     * disk and no heap here, and 1.2 GB to whoever decodes it whole).
+     */
+    public static Path hugePng(Path file, int width, int height) {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+            out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+            chunk(out, "IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 2)
+                    .put((byte) 0).put((byte) 0).put((byte) 0).array());
+            Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+            byte[] row = new byte[1 + 3 * width]; // filter byte 0, then black pixels
+            byte[] buffer = new byte[1 << 16];
+            ByteArrayOutputStream idat = new ByteArrayOutputStream();
+            for (int y = 0; y < height; y++) {
+                deflater.setInput(row);
+                while (!deflater.needsInput()) {
+                    idat.write(buffer, 0, deflater.deflate(buffer));
+                }
+                if (idat.size() > 1 << 20) {
+                    chunk(out, "IDAT", idat.toByteArray());
+                    idat.reset();
+                }
+            }
+            deflater.finish();
+            while (!deflater.finished()) {
+                idat.write(buffer, 0, deflater.deflate(buffer));
+            }
+            deflater.end();
+            chunk(out, "IDAT", idat.toByteArray());
+            chunk(out, "IEND", new byte[0]);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void chunk(OutputStream out, String type, byte[] data) throws IOException {
+        byte[] name = type.getBytes(StandardCharsets.US_ASCII);
+        out.write(ByteBuffer.allocate(4).putInt(data.length).array());
+        CRC32 crc = new CRC32();
+        crc.update(name);
+        crc.update(data);
+        out.write(name);
+        out.write(data);
+        out.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    /** A real colour JPEG of that size (encoded here in one piece: mind the heap for very large ones). */
+    public static Path largeJpeg(Path file, int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.ORANGE);
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.BLUE);
+        g.fillRect(width / 4, height / 4, width / 2, height / 2);
+        g.dispose();
+        try {
+            if (!ImageIO.write(image, "jpg", file.toFile())) {
+                throw new IllegalStateException("no JPEG writer");
+            }
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
