@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -21,7 +22,8 @@ import java.util.Locale;
 public final class StoryMessage {
     static final DateTimeFormatter SLOT = DateTimeFormatter.ofPattern("EEE d MMM, HH:mm z", Locale.ENGLISH);
     static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm z", Locale.ENGLISH);
-    private static final int MAX_CAPTION = 1024;
+    /** The longest status line (a note on why a story came to the chat may be long) before the title gives way. */
+    private static final int MAX_STATUS = 300;
 
     private StoryMessage() {
     }
@@ -50,25 +52,74 @@ public final class StoryMessage {
         return word + " by " + who + " at " + CLOCK.format(at.atZone(zone)) + took;
     }
 
+    /**
+     * The caption within Telegram's 1,024 visible units (D25). The title, the slot time, the status line
+     * and the reference always stay; when the metadata is too long the caption text is shortened first
+     * (with "…"), then the tags, then the link goes. Text is cut before it is escaped, so the HTML stays valid.
+     */
     public static String caption(MediaItem item, QueueItem slot, ZoneId zone, String status) {
-        StringBuilder text = new StringBuilder();
-        if (slot.dryRun()) {
-            text.append("🧪 DRY RUN\n");
+        String head = slot.dryRun() ? "🧪 DRY RUN" : null;
+        String title = item == null ? "Story" : item.displayName();
+        String when = "🕑 " + SLOT.format(slot.scheduledFor().atZone(zone));
+        String state = "Status: " + Html.shorten(status, MAX_STATUS);
+        String reference = "#" + slot.id() + (item == null ? "" : " · item " + item.id());
+        int fixed = cost(head) + cost(when) + cost(state) + reference.length();
+        title = Html.shorten(title, Html.MAX_CAPTION - fixed - 1);
+        int room = Html.MAX_CAPTION - fixed - cost(title);
+
+        String link = item == null || item.metadata().link() == null ? null : "🔗 " + item.metadata().link();
+        List<String> tags = item == null ? List.of() : item.metadata().tags();
+        String tagLine = tags.isEmpty() ? null : "#" + String.join(" #", tags);
+        String text = item == null ? null : item.metadata().caption();
+        text = within(text, room - cost(link) - cost(tagLine));
+        if (text == null && cost(tagLine) > room - cost(link)) {
+            tagLine = tags(tags, room - cost(link));
         }
-        text.append("<b>").append(Html.escape(item == null ? "Story" : item.displayName())).append("</b>\n");
-        if (item != null && item.metadata().link() != null) {
-            text.append("🔗 ").append(Html.escape(item.metadata().link())).append('\n');
+        if (tagLine == null && cost(link) > room) {
+            link = null;
         }
-        if (item != null && !item.metadata().tags().isEmpty()) {
-            text.append(Html.escape("#" + String.join(" #", item.metadata().tags()))).append('\n');
+
+        StringBuilder html = new StringBuilder();
+        line(html, head == null ? null : Html.escape(head));
+        line(html, Html.bold(title));
+        line(html, link == null ? null : Html.escape(link));
+        line(html, tagLine == null ? null : Html.escape(tagLine));
+        line(html, text == null ? null : Html.escape(text));
+        line(html, Html.escape(when));
+        line(html, Html.escape(state));
+        return html.append("<code>").append(Html.escape(reference)).append("</code>").toString();
+    }
+
+    /** What a line costs of the budget: its text and its line break. */
+    private static int cost(String line) {
+        return line == null ? 0 : line.length() + 1;
+    }
+
+    private static void line(StringBuilder html, String line) {
+        if (line != null) {
+            html.append(line).append('\n');
         }
-        if (item != null && item.metadata().caption() != null) {
-            text.append(Html.escape(item.metadata().caption())).append('\n');
+    }
+
+    /** The line as it is when it fits in {@code room} (with its line break), shortened when a little of it fits, else null. */
+    private static String within(String line, int room) {
+        if (line == null || cost(line) <= room) {
+            return line;
         }
-        text.append("🕑 ").append(SLOT.format(slot.scheduledFor().atZone(zone))).append('\n');
-        text.append("Status: ").append(Html.escape(status)).append('\n');
-        text.append("<code>#").append(slot.id()).append(item == null ? "" : " · item " + item.id()).append("</code>");
-        return text.length() > MAX_CAPTION ? text.substring(0, MAX_CAPTION) : text.toString();
+        return room - 1 >= 8 ? Html.shorten(line, room - 1) : null;
+    }
+
+    /** As many whole tags as fit in {@code room}, then "…" when some were left out; null when not even one fits. */
+    private static String tags(List<String> tags, int room) {
+        StringBuilder line = new StringBuilder();
+        for (String tag : tags) {
+            String next = (line.isEmpty() ? "#" : " #") + tag;
+            if (line.length() + next.length() + " …".length() + 1 > room) {
+                return line.isEmpty() ? null : line.append(" …").toString();
+            }
+            line.append(next);
+        }
+        return line.isEmpty() ? null : line.toString();
     }
 
     /** ✅ Posted, ⏭️ Skip, 🚫 Reject, 🔗 Link when the item has one, and 🤖 Auto post when Instagram is on. */

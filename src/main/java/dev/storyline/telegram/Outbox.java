@@ -140,10 +140,27 @@ public final class Outbox {
 
     /** Queues a call; completes with Telegram's {@code result} (for an unchanged edit: {@code true}). */
     public Future<Object> submit(Request request) {
+        fitToLimits(request.params());
         Job job = new Job(request, nowMillis.getAsLong());
         enqueue(job, false);
         pump();
         return job.promise.future();
+    }
+
+    /**
+     * The last guard of D25: an HTML text or caption longer than Telegram shows is cut at a whole line
+     * (the story caption is built to fit already; this catches a long list or an unexpected reason).
+     */
+    private static void fitToLimits(JsonObject params) {
+        if (!"HTML".equals(params.getString("parse_mode"))) {
+            return;
+        }
+        if (params.getValue("text") instanceof String text) {
+            params.put("text", Html.fit(text, Html.MAX_TEXT));
+        }
+        if (params.getValue("caption") instanceof String caption) {
+            params.put("caption", Html.fit(caption, Html.MAX_CAPTION));
+        }
     }
 
     /** Calls waiting (not in flight). */

@@ -37,6 +37,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -58,6 +59,7 @@ public final class TelegramVerticle extends VerticleBase {
     private static final long MAX_BACKOFF_MILLIS = 60_000;
     private static final long PARKED_AFTER_MILLIS = 2_000;
     private static final Duration SHUTDOWN_MESSAGE_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration FIRST_OPTIONAL_RETRY = Duration.ofMinutes(1);
 
     private final AppConfig config;
     private final Pool pool;
@@ -148,6 +150,29 @@ public final class TelegramVerticle extends VerticleBase {
 
     // --- start-up, then the loop ---
 
+    /**
+     * A start-up call only some Bot API servers have (a local Bot API or an emulator may lack
+     * {@code setMyCommands}): only {@code getMe} and {@code getUpdates} are required. A failure is
+     * logged once and the call retried in the background, doubling the pause up to an hour; polling
+     * starts anyway.
+     */
+    private Future<Void> optional(String method, Supplier<Future<Void>> call) {
+        return call.get().recover(e -> {
+            LOG.warn("Telegram {} failed ({}); polling anyway, and trying it again in the background", method, e.getMessage());
+            retryLater(method, call, FIRST_OPTIONAL_RETRY.toMillis());
+            return Future.succeededFuture();
+        });
+    }
+
+    private void retryLater(String method, Supplier<Future<Void>> call, long pauseMillis) {
+        vertx.setTimer(pauseMillis, id -> {
+            if (running) {
+                call.get().onSuccess(v -> LOG.info("Telegram {} went through after all", method))
+                        .onFailure(e -> retryLater(method, call, Math.min(pauseMillis * 2, Duration.ofHours(1).toMillis())));
+            }
+        });
+    }
+
     private void boot() {
         if (!running) {
             return;
@@ -156,9 +181,9 @@ public final class TelegramVerticle extends VerticleBase {
                 .compose(me -> {
                     bot.identity(me);
                     botUsername = me.getString("username");
-                    return client.deleteWebhook();
+                    return optional("deleteWebhook", client::deleteWebhook);
                 })
-                .compose(v -> client.setMyCommands(bot.menu()))
+                .compose(v -> optional("setMyCommands", () -> client.setMyCommands(bot.menu())))
                 .compose(v -> config.telegram().channelId().map(bot::registerConfiguredChannel).orElse(Future.succeededFuture()))
                 .compose(v -> state.offset(botId))
                 .onSuccess(stored -> {

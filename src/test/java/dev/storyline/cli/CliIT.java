@@ -104,7 +104,7 @@ class CliIT {
         CliRun run = run("migrate");
 
         assertThat(run.exit()).isZero();
-        assertThat(run.out()).startsWith("Schema is at version 2");
+        assertThat(run.out()).startsWith("Schema is at version 3");
     }
 
     @Test

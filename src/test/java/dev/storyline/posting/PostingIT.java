@@ -103,6 +103,26 @@ class PostingIT {
     }
 
     @Test
+    @DisplayName("a story with a 2,000-character caption and 30 tags arrives with its Status line; Posted edits it within the limit")
+    void longMetadata() {
+        String caption = ("Tom & Jerry <3 \"sale\" 🎉🔥 ").repeat(80).substring(0, 2000);
+        JsonObject sidecar = new JsonObject().put("title", "Winter & more").put("caption", caption)
+                .put("tags", new io.vertx.core.json.JsonArray(java.util.stream.IntStream.range(0, 30).mapToObj(i -> "tag" + i).toList()));
+        TestImages.text(dataDir.resolve("media/-6090/img-0.json"), sidecar.encode());
+        team(-6090, "Long words", 1);
+
+        JsonObject photo = fireNext(-6090);
+
+        assertThat(photo.getString("caption")).startsWith("Winter & more\n").contains("Tom & Jerry <3").contains("#tag29")
+                .contains("…\n🕑").contains("Status: ⏳ PENDING\n#");
+        assertThat(photo.getString("caption").length()).isLessThanOrEqualTo(1024);
+        String press = bot.fake.userPresses(-6090, MEMBER, photo.getLong("message_id"), "1:p:" + queueIdOf(-6090, photo.getLong("message_id")));
+        awaitAnswer(press);
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.fake.message(-6090, photo.getLong("message_id")).getString("caption")
+                .contains("Status: ✅ POSTED by @max"));
+    }
+
+    @Test
     @DisplayName("10 images, 3 a day: exactly 21 slots for 7 days inside the window; a second top-off creates nothing")
     void planning() {
         Instant midnight = bot.clock.instant().truncatedTo(java.time.temporal.ChronoUnit.DAYS).plus(Duration.ofDays(1));

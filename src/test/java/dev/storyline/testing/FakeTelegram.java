@@ -550,10 +550,10 @@ public final class FakeTelegram implements AutoCloseable {
         if (text == null || text.isBlank()) {
             throw new BadRequest("message text is empty");
         }
-        if (text.length() > 4096) {
+        checkEntities(text, params.getString("parse_mode"));
+        if (plain(text, params.getString("parse_mode")).length() > 4096) { // Telegram counts UTF-16 units after parsing
             throw new BadRequest("message is too long");
         }
-        checkEntities(text, params.getString("parse_mode"));
         JsonObject markup = markup(params);
         JsonObject message = newMessage(chats.getOrDefault(chatId, new JsonObject().put("id", chatId).put("type", chatId > 0 ? "private" : "group")),
                 botUser()).put("text", plain(text, params.getString("parse_mode")));
@@ -571,11 +571,11 @@ public final class FakeTelegram implements AutoCloseable {
             throw new BadRequest("there is no photo in the request");
         }
         String caption = params.getString("caption");
-        if (caption != null && caption.length() > 1024) {
-            throw new BadRequest("message caption is too long");
-        }
         if (caption != null) {
             checkEntities(caption, params.getString("parse_mode"));
+        }
+        if (caption != null && plain(caption, params.getString("parse_mode")).length() > 1024) {
+            throw new BadRequest("message caption is too long");
         }
         long size = uploads.isEmpty() ? 0 : uploads.get(0).size();
         JsonObject markup = markup(params);
@@ -611,6 +611,9 @@ public final class FakeTelegram implements AutoCloseable {
             }
             checkEntities(newValue, params.getString("parse_mode"));
             newValue = plain(newValue, params.getString("parse_mode"));
+            if (newValue.length() > ("caption".equals(field) ? 1024 : 4096)) {
+                throw new BadRequest("caption".equals(field) ? "message caption is too long" : "message is too long");
+            }
         }
         boolean sameContent = field == null || Objects.equals(message.getString(field), newValue);
         if (sameContent && Objects.equals(message.getJsonObject("reply_markup"), markup)) {
