@@ -8,6 +8,7 @@ import dev.storyline.db.DatabaseHealthCheck;
 import dev.storyline.db.DatabaseStartException;
 import dev.storyline.db.EmbeddedDatabase;
 import dev.storyline.db.Migrations;
+import dev.storyline.db.ServerLock;
 import dev.storyline.http.HttpVerticle;
 import dev.storyline.instagram.CloudinaryMediaHost;
 import dev.storyline.instagram.InstagramAccountRepository;
@@ -65,15 +66,17 @@ public final class Application {
 
     private final AppConfig config;
     private final Database database;
+    private final ServerLock serverLock;
     private final Vertx vertx;
     private final Pool pool;
     private final Deque<String> deployments = new ArrayDeque<>();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private HttpVerticle http;
 
-    private Application(AppConfig config, Database database, Vertx vertx, Pool pool) {
+    private Application(AppConfig config, Database database, ServerLock serverLock, Vertx vertx, Pool pool) {
         this.config = config;
         this.database = database;
+        this.serverLock = serverLock;
         this.vertx = vertx;
         this.pool = pool;
     }
@@ -93,8 +96,10 @@ public final class Application {
         long started = System.nanoTime();
         Database database = Database.open(config.database(), config.paths(), EmbeddedDatabase.Role.SERVER);
         Application app = null;
+        ServerLock lock = null;
         try {
             String schema = Migrations.migrate(database.settings());
+            lock = ServerLock.acquire(database.settings(), database.describe());
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             Vertx vertx = Vertx.builder()
                     .with(new VertxOptions().setMetricsOptions(
@@ -108,7 +113,7 @@ public final class Application {
             Gauge.builder("storyline_db_pool_max_connections", () -> config.database().poolSize())
                     .description("Configured size of the shared pool")
                     .register(registry);
-            app = new Application(config, database, vertx, pool);
+            app = new Application(config, database, lock, vertx, pool);
             app.deployAll(clock, registry, schedulerFactory);
             LOG.info("Storyline {} ready in {} ms: {}, schema v{}, http://{}:{}", Version.current(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), database.describe(), schema,
@@ -118,6 +123,9 @@ public final class Application {
             if (app != null) {
                 app.stop();
             } else {
+                if (lock != null) {
+                    lock.close();
+                }
                 database.close();
             }
             throw e;
@@ -199,6 +207,7 @@ public final class Application {
         } catch (Exception e) {
             LOG.warn("Closing Vert.x did not finish cleanly: {}", e.getMessage());
         }
+        serverLock.close();
         database.close();
         LOG.info("Storyline stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }

@@ -1,0 +1,63 @@
+package dev.storyline.db;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * One server per database (issue 13, D32): {@code serve} holds a PostgreSQL session-level advisory lock
+ * on a connection of its own for as long as it runs; a second {@code serve} on the same database is
+ * refused instead of sending every story twice. PostgreSQL releases the lock when the connection ends,
+ * so a killed server never leaves it behind. The CLI's commands take no such lock and work beside it.
+ * Blocking: taken on the main thread before Vert.x starts.
+ */
+public final class ServerLock implements AutoCloseable {
+    /** The two-key form, so it never meets the single-key locks of the media indexer (tenant ids). */
+    private static final String TRY_LOCK = "SELECT pg_try_advisory_lock(1400139634, 1)"; // 1400139634 = "Stor"
+
+    private final Connection connection;
+
+    private ServerLock(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** @throws DatabaseStartException when another server holds the lock, or the database cannot be reached */
+    public static ServerLock acquire(ConnectionSettings settings, String description) {
+        Connection connection = null;
+        try {
+            connection = DriverManager.getConnection(settings.jdbcUrl(), settings.jdbcProperties());
+            try (PreparedStatement statement = connection.prepareStatement(TRY_LOCK); ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                if (!rows.getBoolean(1)) {
+                    throw new DatabaseStartException("Another Storyline server is already running on " + description
+                            + ". Only one server may use a database: stop the other one first (commands such as "
+                            + "'tenants list' work beside it), or give this one another database.");
+                }
+            }
+            return new ServerLock(connection);
+        } catch (SQLException e) {
+            close(connection);
+            throw new DatabaseStartException("Cannot take the server lock on " + description + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            close(connection);
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        close(connection);
+    }
+
+    private static void close(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // the lock ends with the session either way
+            }
+        }
+    }
+}
