@@ -33,11 +33,23 @@ import java.util.concurrent.TimeUnit;
  *       while {@code serve} runs); a second {@code serve} refuses with a clear message.</li>
  * </ul>
  * Blocking throughout: called on the main thread before Vert.x starts and after it stops.
+ *
+ * <p>The door is locked (D23): the server listens on 127.0.0.1 only and asks for a password
+ * (scram-sha-256) on every connection. The password is made at first start and kept in
+ * {@code .storyline-password} (0600) in the data directory; a directory from an older Storyline that
+ * trusted every local connection is converted at start.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
     public static final String DATABASE = "storyline";
     private static final String SUPERUSER = "postgres";
     private static final String OWNER_FILE = "storyline.owner";
+    public static final String PASSWORD_FILE = ".storyline-password";
+    private static final String HBA = """
+            # Written by Storyline (D23): a password (scram-sha-256) for every connection; the server listens on 127.0.0.1 only.
+            local   all   all                  scram-sha-256
+            host    all   all   127.0.0.1/32   scram-sha-256
+            host    all   all   ::1/128        scram-sha-256
+            """;
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
     private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(20);
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
@@ -48,11 +60,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private final Path directory;
     private final EmbeddedPostgres postgres; // null when attached to another process's server
     private final int port;
+    private final Secret password;
 
-    private EmbeddedDatabase(Path directory, EmbeddedPostgres postgres, int port) {
+    private EmbeddedDatabase(Path directory, EmbeddedPostgres postgres, int port, Secret password) {
         this.directory = directory;
         this.postgres = postgres;
         this.port = port;
+        this.password = password;
     }
 
     public static EmbeddedDatabase start(Path directory, Role role) {
@@ -68,7 +82,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                             + "); stop it first, or set DATABASE_URL to use a PostgreSQL server");
                 }
                 LOG.debug("Attaching to the embedded database of Storyline process {} on port {}", owner.get(), server.port());
-                return new EmbeddedDatabase(directory, null, server.port());
+                return new EmbeddedDatabase(directory, null, server.port(), Secret.of(readPassword(directory).orElse("")));
             }
             stopOrphan(directory, server);
         }
@@ -76,9 +90,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     private static EmbeddedDatabase launch(Path directory) {
+        Optional<String> stored = readPassword(directory);
+        String password = stored.orElseGet(EmbeddedDatabase::newPassword);
         EmbeddedPostgres postgres;
         try {
             postgres = EmbeddedPostgres.builder()
+                    // zonky's own readiness check connects too: with the password once the door is locked
+                    .setConnectConfig("password", password)
                     .setDataDirectory(directory)
                     .setCleanDataDirectory(false)
                     .setRegisterShutdownHook(false)
@@ -98,7 +116,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
         try {
             Files.writeString(directory.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
-            EmbeddedDatabase database = new EmbeddedDatabase(directory, postgres, postgres.getPort());
+            EmbeddedDatabase database = new EmbeddedDatabase(directory, postgres, postgres.getPort(), Secret.of(password));
+            database.lockTheDoor(stored.isPresent());
             database.createApplicationDatabase();
             return database;
         } catch (IOException | SQLException e) {
@@ -109,7 +128,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     public ConnectionSettings settings() {
-        return new ConnectionSettings("127.0.0.1", port, DATABASE, SUPERUSER, Secret.of(""), "disable");
+        return new ConnectionSettings("127.0.0.1", port, DATABASE, SUPERUSER, password, "disable");
     }
 
     public boolean owned() {
@@ -132,6 +151,61 @@ public final class EmbeddedDatabase implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("Could not remove {}: {}", directory.resolve(OWNER_FILE), e.getMessage());
         }
+    }
+
+    /**
+     * D23: a fresh directory, or one an older Storyline left trusting every local connection, gets the
+     * superuser's password set, the password file written (0600), and a pg_hba.conf that asks for it.
+     * Each step can be repeated, so a stop in between is mended at the next start.
+     */
+    private void lockTheDoor(boolean passwordStored) throws SQLException, IOException {
+        Path hba = directory.resolve("pg_hba.conf");
+        boolean trusting = Files.readAllLines(hba).stream().map(String::strip)
+                .anyMatch(line -> !line.isEmpty() && !line.startsWith("#") && line.endsWith("trust"));
+        if (passwordStored && !trusting) {
+            return;
+        }
+        ConnectionSettings admin = settings().withDatabase("postgres");
+        try (Connection connection = DriverManager.getConnection(admin.jdbcUrl(), admin.jdbcProperties());
+             Statement statement = connection.createStatement()) {
+            // the password is base64url: no quote can end the literal
+            statement.execute("ALTER ROLE " + SUPERUSER + " PASSWORD '" + password.reveal() + "'");
+            writePassword(directory, password.reveal());
+            Files.writeString(hba, HBA);
+            statement.execute("SELECT pg_reload_conf()");
+        }
+        LOG.info(passwordStored ? "The embedded PostgreSQL now asks for a password ({} kept in {})"
+                : "The embedded PostgreSQL asks for a password, kept in {}", directory.resolve(PASSWORD_FILE), directory);
+    }
+
+    private static String newPassword() {
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    private static Optional<String> readPassword(Path directory) {
+        try {
+            String password = Files.readString(directory.resolve(PASSWORD_FILE)).strip();
+            return password.isEmpty() ? Optional.empty() : Optional.of(password);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Written to a new file readable by its owner alone, then moved into place. */
+    private static void writePassword(Path directory, String password) throws IOException {
+        Path temporary = directory.resolve(PASSWORD_FILE + ".new");
+        Files.deleteIfExists(temporary);
+        try {
+            Files.createFile(temporary, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(temporary);
+        }
+        Files.writeString(temporary, password + "\n");
+        Files.move(temporary, directory.resolve(PASSWORD_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private void createApplicationDatabase() throws SQLException {

@@ -14,6 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
 import java.time.Clock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,6 +61,46 @@ class EmbeddedDatabaseIT {
                     .anySatisfy(s -> assertThat(s.tenantId()).isEqualTo(-77L));
         } finally {
             second.stop();
+        }
+    }
+
+    @Test
+    @DisplayName("the embedded database asks for a password kept 0600 in its directory; a trusting directory is converted at start")
+    void passwordRequired() throws Exception {
+        Path pg = dataDir.resolve("pg");
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(pg, EmbeddedDatabase.Role.SERVER)) {
+            assertPasswordRequired(db.settings());
+        }
+        Path file = pg.resolve(EmbeddedDatabase.PASSWORD_FILE);
+        assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE);
+        assertThat(Files.readString(pg.resolve("pg_hba.conf"))).doesNotContain("trust");
+
+        // as an older Storyline left it: every local connection trusted, no password file
+        Files.writeString(pg.resolve("pg_hba.conf"), "local all all trust\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n");
+        Files.delete(file);
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(pg, EmbeddedDatabase.Role.SERVER)) {
+            assertPasswordRequired(db.settings());
+            assertThat(file).exists();
+        }
+        try (EmbeddedDatabase db = EmbeddedDatabase.start(pg, EmbeddedDatabase.Role.SERVER)) {
+            assertPasswordRequired(db.settings()); // and a third start reads the stored password
+        }
+    }
+
+    /** Without the password: refused; with it: in. Over JDBC, as psql -h 127.0.0.1 -U postgres would try. */
+    private static void assertPasswordRequired(ConnectionSettings settings) throws Exception {
+        Properties none = new Properties();
+        none.setProperty("user", "postgres");
+        assertThatThrownBy(() -> DriverManager.getConnection(settings.jdbcUrl(), none).close())
+                .isInstanceOf(SQLException.class).hasMessageContaining("password");
+        Properties wrong = new Properties();
+        wrong.setProperty("user", "postgres");
+        wrong.setProperty("password", "guess");
+        assertThatThrownBy(() -> DriverManager.getConnection(settings.jdbcUrl(), wrong).close())
+                .isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
+        try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.jdbcProperties())) {
+            assertThat(c.isValid(5)).isTrue();
         }
     }
 
