@@ -162,6 +162,8 @@ class ProcessIT {
         List<String> pid = Files.readAllLines(workDir.resolve("data/pg/postmaster.pid"));
         Properties user = new Properties();
         user.setProperty("user", "postgres");
+        // the embedded database asks for the password Storyline keeps in its directory (D23)
+        user.setProperty("password", Files.readString(workDir.resolve("data/pg/.storyline-password")).strip());
         try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pid.get(3).strip() + "/storyline", user);
              Statement statement = connection.createStatement()) {
             statement.execute("INSERT INTO tenants (id, title, chat_type, state) VALUES (-31, 'Survivor', 'group', 'approved')");
