@@ -14,14 +14,22 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The Instagram Graph API calls Storyline makes (product.md §3), over Vert.x {@code WebClient}. The
- * access token travels as a form or query parameter and appears in no message, log line or exception.
+ * access token travels in the {@code Authorization} header, and the app secret and a token being
+ * checked or exchanged in a POST body: never in a URL, where proxies and access logs keep them. None
+ * appears in a message, log line or exception.
  */
 public final class GraphClient {
     private static final long CALL_TIMEOUT_MILLIS = 30_000;
+
+    /** A live story of the account. */
+    public record Story(String mediaId, String permalink) {
+    }
 
     private final WebClient web;
     private final String base;
@@ -38,13 +46,13 @@ public final class GraphClient {
 
     /** {@code GET /debug_token}: the token's expiry ({@code expires_at}, 0 = never), with the app's credentials. */
     public Future<JsonObject> debugToken(Secret token, String appId, Secret appSecret) {
-        return get("debug_token", Map.of("input_token", token.reveal()), Secret.of(appId + "|" + appSecret.reveal()))
+        return post("debug_token", Map.of("input_token", token.reveal()), Secret.of(appId + "|" + appSecret.reveal()))
                 .map(body -> body.getJsonObject("data", new JsonObject()));
     }
 
     /** {@code GET /oauth/access_token?grant_type=fb_exchange_token}: a fresh long-lived token and its {@code expires_in}. */
     public Future<JsonObject> exchangeToken(Secret token, String appId, Secret appSecret) {
-        return get("oauth/access_token", Map.of("grant_type", "fb_exchange_token", "client_id", appId,
+        return post("oauth/access_token", Map.of("grant_type", "fb_exchange_token", "client_id", appId,
                 "client_secret", appSecret.reveal(), "fb_exchange_token", token.reveal()), null);
     }
 
@@ -73,6 +81,22 @@ public final class GraphClient {
         return post(accountId + "/media_publish", Map.of("creation_id", containerId), token).map(body -> body.getString("id"));
     }
 
+    /**
+     * {@code GET /{ig-user-id}/stories?fields=id,permalink}: the account's live stories, newest first,
+     * (how a publish whose answer was lost finds its media id).
+     */
+    public Future<List<Story>> stories(String accountId, Secret token) {
+        return get(accountId + "/stories", Map.of("fields", "id,permalink"), token).map(body -> {
+            List<Story> stories = new ArrayList<>();
+            for (Object each : body.getJsonArray("data", new JsonArray())) {
+                if (each instanceof JsonObject story && story.getString("id") != null) {
+                    stories.add(new Story(story.getString("id"), story.getString("permalink")));
+                }
+            }
+            return stories;
+        });
+    }
+
     /** {@code GET /{media-id}?fields=permalink}. */
     public Future<String> permalink(String mediaId, Secret token) {
         return get(mediaId, Map.of("fields", "permalink"), token).map(body -> body.getString("permalink"));
@@ -82,7 +106,7 @@ public final class GraphClient {
         HttpRequest<Buffer> request = web.getAbs(base + path).timeout(CALL_TIMEOUT_MILLIS);
         params.forEach(request::addQueryParam);
         if (token != null) {
-            request.addQueryParam("access_token", token.reveal());
+            request.bearerTokenAuthentication(token.reveal());
         }
         return request.send().transform(ar -> ar.succeeded() ? envelope(ar.result()) : Future.failedFuture(network(path, ar.cause())));
     }
@@ -90,8 +114,11 @@ public final class GraphClient {
     private Future<JsonObject> post(String path, Map<String, String> params, Secret token) {
         MultiMap form = MultiMap.caseInsensitiveMultiMap();
         params.forEach(form::add);
-        form.add("access_token", token.reveal());
-        return web.postAbs(base + path).timeout(CALL_TIMEOUT_MILLIS).sendForm(form)
+        HttpRequest<Buffer> request = web.postAbs(base + path).timeout(CALL_TIMEOUT_MILLIS);
+        if (token != null) {
+            request.bearerTokenAuthentication(token.reveal());
+        }
+        return request.sendForm(form)
                 .transform(ar -> ar.succeeded() ? envelope(ar.result()) : Future.failedFuture(network(path, ar.cause())));
     }
 

@@ -250,7 +250,7 @@ public final class InstagramVerticle extends VerticleBase {
             case "PUBLISHED" -> {
                 LOG.info("Tenant {}: slot {} was already published (container {})",
                         LogFields.tenant(request.tenantId()), LogFields.slot(request.queueId()), container);
-                yield Future.succeededFuture(new InstagramPublish.Published(container, null, null));
+                yield recovered(request, account, token, container);
             }
             case "FINISHED", "IN_PROGRESS" -> finishAndPublish(request, account, token, container);
             default -> fresh(request, account, token); // ERROR or EXPIRED: that container will never publish
@@ -290,38 +290,59 @@ public final class InstagramVerticle extends VerticleBase {
     private Future<InstagramPublish.Published> finishAndPublish(InstagramPublish request, InstagramAccount account, Secret token,
                                                                 String container) {
         return awaitFinished(container, token, clock.millis(), timing.firstPoll().toMillis())
-                .compose(v -> graph.publish(account.accountId(), container, token))
-                .recover(e -> {
-                    if (e instanceof GraphException g && (g.outcomeUnknown() || g.kind() == GraphException.Kind.TRANSIENT)) {
-                        // the publish may have happened: the container knows (D16)
-                        return graph.containerStatus(container, token).compose(status -> "PUBLISHED".equals(status)
-                                ? Future.succeededFuture((String) null) : Future.failedFuture(e));
-                    }
-                    return Future.failedFuture(e);
-                })
-                .compose(mediaId -> (mediaId == null ? Future.succeededFuture((String) null)
-                        : graph.permalink(mediaId, token).otherwise((String) null))
-                        .map(permalink -> new InstagramPublish.Published(container, mediaId, permalink)))
+                .compose(status -> "PUBLISHED".equals(status)
+                        // another attempt published it meanwhile: that is this story's publish, never a second one
+                        ? recovered(request, account, token, container)
+                        : graph.publish(account.accountId(), container, token)
+                                .compose(mediaId -> mediaId == null ? recovered(request, account, token, container)
+                                        : graph.permalink(mediaId, token).otherwise((String) null)
+                                                .map(permalink -> new InstagramPublish.Published(container, mediaId, permalink)))
+                                .recover(e -> {
+                                    if (e instanceof GraphException g && (g.outcomeUnknown() || g.kind() == GraphException.Kind.TRANSIENT)) {
+                                        // the publish may have happened: the container knows (D16)
+                                        return graph.containerStatus(container, token).compose(after -> "PUBLISHED".equals(after)
+                                                ? recovered(request, account, token, container) : Future.failedFuture(e));
+                                    }
+                                    return Future.failedFuture(e);
+                                }))
                 .onSuccess(p -> LOG.info("Tenant {}: slot {} published to Instagram (media {})",
                         LogFields.tenant(request.tenantId()), LogFields.slot(request.queueId()),
                         p.mediaId()));
     }
 
-    /** Polls {@code status_code} with a doubling pause until FINISHED, within the poll budget. */
-    private Future<Void> awaitFinished(String container, Secret token, long startedMillis, long pauseMillis) {
+    /**
+     * A container that Instagram published without Storyline hearing the media id (a lost answer, a
+     * crash, another attempt): the media id and permalink are those of the account's newest live
+     * story that no history row of the tenant names yet. Best effort: when the list cannot be read
+     * the publish still counts, without them.
+     */
+    private Future<InstagramPublish.Published> recovered(InstagramPublish request, InstagramAccount account, Secret token,
+                                                         String container) {
+        return graph.stories(account.accountId(), token)
+                .compose(stories -> stories.isEmpty() ? Future.succeededFuture((GraphClient.Story) null)
+                        : queue.knownMediaIds(request.tenantId(), stories.stream().map(GraphClient.Story::mediaId).toList())
+                                .map(known -> stories.stream().filter(story -> !known.contains(story.mediaId())).findFirst().orElse(null)))
+                .map(story -> story == null ? new InstagramPublish.Published(container, null, null)
+                        : new InstagramPublish.Published(container, story.mediaId(), story.permalink()))
+                .otherwise(e -> {
+                    LOG.info("Tenant {}: the media id of slot {} is unknown: {}", LogFields.tenant(request.tenantId()),
+                            LogFields.slot(request.queueId()), e.getMessage());
+                    return new InstagramPublish.Published(container, null, null);
+                });
+    }
+
+    /** Polls {@code status_code} with a doubling pause until FINISHED (or PUBLISHED), within the poll budget; the status. */
+    private Future<String> awaitFinished(String container, Secret token, long startedMillis, long pauseMillis) {
         return graph.containerStatus(container, token).compose(status -> {
             switch (status) {
-                case "FINISHED":
-                    return Future.succeededFuture();
-                case "PUBLISHED":
-                    return Future.failedFuture(new GraphException(GraphException.Kind.REJECTED,
-                            "the container was published already", false));
+                case "FINISHED", "PUBLISHED":
+                    return Future.succeededFuture(status);
                 case "IN_PROGRESS":
                     if (clock.millis() - startedMillis + pauseMillis > timing.pollBudget().toMillis()) {
                         return Future.failedFuture(new GraphException(GraphException.Kind.TRANSIENT,
                                 "Instagram was still processing the image after " + timing.pollBudget().toSeconds() + " s", false));
                     }
-                    Promise<Void> later = Promise.promise();
+                    Promise<String> later = Promise.promise();
                     vertx.setTimer(pauseMillis, id -> awaitFinished(container, token, startedMillis, pauseMillis * 2).onComplete(later));
                     return later.future();
                 default:

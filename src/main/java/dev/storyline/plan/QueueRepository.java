@@ -13,8 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code posting_queue} and {@code posting_history} (D8): claiming due slots, recording what Telegram
@@ -44,7 +46,7 @@ public final class QueueRepository {
     private static final String RECLAIM = """
             UPDATE posting_queue SET state = 'planned', claimed_at = NULL, claim_token = NULL, updated_at = now()
              WHERE state IN ('claimed', 'publishing') AND claimed_at < $1 AND ($2::bigint IS NULL OR tenant_id = $2)
-               AND (attempts <= $3 OR instagram_container_id IS NOT NULL)""";
+               AND (attempts <= $3 OR (state = 'publishing' AND instagram_container_id IS NOT NULL))""";
 
     /**
      * D24: a stale claim of a slot that was claimed more than $2 (MAX_ATTEMPTS) times, its first try and every retry, is not tried
@@ -54,7 +56,7 @@ public final class QueueRepository {
     private static final String ABANDON = """
             WITH q AS (
                 DELETE FROM posting_queue WHERE state IN ('claimed', 'publishing') AND claimed_at < $1 AND attempts > $2
-                   AND instagram_container_id IS NULL RETURNING *),
+                   AND NOT (state = 'publishing' AND instagram_container_id IS NOT NULL) RETURNING *),
             h AS (
                 INSERT INTO posting_history (tenant_id, queue_item_id, media_item_id, slot_key, scheduled_for, outcome, route,
                                              dry_run, notified_at, completed_at, attempts, error, telegram_message_id)
@@ -91,11 +93,18 @@ public final class QueueRepository {
             UPDATE posting_queue SET instagram_container_id = $3, updated_at = now()
              WHERE tenant_id = $1 AND id = $2 AND state = 'publishing' AND claim_token = $4""";
 
-    /** Instagram gave up on a slot: it goes to the chat instead ({@code to} 'claimed' to send it, 'notified' after an Auto post). */
+    /**
+     * Instagram gave up on a slot: it goes to the chat instead ({@code to} 'claimed' to send it, 'notified' after an Auto post).
+     * The container id stays: when the outcome was unknown, the next Auto post asks that container first and publishes nothing twice (D16).
+     */
     private static final String UNPUBLISH = """
-            UPDATE posting_queue SET state = $3, route = 'telegram', instagram_container_id = NULL, last_error = $4,
+            UPDATE posting_queue SET state = $3, route = 'telegram', last_error = $4,
                                      attempts = CASE WHEN $3 = 'claimed' THEN 1 ELSE attempts END, updated_at = now()
              WHERE tenant_id = $1 AND id = $2 AND state = 'publishing' AND claim_token = $5""";
+
+    /** Which of these Instagram media ids ($2) a history row of the tenant already names. */
+    private static final String KNOWN_MEDIA = """
+            SELECT instagram_media_id FROM posting_history WHERE tenant_id = $1 AND instagram_media_id = ANY($2)""";
 
     private static final String SET_ITEM = """
             UPDATE posting_queue SET media_item_id = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2""";
@@ -381,6 +390,15 @@ public final class QueueRepository {
     /** A slot Instagram could not publish goes back to the chat route, {@code toState} claimed (send it) or notified. */
     public Future<Boolean> unpublish(long tenantId, long id, String toState, String reason, long claimToken) {
         return pool.preparedQuery(UNPUBLISH).execute(Tuple.of(tenantId, id, toState, reason, claimToken)).map(rows -> rows.rowCount() == 1);
+    }
+
+    /** The media ids among {@code mediaIds} that the tenant's history already records. */
+    public Future<Set<String>> knownMediaIds(long tenantId, List<String> mediaIds) {
+        return pool.preparedQuery(KNOWN_MEDIA).execute(Tuple.of(tenantId).addArrayOfString(mediaIds.toArray(String[]::new))).map(rows -> {
+            Set<String> known = new HashSet<>();
+            rows.forEach(row -> known.add(row.getString(0)));
+            return known;
+        });
     }
 
     private Future<Optional<Finished>> end(long tenantId, long id, String outcome, Long actedBy, Instant now, int repostDays,

@@ -490,13 +490,21 @@ public final class PostingVerticle extends VerticleBase {
                                     .onSuccess(back -> bus.telegram(TelegramCall.json("sendMessage", new JsonObject()
                                             .put("chat_id", tenant.id()).put("parse_mode", "HTML").put("reply_to_message_id", press.messageId())
                                             .put("text", "🤖 Instagram did not publish " + Html.bold(image.displayName()) + ": "
-                                                    + Html.escape(e.getMessage()) + ". The story's buttons still work."))))
+                                                    + Html.escape(e.getMessage()) + ". The story's buttons still work."
+                                                    + (unsure(e) ? " It may be live already: 🤖 Auto post asks Instagram first and "
+                                                    + "never publishes it twice." : "")))))
                                     .onFailure(x -> LOG.warn("Tenant {}: slot {} stays publishing: {}",
                                             LogFields.tenant(tenant.id()), LogFields.slot(slot.id()), x.getMessage())));
                     return answer("🤖 Publishing to Instagram…", false);
                 });
             });
         });
+    }
+
+    /** Instagram's answer was lost or late: the story may have been published (its container will tell). */
+    private static boolean unsure(Throwable e) {
+        ErrorCode code = ErrorCode.of(e);
+        return code == ErrorCode.INSTAGRAM_UNAVAILABLE || code == ErrorCode.TIMEOUT;
     }
 
     /**

@@ -191,10 +191,60 @@ class InstagramIT {
         graph.loseNextPublishAnswer();
         long queueId = fire(-7003);
         await().atMost(Duration.ofSeconds(10)).until(() -> "posted instagram false".equals(historyOf(queueId)));
-        assertThat(graph.published().stream().filter(p -> p.accountId().equals("17841400000000003"))).hasSize(1);
-        assertThat(bot.db.column("SELECT instagram_media_id IS NULL FROM posting_history WHERE queue_item_id = ?", queueId))
-                .as("the media id is unknown after a lost answer").containsExactly(true);
+        List<FakeGraph.Published> published = graph.published().stream().filter(p -> p.accountId().equals("17841400000000003")).toList();
+        assertThat(published).hasSize(1);
+        assertThat(bot.db.column("SELECT instagram_media_id || ' ' || instagram_permalink FROM posting_history WHERE queue_item_id = ?",
+                queueId)).as("the media id and permalink are found among the account's stories")
+                .containsExactly(published.get(0).mediaId() + " https://www.instagram.com/stories/team7003/" + published.get(0).mediaId() + "/");
         assertThat(photos(-7003)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a container that another attempt publishes while this one waits for it is this story's publish, not a reason "
+            + "to send it to the chat")
+    void publishedMeanwhile() {
+        team(-7012, "Meanwhile team", null, "17841400000000012", "token-meanwhile-0012", 50);
+        long queueId = (Long) bot.db.column("SELECT id FROM posting_queue WHERE tenant_id = -7012 AND media_item_id IS NOT NULL "
+                + "ORDER BY due_at LIMIT 1").get(0);
+        // FINISHED when the stale claim is resumed, PUBLISHED at the next read: an earlier owner's media_publish landed meanwhile
+        String container = graph.container("17841400000000012", "FINISHED", "PUBLISHED");
+        OffsetDateTime now = OffsetDateTime.ofInstant(bot.clock.instant(), ZoneOffset.UTC);
+        bot.db.execute("UPDATE posting_queue SET state = 'publishing', route = 'instagram', due_at = ?, claimed_at = ?, claim_token = 1, "
+                + "instagram_container_id = ? WHERE id = ?", now, now.minus(PostingVerticle.STALE_CLAIM.plusMinutes(1)), container, queueId);
+        await().atMost(Duration.ofSeconds(15)).until(() -> "posted instagram false".equals(historyOf(queueId)));
+        List<FakeGraph.Published> published = graph.published().stream().filter(p -> p.accountId().equals("17841400000000012")).toList();
+        assertThat(published).extracting(FakeGraph.Published::containerId).containsExactly(container);
+        assertThat(bot.db.column("SELECT instagram_media_id FROM posting_history WHERE queue_item_id = ?", queueId))
+                .containsExactly(published.get(0).mediaId());
+        assertThat(photos(-7012)).as("nothing for a person to post twice").isEmpty();
+    }
+
+    @Test
+    @DisplayName("🤖 Auto post whose outcome stays unknown keeps its container: pressed again, it finds the story published and "
+            + "publishes nothing twice")
+    void autoPostUnknownOutcome() {
+        team(-7013, "Unknown team", "https://example.com/u", "17841400000000013", "token-unknown-0013", 50);
+        long queueId = fire(-7013);
+        await().atMost(Duration.ofSeconds(10)).until(() -> photos(-7013).size() == 1);
+        long messageId = photos(-7013).get(0).getLong("message_id");
+        graph.loseNextPublishAnswer(1);
+        String first = bot.fake.userPresses(-7013, ADMIN_OF_GROUP, messageId, "1:i:" + queueId);
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.fake.answer(first) != null);
+        assertThat(bot.awaitMessage(-7013, t -> t.startsWith("🤖 Instagram did not publish")).getString("text"))
+                .contains("It may be live already");
+        List<Object> kept = bot.db.column("SELECT state || ' ' || coalesce(instagram_container_id, '-') FROM posting_queue WHERE id = ?",
+                queueId);
+        String container = graph.published().stream().filter(p -> p.accountId().equals("17841400000000013")).findFirst()
+                .orElseThrow().containerId();
+        assertThat(kept).as("back to its buttons, the container kept").containsExactly("notified " + container);
+
+        String again = bot.fake.userPresses(-7013, ADMIN_OF_GROUP, messageId, "1:i:" + queueId);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "posted instagram false".equals(historyOf(queueId)));
+        assertThat(bot.fake.answer(again).getString("text")).contains("Publishing to Instagram");
+        List<FakeGraph.Published> published = graph.published().stream().filter(p -> p.accountId().equals("17841400000000013")).toList();
+        assertThat(published).as("one publish, found again through the stored container").hasSize(1);
+        assertThat(bot.db.column("SELECT instagram_media_id FROM posting_history WHERE queue_item_id = ?", queueId))
+                .containsExactly(published.get(0).mediaId());
     }
 
     @Test
@@ -207,7 +257,7 @@ class InstagramIT {
         List<Object> slots = bot.db.column("SELECT id FROM posting_queue WHERE tenant_id = -7011 AND media_item_id IS NOT NULL "
                 + "ORDER BY due_at LIMIT 2");
         assertThat(slots).hasSize(2);
-        String published = graph.container("PUBLISHED");
+        String published = graph.container("17841400000000011", "PUBLISHED");
         String finished = graph.container("FINISHED");
         OffsetDateTime now = OffsetDateTime.ofInstant(bot.clock.instant(), ZoneOffset.UTC);
         // as a process that died after media_publish (first) and before it (second) left them
@@ -218,7 +268,10 @@ class InstagramIT {
         await().atMost(Duration.ofSeconds(15)).until(() -> "posted instagram false".equals(historyOf((Long) slots.get(0)))
                 && "posted instagram false".equals(historyOf((Long) slots.get(1))));
         List<FakeGraph.Published> publishes = graph.published().stream().filter(p -> p.accountId().equals("17841400000000011")).toList();
-        assertThat(publishes).extracting(FakeGraph.Published::containerId).containsExactly(finished);
+        assertThat(publishes).extracting(FakeGraph.Published::containerId).as("the first by the process that died, the second now")
+                .containsExactly(published, finished);
+        assertThat(bot.db.column("SELECT instagram_media_id FROM posting_history WHERE queue_item_id = ?", slots.get(0)))
+                .as("the recovered publish has its media id").containsExactly(publishes.get(0).mediaId());
     }
 
     @Test
@@ -295,6 +348,7 @@ class InstagramIT {
         TOKENS.add(graph.lastIssuedToken());
         assertThat(bot.db.column("SELECT status FROM service_runs WHERE service = 'instagram.token_refresh' AND tenant_id = -7007"))
                 .contains("completed");
+        assertThat(graph.secretsInUrls()).as("tokens and the app secret travel in headers and bodies, never in a URL").isEmpty();
         bot.fake.userSends(group, MEMBER, "/status");
         assertThat(bot.awaitMessage(-7007, t -> t.startsWith("📊")).getString("text")).contains("token valid (60 days)");
     }

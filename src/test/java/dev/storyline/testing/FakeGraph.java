@@ -53,6 +53,9 @@ public final class FakeGraph implements AutoCloseable {
     private final Map<String, String> containerImage = new HashMap<>();
     private final Map<String, Integer> pollsLeft = new HashMap<>();
     private final Map<String, String> media = new HashMap<>();           // media id → permalink
+    private final Map<String, String> containerAccount = new HashMap<>();
+    private final Map<String, Deque<String>> scripted = new HashMap<>(); // container → statuses its next reads answer
+    private final List<String> secretsInUrls = new ArrayList<>();
     private final List<Fetch> fetches = new ArrayList<>();
     private final List<Published> published = new ArrayList<>();
     private final Map<String, Deque<Fault>> faults = new HashMap<>();
@@ -60,6 +63,7 @@ public final class FakeGraph implements AutoCloseable {
     private int quotaTotal = 25;
     private int pollsBeforeFinished = 1;
     private boolean loseNextPublishAnswer;
+    private int failedReadsAfterLostAnswer;
     private long nextId = 17_900_000_000_000L;
     private long refreshes;
 
@@ -103,7 +107,13 @@ public final class FakeGraph implements AutoCloseable {
 
     /** The next media_publish succeeds, but its answer never reaches the caller (the connection drops). */
     public synchronized void loseNextPublishAnswer() {
+        loseNextPublishAnswer(0);
+    }
+
+    /** As {@link #loseNextPublishAnswer()}, and the next {@code failedReads} container reads after it fail (500): the outcome stays unknown. */
+    public synchronized void loseNextPublishAnswer(int failedReads) {
         loseNextPublishAnswer = true;
+        failedReadsAfterLostAnswer = failedReads;
     }
 
     public synchronized void quota(int usage, int total) {
@@ -118,6 +128,26 @@ public final class FakeGraph implements AutoCloseable {
         pollsLeft.put(id, 0);
         containerImage.put(id, "(made by the test)");
         return id;
+    }
+
+    /**
+     * A container of the account that earlier reads see with the given statuses in turn, the last one
+     * for good; reaching PUBLISHED publishes it (as another attempt or a lost answer did), so it is
+     * among {@link #published()} and the account's stories.
+     */
+    public synchronized String container(String accountId, String... statuses) {
+        String id = container(statuses[0]);
+        containerAccount.put(id, accountId);
+        scripted.put(id, new ArrayDeque<>(List.of(statuses)));
+        if ("PUBLISHED".equals(statuses[0])) {
+            publishedElsewhere(id);
+        }
+        return id;
+    }
+
+    /** Every request whose URL carried a token or a secret (Graph keeps them out of URLs: headers and bodies only). */
+    public synchronized List<String> secretsInUrls() {
+        return List.copyOf(secretsInUrls);
     }
 
     public synchronized List<Fetch> fetches() {
@@ -146,6 +176,13 @@ public final class FakeGraph implements AutoCloseable {
             params.addAll(ctx.request().formAttributes());
         }
         String method = ctx.request().method().name();
+        for (String secret : List.of("access_token", "client_secret", "fb_exchange_token", "input_token")) {
+            if (ctx.queryParams().contains(secret)) {
+                synchronized (this) {
+                    secretsInUrls.add(method + " " + path + " ?" + secret);
+                }
+            }
+        }
         Fault fault;
         synchronized (this) {
             fault = faults.entrySet().stream().filter(e -> path.endsWith(e.getKey()) && !e.getValue().isEmpty())
@@ -163,7 +200,9 @@ public final class FakeGraph implements AutoCloseable {
             debugToken(ctx, params);
             return;
         }
-        String accountOfToken = tokenAccount(params.get("access_token"));
+        String bearer = ctx.request().getHeader("Authorization");
+        String accountOfToken = tokenAccount(bearer != null && bearer.startsWith("Bearer ") ? bearer.substring(7)
+                : ctx.request().formAttributes().get("access_token"));
         if (accountOfToken == null) {
             error(ctx, 400, 190, "Error validating access token: Session has expired");
             return;
@@ -171,6 +210,8 @@ public final class FakeGraph implements AutoCloseable {
         String[] parts = path.split("/");
         if (parts.length == 1 && method.equals("GET")) {
             read(ctx, parts[0], params.get("fields"));
+        } else if (parts.length == 2 && parts[1].equals("stories") && method.equals("GET")) {
+            stories(ctx, parts[0]);
         } else if (parts.length == 2 && parts[1].equals("content_publishing_limit")) {
             synchronized (this) {
                 ctx.json(new JsonObject().put("data", new JsonArray().add(new JsonObject().put("quota_usage", quotaUsage)
@@ -197,6 +238,18 @@ public final class FakeGraph implements AutoCloseable {
         if (usernames.containsKey(id)) {
             ctx.json(new JsonObject().put("id", id).put("username", usernames.get(id)));
         } else if (containers.containsKey(id)) {
+            if (failedReadsAfterLostAnswer > 0 && !loseNextPublishAnswer) {
+                failedReadsAfterLostAnswer--;
+                error(ctx, 500, 2, "An unexpected error has occurred. Please retry your request later.");
+                return;
+            }
+            Deque<String> script = scripted.get(id);
+            if (script != null && !script.isEmpty()) {
+                containers.put(id, script.size() > 1 ? script.poll() : script.peek());
+                if ("PUBLISHED".equals(containers.get(id)) && published.stream().noneMatch(p -> p.containerId().equals(id))) {
+                    publishedElsewhere(id);
+                }
+            }
             String status = containers.get(id);
             if ("IN_PROGRESS".equals(status)) {
                 int left = pollsLeft.merge(id, -1, Integer::sum);
@@ -210,6 +263,25 @@ public final class FakeGraph implements AutoCloseable {
         } else {
             error(ctx, 400, 100, "Unsupported get request. Object with ID '" + id + "' does not exist");
         }
+    }
+
+    /** The account's live stories, newest first. */
+    private synchronized void stories(RoutingContext ctx, String accountId) {
+        JsonArray data = new JsonArray();
+        for (int i = published.size() - 1; i >= 0; i--) {
+            Published story = published.get(i);
+            if (story.accountId().equals(accountId)) {
+                data.add(new JsonObject().put("id", story.mediaId()).put("permalink", media.get(story.mediaId())));
+            }
+        }
+        ctx.json(new JsonObject().put("data", data));
+    }
+
+    private void publishedElsewhere(String containerId) {
+        String accountId = containerAccount.get(containerId);
+        String mediaId = String.valueOf(nextId++);
+        media.put(mediaId, "https://www.instagram.com/stories/" + usernames.get(accountId) + "/" + mediaId + "/");
+        published.add(new Published(accountId, containerId, mediaId, containerImage.get(containerId)));
     }
 
     /** Meta fetches the image at once; a link it cannot fetch as a JPEG makes the container fail. */
@@ -250,6 +322,7 @@ public final class FakeGraph implements AutoCloseable {
             }
             mediaId = String.valueOf(nextId++);
             containers.put(containerId, "PUBLISHED");
+            scripted.remove(containerId);
             media.put(mediaId, "https://www.instagram.com/stories/" + usernames.get(accountId) + "/" + mediaId + "/");
             published.add(new Published(accountId, containerId, mediaId, containerImage.get(containerId)));
             lose = loseNextPublishAnswer;
@@ -282,7 +355,8 @@ public final class FakeGraph implements AutoCloseable {
 
     private synchronized void debugToken(RoutingContext ctx, MultiMap params) {
         String token = params.get("input_token");
-        String app = params.get("access_token");
+        String bearer = ctx.request().getHeader("Authorization");
+        String app = bearer != null && bearer.startsWith("Bearer ") ? bearer.substring(7) : null;
         if (app == null || !app.contains("|")) {
             error(ctx, 400, 190, "An app access token is required");
             return;
