@@ -25,11 +25,14 @@ final class AdminApi {
     private final Vertx vertx;
     private final HttpConfig config;
     private final EventBusClient bus;
+    private final Supplier<Future<JsonObject>> health;
 
-    AdminApi(Vertx vertx, HttpConfig config) {
+    /** {@code health}: the full health report (details included), served at {@code /admin/health}. */
+    AdminApi(Vertx vertx, HttpConfig config, Supplier<Future<JsonObject>> health) {
         this.vertx = vertx;
         this.config = config;
         this.bus = new EventBusClient(vertx);
+        this.health = health;
     }
 
     Router router() {
@@ -37,6 +40,10 @@ final class AdminApi {
         router.route().handler(this::authenticate);
         router.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
         router.get("/openapi.json").handler(this::openApi);
+        router.get("/health").handler(ctx -> health.get().onSuccess(report -> ctx.response()
+                .setStatusCode("UP".equals(report.getString("status")) ? 200 : 503)
+                .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+                .end(report.encodePrettily())));
         router.get("/tenants").handler(ctx -> bridge(ctx, bus::tenantsOverview));
         router.get("/tenants/:chatId").handler(ctx -> withChat(ctx, bus::tenant));
         router.post("/tenants/:chatId/approve").handler(ctx -> withChat(ctx, bus::approve));

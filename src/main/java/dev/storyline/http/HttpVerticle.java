@@ -46,7 +46,7 @@ public final class HttpVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         router.get("/health").handler(this::health);
         router.get("/metrics").handler(this::metrics);
-        router.route("/admin/*").subRouter(new AdminApi(vertx, config).router());
+        router.route("/admin/*").subRouter(new AdminApi(vertx, config, this::report).router());
         if (media != null) {
             router.get(SelfMediaHost.ROUTE + ":name").handler(this::hostedImage);
         }
@@ -84,14 +84,35 @@ public final class HttpVerticle extends VerticleBase {
         return server.actualPort();
     }
 
+    /**
+     * Public: UP or DOWN, overall and per check, nothing more. Details (the database's address, the
+     * last Telegram error, counts) tell a stranger too much about the host (D23); the admin API's
+     * {@code /admin/health} and {@code storyline health} show them.
+     */
     private void health(RoutingContext ctx) {
+        report().onComplete(done -> {
+            JsonObject full = done.result();
+            JsonObject checks = new JsonObject();
+            full.getJsonObject("checks").forEach(check -> checks.put(check.getKey(),
+                    new JsonObject().put("status", ((JsonObject) check.getValue()).getString("status"))));
+            JsonObject response = full.copy().put("checks", checks);
+            ctx.response()
+                    .setStatusCode("UP".equals(full.getString("status")) ? 200 : 503)
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Cache-Control", "no-store")
+                    .end(response.encodePrettily());
+        });
+    }
+
+    /** Every check's result with its detail and data; never fails (a failed or hung check is DOWN). */
+    private Future<JsonObject> report() {
         List<Future<HealthCheck.Result>> results = new ArrayList<>();
         for (HealthCheck check : checks) {
             results.add(check.check()
                     .timeout(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                     .otherwise(e -> HealthCheck.Result.down(describe(e), new JsonObject())));
         }
-        Future.join(results).onComplete(done -> {
+        return Future.join(results).transform(done -> {
             JsonObject body = new JsonObject();
             boolean healthy = true;
             for (int i = 0; i < checks.size(); i++) {
@@ -99,15 +120,10 @@ public final class HttpVerticle extends VerticleBase {
                 healthy &= result.healthy();
                 body.put(checks.get(i).name(), result.toJson());
             }
-            JsonObject response = new JsonObject()
+            return Future.succeededFuture(new JsonObject()
                     .put("status", healthy ? "UP" : "DOWN")
                     .put("version", Version.current())
-                    .put("checks", body);
-            ctx.response()
-                    .setStatusCode(healthy ? 200 : 503)
-                    .putHeader("Content-Type", "application/json")
-                    .putHeader("Cache-Control", "no-store")
-                    .end(response.encodePrettily());
+                    .put("checks", body));
         });
     }
 

@@ -22,14 +22,19 @@ class TelegramHealthIT {
     @TempDir
     Path dataDir;
 
+    private static final String ADMIN_TOKEN = "telegram-health-admin";
+
+    /** The telegram check with its detail: the admin report (the public one says only UP or DOWN). */
     private static JsonObject telegramCheck(int port) {
-        return Http.get(port, "/health").json().getJsonObject("checks").getJsonObject("telegram");
+        assertThat(Http.get(port, "/health").json().getJsonObject("checks").getJsonObject("telegram").containsKey("detail"))
+                .as("the public report keeps the error text to itself").isFalse();
+        return Http.get(port, "/admin/health", ADMIN_TOKEN).json().getJsonObject("checks").getJsonObject("telegram");
     }
 
     @Test
     @DisplayName("a 409 (another poller or a webhook) makes /health 503 naming it, until it stops")
     void conflict() {
-        try (BotHarness bot = new BotHarness(dataDir, new JsonObject())) {
+        try (BotHarness bot = new BotHarness(dataDir, new JsonObject().put("ADMIN_TOKEN", ADMIN_TOKEN))) {
             int port = bot.app().httpPort();
             assertThat(telegramCheck(port).getString("status")).isEqualTo("UP");
 
@@ -48,7 +53,7 @@ class TelegramHealthIT {
     void unreachable() {
         MutableClock clock = new MutableClock();
         TestDatabase db = TestDatabase.create();
-        Application app = Application.start(TestConfig.parse(TestConfig.keys(db, dataDir)), clock); // Telegram at a closed port
+        Application app = Application.start(TestConfig.parse(TestConfig.keys(db, dataDir).put("ADMIN_TOKEN", ADMIN_TOKEN)), clock); // Telegram at a closed port
         try {
             assertThat(telegramCheck(app.httpPort()).getString("status")).isEqualTo("UP");
 

@@ -20,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The command line, run in-process with its real parser, configuration and database. */
 class CliIT {
+    private static final String ADMIN_TOKEN = "cli-it-admin-token";
     @TempDir
     static Path workDir;
     private static TestDatabase db;
@@ -28,7 +29,8 @@ class CliIT {
     @BeforeAll
     static void start() {
         db = TestDatabase.create();
-        app = Application.start(TestConfig.parse(TestConfig.keys(db, workDir.resolve("served"))), Clock.systemUTC());
+        app = Application.start(TestConfig.parse(TestConfig.keys(db, workDir.resolve("served")).put("ADMIN_TOKEN", ADMIN_TOKEN)),
+                Clock.systemUTC());
     }
 
     @AfterAll
@@ -138,7 +140,13 @@ class CliIT {
         CliRun run = run("health", "--url", "http://127.0.0.1:" + app.httpPort() + "/health");
 
         assertThat(run.exit()).isZero();
-        assertThat(run.out()).contains("CHECK", "database", "schedulers", "UP", "Healthy");
+        assertThat(run.out()).contains("CHECK", "database", "schedulers", "UP", "Healthy", "detail needs the server's ADMIN_TOKEN")
+                .doesNotContain("DETAIL");
+
+        CliRun detailed = run(new JsonObject().put("DATABASE_URL", db.url()).put("ADMIN_TOKEN", ADMIN_TOKEN),
+                "health", "--url", "http://127.0.0.1:" + app.httpPort());
+        assertThat(detailed.exit()).as(detailed.err()).isZero();
+        assertThat(detailed.out()).contains("DETAIL", "/admin/health").containsPattern("PostgreSQL .*@127.0.0.1:[0-9]+/");
     }
 
     @Test

@@ -53,8 +53,8 @@ class HttpVerticleTest {
         int healthy = deploy("", check("a", Future.succeededFuture(HealthCheck.Result.up("fine", new JsonObject()))));
         assertThat(Http.get(healthy, "/health").status()).isEqualTo(200);
 
-        int failing = deploy("",
-                check("a", Future.succeededFuture(HealthCheck.Result.up("fine", new JsonObject()))),
+        int failing = deploy("secret",
+                check("a", Future.succeededFuture(HealthCheck.Result.up("db at 127.0.0.1:54321", new JsonObject().put("pool", 3)))),
                 check("b", Future.failedFuture("connection refused")));
         Http.Response response = Http.get(failing, "/health");
 
@@ -63,15 +63,21 @@ class HttpVerticleTest {
         assertThat(body.getString("status")).isEqualTo("DOWN");
         assertThat(body.getJsonObject("checks").getJsonObject("a").getString("status")).isEqualTo("UP");
         assertThat(body.getJsonObject("checks").getJsonObject("b").getString("status")).isEqualTo("DOWN");
-        assertThat(body.getJsonObject("checks").getJsonObject("b").getString("detail")).isEqualTo("connection refused");
+        assertThat(response.body()).as("the public report names no address, error or count").doesNotContain("54321", "refused", "pool", "detail");
+
+        Http.Response admin = Http.get(failing, "/admin/health", "secret");
+        assertThat(admin.status()).isEqualTo(503);
+        assertThat(admin.json().getJsonObject("checks").getJsonObject("b").getString("detail")).isEqualTo("connection refused");
+        assertThat(admin.json().getJsonObject("checks").getJsonObject("a").getString("detail")).isEqualTo("db at 127.0.0.1:54321");
+        assertThat(Http.get(failing, "/admin/health").status()).as("the details need the token").isEqualTo(401);
     }
 
     @Test
     @DisplayName("a check that never answers is down after its timeout, not a hung /health")
     void hungCheck() {
-        int port = deploy("", check("stuck", Promise.<HealthCheck.Result>promise().future()));
+        int port = deploy("secret", check("stuck", Promise.<HealthCheck.Result>promise().future()));
 
-        Http.Response response = Http.get(port, "/health");
+        Http.Response response = Http.get(port, "/admin/health", "secret");
 
         assertThat(response.status()).isEqualTo(503);
         assertThat(response.json().getJsonObject("checks").getJsonObject("stuck").getString("detail")).isEqualTo("no answer within 3 s");
