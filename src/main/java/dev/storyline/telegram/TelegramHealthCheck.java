@@ -10,7 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
-/** Healthy while the poller reached Telegram within two minutes (or started less than two minutes ago). */
+/**
+ * Healthy while the poller reached Telegram within two minutes (or started less than two minutes ago)
+ * and no batch of updates has been in hand for longer than that.
+ */
 public final class TelegramHealthCheck implements HealthCheck {
     public static final Duration STALE_AFTER = Duration.ofMinutes(2);
     private final EventBusClient bus;
@@ -35,6 +38,9 @@ public final class TelegramHealthCheck implements HealthCheck {
         JsonObject data = status.toJson();
         if (status.conflict()) {
             return Result.down("409 Conflict: another instance polls with this token, or a webhook is set", data);
+        }
+        if (status.batchSince() != null && Duration.between(status.batchSince(), now).compareTo(STALE_AFTER) > 0) {
+            return Result.down("a batch of updates has been in hand since " + status.batchSince() + ": see the log", data);
         }
         Instant since = status.lastPollOkAt() != null ? status.lastPollOkAt() : status.startedAt();
         boolean fresh = since != null && Duration.between(since, now).compareTo(STALE_AFTER) <= 0;

@@ -48,8 +48,12 @@ import java.util.concurrent.TimeUnit;
  * registers {@code TELEGRAM_CHANNEL_ID}, greets the admin chat, and polls (timeout 50). A batch is
  * handled chat by chat (in order within a chat, chats side by side); only then is the offset stored,
  * so a crash replays at most that batch and idempotent handlers change nothing twice. A batch whose
- * handling hit the database is retried; a malformed update is logged and skipped. Network errors and
- * 5xx back off exponentially, 409 shows in {@code /health}; an empty answer never makes it spin.
+ * handling hit the database is retried update by update (those already handled are not handled
+ * again); an update that fails {@link #POISON_AFTER} times is set aside in
+ * {@code telegram_dead_letters} with the admin told, so no update can stall the others; a malformed
+ * update, or one that fails for any reason but the database, is logged and skipped. Network errors
+ * and 5xx back off exponentially; 409 and a batch stuck for two minutes show in {@code /health}; an
+ * empty answer never makes it spin.
  */
 public final class TelegramVerticle extends VerticleBase {
     public static final List<String> ALLOWED_UPDATES = List.of("message", "channel_post", "callback_query", "my_chat_member", "chat_member");
@@ -60,6 +64,8 @@ public final class TelegramVerticle extends VerticleBase {
     private static final long PARKED_AFTER_MILLIS = 2_000;
     private static final Duration SHUTDOWN_MESSAGE_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration FIRST_OPTIONAL_RETRY = Duration.ofMinutes(1);
+    /** Failures after which an update is set aside (D26-style: the rest of the batch goes on). */
+    static final int POISON_AFTER = 3;
 
     private final AppConfig config;
     private final Pool pool;
@@ -76,6 +82,11 @@ public final class TelegramVerticle extends VerticleBase {
     private boolean running;
     private boolean identified;
     private int failures;
+    // the batch being handled until its offset is stored: since when, what of it is done, what failed how often
+    private Instant batchSince;
+    private boolean oneByOne;
+    private final java.util.Set<Long> handledInBatch = new java.util.HashSet<>();
+    private final Map<Long, Integer> failuresByUpdate = new java.util.HashMap<>();
     private Instant startedAt;
     private Instant lastPollOkAt;
     private String lastError;
@@ -228,7 +239,9 @@ public final class TelegramVerticle extends VerticleBase {
             handleBatch(updates).onComplete(handled -> {
                 if (handled.failed()) {
                     long wait = backoff(handled.cause());
-                    LOG.error("Handling updates failed ({}); the batch is retried in {} s", handled.cause().getMessage(), wait / 1000);
+                    oneByOne = true;
+                    LOG.error("Handling updates failed ({}); the batch is retried update by update in {} s",
+                            handled.cause().getMessage(), wait / 1000);
                     vertx.setTimer(wait, id -> poll());
                     return;
                 }
@@ -268,20 +281,32 @@ public final class TelegramVerticle extends VerticleBase {
         return Math.min(MAX_BACKOFF_MILLIS, base << Math.min(failures - 1, 10));
     }
 
-    /** Handles a batch and stores the offset after it; fails (offset unchanged) when the database was in the way. */
+    /**
+     * Handles a batch and stores the offset after it; fails (offset unchanged) when the database was in
+     * the way. After a failure ({@link #oneByOne}) each update looks up its own person and chat, so one
+     * bad update cannot fail the lookup of all; updates handled in an earlier try are not handled again.
+     */
     private Future<Void> handleBatch(JsonArray raw) {
         if (raw.isEmpty()) {
             return Future.succeededFuture();
         }
+        if (batchSince == null) {
+            batchSince = clock.instant();
+        }
         long arrived = System.nanoTime();
         long next = offset;
         Map<Long, List<Update>> byChat = new LinkedHashMap<>();
+        Map<Long, JsonObject> raws = new java.util.HashMap<>();
         for (Object item : raw) {
             if (item instanceof JsonObject json && json.getValue("update_id") instanceof Number id) {
                 next = Math.max(next, id.longValue() + 1);
+                if (handledInBatch.contains(id.longValue())) {
+                    continue;
+                }
             }
             try {
                 Update update = Update.parse(item instanceof JsonObject json ? json : null);
+                raws.put(update.updateId(), (JsonObject) item);
                 byChat.computeIfAbsent(update.chatId(), c -> new ArrayList<>()).add(update);
             } catch (RuntimeException e) {
                 metrics.updateSkipped();
@@ -290,12 +315,14 @@ public final class TelegramVerticle extends VerticleBase {
         }
         long nextOffset = next;
         // the people and chats of each chat's first update in one round trip; later ones look up afresh
-        return bot.lookUp(byChat.values().stream().map(updates -> updates.get(0)).toList()).compose(seen -> {
+        Future<Map<Long, UserRepository.Seen>> looked = oneByOne ? Future.succeededFuture(Map.of())
+                : bot.lookUp(byChat.values().stream().map(updates -> updates.get(0)).toList());
+        return looked.compose(seen -> {
             List<Future<Void>> chats = new ArrayList<>(byChat.size());
             for (List<Update> updates : byChat.values()) {
                 Future<Void> chain = Future.succeededFuture();
                 for (Update update : updates) {
-                    chain = chain.compose(v -> handleOne(update, seen.get(update.updateId()), arrived));
+                    chain = chain.compose(v -> attempt(update, seen.get(update.updateId()), arrived, raws.get(update.updateId())));
                 }
                 chats.add(chain);
             }
@@ -304,8 +331,36 @@ public final class TelegramVerticle extends VerticleBase {
                 // a batch that finished while stopping may have lost its replies and edits with the shutdown:
                 // it is handled again after the restart (every handler is idempotent) rather than confirmed
                 .compose(all -> running ? state.store(botId, nextOffset) : Future.succeededFuture())
-                .onSuccess(v -> offset = nextOffset)
+                .onSuccess(v -> {
+                    offset = nextOffset;
+                    batchSince = null;
+                    oneByOne = false;
+                    handledInBatch.clear();
+                    failuresByUpdate.clear();
+                })
                 .mapEmpty();
+    }
+
+    /** One update of the batch; its {@link #POISON_AFTER}th failure sets it aside instead of failing the batch again. */
+    private Future<Void> attempt(Update update, UserRepository.Seen seen, long arrivedNanos, JsonObject raw) {
+        long id = update.updateId();
+        return handleOne(update, seen, arrivedNanos)
+                .onSuccess(v -> handledInBatch.add(id))
+                .recover(e -> {
+                    int failed = failuresByUpdate.merge(id, 1, Integer::sum);
+                    if (failed < POISON_AFTER) {
+                        return Future.failedFuture(e);
+                    }
+                    String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                    return state.deadLetter(botId, id, update.chatId(), raw, reason, failed).onSuccess(v -> {
+                        handledInBatch.add(id);
+                        metrics.updateSkipped();
+                        LOG.error("Update {} in chat {} failed {} times ({}); it is set aside in telegram_dead_letters and the bot goes on",
+                                id, update.chatId(), failed, reason);
+                        services.toAdmin("⚠️ An update from chat <code>" + update.chatId() + "</code> failed " + failed
+                                + " times and was set aside (telegram_dead_letters, update " + id + "): " + Html.escape(reason));
+                    });
+                });
     }
 
     private Future<Void> handleOne(Update update, UserRepository.Seen seen, long arrivedNanos) {
@@ -332,17 +387,27 @@ public final class TelegramVerticle extends VerticleBase {
                 });
     }
 
-    /** Trouble that a retry can fix (the database unreachable or overloaded), as opposed to a bad update. */
+    /**
+     * Trouble that a retry can fix (the database unreachable, overloaded or restarting; a busy peer on
+     * the event bus), as opposed to a bad update. Anything not known to be such is the update's own
+     * fault: it is skipped, never retried as if the database were down.
+     */
     static boolean isInfrastructure(Throwable e) {
-        if (e instanceof PgException pg) {
-            String state = pg.getSqlState() == null ? "" : pg.getSqlState();
-            return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P") || state.equals("40001") || state.equals("40P01");
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof PgException pg) {
+                String state = pg.getSqlState() == null ? "" : pg.getSqlState();
+                return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P") || state.equals("40001")
+                        || state.equals("40P01");
+            }
+            if (cause instanceof io.vertx.sqlclient.ClosedConnectionException || cause instanceof java.net.ConnectException
+                    || cause instanceof java.util.concurrent.TimeoutException
+                    || cause instanceof io.vertx.core.eventbus.ReplyException reply
+                    && (reply.failureType() == io.vertx.core.eventbus.ReplyFailure.TIMEOUT
+                    || reply.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS)) {
+                return true;
+            }
         }
-        if (e instanceof TelegramException || e instanceof IllegalArgumentException || e instanceof IllegalStateException
-                || e instanceof NullPointerException || e instanceof ClassCastException || e instanceof UnsupportedOperationException) {
-            return false;
-        }
-        return true;
+        return false;
     }
 
     // --- what others ask ---
@@ -408,7 +473,7 @@ public final class TelegramVerticle extends VerticleBase {
     }
 
     private PollerStatus status() {
-        return new PollerStatus(startedAt, lastPollOkAt, lastError, conflict, botUsername);
+        return new PollerStatus(startedAt, lastPollOkAt, lastError, conflict, botUsername, batchSince);
     }
 
     private static String abbreviate(String text) {

@@ -82,6 +82,51 @@ class HostileUpdatesIT {
         }
     }
 
+    @Test
+    @DisplayName("a poison update (its person's row fails with a database error every time) is set aside after 3 tries with its raw "
+            + "update; the rest of its batch is handled once, other teams are not stalled, and the admin is told")
+    void poisonUpdate() {
+        try (BotHarness bot = new BotHarness(dataDir, new JsonObject().put("TENANT_REGISTRATION", "open"))) {
+            JsonObject team = FakeTelegram.group(-4011, "Poisoned team");
+            JsonObject otherTeam = FakeTelegram.group(-4013, "Other team");
+            bot.fake.setAdmins(-4011, ADMIN_OF_GROUP.id());
+            bot.fake.setAdmins(-4013, ADMIN_OF_GROUP.id());
+            bot.fake.userSends(team, ADMIN_OF_GROUP, "/start");
+            bot.awaitMessageContaining(-4011, "Storyline is active here");
+            bot.fake.userSends(otherTeam, ADMIN_OF_GROUP, "/start");
+            bot.awaitMessageContaining(-4013, "Storyline is active here");
+            // a real PostgreSQL fault, every time this one person is written: "insufficient resources" looks like an outage
+            bot.db.execute("CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    + "IF NEW.id = 6666 THEN RAISE EXCEPTION 'poisoned row' USING ERRCODE = '53000'; END IF; RETURN NEW; END $$");
+            bot.db.execute("CREATE TRIGGER poison BEFORE INSERT OR UPDATE ON users FOR EACH ROW EXECUTE FUNCTION poison()");
+            FakeTelegram.Person poison = new FakeTelegram.Person(6666, "Mallory", "mallory");
+            try {
+                bot.fake.holdUpdates();
+                bot.fake.userSends(team, poison, "/status");
+                bot.fake.userSends(team, MEMBER, "/status");
+                bot.fake.userSends(otherTeam, MEMBER, "/status");
+                bot.fake.releaseUpdates();
+
+                bot.awaitMessageContaining(-4013, "📊");
+                await().atMost(Duration.ofSeconds(30)).until(() -> bot.db.count("SELECT count(*) FROM telegram_dead_letters") == 1);
+                assertThat(bot.db.column("SELECT attempts || ' ' || (raw -> 'message' ->> 'text') || ' ' || error "
+                        + "FROM telegram_dead_letters")).singleElement().asString().startsWith("3 /status").contains("poisoned row");
+                await().atMost(Duration.ofSeconds(10)).until(() -> bot.fake.textsIn(dev.storyline.testing.TestConfig.ADMIN_CHAT).stream()
+                        .anyMatch(t -> t.contains("failed 3 times and was set aside")));
+                bot.awaitHandled();
+                assertThat(bot.fake.textsIn(-4013)).as("handled once, although its batch was tried four times")
+                        .filteredOn(t -> t.startsWith("📊")).hasSize(1);
+                assertThat(bot.fake.textsIn(-4011)).as("the member after the poison in the same chat").filteredOn(t -> t.startsWith("📊"))
+                        .hasSize(1);
+            } finally {
+                bot.db.execute("DROP TRIGGER poison ON users");
+            }
+            bot.fake.userSends(otherTeam, MEMBER, "/status");
+            await().atMost(Duration.ofSeconds(10)).until(() -> bot.fake.textsIn(-4013).stream().filter(t -> t.startsWith("📊")).count() == 2);
+            assertThat(Http.get(bot.app().httpPort(), "/health").status()).isEqualTo(200);
+        }
+    }
+
     private static JsonObject callback(String id, JsonObject chat, long messageId, String data) {
         return new JsonObject().put("callback_query", new JsonObject().put("id", id).put("from", MEMBER.json()).put("data", data)
                 .put("message", new JsonObject().put("message_id", messageId).put("chat", chat).put("date", 0)
