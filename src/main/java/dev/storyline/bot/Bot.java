@@ -45,6 +45,7 @@ public final class Bot {
         Future<Void> handle(Incoming in, String args);
     }
 
+    private final CommandRate rate;
     private final BotServices s;
     private final Pool pool;
     private final RegistrationFlow registration;
@@ -59,6 +60,7 @@ public final class Bot {
     public Bot(BotServices services, Pool pool) {
         this.s = services;
         this.pool = pool;
+        this.rate = new CommandRate(services.telegram().bounds().commandsPerMinute(), services.clock());
         this.registration = new RegistrationFlow(services);
         this.settings = new SettingsFlow(services);
         this.library = new LibraryFlow(services);
@@ -211,6 +213,14 @@ public final class Bot {
     }
 
     private Future<Void> command(Incoming in, String text) {
+        if (in.from() != null) {
+            CommandRate.Verdict verdict = rate.next(in.from().id());
+            if (verdict != CommandRate.Verdict.GO) {
+                return verdict == CommandRate.Verdict.SLOW_DOWN
+                        ? s.replies().send(in.chatId(), CommandRate.slowDown(s.telegram().bounds().commandsPerMinute()))
+                        : Future.succeededFuture();
+            }
+        }
         String head = text.split("\\s+", 2)[0].substring(1);
         String args = text.contains(" ") ? text.substring(text.indexOf(' ') + 1).strip() : "";
         String name = head;
@@ -308,6 +318,12 @@ public final class Bot {
             if (in.person() != null && !in.person().active()) {
                 return s.replies().answer(query.id(), "Your access to Storyline has been deactivated.", true).mapEmpty();
             }
+            CommandRate.Verdict verdict = rate.next(query.from().id());
+            if (verdict != CommandRate.Verdict.GO) {
+                return verdict == CommandRate.Verdict.SLOW_DOWN
+                        ? s.replies().answer(query.id(), CommandRate.slowDown(s.telegram().bounds().commandsPerMinute()), true)
+                        : Future.succeededFuture();
+            }
             return switch (data.action()) {
                 case APPROVE, DECLINE -> registration.decide(in, query.id(), messageId, data);
                 case TOGGLE, EDIT -> settingsButton(in, query.id(), messageId, data);
@@ -374,6 +390,12 @@ public final class Bot {
      * already ({@code seen}); channel posts have no person.
      */
     private Future<Incoming> incoming(Update update, Update.Chat chat, Update.User from, UserRepository.Seen seen) {
+        // replies to a chat that is no team (and not the admin chat) wait only within the strangers' budget (D26)
+        return lookUpIncoming(update, chat, from, seen).onSuccess(in -> s.replies().stranger(in.chatId(), in.tenant().isEmpty()
+                && !s.telegram().adminChatId().map(admin -> admin == in.chatId()).orElse(false)));
+    }
+
+    private Future<Incoming> lookUpIncoming(Update update, Update.Chat chat, Update.User from, UserRepository.Seen seen) {
         Long tenantChat = chat.isPrivate() ? null : chat.id();
         if (from != null && seen != null) {
             return Future.succeededFuture(new Incoming(update, chat, from, seen.person(), seen.tenant()));

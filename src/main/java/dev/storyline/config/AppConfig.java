@@ -28,7 +28,16 @@ public record AppConfig(
             URI apiBaseUrl,
             Optional<Long> adminChatId,
             Optional<Long> channelId,
-            Registration registration) {
+            Registration registration,
+            OutboxBounds bounds) {
+    }
+
+    /**
+     * D26: how much may wait for Telegram (per chat, in all, for chats that are no team) and how many
+     * commands a person may send a minute, so that no flood can fill the heap or starve the teams.
+     */
+    public record OutboxBounds(int perChat, int total, int strangers, int commandsPerMinute) {
+        public static final OutboxBounds DEFAULT = new OutboxBounds(50, 5000, 20, 20);
     }
 
     /** {@code external} empty means: start the embedded PostgreSQL under {@code Paths.dataDir()/pg}. */

@@ -11,6 +11,10 @@ public enum ConfigKey {
     ADMIN_TELEGRAM_CHAT_ID("", "Chat id that receives lifecycle messages, alerts and approval requests (required to serve)."),
     TELEGRAM_CHANNEL_ID("", "Optional chat registered and approved as a tenant at start-up (single-team installs)."),
     TENANT_REGISTRATION("approval", "How chats become tenants: approval, open or closed."),
+    OUTBOX_MAX_PER_CHAT("50", "Messages that may wait for one chat; more are refused (the story is retried later) (1-10000)."),
+    OUTBOX_MAX_TOTAL("5000", "Calls that may wait for Telegram in all; more are refused (100-1000000)."),
+    OUTBOX_MAX_STRANGERS("20", "Replies that may wait for chats that are no team (private chats, unregistered groups); more are dropped (0-10000)."),
+    COMMANDS_PER_MINUTE("20", "Commands and button presses one person may send a minute; past it one 'slow down' reply, then silence (1-600)."),
 
     DATABASE_URL("", "postgresql://user:pass@host:port/db[?sslmode=require]; empty = DB_* or the embedded database."),
     DB_HOST("", "External PostgreSQL host; empty (and no DATABASE_URL) = embedded PostgreSQL."),

@@ -6,6 +6,7 @@ import dev.storyline.config.AppConfig.HttpConfig;
 import dev.storyline.config.AppConfig.InstagramConfig;
 import dev.storyline.config.AppConfig.LoggingConfig;
 import dev.storyline.config.AppConfig.OrchestratorConfig;
+import dev.storyline.config.AppConfig.OutboxBounds;
 import dev.storyline.config.AppConfig.Paths;
 import dev.storyline.config.AppConfig.Registration;
 import dev.storyline.config.AppConfig.SchedulingConfig;
@@ -113,8 +114,10 @@ public final class ConfigParser {
                 yield Registration.APPROVAL;
             }
         };
+        OutboxBounds bounds = new OutboxBounds(intIn(ConfigKey.OUTBOX_MAX_PER_CHAT, 1, 10_000), intIn(ConfigKey.OUTBOX_MAX_TOTAL, 100, 1_000_000),
+                intIn(ConfigKey.OUTBOX_MAX_STRANGERS, 0, 10_000), intIn(ConfigKey.COMMANDS_PER_MINUTE, 1, 600));
         return new TelegramConfig(token, url(ConfigKey.TELEGRAM_API_BASE_URL), adminChat,
-                optionalLong(ConfigKey.TELEGRAM_CHANNEL_ID), registration);
+                optionalLong(ConfigKey.TELEGRAM_CHANNEL_ID), registration, bounds);
     }
 
     private DatabaseConfig database() {

@@ -1,5 +1,6 @@
 package dev.storyline.telegram;
 
+import dev.storyline.config.AppConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -25,6 +26,10 @@ import java.util.function.LongSupplier;
  * next may start. A 429 holds back its chat (or everything) for {@code retry_after}; 5xx and
  * network errors back off and retry; a migration moves the chat's queue to the new id; a 403 tells
  * the {@link Listener} the bot was removed. Runs on the Telegram verticle's event loop.
+ *
+ * <p>Bounded (D26): a chat's queue, the whole queue and the replies to chats that are no team
+ * ({@link Request#stranger}) each have a limit; a call past one is refused at once (a stranger's reply
+ * is dropped), with one log line per episode, so no flood can fill the heap or starve the teams.
  */
 public final class Outbox {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
@@ -52,19 +57,25 @@ public final class Outbox {
      * One call: a JSON method, or an upload when {@code file} is set. {@code once}: after a 5xx or a
      * network error the call may have arrived anyway, so it is not sent again; the caller decides.
      */
-    public record Request(String method, Long chatId, JsonObject params, Path file, String fileField, String mimeType, boolean once) {
+    public record Request(String method, Long chatId, JsonObject params, Path file, String fileField, String mimeType, boolean once,
+                          boolean stranger) {
         public static Request json(String method, JsonObject params) {
             Object chat = params.getValue("chat_id");
-            return new Request(method, chat instanceof Number n ? n.longValue() : null, params, null, null, null, false);
+            return new Request(method, chat instanceof Number n ? n.longValue() : null, params, null, null, null, false, false);
         }
 
         public static Request upload(String method, JsonObject params, String fileField, Path file, String mimeType) {
             Object chat = params.getValue("chat_id");
-            return new Request(method, chat instanceof Number n ? n.longValue() : null, params, file, fileField, mimeType, false);
+            return new Request(method, chat instanceof Number n ? n.longValue() : null, params, file, fileField, mimeType, false, false);
         }
 
         public Request once(boolean value) {
-            return new Request(method, chatId, params, file, fileField, mimeType, value);
+            return new Request(method, chatId, params, file, fileField, mimeType, value, stranger);
+        }
+
+        /** A reply to a chat that is no team: it waits only within the strangers' small budget, else it is dropped. */
+        public Request stranger(boolean value) {
+            return new Request(method, chatId, params, file, fileField, mimeType, once, value);
         }
 
         boolean message() {
@@ -93,6 +104,7 @@ public final class Outbox {
         Request request;
         final Promise<Object> promise = Promise.promise();
         final long enqueuedAt;
+        boolean countedAsStranger;
         int transientFailures;
         int rateLimited;
         long notBefore;
@@ -111,7 +123,14 @@ public final class Outbox {
         boolean isEmpty() {
             return urgent.isEmpty() && normal.isEmpty();
         }
+
+        int size() {
+            return urgent.size() + normal.size();
+        }
     }
+
+    /** Which bound refused calls, for one log line per episode. */
+    private enum Bound { CHAT, TOTAL, STRANGERS }
 
     private final Vertx vertx;
     private final TelegramClient client;
@@ -119,6 +138,10 @@ public final class Outbox {
     private final LongSupplier nowMillis;
     private final Listener listener;
     private final TelegramMetrics metrics;
+    private final AppConfig.OutboxBounds bounds;
+    private final java.util.EnumSet<Bound> refusing = java.util.EnumSet.noneOf(Bound.class);
+    private final Set<Long> refusingChats = new java.util.HashSet<>();
+    private int strangers;
     private final Deque<Job> chatless = new ArrayDeque<>();
     private final Map<Long, ChatQueue> chats = new LinkedHashMap<>();
     private int inFlight;
@@ -128,8 +151,9 @@ public final class Outbox {
     private boolean pumping;
 
     public Outbox(Vertx vertx, TelegramClient client, OutboxLimiter limiter, LongSupplier nowMillis, Listener listener,
-                  TelegramMetrics metrics) {
+                  TelegramMetrics metrics, AppConfig.OutboxBounds bounds) {
         this.vertx = vertx;
+        this.bounds = bounds;
         this.client = client;
         this.limiter = limiter;
         this.nowMillis = nowMillis;
@@ -140,11 +164,67 @@ public final class Outbox {
 
     /** Queues a call; completes with Telegram's {@code result} (for an unchanged edit: {@code true}). */
     public Future<Object> submit(Request request) {
+        Bound full = full(request);
+        if (full != null) {
+            return refuse(request, full);
+        }
         fitToLimits(request.params());
         Job job = new Job(request, nowMillis.getAsLong());
+        if (request.stranger()) {
+            job.countedAsStranger = true;
+            strangers++;
+        }
         enqueue(job, false);
         pump();
         return job.promise.future();
+    }
+
+    /** The bound this call would break, or null; a bound that has room again ends its episode. */
+    private Bound full(Request request) {
+        Bound full = null;
+        if (queued >= bounds.total()) {
+            full = Bound.TOTAL;
+        } else if (request.stranger() && strangers >= bounds.strangers()) {
+            full = Bound.STRANGERS;
+        } else if (request.queueChat() != null) {
+            ChatQueue queue = chats.get(request.queueChat());
+            if (queue != null && queue.size() >= bounds.perChat()) {
+                full = Bound.CHAT;
+            }
+        }
+        if (full == null) {
+            if (!refusing.isEmpty()) {
+                refusing.removeIf(bound -> bound == Bound.TOTAL ? queued < bounds.total() / 2
+                        : strangers < Math.max(1, bounds.strangers() / 2));
+            }
+            if (request.queueChat() != null && !refusingChats.isEmpty()) {
+                refusingChats.remove(request.queueChat());
+            }
+        }
+        return full;
+    }
+
+    private Future<Object> refuse(Request request, Bound bound) {
+        metrics.outboxRefused(bound.name().toLowerCase(java.util.Locale.ROOT));
+        boolean first = bound == Bound.CHAT ? refusingChats.add(request.queueChat()) : refusing.add(bound);
+        if (refusingChats.size() > 10_000) {
+            refusingChats.clear(); // only for the log: at worst a chat's episode is logged twice
+        }
+        if (first) {
+            switch (bound) {
+                case TOTAL -> LOG.warn("The outbox holds {} calls (OUTBOX_MAX_TOTAL): new ones are refused until it drains", queued);
+                case STRANGERS -> LOG.warn("{} replies to chats that are no team are waiting (OUTBOX_MAX_STRANGERS): further ones are "
+                        + "dropped until they drain", strangers);
+                case CHAT -> LOG.warn("Chat {} has {} messages waiting (OUTBOX_MAX_PER_CHAT): new ones for it are refused",
+                        request.queueChat(), bounds.perChat());
+            }
+        }
+        String what = switch (bound) {
+            case TOTAL -> "the outbox is full";
+            case STRANGERS -> "too many replies to chats that are no team are waiting";
+            case CHAT -> "too many messages are waiting for this chat";
+        };
+        return Future.failedFuture(TelegramException.refused(request.method(), what, 60));
     }
 
     /**
@@ -296,6 +376,10 @@ public final class Outbox {
 
     private void dispatch(Job job, long now) {
         Request r = job.request;
+        if (job.countedAsStranger) {
+            job.countedAsStranger = false;
+            strangers--;
+        }
         limiter.started(r.message());
         inFlight++;
         ChatQueue queue = r.queueChat() == null ? null : chats.computeIfAbsent(r.queueChat(), id -> new ChatQueue());
@@ -387,7 +471,7 @@ public final class Outbox {
             for (Job moved : moving) {
                 Request r = moved.request;
                 JsonObject params = r.params().copy().put("chat_id", to);
-                moved.request = new Request(r.method(), to, params, r.file(), r.fileField(), r.mimeType(), r.once());
+                moved.request = new Request(r.method(), to, params, r.file(), r.fileField(), r.mimeType(), r.once(), r.stranger());
                 enqueue(moved, false);
             }
             pump();

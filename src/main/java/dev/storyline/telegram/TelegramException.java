@@ -59,6 +59,16 @@ public final class TelegramException extends RuntimeException {
         return new TelegramException(method, kind, code, description == null ? "no description" : description, retryAfter, migrateTo);
     }
 
+    /** Not sent at all: the outbox refused the call for one of its bounds (D26); like a 429, it may be tried later. */
+    public static TelegramException refused(String method, String reason, int retryAfterSeconds) {
+        return new TelegramException(method, Kind.RATE_LIMITED, -1, "not sent: " + reason, retryAfterSeconds, null);
+    }
+
+    /** Refused by the outbox before it reached Telegram. */
+    public boolean refusedHere() {
+        return errorCode == -1;
+    }
+
     public static TelegramException network(String method, String reason) {
         return new TelegramException(method, Kind.NETWORK, 0, reason, null, null);
     }

@@ -41,6 +41,10 @@ public final class TelegramMetrics {
         registry.counter("storyline_telegram_calls", "method", method).increment();
     }
 
+    void outboxRefused(String bound) {
+        registry.counter("storyline_telegram_outbox_refused", "bound", bound).increment();
+    }
+
     void rateLimited() {
         rateLimited.increment();
     }

@@ -126,7 +126,7 @@ public final class TelegramVerticle extends VerticleBase {
             public void rateLimited(long chatId, int retryAfterSeconds) {
                 LOG.info("Telegram rate limit: chat {} waits {} s", chatId, retryAfterSeconds);
             }
-        }, metrics);
+        }, metrics, telegram.bounds());
         Replies replies = new Replies(outbox);
         AlertService alerts = new AlertService(pool, clock, html -> telegram.adminChatId()
                 .map(id -> replies.send(id, html)).orElse(Future.succeededFuture()));

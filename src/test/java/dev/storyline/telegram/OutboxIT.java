@@ -52,9 +52,23 @@ class OutboxIT {
         };
         Promise<Outbox> created = Promise.promise();
         vertx.runOnContext(v -> created.complete(new Outbox(vertx, client, new OutboxLimiter(OutboxLimiter.Limits.TELEGRAM),
-                System::currentTimeMillis, listener, new TelegramMetrics(new SimpleMeterRegistry()))));
+                System::currentTimeMillis, listener, new TelegramMetrics(new SimpleMeterRegistry()), dev.storyline.config.AppConfig.OutboxBounds.DEFAULT)));
+        outbox = created.future().await();
+        this.client = client;
+        this.listener = listener;
+    }
+
+    private TelegramClient client;
+    private Outbox.Listener listener;
+
+    /** Replaces the outbox with one of these bounds (D26). */
+    private void bounded(dev.storyline.config.AppConfig.OutboxBounds bounds) {
+        Promise<Outbox> created = Promise.promise();
+        vertx.runOnContext(v -> created.complete(new Outbox(vertx, client, new OutboxLimiter(OutboxLimiter.Limits.TELEGRAM),
+                System::currentTimeMillis, listener, new TelegramMetrics(new SimpleMeterRegistry()), bounds)));
         outbox = created.future().await();
     }
+
 
     @AfterEach
     void stop() {
@@ -73,6 +87,55 @@ class OutboxIT {
         Promise<Object> result = Promise.promise();
         vertx.runOnContext(v -> outbox.submit(request).onComplete(result));
         return result.future();
+    }
+
+    @Test
+    @DisplayName("bounded (D26): a chat's queue, the strangers' replies and the whole queue each refuse past their limit, at once, "
+            + "and what was taken is delivered")
+    void bounded() {
+        bounded(new dev.storyline.config.AppConfig.OutboxBounds(2, 4, 1, 20));
+        for (long chat : new long[] {-31, 32, -33}) {
+            fake.park(chat, "sendMessage");
+        }
+        List<Future<Object>> taken = new ArrayList<>();
+        taken.add(send(-31, "a1"));
+        org.awaitility.Awaitility.await().until(() -> fake.parkedCalls(-31, "sendMessage") == 1);
+        taken.add(send(-31, "a2"));
+        taken.add(send(-31, "a3"));
+        Throwable chatFull = failure(send(-31, "a4"));
+        assertThat(chatFull).isInstanceOf(TelegramException.class).hasMessageContaining("too many messages are waiting for this chat");
+        assertThat(((TelegramException) chatFull).refusedHere()).isTrue();
+
+        taken.add(stranger(32, "b1"));
+        org.awaitility.Awaitility.await().until(() -> fake.parkedCalls(32, "sendMessage") == 1);
+        taken.add(stranger(32, "b2"));
+        assertThat(failure(stranger(32, "b3"))).hasMessageContaining("too many replies to chats that are no team");
+
+        taken.add(send(-33, "c1"));
+        org.awaitility.Awaitility.await().until(() -> fake.parkedCalls(-33, "sendMessage") == 1);
+        taken.add(send(-33, "c2"));
+        assertThat(failure(send(-33, "c3"))).hasMessageContaining("the outbox is full");
+
+        for (long chat : new long[] {-31, 32, -33}) {
+            fake.release(chat, "sendMessage");
+        }
+        Future.all(taken).await();
+        assertThat(fake.textsIn(-31)).containsExactly("a1", "a2", "a3");
+        assertThat(fake.textsIn(32)).containsExactly("b1", "b2");
+        assertThat(fake.textsIn(-33)).containsExactly("c1", "c2");
+    }
+
+    private Future<Object> stranger(long chatId, String text) {
+        return submit(Outbox.Request.json("sendMessage", new JsonObject().put("chat_id", chatId).put("text", text)).stranger(true));
+    }
+
+    private static Throwable failure(Future<Object> call) {
+        try {
+            call.await();
+            return null;
+        } catch (RuntimeException e) {
+            return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        }
     }
 
     @Test
