@@ -27,6 +27,7 @@ import dev.storyline.telegram.OutboxLimiter;
 import dev.storyline.telegram.TelegramHealthCheck;
 import dev.storyline.telegram.TelegramMetrics;
 import dev.storyline.telegram.TelegramVerticle;
+import dev.storyline.telegram.Notices;
 import dev.storyline.tenant.OrchestratorMetrics;
 import dev.storyline.tenant.SchedulerHealthCheck;
 import dev.storyline.tenant.TenantOrchestratorVerticle;
@@ -157,8 +158,8 @@ public final class Application {
         deploy(new PostingVerticle(pool, config.scheduling(), sweep, clock, new PostingMetrics(registry)), "posting");
         deploy(new WatchVerticle(pool, config.paths().dataDir(), sweep, config.telegram().adminChatId(), clock), "watch");
         // liveness is real elapsed time, like rate limits: the orchestrator never reads the (injectable) business clock
-        deploy(new TenantOrchestratorVerticle(new TenantRepository(pool), config.orchestrator(), Clock.systemUTC(), factory,
-                new OrchestratorMetrics(registry)), "tenant orchestrator");
+        deploy(new TenantOrchestratorVerticle(new TenantRepository(pool), new Notices(pool, vertx.eventBus()), config.orchestrator(),
+                Clock.systemUTC(), factory, new OrchestratorMetrics(registry)), "tenant orchestrator");
         EventBusClient bus = new EventBusClient(vertx);
         http = new HttpVerticle(config.http(), registry, selfHost, List.of(
                 new DatabaseHealthCheck(pool, database.describe()),

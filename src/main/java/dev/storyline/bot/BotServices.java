@@ -6,6 +6,7 @@ import dev.storyline.bus.TenantChanged;
 import dev.storyline.config.AppConfig;
 import dev.storyline.media.MediaRepository;
 import dev.storyline.plan.QueueRepository;
+import dev.storyline.telegram.Notices;
 import dev.storyline.tenant.PendingInputRepository;
 import dev.storyline.tenant.TenantRepository;
 import dev.storyline.user.ChatAdmins;
@@ -17,6 +18,7 @@ import java.time.Clock;
 /** What the bot's flows share. Everything here is used on the Telegram verticle's event loop. */
 public record BotServices(
         Replies replies,
+        Notices notices,
         TenantRepository tenants,
         UserRepository users,
         PendingInputRepository pendingInputs,
@@ -33,13 +35,9 @@ public record BotServices(
         bus.tenantChanged(new TenantChanged(tenantId, reason));
     }
 
-    /** The admin chat, if configured. */
-    public Future<Void> toAdmin(String html) {
-        return telegram.adminChatId().map(id -> replies.send(id, html)).orElse(Future.succeededFuture());
-    }
-
-    public Future<Void> toAdminWithButtons(String html, io.vertx.core.json.JsonObject markup) {
-        return telegram.adminChatId().map(id -> replies.send(id, html, markup)).orElse(Future.succeededFuture());
+    /** The admin chat, if configured: a notice that must arrive (D26), sent through {@code outbox_messages}. */
+    public Future<Void> toAdmin(String kind, String html, io.vertx.core.json.JsonObject markup, String key) {
+        return telegram.adminChatId().map(id -> notices.send(id, kind, html, markup, key)).orElse(Future.succeededFuture());
     }
 
     /**

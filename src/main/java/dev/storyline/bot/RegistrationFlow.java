@@ -4,6 +4,7 @@ import dev.storyline.app.LogFields;
 import dev.storyline.config.AppConfig.Registration;
 import dev.storyline.telegram.CallbackData;
 import dev.storyline.telegram.Html;
+import dev.storyline.telegram.Notices;
 import dev.storyline.telegram.Update;
 import dev.storyline.tenant.Tenant;
 import dev.storyline.tenant.TenantRepository;
@@ -106,7 +107,8 @@ final class RegistrationFlow {
             String toGroup = approve
                     ? "✅ Storyline is now active here. Open /settings to set the schedule, and send me story images."
                     : "❌ The Storyline admin declined this chat.";
-            return Future.join(s.replies().edit(in.chatId(), messageId, verdict, null), s.replies().send(chatId, toGroup),
+            return Future.join(s.replies().edit(in.chatId(), messageId, verdict, null),
+                    s.notices().send(chatId, Notices.REGISTRATION, toGroup, null, null),
                     s.replies().answer(callbackId, approve ? "Approved" : "Declined", false)).mapEmpty();
         });
     }
@@ -140,24 +142,25 @@ final class RegistrationFlow {
                     if (mode == Registration.OPEN) {
                         s.tenantChanged(chat.id(), "registered");
                         return Future.join(
-                                s.replies().send(chat.id(), "✅ Storyline is active here. Open /settings to set the schedule, "
-                                        + "and send me story images."),
-                                s.toAdmin("ℹ️ " + Html.bold(chat.name()) + " (" + chat.id() + ") started using Storyline"
-                                        + (by == null ? "." : ", added by " + Html.escape(by.display()) + "."))).mapEmpty();
+                                s.notices().send(chat.id(), Notices.REGISTRATION, "✅ Storyline is active here. Open /settings to set "
+                                        + "the schedule, and send me story images.", null, null),
+                                s.toAdmin(Notices.REGISTRATION, "ℹ️ " + Html.bold(chat.name()) + " (" + chat.id() + ") started using Storyline"
+                                        + (by == null ? "." : ", added by " + Html.escape(by.display()) + "."), null, null)).mapEmpty();
                     }
                     return askAdmin(chat, by);
                 });
     }
 
     private Future<Void> askAdmin(Update.Chat chat, Update.User by) {
-        Future<Void> waiting = s.replies().send(chat.id(), "⏳ Thanks! The Storyline admin has been asked to approve this chat. "
-                + "I'll say so here when that happens.");
-        Future<Void> request = s.replies().memberCount(chat.id()).otherwise(-1).compose(members -> s.toAdminWithButtons(
+        Future<Void> waiting = s.notices().send(chat.id(), Notices.REGISTRATION, "⏳ Thanks! The Storyline admin has been asked to "
+                + "approve this chat. I'll say so here when that happens.", null, null);
+        Future<Void> request = s.replies().memberCount(chat.id()).otherwise(-1).compose(members -> s.toAdmin(Notices.REGISTRATION,
                 "🆕 " + kind(chat) + " " + Html.bold(chat.name()) + " (" + chat.id() + (members >= 0 ? ", " + members + " members" : "")
                         + ") wants Storyline" + (by == null ? "." : ". Added by " + Html.escape(by.display()) + "."),
                 Replies.keyboard(List.of(List.of(
                         Replies.button("✅ Approve", CallbackData.of(CallbackData.Action.APPROVE, String.valueOf(chat.id()))),
-                        Replies.button("❌ Decline", CallbackData.of(CallbackData.Action.DECLINE, String.valueOf(chat.id()))))))));
+                        Replies.button("❌ Decline", CallbackData.of(CallbackData.Action.DECLINE, String.valueOf(chat.id())))))),
+                null));
         return Future.join(waiting, request).mapEmpty();
     }
 

@@ -44,6 +44,12 @@ public final class Addresses {
      */
     public static final String TELEGRAM_SEND = "telegram.send";
 
+    /**
+     * Publish, no body: rows were added to {@code outbox_messages}; the Telegram verticle sends what is
+     * pending now instead of at its next sweep (see {@code telegram.Notices}).
+     */
+    public static final String TELEGRAM_NOTICES = "telegram.notices";
+
     /** Request to the Telegram verticle, no body → {@link PollerStatus}. */
     public static final String TELEGRAM_STATUS = "telegram.status";
 

@@ -7,6 +7,8 @@ import dev.storyline.config.ConfigParser;
 import dev.storyline.run.ServiceRuns;
 import dev.storyline.run.Trigger;
 import dev.storyline.telegram.TelegramClient;
+import dev.storyline.telegram.Notices;
+import dev.storyline.tenant.TenantNotices;
 import dev.storyline.tenant.Tenant;
 import dev.storyline.tenant.TenantRepository;
 import dev.storyline.user.UserRepository;
@@ -59,6 +61,9 @@ final class OperationsCommands {
 
         abstract io.vertx.core.Future<String> apply(TenantRepository tenants, Tenant tenant);
 
+        /** What the chat is told once the change is made (through outbox_messages: the server sends it within seconds). */
+        abstract String notice();
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
@@ -72,8 +77,9 @@ final class OperationsCommands {
                 try {
                     String done = new ServiceRuns(pool, Clock.systemUTC()).recorded(chatId, "tenants." + verb(), Trigger.CLI, null,
                             new JsonObject(), () -> apply(tenants, tenant.get()), text -> new JsonObject().put("result", text)).await();
+                    Notices.enqueue(pool, chatId, Notices.TENANT, notice(), null, null).await();
                     out.println(done);
-                    out.println("The server picks this up within a minute (its next look at the tenants).");
+                    out.println("The server picks this up within a minute (its next look at the tenants) and tells the chat.");
                     return Cli.OK;
                 } catch (IllegalStateException e) {
                     err.println(e.getMessage());
@@ -88,6 +94,11 @@ final class OperationsCommands {
         @Override
         String verb() {
             return "approve";
+        }
+
+        @Override
+        String notice() {
+            return TenantNotices.APPROVED;
         }
 
         @Override
@@ -107,6 +118,11 @@ final class OperationsCommands {
         }
 
         @Override
+        String notice() {
+            return TenantNotices.PAUSED;
+        }
+
+        @Override
         io.vertx.core.Future<String> apply(TenantRepository tenants, Tenant tenant) {
             return tenants.change(tenant, new TenantRepository.Actor(null, "cli", null, null, null),
                     t -> t.withPaused(true, "paused from the command line"), Instant.now())
@@ -119,6 +135,11 @@ final class OperationsCommands {
         @Override
         String verb() {
             return "resume";
+        }
+
+        @Override
+        String notice() {
+            return TenantNotices.RESUMED;
         }
 
         @Override

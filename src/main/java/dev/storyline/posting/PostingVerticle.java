@@ -19,6 +19,7 @@ import dev.storyline.run.ServiceRuns;
 import dev.storyline.run.Trigger;
 import dev.storyline.telegram.CallbackData;
 import dev.storyline.telegram.Html;
+import dev.storyline.telegram.Notices;
 import dev.storyline.tenant.Tenant;
 import dev.storyline.tenant.TenantRepository;
 import io.vertx.core.Future;
@@ -69,6 +70,7 @@ public final class PostingVerticle extends VerticleBase {
     private final PostingMetrics metrics;
     private TenantRepository tenants;
     private MediaRepository media;
+    private Notices notices;
     private QueueRepository queue;
     private ServiceRuns runs;
     private EventBusClient bus;
@@ -95,6 +97,7 @@ public final class PostingVerticle extends VerticleBase {
         tenants = new TenantRepository(pool);
         media = new MediaRepository(pool);
         queue = new QueueRepository(pool);
+        notices = new Notices(pool, vertx.eventBus());
         commits = new PressCommits(presses -> queue.finishPresses(presses, clock.instant(), scheduling.repostTtlDays(),
                 scheduling.skipTtlDays()), task -> vertx.runOnContext(v -> task.run()));
         runs = new ServiceRuns(pool, clock);
@@ -343,8 +346,8 @@ public final class PostingVerticle extends VerticleBase {
                             ? "⚠️ A story was due " + Html.escape(when) + ", but the library has no image that may be posted now. "
                                     + "Send photos here or add them to the team's folder."
                             : "⚠️ The story due " + Html.escape(when) + " could not be sent: " + Html.escape(reason);
-                    bus.telegram(TelegramCall.json("sendMessage", new JsonObject().put("chat_id", tenant.id()).put("text", text)
-                            .put("parse_mode", "HTML"))).onFailure(e -> LOG.debug("failure notice not sent: {}", e.getMessage()));
+                    notices.send(tenant.id(), Notices.STORY_FAILURE, text, null, "story-failed:" + done.get().historyId())
+                            .onFailure(e -> LOG.warn("Tenant {}: failure notice not queued: {}", LogFields.tenant(tenant.id()), e.getMessage()));
                     return queue.recentOutcomes(tenant.id(), 3).map(recent -> {
                         if (recent.size() == 3 && recent.stream().allMatch("failed"::equals)) {
                             bus.raiseAlert(new AlertRaised("story-failures:" + tenant.id(), tenant.id(), "warning",
@@ -704,10 +707,9 @@ public final class PostingVerticle extends VerticleBase {
         tenants.findById(slot.tenantId()).onSuccess(found -> found.ifPresent(tenant -> {
             String when = StoryMessage.SLOT.format(slot.scheduledFor().atZone(ZoneId.of(tenant.timezone())));
             String what = slot.title() == null ? "The story" : "The story " + Html.bold(slot.title());
-            bus.telegram(TelegramCall.json("sendMessage", new JsonObject().put("chat_id", tenant.id()).put("parse_mode", "HTML")
-                    .put("text", "⚠️ " + what + " due " + Html.escape(when) + " could not be sent: " + Html.escape(slot.reason())
-                            + ". Its image rests for a day.")))
-                    .onFailure(e -> LOG.warn("Tenant {}: notice of a given-up story not sent: {}", LogFields.tenant(tenant.id()), e.getMessage()));
+            notices.send(tenant.id(), Notices.STORY_FAILURE, "⚠️ " + what + " due " + Html.escape(when) + " could not be sent: "
+                            + Html.escape(slot.reason()) + ". Its image rests for a day.", null, "story-abandoned:" + slot.queueId())
+                    .onFailure(e -> LOG.warn("Tenant {}: notice of a given-up story not queued: {}", LogFields.tenant(tenant.id()), e.getMessage()));
             bus.raiseAlert(new AlertRaised("story-abandoned:" + slot.queueId(), tenant.id(), "warning",
                     "⚠️ " + Html.bold(tenant.title()) + " (" + tenant.id() + "): a story was given up, " + Html.escape(slot.reason())
                             + ". Its image rests for a day; look at the log for what stopped Storyline."));

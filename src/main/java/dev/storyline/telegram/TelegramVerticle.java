@@ -82,6 +82,8 @@ public final class TelegramVerticle extends VerticleBase {
     private boolean running;
     private boolean identified;
     private int failures;
+    private NoticeSender noticeSender;
+    private long noticeTimer = -1;
     // the batch being handled until its offset is stored: since when, what of it is done, what failed how often
     private Instant batchSince;
     private boolean oneByOne;
@@ -128,9 +130,10 @@ public final class TelegramVerticle extends VerticleBase {
             }
         }, metrics, telegram.bounds());
         Replies replies = new Replies(outbox);
-        AlertService alerts = new AlertService(pool, clock, html -> telegram.adminChatId()
-                .map(id -> replies.send(id, html)).orElse(Future.succeededFuture()));
-        services = new BotServices(replies, new TenantRepository(pool), new UserRepository(pool), new PendingInputRepository(pool),
+        Notices notices = new Notices(pool, vertx.eventBus());
+        noticeSender = new NoticeSender(notices, outbox);
+        AlertService alerts = new AlertService(pool, clock, telegram.adminChatId(), notices);
+        services = new BotServices(replies, notices, new TenantRepository(pool), new UserRepository(pool), new PendingInputRepository(pool),
                 new MediaRepository(pool), new QueueRepository(pool), alerts, new ChatAdmins(replies::administrators, clock), new EventBusClient(vertx), clock,
                 telegram, config.tenantDefaults());
         bot = new Bot(services, pool);
@@ -139,7 +142,12 @@ public final class TelegramVerticle extends VerticleBase {
                 vertx.eventBus().consumer(Addresses.TELEGRAM_SEND, this::onSend),
                 vertx.eventBus().consumer(Addresses.TELEGRAM_STATUS, m -> m.reply(status().toJson())),
                 vertx.eventBus().consumer(Addresses.TELEGRAM_DOWNLOAD, this::onDownload),
-                vertx.eventBus().consumer(Addresses.ALERT_RAISE, this::onAlert));
+                vertx.eventBus().consumer(Addresses.ALERT_RAISE, this::onAlert),
+                vertx.eventBus().consumer(Addresses.TELEGRAM_NOTICES, m -> {
+                    if (identified) {
+                        noticeSender.sweep();
+                    }
+                }));
         running = true;
         return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
                 .onSuccess(v -> vertx.runOnContext(x -> boot()));
@@ -148,6 +156,7 @@ public final class TelegramVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         running = false;
+        vertx.cancelTimer(noticeTimer);
         if (!identified) {
             return Future.succeededFuture();
         }
@@ -203,6 +212,9 @@ public final class TelegramVerticle extends VerticleBase {
                     failures = 0;
                     LOG.info("Telegram bot @{} ready; polling from update {}", botUsername, offset);
                     greetAdmin();
+                    // what must arrive: what a crash interrupted now, then what the CLI writes within seconds
+                    noticeSender.sweep();
+                    noticeTimer = vertx.setPeriodic(Notices.SWEEP_SECONDS * 1000L, id -> noticeSender.sweep());
                     poll();
                 })
                 .onFailure(e -> {
@@ -213,9 +225,11 @@ public final class TelegramVerticle extends VerticleBase {
     }
 
     private void greetAdmin() {
-        services.tenants().countsByState().onSuccess(counts -> services.toAdmin("🟢 Storyline " + Html.escape(Version.current())
-                + " started: " + counts.getOrDefault("approved", 0L) + " active, " + counts.getOrDefault("paused", 0L) + " paused, "
-                + counts.getOrDefault("pending", 0L) + " waiting for approval."));
+        // a greeting, not a notice that must arrive: a restart says it again anyway
+        config.telegram().adminChatId().ifPresent(admin -> services.tenants().countsByState().onSuccess(counts -> services.replies()
+                .send(admin, "🟢 Storyline " + Html.escape(Version.current()) + " started: " + counts.getOrDefault("approved", 0L)
+                        + " active, " + counts.getOrDefault("paused", 0L) + " paused, " + counts.getOrDefault("pending", 0L)
+                        + " waiting for approval.")));
     }
 
     private void poll() {
@@ -357,8 +371,8 @@ public final class TelegramVerticle extends VerticleBase {
                         metrics.updateSkipped();
                         LOG.error("Update {} in chat {} failed {} times ({}); it is set aside in telegram_dead_letters and the bot goes on",
                                 id, update.chatId(), failed, reason);
-                        services.toAdmin("⚠️ An update from chat <code>" + update.chatId() + "</code> failed " + failed
-                                + " times and was set aside (telegram_dead_letters, update " + id + "): " + Html.escape(reason));
+                        services.toAdmin(Notices.ALERT, "⚠️ An update from chat <code>" + update.chatId() + "</code> failed " + failed
+                                + " times and was set aside (telegram_dead_letters, update " + id + "): " + Html.escape(reason), null, "dead-letter:" + id);
                     });
                 });
     }

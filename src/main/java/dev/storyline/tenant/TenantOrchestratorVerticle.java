@@ -7,8 +7,8 @@ import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.Heartbeat;
 import dev.storyline.bus.OrchestratorState;
-import dev.storyline.bus.TelegramCall;
 import dev.storyline.bus.TenantChanged;
+import dev.storyline.telegram.Notices;
 import dev.storyline.config.AppConfig.OrchestratorConfig;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
@@ -57,6 +57,7 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
     }
 
     private final TenantRepository tenants;
+    private final Notices notices;
     private final OrchestratorConfig config;
     private final Clock clock;
     private final SchedulerFactory factory;
@@ -66,9 +67,10 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
     private long lastDiscoveryMillis;
     private long restartsTotal;
 
-    public TenantOrchestratorVerticle(TenantRepository tenants, OrchestratorConfig config, Clock clock,
+    public TenantOrchestratorVerticle(TenantRepository tenants, Notices notices, OrchestratorConfig config, Clock clock,
                                       SchedulerFactory factory, OrchestratorMetrics metrics) {
         this.tenants = tenants;
+        this.notices = notices;
         this.config = config;
         this.clock = clock;
         this.factory = factory;
@@ -178,8 +180,17 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
                     t -> t.withPaused(paused, "paused through the admin API"), clock.instant());
         }).onSuccess(change -> {
             new EventBusClient(vertx).tenantChanged(new TenantChanged(tenantId, paused ? "paused" : "resumed"));
+            if (change.applied()) {
+                tell(tenantId, paused ? TenantNotices.PAUSED : TenantNotices.RESUMED);
+            }
             message.reply(change.tenant().toJson());
         }).onFailure(e -> ErrorCode.fail(message, e));
+    }
+
+    /** What the admin API did, told in the chat (D26: through outbox_messages, so a restart does not lose it). */
+    private void tell(long tenantId, String html) {
+        notices.send(tenantId, Notices.TENANT, html, null, null)
+                .onFailure(e -> LOG.warn("Tenant {}: notice not queued: {}", tenantId, e.getMessage()));
     }
 
     /** One tenant with its scheduler, as in the list. */
@@ -210,11 +221,8 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
                     : Future.failedFuture(ErrorCode.CONFLICT.failure("Tenant " + tenantId + " was " + found.get().state()
                             + ": only a pending (or declined) tenant can be approved")));
         }).onSuccess(approved -> {
-            EventBusClient bus = new EventBusClient(vertx);
-            bus.tenantChanged(new TenantChanged(tenantId, "approved"));
-            bus.telegram(TelegramCall.json("sendMessage", new JsonObject().put("chat_id", tenantId)
-                            .put("text", "✅ Storyline is active here now. Send photos or use /settings to set the schedule.")))
-                    .onFailure(e -> LOG.debug("approval notice to {} not sent: {}", tenantId, e.getMessage()));
+            new EventBusClient(vertx).tenantChanged(new TenantChanged(tenantId, "approved"));
+            tell(tenantId, TenantNotices.APPROVED);
             message.reply(approved.toJson());
         }).onFailure(e -> ErrorCode.fail(message, e));
     }

@@ -7,6 +7,7 @@ import dev.storyline.testing.FakeTelegram;
 import dev.storyline.testing.Http;
 import dev.storyline.testing.TestConfig;
 import dev.storyline.testing.TestDatabase;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -54,6 +55,11 @@ class AlertsIT {
         fake.close();
     }
 
+    @org.junit.jupiter.api.AfterEach
+    void telegramWell() {
+        fake.clearFaults();
+    }
+
     private static long suppressed() {
         return db.count("SELECT coalesce(sum(suppressed), 0) FROM alerts WHERE alert_key = 'overdue-slots:-9001'");
     }
@@ -86,5 +92,31 @@ class AlertsIT {
         assertThat(alerts.status()).isEqualTo(200);
         assertThat(alerts.json().getJsonArray("alerts").encode()).contains("overdue-slots:-9001").contains("\"tenantId\":-9001");
         assertThat(Http.get(app.httpPort(), "/admin/alerts?limit=0", ADMIN_TOKEN).status()).isEqualTo(400);
+    }
+
+    @Test
+    @DisplayName("an alert Telegram does not take (502 every time) stays undelivered; after a restart it is sent, once, and marked delivered")
+    void alertSurvivesACrash() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.textsIn(TestConfig.ADMIN_CHAT).stream().anyMatch(t -> t.contains("started")));
+        fake.failNextIn(TestConfig.ADMIN_CHAT, "sendMessage", 1_000, 502, "Bad Gateway");
+        new dev.storyline.bus.EventBusClient(app.vertx()).raiseAlert(new dev.storyline.bus.AlertRaised("must-arrive", null, "warning",
+                "🧯 This alert must arrive"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.calls("sendMessage").stream()
+                .anyMatch(c -> c.params().getString("text", "").contains("This alert must arrive")));
+        assertThat(db.column("SELECT o.state FROM outbox_messages o JOIN alerts a ON o.dedupe_key = 'alert:' || a.id "
+                + "WHERE a.alert_key = 'must-arrive'")).as("not accepted: not marked sent").containsExactly("pending");
+        assertThat(Http.get(app.httpPort(), "/admin/alerts?limit=50", ADMIN_TOKEN).json().getJsonArray("alerts").stream()
+                .map(JsonObject.class::cast).filter(a -> a.getString("key").equals("must-arrive")).findFirst().orElseThrow()
+                .getBoolean("delivered")).isFalse();
+
+        app.stop();
+        fake.clearFaults();
+        app = start(db, fake);
+        await().atMost(Duration.ofSeconds(20)).until(() -> fake.textsIn(TestConfig.ADMIN_CHAT).stream()
+                .anyMatch(t -> t.contains("This alert must arrive")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Http.get(app.httpPort(), "/admin/alerts?limit=50", ADMIN_TOKEN).json()
+                .getJsonArray("alerts").stream().map(JsonObject.class::cast).anyMatch(a -> a.getString("key").equals("must-arrive")
+                        && a.getBoolean("delivered")));
+        assertThat(fake.textsIn(TestConfig.ADMIN_CHAT)).filteredOn(t -> t.contains("This alert must arrive")).hasSize(1);
     }
 }

@@ -302,6 +302,14 @@ public final class FakeTelegram implements AutoCloseable {
         });
     }
 
+    /** Every injected failure not used yet is forgotten (Telegram is well again). */
+    public void clearFaults() {
+        run(() -> {
+            faults.clear();
+            return null;
+        });
+    }
+
     /** Like {@link #failNext}, but only for calls to one chat (other chats' calls pass). */
     public void failNextIn(long chatId, String method, int count, int status, String description) {
         failNext(method + "@" + chatId, count, status, description, null);
