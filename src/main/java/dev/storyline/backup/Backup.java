@@ -46,7 +46,7 @@ public final class Backup {
     /** Every table, parents before children (the restore order). A test checks none is missing. */
     public static final List<String> TABLES = List.of("tenants", "users", "tenant_members", "tenant_settings_history",
             "pending_inputs", "media_items", "media_locks", "posting_queue", "posting_history", "telegram_state", "interactions",
-            "service_runs", "instagram_accounts", "alerts");
+            "service_runs", "instagram_accounts", "alerts", "outbox_messages", "telegram_dead_letters");
     public static final Duration RETENTION = Duration.ofDays(30);
     public static final String PREFIX = "storyline-backup-";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
@@ -67,9 +67,14 @@ public final class Backup {
     public static Summary write(ConnectionSettings db, List<Path> mediaFolders, Path backupDir, Clock clock, Consumer<String> progress)
             throws IOException, SQLException {
         Files.createDirectories(backupDir);
+        ownerOnly(backupDir, "rwx------");
         Instant now = clock.instant();
         Path file = backupDir.resolve(PREFIX + STAMP.format(LocalDateTime.ofInstant(now, ZoneOffset.UTC)) + ".zip");
         Path partial = backupDir.resolve(file.getFileName() + ".partial");
+        // a backup holds every team's data and the encrypted tokens: only the service user may read it
+        Files.deleteIfExists(partial);
+        Files.createFile(partial);
+        ownerOnly(partial, "rw-------");
         Map<String, Long> rows = new LinkedHashMap<>();
         Map<String, List<String>> columns = new LinkedHashMap<>();
         String schema;
@@ -168,13 +173,17 @@ public final class Backup {
 
     /**
      * Loads a backup into a database that holds no tenants yet (the schema is migrated first by the
-     * caller), then puts the media folders back where they were (or under {@code mediaTarget}).
+     * caller), then puts the media folders back where they were (or under {@code mediaTarget}). A backup
+     * is input like any other: every table and column its manifest names must be the schema's, and a
+     * folder goes back only inside {@code mediaRoots} or a tenant's own media folder from the backup.
      */
-    public static Map<String, Long> restore(Path file, ConnectionSettings db, Path mediaTarget, Consumer<String> progress)
-            throws IOException, SQLException {
+    public static Map<String, Long> restore(Path file, ConnectionSettings db, Path mediaTarget, List<Path> mediaRoots,
+                                            Consumer<String> progress) throws IOException, SQLException {
         Map<String, Long> rows = verify(file);
         var manifest = JSON.readTree(readEntry(file, "manifest.json"));
+        List<Path> folderTargets = new ArrayList<>();
         try (Connection conn = DriverManager.getConnection(db.jdbcUrl(), db.jdbcProperties())) {
+            checkColumns(manifest, conn);
             conn.setAutoCommit(false);
             try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM tenants")) {
                 rs.next();
@@ -207,11 +216,32 @@ public final class Backup {
                     }
                 }
             }
+            List<Path> roots = new ArrayList<>(mediaRoots);
+            try (Statement st = conn.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT media_dir FROM tenants WHERE media_dir IS NOT NULL AND media_dir <> ''")) {
+                while (rs.next()) {
+                    roots.add(Path.of(rs.getString(1)));
+                }
+            }
+            for (var folder : manifest.path("folders")) {
+                String entry = folder.path("entry").asText("");
+                if (!entry.matches("media/[A-Za-z0-9_.-]+") || entry.contains("..")) {
+                    throw new IOException("the backup's manifest names an unsafe media entry: " + entry);
+                }
+                Path target = (mediaTarget != null ? mediaTarget.resolve(entry.substring(6)) : Path.of(folder.path("path").asText("")))
+                        .toAbsolutePath().normalize();
+                if (mediaTarget == null && roots.stream().map(r -> r.toAbsolutePath().normalize()).noneMatch(target::startsWith)) {
+                    throw new IOException("the backup would write media to " + target + ", which is no media folder of this "
+                            + "installation or of a tenant in the backup; use --media-to DIR");
+                }
+                folderTargets.add(target);
+            }
             conn.commit();
         }
-        for (var folder : manifest.get("folders")) {
+        int i = 0;
+        for (var folder : manifest.path("folders")) {
             String entry = folder.get("entry").asText() + "/";
-            Path target = mediaTarget != null ? mediaTarget.resolve(entry.substring(6, entry.length() - 1)) : Path.of(folder.get("path").asText());
+            Path target = folderTargets.get(i++);
             progress.accept("media " + target);
             try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
                 for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
@@ -227,6 +257,13 @@ public final class Backup {
             }
         }
         return rows;
+    }
+
+    /** POSIX permissions where the file system has them (on others the folder's own rules apply). */
+    private static void ownerOnly(Path path, String permissions) throws IOException {
+        if (Files.getFileStore(path).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString(permissions));
+        }
     }
 
     /** Deletes this directory's backups older than {@link #RETENTION}. */
@@ -258,6 +295,23 @@ public final class Backup {
             }
         }
         throw new IOException(file + " has no " + name);
+    }
+
+    /** Every table and column the manifest names is one of this schema's (they are put into SQL). */
+    private static void checkColumns(com.fasterxml.jackson.databind.JsonNode manifest, Connection conn) throws IOException, SQLException {
+        var tables = manifest.path("columns");
+        for (var it = tables.fieldNames(); it.hasNext(); ) {
+            String table = it.next();
+            if (!TABLES.contains(table)) {
+                throw new IOException("the backup's manifest names a table Storyline does not have: " + table);
+            }
+            List<String> known = columns(conn, table);
+            for (var column : tables.get(table)) {
+                if (!known.contains(column.asText())) {
+                    throw new IOException("the backup's manifest names a column that table " + table + " does not have: " + column.asText());
+                }
+            }
+        }
     }
 
     private static String schemaVersion(Connection conn) throws SQLException {

@@ -61,6 +61,7 @@ final class PostingFlow {
                 if (result.failed()) {
                     ErrorCode code = ErrorCode.of(result.cause());
                     s.replies().send(in.chatId(), code == ErrorCode.NOT_FOUND ? "🤷 " + Html.escape(result.cause().getMessage())
+                            : code == ErrorCode.CONFLICT ? "⏸️ " + Html.escape(result.cause().getMessage())
                             : "⚠️ I couldn't send a story just now. Please try again in a minute.");
                 } else if ("failed".equals(result.result().getString("outcome"))) {
                     s.replies().send(in.chatId(), "⚠️ The story could not be sent; see the message above.");
@@ -130,6 +131,14 @@ final class PostingFlow {
                         .append(' ').append(line.outcome()).append(": ").append(Html.escape(line.title()));
                 if (line.who() != null) {
                     text.append(" by ").append(Html.escape(line.who()));
+                }
+                if ("instagram".equals(line.route())) {
+                    text.append(" via Instagram");
+                    if (line.permalink() != null) {
+                        text.append(" (<a href=\"").append(Html.escape(line.permalink())).append("\">link</a>)");
+                    } else if (line.mediaId() != null) {
+                        text.append(" (media ").append(Html.escape(line.mediaId())).append(')');
+                    }
                 }
                 if (line.dryRun()) {
                     text.append(" (dry run)");

@@ -416,7 +416,8 @@ final class OperationsCommands {
             AppConfig c = config.get();
             try {
                 return CommandSupport.withConnection(c, (vertx, pool, settings) -> {
-                    Map<String, Long> rows = Backup.restore(file, settings, mediaTo, step -> { });
+                    Map<String, Long> rows = Backup.restore(file, settings, mediaTo,
+                            List.of(c.paths().mediaDir(), c.paths().dataDir().resolve("media")), step -> { });
                     record(pool, "restore", new JsonObject().put("file", file.toString())
                             .put("rows", rows.values().stream().mapToLong(Long::longValue).sum()));
                     Table table = new Table("TABLE", "ROWS");

@@ -166,11 +166,14 @@ final class PlanCommands {
 
         @Override
         public Integer call() {
-            return tablePerTenant(spec, tenantId, limit, new Table("TENANT", "WHEN", "OUTCOME", "IMAGE", "BY", "DRY RUN", "ERROR"),
+            return tablePerTenant(spec, tenantId, limit, new Table("TENANT", "WHEN", "OUTCOME", "ROUTE", "IMAGE", "BY", "DRY RUN",
+                            "INSTAGRAM", "ERROR"),
                     "No stories yet.", (table, queue, tenant, zone) -> {
                         for (QueueRepository.HistoryLine line : queue.history(tenant.id(), limit).await()) {
-                            table.row(tenant.id(), WHEN.format(line.completedAt().atZone(zone)), line.outcome(), line.title(), line.who(),
-                                    line.dryRun() ? "yes" : "", line.error());
+                            String instagram = line.permalink() != null ? line.permalink() : line.mediaId() != null ? line.mediaId() : "";
+                            table.row(tenant.id(), WHEN.format(line.completedAt().atZone(zone)), line.outcome(),
+                                    line.route() == null ? "" : line.route(), line.title(), line.who(), line.dryRun() ? "yes" : "",
+                                    instagram, line.error());
                         }
                     });
         }

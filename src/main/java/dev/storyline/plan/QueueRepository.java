@@ -147,7 +147,8 @@ public final class QueueRepository {
                   FROM q RETURNING *),
 """ + LOCK_AND_COUNT + """
             u AS (
-                UPDATE users SET total_posts = total_posts + 1 FROM h WHERE users.id = h.acted_by AND h.outcome = 'posted' AND NOT h.dry_run)
+                UPDATE users SET total_posts = total_posts + 1 FROM h WHERE users.id = h.acted_by AND h.outcome = 'posted' AND NOT h.dry_run
+                   AND h.route IS DISTINCT FROM 'instagram')
             SELECT h.id, h.media_item_id, h.outcome, h.notified_at, h.completed_at, h.telegram_message_id, h.dry_run, h.slot_key,
                    h.scheduled_for, m.path, m.source, m.title, m.link, m.caption, m.tags
               FROM h LEFT JOIN media_items m ON m.id = h.media_item_id AND m.tenant_id = h.tenant_id""";
@@ -241,7 +242,7 @@ public final class QueueRepository {
 
     private static final String HISTORY = """
             SELECT h.outcome, h.completed_at, h.scheduled_for, h.dry_run, h.error, m.title, m.path, m.id AS media_id,
-                   u.username, u.first_name
+                   u.username, u.first_name, h.acted_by, h.route, h.instagram_media_id, h.instagram_permalink
               FROM posting_history h
               LEFT JOIN media_items m ON m.id = h.media_item_id AND m.tenant_id = h.tenant_id
               LEFT JOIN users u ON u.id = h.acted_by
@@ -278,8 +279,14 @@ public final class QueueRepository {
     }
 
     /** One line of {@code /history}. */
+    /**
+     * One line of history: {@code route} telegram or instagram (null when it never went out), {@code who}
+     * the person who acted, "Storyline" for a publish nobody pressed, and for Instagram the media id and
+     * permalink (null when Instagram never said them).
+     */
     public record HistoryLine(String outcome, Instant completedAt, Instant scheduledFor, boolean dryRun, String error,
-                              String title, String who) {
+                              String title, String who, String route, String mediaId, String permalink) {
+        public static final String STORYLINE = "Storyline";
     }
 
     /** How a slot ended, as written to history. */
@@ -549,8 +556,13 @@ public final class QueueRepository {
                 String title = r.getString("title") != null ? r.getString("title")
                         : r.getString("path") != null ? java.nio.file.Path.of(r.getString("path")).getFileName().toString() : "no image";
                 String who = r.getString("username") != null ? "@" + r.getString("username") : r.getString("first_name");
+                if (who == null && r.getLong("acted_by") == null && "instagram".equals(r.getString("route"))
+                        && "posted".equals(r.getString("outcome"))) {
+                    who = HistoryLine.STORYLINE;
+                }
                 lines.add(new HistoryLine(r.getString("outcome"), Sql.instant(r, "completed_at"),
-                        Sql.instant(r, "scheduled_for"), r.getBoolean("dry_run"), r.getString("error"), title, who));
+                        Sql.instant(r, "scheduled_for"), r.getBoolean("dry_run"), r.getString("error"), title, who,
+                        r.getString("route"), r.getString("instagram_media_id"), r.getString("instagram_permalink")));
             }
             return lines;
         });

@@ -368,6 +368,11 @@ public final class PostingVerticle extends VerticleBase {
             if (tenant.isEmpty()) {
                 return Future.failedFuture(ErrorCode.TENANT_NOT_FOUND.failure("No tenant with chat id " + tenantId));
             }
+            if (!tenant.get().active()) {
+                // D22: /next ignores only the posting window, never a pause or a tenant that is not approved
+                return Future.failedFuture(ErrorCode.CONFLICT.failure(tenant.get().paused()
+                        ? "Posting is paused here: /resume first." : "This chat is " + tenant.get().state() + ", not active."));
+            }
             return Planner.eligible(pool, tenantId, now, scheduling.avoidRepostDays(), 5)
                     .compose(candidates -> firstReadable(tenant.get(), candidates, 0))
                     .compose(item -> {
@@ -407,7 +412,8 @@ public final class PostingVerticle extends VerticleBase {
         reply(message, withTenant(tenantId).compose(t -> queue.history(tenantId, limit)).map(lines -> new JsonObject().put("history",
                 new io.vertx.core.json.JsonArray(lines.stream().map(l -> new JsonObject().put("outcome", l.outcome())
                         .put("completedAt", l.completedAt()).put("scheduledFor", l.scheduledFor()).put("dryRun", l.dryRun())
-                        .put("error", l.error()).put("title", l.title()).put("by", l.who())).toList()))));
+                        .put("error", l.error()).put("title", l.title()).put("by", l.who()).put("route", l.route())
+                        .put("instagramMediaId", l.mediaId()).put("permalink", l.permalink())).toList()))));
     }
 
     private Future<Tenant> withTenant(long tenantId) {

@@ -41,6 +41,7 @@ public final class Outbox {
     private static final int MAX_RATE_LIMITED = 20;
     private static final long MAX_BACKOFF_MILLIS = 30_000;
     private static final long WAKE_SLACK_MILLIS = 50;
+    private static final long REFUSAL_LOG_INTERVAL_MILLIS = 60_000;
 
     /** What the bot must do about what Telegram said. */
     public interface Listener {
@@ -142,6 +143,7 @@ public final class Outbox {
     private final java.util.EnumSet<Bound> refusing = java.util.EnumSet.noneOf(Bound.class);
     private final Set<Long> refusingChats = new java.util.HashSet<>();
     private int strangers;
+    private final java.util.EnumMap<Bound, Long> lastRefusalLog = new java.util.EnumMap<>(Bound.class);
     private final Deque<Job> chatless = new ArrayDeque<>();
     private final Map<Long, ChatQueue> chats = new LinkedHashMap<>();
     private int inFlight;
@@ -210,7 +212,12 @@ public final class Outbox {
         if (refusingChats.size() > 10_000) {
             refusingChats.clear(); // only for the log: at worst a chat's episode is logged twice
         }
+        long now = nowMillis.getAsLong();
+        if (first && now - lastRefusalLog.getOrDefault(bound, Long.MIN_VALUE / 2) < REFUSAL_LOG_INTERVAL_MILLIS) {
+            first = false; // a flood that comes and goes is one line a minute, not one per wave
+        }
         if (first) {
+            lastRefusalLog.put(bound, now);
             switch (bound) {
                 case TOTAL -> LOG.warn("The outbox holds {} calls (OUTBOX_MAX_TOTAL): new ones are refused until it drains", queued);
                 case STRANGERS -> LOG.warn("{} replies to chats that are no team are waiting (OUTBOX_MAX_STRANGERS): further ones are "

@@ -107,7 +107,25 @@ class OperationsCommandsIT {
             file = files.filter(p -> p.getFileName().toString().endsWith(".zip")).findFirst().orElseThrow();
         }
 
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
+                .isEqualTo("rwx------");
+
         TestDatabase fresh = TestDatabase.create();
+        // a backup is input too: a manifest naming a column the schema lacks, or a folder outside the media roots, changes nothing
+        Path hostileColumn = tampered(file, manifest -> manifest.getJsonObject("columns").getJsonArray("alerts")
+                .add("message) FROM STDIN; DROP TABLE tenants; --"));
+        CliRun refused = CliRun.against(fresh, workDir.resolve("other"), "restore", hostileColumn.toString());
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("names a column that table alerts does not have");
+        Path hostileFolder = tampered(file, manifest -> manifest.getJsonArray("folders").getJsonObject(0)
+                .put("path", workDir.resolve("etc-cron").toString()));
+        CliRun outside = CliRun.against(fresh, workDir.resolve("other"), "restore", hostileFolder.toString());
+        assertThat(outside.exit()).isEqualTo(1);
+        assertThat(outside.err()).contains("which is no media folder");
+        assertThat(Files.exists(workDir.resolve("etc-cron"))).isFalse();
+        assertThat(fresh.count("SELECT count(*) FROM tenants")).isZero();
+
         Path restoredMedia = workDir.resolve("restored");
         CliRun restore = CliRun.against(fresh, workDir.resolve("other"), "restore", file.toString(), "--media-to", restoredMedia.toString());
         assertThat(restore.exit()).as(restore.err()).isZero();
@@ -123,6 +141,26 @@ class OperationsCommandsIT {
         assertThat(again.exit()).isEqualTo(1);
         assertThat(again.err()).contains("fresh database");
         assertThat(CliRun.against(fresh, workDir, "restore", "/no/such.zip").err()).contains("No such backup file");
+    }
+
+    /** A copy of the backup with its manifest changed. */
+    private static Path tampered(Path backup, java.util.function.Consumer<io.vertx.core.json.JsonObject> change) throws Exception {
+        Path copy = backup.resolveSibling("tampered-" + System.nanoTime() + ".zip");
+        try (var in = new java.util.zip.ZipInputStream(Files.newInputStream(backup));
+             var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(copy))) {
+            for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                byte[] bytes = in.readAllBytes();
+                if (e.getName().equals("manifest.json")) {
+                    io.vertx.core.json.JsonObject manifest = new io.vertx.core.json.JsonObject(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+                    change.accept(manifest);
+                    bytes = manifest.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                }
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                out.write(bytes);
+                out.closeEntry();
+            }
+        }
+        return copy;
     }
 
     @Test

@@ -99,6 +99,9 @@ class AdminApiIT {
         assertError(post("/admin/tenants/-9101/media/index", "{\"dir\": 5}"), 400, "invalid_input", "dir");
 
         assertThat(post("/admin/tenants/-9101/pause", null).json().getBoolean("paused")).isTrue();
+        assertError(post("/admin/tenants/-9101/next", null), 409, "conflict", "paused");
+        bot.db.insertTenant(-9104, "Still waiting team", "pending", false);
+        assertError(post("/admin/tenants/-9104/next", null), 409, "conflict", "pending");
         assertError(post("/admin/tenants/-9999/pause", null), 404, "tenant_not_found", "-9999");
         assertThat(post("/admin/tenants/-9101/resume", null).json().getBoolean("paused")).isFalse();
         assertError(post("/admin/tenants/x/resume", null), 400, "invalid_input", "chatId");

@@ -193,10 +193,28 @@ class InstagramIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> "posted instagram false".equals(historyOf(queueId)));
         List<FakeGraph.Published> published = graph.published().stream().filter(p -> p.accountId().equals("17841400000000003")).toList();
         assertThat(published).hasSize(1);
+        String mediaId = published.get(0).mediaId();
+        String permalink = "https://www.instagram.com/stories/team7003/" + mediaId + "/";
         assertThat(bot.db.column("SELECT instagram_media_id || ' ' || instagram_permalink FROM posting_history WHERE queue_item_id = ?",
-                queueId)).as("the media id and permalink are found among the account's stories")
-                .containsExactly(published.get(0).mediaId() + " https://www.instagram.com/stories/team7003/" + published.get(0).mediaId() + "/");
+                queueId)).as("the media id and permalink are found among the account's stories").containsExactly(mediaId + " " + permalink);
         assertThat(photos(-7003)).isEmpty();
+
+        // the three read-outs: the admin API, /history in the chat, and the CLI
+        JsonObject line = Http.get(port, "/admin/tenants/-7003/history", ADMIN_TOKEN).json().getJsonArray("history").getJsonObject(0);
+        assertThat(line.getString("route")).isEqualTo("instagram");
+        assertThat(line.getString("by")).isEqualTo("Storyline");
+        assertThat(line.getString("instagramMediaId")).isEqualTo(mediaId);
+        assertThat(line.getString("permalink")).isEqualTo(permalink);
+        bot.fake.userSends(FakeTelegram.group(-7003, "Lost team"), MEMBER, "/history");
+        assertThat(bot.awaitMessage(-7003, t -> t.startsWith("🗂")).getString("text")).contains("posted: Sunset Lost team by Storyline via Instagram");
+        assertThat(bot.fake.calls("sendMessage").stream().filter(c -> c.params().getString("text", "").startsWith("🗂"))
+                .map(c -> c.params().getString("text"))).as("the link behind 'link'").anyMatch(t -> t.contains("href=\"" + permalink));
+        java.io.StringWriter out = new java.io.StringWriter();
+        int exit = dev.storyline.cli.Cli.run(new String[] {"history", "--tenant", "-7003"}, new java.io.PrintWriter(out, true),
+                new java.io.PrintWriter(new java.io.StringWriter(), true), dev.storyline.config.ConfigLoader.Sources.isolated(dataDir,
+                        new JsonObject().put("DATABASE_URL", bot.db.url())));
+        assertThat(exit).isZero();
+        assertThat(out.toString()).contains("instagram").contains("Storyline").contains(permalink);
     }
 
     @Test
@@ -371,6 +389,9 @@ class InstagramIT {
         assertThat(bot.db.column("SELECT acted_by FROM posting_history WHERE queue_item_id = ?", queueId)).containsExactly(ADMIN_OF_GROUP.id());
         await().atMost(Duration.ofSeconds(10)).until(() -> bot.fake.message(-7008, messageId).getString("caption")
                 .contains("POSTED to Instagram by @ada"));
+        bot.fake.userSends(FakeTelegram.group(-7008, "Button team"), MEMBER, "/stats");
+        assertThat(bot.awaitMessage(-7008, t -> t.startsWith("📈")).getString("text")).as("an Auto post is Instagram's, not the presser's")
+                .contains("🤖 Instagram").doesNotContain("@ada");
     }
 
     @Test

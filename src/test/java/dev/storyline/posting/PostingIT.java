@@ -237,6 +237,16 @@ class PostingIT {
                 + "ORDER BY notified_at DESC LIMIT 1").get(0);
         assertThat(nextItem).isNotEqualTo(rejectedItem);
         assertThat(bot.db.column("SELECT media_item_id FROM media_locks WHERE tenant_id = -6003")).doesNotContain(nextItem);
+
+        // D22: /next ignores the posting window, never a pause
+        bot.db.execute("UPDATE tenants SET is_paused = true WHERE id = -6003");
+        bot.app().vertx().eventBus().publish(dev.storyline.bus.Addresses.TENANT_CHANGED,
+                new dev.storyline.bus.TenantChanged(-6003, "test").toJson());
+        int paused = photos(-6003).size();
+        bot.fake.userSends(group, ADMIN_OF_GROUP, "/next");
+        bot.awaitMessageContaining(-6003, "Posting is paused here");
+        bot.awaitHandled();
+        assertThat(photos(-6003)).hasSize(paused);
     }
 
     @Test
