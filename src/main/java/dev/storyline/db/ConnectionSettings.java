@@ -19,6 +19,9 @@ public record ConnectionSettings(String host, int port, String database, String 
                 external.password(), external.sslMode());
     }
 
+    /** Each statement of the server's pool ends after this long (PostgreSQL's {@code statement_timeout}). */
+    public static final int STATEMENT_TIMEOUT_MILLIS = 30_000;
+
     public ConnectionSettings withDatabase(String otherDatabase) {
         return new ConnectionSettings(host, port, otherDatabase, user, password, sslMode);
     }
@@ -34,7 +37,10 @@ public record ConnectionSettings(String host, int port, String database, String 
                 .setSslMode(mode)
                 // every query is a fixed text: prepare it once per connection, not on every call
                 .setCachePreparedStatements(true)
-                .setPreparedStatementCacheMaxSize(256);
+                .setPreparedStatementCacheMaxSize(256)
+                // no statement may hold a pool connection for ever (a lock wait, a runaway query): it fails and is retried
+                .addProperty("statement_timeout", String.valueOf(STATEMENT_TIMEOUT_MILLIS))
+                .addProperty("application_name", "storyline");
         if (mode == SslMode.VERIFY_FULL) {
             options.setSslOptions(new ClientSSLOptions().setHostnameVerificationAlgorithm("HTTPS"));
         } else if (mode == SslMode.VERIFY_CA) {

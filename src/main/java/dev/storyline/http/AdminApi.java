@@ -38,7 +38,8 @@ final class AdminApi {
     Router router() {
         Router router = Router.router(vertx);
         router.route().handler(this::authenticate);
-        router.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+        // JSON only: a multipart upload is never written to disk (a stranger with a token cannot fill it)
+        router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         router.get("/openapi.json").handler(this::openApi);
         router.get("/health").handler(ctx -> health.get().onSuccess(report -> ctx.response()
                 .setStatusCode("UP".equals(report.getString("status")) ? 200 : 503)

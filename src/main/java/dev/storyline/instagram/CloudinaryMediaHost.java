@@ -104,6 +104,50 @@ public final class CloudinaryMediaHost implements MediaHost {
                 .<Void>mapEmpty().otherwiseEmpty();
     }
 
+    /**
+     * Copies under {@code storyline/} older than a day (a crash between upload and destroy) are
+     * destroyed: the Admin API lists them ({@code GET resources/image/upload?prefix=storyline/}, Basic
+     * authentication in a header), each is destroyed as after a publish. Never fails.
+     */
+    @Override
+    public Future<Integer> sweep() {
+        if (problem() != null) {
+            return Future.succeededFuture(0);
+        }
+        java.time.Instant before = java.time.Instant.now().minus(java.time.Duration.ofDays(1));
+        String admin = base.replaceAll("/image/$", "/resources/image/upload");
+        return web.getAbs(admin).addQueryParam("prefix", "storyline/").addQueryParam("max_results", "500").timeout(30_000)
+                .basicAuthentication(apiKey, apiSecret.reveal()).send()
+                .compose(r -> {
+                    if (r.statusCode() / 100 != 2) {
+                        return Future.failedFuture("HTTP " + r.statusCode());
+                    }
+                    java.util.List<Future<Void>> removals = new java.util.ArrayList<>();
+                    for (Object each : body(r.bodyAsString()).getJsonArray("resources", new io.vertx.core.json.JsonArray())) {
+                        if (each instanceof JsonObject resource && resource.getString("public_id", "").startsWith("storyline/")
+                                && createdBefore(resource.getString("created_at"), before)) {
+                            removals.add(remove(new Hosted(null, resource.getString("public_id"))));
+                        }
+                    }
+                    if (!removals.isEmpty()) {
+                        LOG.info("Destroying {} Cloudinary copies older than a day", removals.size());
+                    }
+                    return Future.join(removals).map(removals.size());
+                })
+                .otherwise(e -> {
+                    LOG.warn("Cloudinary leftovers not swept: {}", e.getMessage());
+                    return 0;
+                });
+    }
+
+    private static boolean createdBefore(String createdAt, java.time.Instant before) {
+        try {
+            return createdAt != null && java.time.Instant.parse(createdAt).isBefore(before);
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
+    }
+
     /** Cloudinary's signature: SHA-1 hex of {@code sorted params} + API secret. */
     private String sign(String sortedParams) {
         try {

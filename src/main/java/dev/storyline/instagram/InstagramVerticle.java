@@ -55,6 +55,7 @@ public final class InstagramVerticle extends VerticleBase {
     private ServiceRuns runs;
     private EventBusClient bus;
     private long tokenTimer = -1;
+    private long sweepTimer = -1;
 
     /** {@code workDir} holds the JPEGs prepared for a publish until the media host takes them. */
     public InstagramVerticle(Pool pool, AppConfig.InstagramConfig config, InstagramAccountRepository accounts, MediaHost host,
@@ -86,13 +87,28 @@ public final class InstagramVerticle extends VerticleBase {
             checkKey();
             checkTokens();
             tokenTimer = vertx.setPeriodic(timing.tokenCheckInterval().toMillis(), id -> checkTokens());
+            sweepLeftovers();
+            sweepTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> sweepLeftovers());
         });
     }
 
     @Override
     public Future<?> stop() {
         vertx.cancelTimer(tokenTimer);
+        vertx.cancelTimer(sweepTimer);
         return Future.succeededFuture();
+    }
+
+    /**
+     * At start and hourly: JPEGs a crash left in {@code instagram-work/} and hosted copies nobody
+     * removed (the self host's folder, Cloudinary's {@code storyline/} uploads) are deleted.
+     */
+    private void sweepLeftovers() {
+        vertx.executeBlocking(() -> Leftovers.delete(workDir, MediaHost.LEFTOVER_AFTER), false)
+                .onFailure(e -> LOG.warn("Sweeping {} failed: {}", workDir, e.getMessage()));
+        if (host.problem() == null) {
+            host.sweep();
+        }
     }
 
     // --- accounts ---

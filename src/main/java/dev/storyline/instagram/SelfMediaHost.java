@@ -91,6 +91,12 @@ public final class SelfMediaHost implements MediaHost {
     }
 
     /** Checks a request's name, expiry and signature (in constant time). Blocking only for the file check. */
+    /** Files in the hosting folder older than {@link MediaHost#LEFTOVER_AFTER} (their signed URLs expired long ago). */
+    @Override
+    public Future<Integer> sweep() {
+        return vertx.executeBlocking(() -> Leftovers.delete(dir, LEFTOVER_AFTER), false).otherwise(0);
+    }
+
     public Lookup lookup(String name, String expires, String sig) {
         if (signingKey == null || name == null || !NAME.matcher(name).matches() || expires == null || sig == null) {
             return new Refused(403, "invalid link");

@@ -29,6 +29,21 @@ class MigrationsIT {
     }
 
     @Test
+    @DisplayName("the server's pool ends any statement after 30 s (statement_timeout) and names itself")
+    void statementTimeout() {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            io.vertx.sqlclient.Pool pool = db.pool(vertx);
+            io.vertx.sqlclient.Row row = pool.query("SELECT current_setting('statement_timeout') AS t, "
+                    + "current_setting('application_name') AS a").execute().await().iterator().next();
+            assertThat(row.getString("t")).isEqualTo("30s");
+            assertThat(row.getString("a")).isEqualTo("storyline");
+        } finally {
+            vertx.close().await();
+        }
+    }
+
+    @Test
     @DisplayName("every table of the domain exists")
     void tables() {
         List<Object> tables = db.column("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");

@@ -75,6 +75,24 @@ class HttpIT {
     }
 
     @Test
+    @DisplayName("the admin API takes JSON only: a multipart file upload is refused and never written to disk")
+    void noUploads() throws Exception {
+        java.nio.file.Path uploads = java.nio.file.Path.of("file-uploads");
+        long before = uploads.toFile().isDirectory() ? java.nio.file.Files.list(uploads).count() : 0;
+        String boundary = "----storyline-test";
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"evil.bin\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n" + "x".repeat(20_000) + "\r\n--" + boundary + "--\r\n";
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + app.httpPort() + "/admin/tenants/-1/media/index"))
+                        .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isBetween(400, 499);
+        long after = uploads.toFile().isDirectory() ? java.nio.file.Files.list(uploads).count() : 0;
+        assertThat(after).as("files in file-uploads/").isEqualTo(before);
+    }
+
+    @Test
     @DisplayName("/metrics serves Prometheus text with scheduler, pool and JVM metrics")
     void metrics() {
         Http.Response response = Http.get(app.httpPort(), "/metrics");

@@ -61,6 +61,15 @@ class InstagramIT {
             port = free.getLocalPort();
         }
         logs = LogCapture.attach();
+        // what a crash left: a prepared JPEG and a hosted copy, hours old, and a fresh hosted copy
+        for (String name : new String[] {"hosted/old.jpg", "instagram-work/publish-1-old.jpg", "hosted/fresh.jpg"}) {
+            java.nio.file.Files.createDirectories(dataDir.resolve(name).getParent());
+            java.nio.file.Files.writeString(dataDir.resolve(name), "jpeg");
+            if (name.contains("old")) {
+                java.nio.file.Files.setLastModifiedTime(dataDir.resolve(name),
+                        java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofHours(3))));
+            }
+        }
         bot = new BotHarness(dataDir, new JsonObject().put("TENANT_REGISTRATION", "open")
                 .put("HTTP_PORT", String.valueOf(port)).put("ADMIN_TOKEN", ADMIN_TOKEN)
                 .put("ENCRYPTION_KEY", KEY)
@@ -182,6 +191,14 @@ class InstagramIT {
         assertThat(graph.published()).noneMatch(p -> p.accountId().equals("17841400000000002"));
         assertThat(bot.db.column("SELECT state || ' ' || route FROM posting_queue WHERE id = ?", linked)).containsExactly("notified telegram");
         assertThat(photos(-7002).get(0).getJsonObject("reply_markup").encode()).contains("🤖 Auto post");
+    }
+
+    @Test
+    @DisplayName("at start, leftovers of a crash older than 2 hours are swept from hosted/ and instagram-work/; a fresh copy stays")
+    void sweepsLeftovers() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> !java.nio.file.Files.exists(dataDir.resolve("hosted/old.jpg"))
+                && !java.nio.file.Files.exists(dataDir.resolve("instagram-work/publish-1-old.jpg")));
+        assertThat(dataDir.resolve("hosted/fresh.jpg")).exists();
     }
 
     @Test

@@ -29,6 +29,7 @@ public final class FakeCloudinary implements AutoCloseable {
     private final String apiSecret;
     private final Path dir;
     private final Map<String, Path> hosted = new HashMap<>();
+    private final Map<String, String> createdAt = new HashMap<>();
     private int uploads;
     private int destroys;
     private int badSignatures;
@@ -42,6 +43,7 @@ public final class FakeCloudinary implements AutoCloseable {
         router.post("/v1_1/:cloud/image/upload").handler(this::upload);
         router.post("/v1_1/:cloud/image/destroy").handler(this::destroy);
         router.get("/res/*").handler(this::serve);
+        router.get("/v1_1/:cloud/resources/image/upload").handler(this::list);
         server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
     }
 
@@ -70,6 +72,33 @@ public final class FakeCloudinary implements AutoCloseable {
         return badSignatures;
     }
 
+    /** A copy uploaded {@code created} (as a crash between upload and destroy leaves one). */
+    public synchronized void uploadedEarlier(String publicId, java.time.Instant created) throws java.io.IOException {
+        Path file = Files.createTempFile(dir, "earlier", ".jpg");
+        hosted.put(publicId, file);
+        createdAt.put(publicId, created.toString());
+    }
+
+    public synchronized boolean isHosted(String publicId) {
+        return hosted.containsKey(publicId);
+    }
+
+    /** The Admin API's list of resources by prefix, with HTTP Basic authentication (key and secret). */
+    private synchronized void list(RoutingContext ctx) {
+        String expected = "Basic " + java.util.Base64.getEncoder().encodeToString((apiKey + ":" + apiSecret)
+                .getBytes(StandardCharsets.UTF_8));
+        if (!expected.equals(ctx.request().getHeader("Authorization"))) {
+            ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json")
+                    .end(new JsonObject().put("error", new JsonObject().put("message", "Invalid credentials")).encode());
+            return;
+        }
+        String prefix = ctx.request().getParam("prefix", "");
+        io.vertx.core.json.JsonArray resources = new io.vertx.core.json.JsonArray();
+        hosted.keySet().stream().filter(id -> id.startsWith(prefix)).sorted().forEach(id -> resources.add(new JsonObject()
+                .put("public_id", id).put("created_at", createdAt.getOrDefault(id, java.time.Instant.now().toString()))));
+        ctx.json(new JsonObject().put("resources", resources));
+    }
+
     private synchronized void upload(RoutingContext ctx) {
         String publicId = ctx.request().getFormAttribute("public_id");
         String timestamp = ctx.request().getFormAttribute("timestamp");
@@ -79,6 +108,7 @@ public final class FakeCloudinary implements AutoCloseable {
         FileUpload file = ctx.fileUploads().get(0);
         uploads++;
         hosted.put(publicId, Path.of(file.uploadedFileName()));
+        createdAt.put(publicId, java.time.Instant.now().toString());
         ctx.json(new JsonObject().put("public_id", publicId).put("format", "jpg").put("resource_type", "image")
                 .put("secure_url", baseUrl() + "/res/" + publicId + ".jpg"));
     }
