@@ -60,7 +60,7 @@ public final class Bot {
     public Bot(BotServices services, Pool pool) {
         this.s = services;
         this.pool = pool;
-        this.rate = new CommandRate(services.telegram().bounds().commandsPerMinute(), services.clock());
+        this.rate = new CommandRate(services.telegram().bounds().commandsPerMinute());
         this.registration = new RegistrationFlow(services);
         this.settings = new SettingsFlow(services);
         this.library = new LibraryFlow(services);

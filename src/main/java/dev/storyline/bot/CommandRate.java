@@ -1,13 +1,13 @@
 package dev.storyline.bot;
 
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * D26: how many commands and button presses one person may send a minute. Past the limit the first
  * one gets a "slow down" answer and the rest of that minute none, so a flood costs one reply. Bounded:
- * a person quiet for a minute is forgotten. Used on the Telegram verticle's event loop only.
+ * a person quiet for a minute is forgotten. A flood is about real elapsed time: the monotonic clock,
+ * not the (injectable) business clock, as for the outbox's rate limits. Event loop only.
  */
 final class CommandRate {
     /** What to do with a person's command. */
@@ -22,16 +22,14 @@ final class CommandRate {
     }
 
     private final int perMinute;
-    private final Clock clock;
     private final Map<Long, Window> windows = new HashMap<>();
 
-    CommandRate(int perMinute, Clock clock) {
+    CommandRate(int perMinute) {
         this.perMinute = perMinute;
-        this.clock = clock;
     }
 
     Verdict next(long personId) {
-        long now = clock.millis();
+        long now = System.nanoTime() / 1_000_000;
         if (windows.size() > FORGET_ABOVE) {
             windows.values().removeIf(w -> now - w.startedAt >= WINDOW_MILLIS);
             if (windows.size() > FORGET_ABOVE) {

@@ -35,7 +35,11 @@ public final class InstagramAccountRepository {
 
     private static final String FIND = "SELECT " + COLUMNS + " FROM instagram_accounts WHERE tenant_id = $1";
 
-    private static final String TOKEN = "SELECT token_ciphertext FROM instagram_accounts WHERE tenant_id = $1";
+    private static final String TOKEN = "SELECT token_ciphertext, account_id FROM instagram_accounts WHERE tenant_id = $1";
+
+    /** A token read in the old form, sealed again in the new one (only if nobody changed it meanwhile). */
+    private static final String RESEAL = """
+            UPDATE instagram_accounts SET token_ciphertext = $3, updated_at = now() WHERE tenant_id = $1 AND token_ciphertext = $2""";
 
     private static final String ALL = "SELECT " + COLUMNS + " FROM instagram_accounts ORDER BY tenant_id";
 
@@ -47,7 +51,7 @@ public final class InstagramAccountRepository {
     private static final String REFRESHED = """
             UPDATE instagram_accounts SET token_ciphertext = $2, token_expires_at = $3, token_refreshed_at = $4, token_status = 'valid',
                                           token_status_reason = NULL, updated_at = now()
-             WHERE tenant_id = $1""";
+             WHERE tenant_id = $1 AND account_id = $5""";
 
     private static final String DISCONNECT = "DELETE FROM instagram_accounts WHERE tenant_id = $1";
 
@@ -65,7 +69,7 @@ public final class InstagramAccountRepository {
         if (cipher.isEmpty()) {
             return Future.failedFuture(new TokenCipher.KeyMismatch(TokenCipher.missingKey()));
         }
-        Buffer sealed = Buffer.buffer(cipher.get().encrypt(token.reveal()));
+        Buffer sealed = Buffer.buffer(cipher.get().encrypt(token.reveal(), tenantId, accountId));
         return pool.preparedQuery(CONNECT).execute(Tuple.from(Arrays.asList(tenantId, accountId, username, sealed,
                         expiresAt == null ? null : Sql.utc(expiresAt), Sql.utc(now), appCredentialsRef, connectedBy)))
                 .map(rows -> map(rows.iterator().next()));
@@ -93,11 +97,21 @@ public final class InstagramAccountRepository {
             if (rows.size() == 0) {
                 return Future.failedFuture(new TokenCipher.KeyMismatch("no Instagram account is connected"));
             }
+            Row row = rows.iterator().next();
+            byte[] stored = row.getBuffer("token_ciphertext").getBytes();
+            String accountId = row.getString("account_id");
+            TokenCipher.Opened opened;
             try {
-                return Future.succeededFuture(cipher.get().decrypt(rows.iterator().next().getBuffer("token_ciphertext").getBytes()));
+                opened = cipher.get().decrypt(stored, tenantId, accountId);
             } catch (TokenCipher.KeyMismatch e) {
                 return Future.failedFuture(e);
             }
+            if (!opened.legacy()) {
+                return Future.succeededFuture(opened.token());
+            }
+            Buffer resealed = Buffer.buffer(cipher.get().encrypt(opened.token().reveal(), tenantId, accountId));
+            return pool.preparedQuery(RESEAL).execute(Tuple.of(tenantId, Buffer.buffer(stored), resealed))
+                    .map(opened.token()).otherwise(opened.token());
         });
     }
 
@@ -110,8 +124,11 @@ public final class InstagramAccountRepository {
         if (cipher.isEmpty()) {
             return Future.failedFuture(new TokenCipher.KeyMismatch(TokenCipher.missingKey()));
         }
-        return pool.preparedQuery(REFRESHED).execute(Tuple.from(Arrays.asList(tenantId, Buffer.buffer(cipher.get().encrypt(token.reveal())),
-                expiresAt == null ? null : Sql.utc(expiresAt), Sql.utc(now)))).mapEmpty();
+        return find(tenantId).compose(found -> found.isEmpty()
+                ? Future.failedFuture(new TokenCipher.KeyMismatch("no Instagram account is connected"))
+                : pool.preparedQuery(REFRESHED).execute(Tuple.from(Arrays.asList(tenantId,
+                        Buffer.buffer(cipher.get().encrypt(token.reveal(), tenantId, found.get().accountId())),
+                        expiresAt == null ? null : Sql.utc(expiresAt), Sql.utc(now), found.get().accountId()))).mapEmpty());
     }
 
     public Future<Boolean> disconnect(long tenantId) {

@@ -441,10 +441,34 @@ class InstagramIT {
                 new JsonObject().put("accountId", "1").put("token", "x").encode());
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(Http.get(port, "/admin/tenants/-7010/instagram", ADMIN_TOKEN).json().getString("token")).startsWith("token valid (");
+        // a row as an older Storyline stored it (no key id, no associated data) is read, and sealed again in the new form
+        TokenCipher cipher = TokenCipher.of(dev.storyline.config.Secret.of(KEY)).orElseThrow();
+        bot.db.execute("UPDATE instagram_accounts SET token_ciphertext = ? WHERE tenant_id = -7010",
+                (Object) cipher.encryptLegacy("token-secret-0010"));
+        io.vertx.core.Vertx own = io.vertx.core.Vertx.vertx();
+        try {
+            InstagramAccountRepository accounts = new InstagramAccountRepository(bot.db.pool(own), java.util.Optional.of(cipher));
+            assertThat(accounts.token(-7010).await().reveal()).isEqualTo("token-secret-0010");
+            byte[] resealed = (byte[]) bot.db.column("SELECT token_ciphertext FROM instagram_accounts WHERE tenant_id = -7010").get(0);
+            assertThat(resealed[0]).as("sealed again in the new form").isEqualTo((byte) 2);
+            assertThat(cipher.decrypt(resealed, -7010, "17841400000000010").legacy()).isFalse();
+        } finally {
+            own.close().await();
+        }
         Http.Response refreshed = Http.post(port, "/admin/tenants/-7010/instagram/refresh", ADMIN_TOKEN, null);
         assertThat(refreshed.status()).as(refreshed.body()).isEqualTo(200);
         assertThat(refreshed.json().getString("token")).isEqualTo("token valid (60 days)");
         TOKENS.add(graph.lastIssuedToken());
+        byte[] sealed = (byte[]) bot.db.column("SELECT token_ciphertext FROM instagram_accounts WHERE tenant_id = -7010").get(0);
+        assertThat(sealed[0]).as("the new form").isEqualTo((byte) 2);
+        assertThat(cipher.decrypt(sealed, -7010, "17841400000000010").token().reveal()).isEqualTo(graph.lastIssuedToken());
+        assertThatThrownByOther(cipher, sealed);
 
+    }
+
+    /** The sealed token does not open as another tenant's. */
+    private static void assertThatThrownByOther(TokenCipher cipher, byte[] sealed) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> cipher.decrypt(sealed, -7011, "17841400000000010"))
+                .isInstanceOf(TokenCipher.KeyMismatch.class);
     }
 }
