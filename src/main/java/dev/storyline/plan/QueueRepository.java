@@ -250,7 +250,7 @@ public final class QueueRepository {
 
     private static final String UPCOMING_LINES = """
             SELECT q.id, q.scheduled_for, q.due_at, q.attempts, q.last_error, m.title, m.path,
-                   coalesce(q.route, CASE WHEN t.enable_instagram AND NOT q.dry_run AND NOT coalesce(m.requires_interaction, false) AND m.link IS NULL
+                   coalesce(q.route, CASE WHEN t.enable_instagram AND NOT q.dry_run AND NOT coalesce(m.requires_interaction, false)
                                            AND EXISTS (SELECT 1 FROM instagram_accounts a WHERE a.tenant_id = t.id AND a.token_status = 'valid')
                                           THEN 'instagram' ELSE 'telegram' END) AS route
               FROM posting_queue q JOIN tenants t ON t.id = q.tenant_id

@@ -188,9 +188,13 @@ public final class PostingVerticle extends VerticleBase {
         }).otherwise(new Route(RouteKind.TELEGRAM, "🤖 Instagram is not available right now: please post it by hand."));
     }
 
-    /** A story with stickers (requires_interaction) or a link (a link sticker) can only be posted in the app. */
+    /**
+     * A story with stickers can only be posted in the app. A link makes an item need a person (a link
+     * sticker) unless its metadata says {@code requires_interaction: false} explicitly: that rule is
+     * applied when the metadata is read, so the stored flag decides here (and Instagram gets no link).
+     */
     static boolean needsPerson(MediaItem image) {
-        return image.metadata().requiresInteraction() || image.metadata().link() != null;
+        return image.metadata().requiresInteraction();
     }
 
     /** The notification of product.md §2; {@code attempts} decides between a retry and giving up (D15). */

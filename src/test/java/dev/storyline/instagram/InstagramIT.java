@@ -194,6 +194,31 @@ class InstagramIT {
     }
 
     @Test
+    @DisplayName("a story with a link whose metadata says requires_interaction: false goes to Instagram (without the link)")
+    void explicitlyAutomatic() {
+        Path folder = dataDir.resolve("media/-7014");
+        TestImages.write(folder.resolve("story.jpg"), "jpg", 1080, 1920, new Color(20, 90, 200));
+        TestImages.text(folder.resolve("story.json"), new JsonObject().put("title", "Linked but automatic")
+                .put("link", "https://example.com/sale").put("requires_interaction", false).encode());
+        bot.db.insertTenant(-7014, "Explicit team", "approved", false);
+        bot.db.execute("UPDATE tenants SET enable_instagram = true WHERE id = -7014");
+        graph.account("17841400000000014", "team7014", "token-explicit-0014", bot.clock.instant().plus(Duration.ofDays(50)).getEpochSecond());
+        TOKENS.add("token-explicit-0014");
+        assertThat(Http.post(port, "/admin/tenants/-7014/instagram", ADMIN_TOKEN, new JsonObject().put("accountId", "17841400000000014")
+                .put("token", "token-explicit-0014").encode()).status()).isEqualTo(200);
+        bus().indexMedia(new MediaIndexRequest(-7014, null, Trigger.CLI, null)).await();
+        bus().tenantChanged(new TenantChanged(-7014, "test"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.db.count("SELECT count(*) FROM posting_queue WHERE tenant_id = -7014 "
+                + "AND media_item_id IS NOT NULL") > 0);
+        assertThat(Http.get(port, "/admin/tenants/-7014/queue", ADMIN_TOKEN).json().getJsonArray("queue").getJsonObject(0)
+                .getString("route")).isEqualTo("instagram");
+        long queueId = fire(-7014);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "posted instagram false".equals(historyOf(queueId)));
+        assertThat(graph.published()).anyMatch(p -> p.accountId().equals("17841400000000014"));
+        assertThat(photos(-7014)).isEmpty();
+    }
+
+    @Test
     @DisplayName("at start, leftovers of a crash older than 2 hours are swept from hosted/ and instagram-work/; a fresh copy stays")
     void sweepsLeftovers() {
         await().atMost(Duration.ofSeconds(10)).until(() -> !java.nio.file.Files.exists(dataDir.resolve("hosted/old.jpg"))
