@@ -116,6 +116,21 @@ public final class Addresses {
     /** Request to the watch verticle, {@code {"limit"}} → {@code {"alerts": [{key, tenantId, severity, message, sentAt, suppressed}]}}. */
     public static final String ADMIN_ALERTS = "admin.alerts";
 
+    /** Request to the media verticle, {@code {"tenantId", "limit"}} → {@code {"locks": [...]}}: the image locks in force. */
+    public static final String ADMIN_LOCKS = "admin.locks";
+
+    /**
+     * Request to the media verticle, {@code {"tenantId", "mediaItemId"}} → {@code {"removed": [reasons]}}: lifts an
+     * image's locks (recorded in service_runs). Fails with {@link ErrorCode#NOT_FOUND} when it has none.
+     */
+    public static final String ADMIN_LOCK_REMOVE = "admin.lock.remove";
+
+    /**
+     * Request to the Telegram verticle, {@code {"user": "id or @name"}} → the person: active again (recorded in
+     * service_runs). Fails with {@link ErrorCode#NOT_FOUND} for a person the bot never saw.
+     */
+    public static final String ADMIN_USER_REACTIVATE = "admin.user.reactivate";
+
     /** Publish, {@link AlertRaised}: a message for the admin chat, sent at most once an hour per key. */
     public static final String ALERT_RAISE = "alert.raise";
 

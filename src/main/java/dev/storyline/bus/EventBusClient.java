@@ -113,6 +113,18 @@ public final class EventBusClient {
         return request(Addresses.POSTING_QUEUE, new JsonObject().put("tenantId", tenantId).put("limit", limit));
     }
 
+    public Future<JsonObject> locks(long tenantId, int limit) {
+        return request(Addresses.ADMIN_LOCKS, new JsonObject().put("tenantId", tenantId).put("limit", limit));
+    }
+
+    public Future<JsonObject> removeLock(long tenantId, long mediaItemId) {
+        return request(Addresses.ADMIN_LOCK_REMOVE, new JsonObject().put("tenantId", tenantId).put("mediaItemId", mediaItemId));
+    }
+
+    public Future<JsonObject> reactivateUser(String user) {
+        return request(Addresses.ADMIN_USER_REACTIVATE, new JsonObject().put("user", user));
+    }
+
     public Future<JsonObject> history(long tenantId, int limit) {
         return request(Addresses.POSTING_HISTORY, new JsonObject().put("tenantId", tenantId).put("limit", limit));
     }

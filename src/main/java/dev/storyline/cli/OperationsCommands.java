@@ -152,8 +152,9 @@ final class OperationsCommands {
 
     // --- users ---
 
-    @Command(name = "users", mixinStandardHelpOptions = true, description = "The people Storyline knows: list, promote, deactivate.",
-            subcommands = {UsersList.class, Promote.class, Deactivate.class})
+    @Command(name = "users", mixinStandardHelpOptions = true,
+            description = "The people Storyline knows: list, promote, deactivate, reactivate.",
+            subcommands = {UsersList.class, Promote.class, Deactivate.class, Reactivate.class})
     static final class Users extends CommandGroup {
     }
 
@@ -255,6 +256,24 @@ final class OperationsCommands {
         @Override
         String done(UserRepository.User user) {
             return user.display() + " (" + user.id() + ") is deactivated (within a minute in the running server).";
+        }
+    }
+
+    @Command(name = "reactivate", mixinStandardHelpOptions = true, description = "Let a deactivated person use Storyline again.")
+    static final class Reactivate extends UserChange {
+        @Override
+        String service() {
+            return UserRepository.REACTIVATE_SERVICE;
+        }
+
+        @Override
+        io.vertx.core.Future<Void> apply(UserRepository users, UserRepository.User user) {
+            return users.set(user.id(), user.role(), true);
+        }
+
+        @Override
+        String done(UserRepository.User user) {
+            return user.display() + " (" + user.id() + ") may use Storyline again (within a minute in the running server).";
         }
     }
 

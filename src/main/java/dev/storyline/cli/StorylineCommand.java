@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
                 MediaCommand.class,
                 InstagramCommand.class,
                 OperationsCommands.Users.class,
+                LocksCommand.class,
                 OperationsCommands.Runs.class,
                 OperationsCommands.Telegram.class,
                 OperationsCommands.BackupCommand.class,

@@ -61,6 +61,9 @@ final class AdminApi {
         router.post("/tenants/:chatId/instagram").handler(this::connectInstagram);
         router.delete("/tenants/:chatId/instagram").handler(ctx -> withChat(ctx, bus::instagramDisconnect));
         router.post("/tenants/:chatId/instagram/refresh").handler(ctx -> withChat(ctx, bus::instagramRefresh));
+        router.get("/tenants/:chatId/locks").handler(ctx -> limit(ctx, 50).ifPresent(n -> withChat(ctx, id -> bus.locks(id, n))));
+        router.delete("/tenants/:chatId/locks/:itemId").handler(this::removeLock);
+        router.post("/users/:user/reactivate").handler(ctx -> bridge(ctx, () -> bus.reactivateUser(ctx.pathParam("user"))));
         router.get("/tenants/:chatId/history").handler(ctx -> limit(ctx, 50).ifPresent(n -> withChat(ctx, id -> bus.history(id, n))));
         return router;
     }
@@ -125,6 +128,18 @@ final class AdminApi {
         }
         JsonObject settings = body;
         bridge(ctx, () -> bus.changeSettings(chatId, settings));
+    }
+
+    /** {@code DELETE /tenants/{chatId}/locks/{itemId}}: lifts an image's locks (a rejected image may come back). */
+    private void removeLock(RoutingContext ctx) {
+        long itemId;
+        try {
+            itemId = Long.parseLong(ctx.pathParam("itemId"));
+        } catch (NumberFormatException e) {
+            JsonErrors.send(ctx, ErrorCode.INVALID_INPUT, "itemId must be an image id (a whole number), not '" + ctx.pathParam("itemId") + "'");
+            return;
+        }
+        withChat(ctx, id -> bus.removeLock(id, itemId));
     }
 
     /** The OpenAPI 3 description of these routes (a test keeps it in step with the router). */

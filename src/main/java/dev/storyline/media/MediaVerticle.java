@@ -6,6 +6,7 @@ import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.MediaIndexRequest;
 import dev.storyline.bus.MediaUpload;
+import dev.storyline.run.ServiceRuns;
 import dev.storyline.run.Trigger;
 import dev.storyline.tenant.Tenant;
 import dev.storyline.tenant.TenantRepository;
@@ -33,6 +34,9 @@ import java.util.function.Function;
 public final class MediaVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(MediaVerticle.class);
 
+    /** The service_runs name of lifting a lock (the CLI and the admin API). */
+    public static final String LOCK_REMOVE_SERVICE = "locks.remove";
+
     private final Pool pool;
     private final MediaRoots roots;
     private final Duration interval;
@@ -57,7 +61,9 @@ public final class MediaVerticle extends VerticleBase {
         uploads = new MediaUploads(vertx, new MediaRepository(pool), roots, new EventBusClient(vertx), clock);
         List<MessageConsumer<JsonObject>> consumers = List.of(
                 vertx.eventBus().consumer(Addresses.MEDIA_INDEX, this::onIndex),
-                vertx.eventBus().consumer(Addresses.MEDIA_UPLOAD, this::onUpload));
+                vertx.eventBus().consumer(Addresses.MEDIA_UPLOAD, this::onUpload),
+                vertx.eventBus().consumer(Addresses.ADMIN_LOCKS, this::onLocks),
+                vertx.eventBus().consumer(Addresses.ADMIN_LOCK_REMOVE, this::onLockRemove));
         return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).onSuccess(v -> {
             vertx.runOnContext(x -> sweep(Trigger.STARTUP));
             if (!interval.isZero()) {
@@ -97,6 +103,26 @@ public final class MediaVerticle extends VerticleBase {
         withTenant(message, upload.tenantId(), tenant -> Tenant.APPROVED.equals(tenant.state())
                 ? uploads.add(tenant, upload).map(result -> result.toJson())
                 : Future.failedFuture(new MediaException(ErrorCode.INVALID_INPUT, "Only approved tenants take uploads")));
+    }
+
+    private void onLocks(Message<JsonObject> message) {
+        long tenantId = message.body().getLong("tenantId", 0L);
+        int limit = Math.max(1, Math.min(500, message.body().getInteger("limit", 50)));
+        withTenant(message, tenantId, tenant -> new LockRepository(pool).list(tenantId, clock.instant(), limit)
+                .map(locks -> new JsonObject().put("locks", new io.vertx.core.json.JsonArray(locks.stream().map(LockRepository.Lock::toJson).toList()))));
+    }
+
+    /** The admin API lifts an image's locks: a rejected image may come back (recorded in service_runs). */
+    private void onLockRemove(Message<JsonObject> message) {
+        long tenantId = message.body().getLong("tenantId", 0L);
+        long itemId = message.body().getLong("mediaItemId", 0L);
+        withTenant(message, tenantId, tenant -> new ServiceRuns(pool, clock).recorded(tenantId, LOCK_REMOVE_SERVICE, Trigger.ADMIN_API, null,
+                new JsonObject().put("mediaItemId", itemId), () -> new LockRepository(pool).remove(tenantId, itemId, clock.instant())
+                        .compose(reasons -> reasons.isEmpty() ? Future.failedFuture(new MediaException(ErrorCode.NOT_FOUND,
+                                "Image " + itemId + " of tenant " + tenantId + " is not locked"))
+                                : Future.succeededFuture(new JsonObject().put("mediaItemId", itemId)
+                                        .put("removed", new io.vertx.core.json.JsonArray(reasons)))),
+                result -> result));
     }
 
     /** Runs {@code work} for an existing tenant and replies with its result, or a coded failure. */

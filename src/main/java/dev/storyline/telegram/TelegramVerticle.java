@@ -15,6 +15,8 @@ import dev.storyline.bus.TelegramDownload;
 import dev.storyline.config.AppConfig;
 import dev.storyline.media.MediaRepository;
 import dev.storyline.plan.QueueRepository;
+import dev.storyline.run.ServiceRuns;
+import dev.storyline.run.Trigger;
 import dev.storyline.tenant.PendingInputRepository;
 import dev.storyline.tenant.TenantRepository;
 import dev.storyline.user.ChatAdmins;
@@ -143,6 +145,7 @@ public final class TelegramVerticle extends VerticleBase {
                 vertx.eventBus().consumer(Addresses.TELEGRAM_STATUS, m -> m.reply(status().toJson())),
                 vertx.eventBus().consumer(Addresses.TELEGRAM_DOWNLOAD, this::onDownload),
                 vertx.eventBus().consumer(Addresses.ALERT_RAISE, this::onAlert),
+                vertx.eventBus().consumer(Addresses.ADMIN_USER_REACTIVATE, this::onReactivate),
                 vertx.eventBus().consumer(Addresses.TELEGRAM_NOTICES, m -> {
                     if (identified) {
                         noticeSender.sweep();
@@ -472,6 +475,19 @@ public final class TelegramVerticle extends VerticleBase {
         } else {
             message.fail(ErrorCode.TELEGRAM_UNAVAILABLE.code(), String.valueOf(cause.getMessage()));
         }
+    }
+
+    /** The admin API lets a deactivated person use Storyline again (the bot owns the people it sees). */
+    private void onReactivate(Message<JsonObject> message) {
+        String who = message.body().getString("user", "");
+        services.users().find(who).compose(found -> found.isEmpty()
+                        ? Future.failedFuture(ErrorCode.NOT_FOUND.failure("Unknown user " + who + ": the person must talk to the bot first"))
+                        : new ServiceRuns(pool, clock).recorded(null, UserRepository.REACTIVATE_SERVICE, Trigger.ADMIN_API, null,
+                                new JsonObject().put("user", found.get().id()),
+                                () -> services.users().set(found.get().id(), found.get().role(), true), v -> new JsonObject())
+                                .map(v -> new JsonObject().put("id", found.get().id()).put("name", found.get().display()).put("active", true)))
+                .onSuccess(message::reply)
+                .onFailure(e -> ErrorCode.fail(message, e));
     }
 
     private void onAlert(Message<JsonObject> message) {

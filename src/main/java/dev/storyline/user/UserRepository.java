@@ -98,6 +98,9 @@ public final class UserRepository {
     private static final String SET = "UPDATE users SET role = coalesce($2, role), is_active = coalesce($3, is_active), updated_at = now() "
             + "WHERE id = $1";
 
+    /** The service_runs name of letting a deactivated person back in (the CLI and the admin API). */
+    public static final String REACTIVATE_SERVICE = "users.reactivate";
+
     private final Pool pool;
 
     public UserRepository(Pool pool) {

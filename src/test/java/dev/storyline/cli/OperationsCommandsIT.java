@@ -72,8 +72,8 @@ class OperationsCommandsIT {
         assertThat(db.column("SELECT role || ' ' || is_active FROM users WHERE id = 8301")).containsExactly("member false");
         CliRun list = cli("users", "list");
         assertThat(list.out()).contains("USER ID").contains("@olga").contains("no");
-        assertThat(db.column("SELECT service FROM service_runs WHERE service LIKE 'users.%' ORDER BY id")).containsExactly("users.promote",
-                "users.deactivate");
+        assertThat(db.column("SELECT service FROM service_runs WHERE service LIKE 'users.%' AND inputs ->> 'user' = '8301' ORDER BY id"))
+                .containsExactly("users.promote", "users.deactivate");
     }
 
     @Test
@@ -141,6 +141,38 @@ class OperationsCommandsIT {
         assertThat(again.exit()).isEqualTo(1);
         assertThat(again.err()).contains("fresh database");
         assertThat(CliRun.against(fresh, workDir, "restore", "/no/such.zip").err()).contains("No such backup file");
+    }
+
+    @Test
+    @DisplayName("locks list shows what rests and why; locks remove brings a rejected image back; users reactivate undoes deactivate; "
+            + "each change is recorded")
+    void undo() {
+        db.insertTenant(-8202, "Undo team", "approved", false);
+        db.execute("INSERT INTO media_items (tenant_id, path, source, file_hash, file_size, mime_type, title) "
+                + "VALUES (-8202, '/x/undo.jpg', 'folder', 'undo', 10, 'image/jpeg', 'Sunset')");
+        long item = (Long) db.column("SELECT id FROM media_items WHERE tenant_id = -8202").get(0);
+        db.execute("INSERT INTO media_locks (tenant_id, media_item_id, reason, locked_until) VALUES (-8202, ?, 'rejected', 'infinity')", item);
+
+        CliRun list = cli("locks", "list", "--tenant", "-8202");
+        assertThat(list.exit()).as(list.err()).isZero();
+        assertThat(list.out()).contains(String.valueOf(item)).contains("Sunset").contains("rejected").contains("forever");
+        CliRun removed = cli("locks", "remove", "--tenant", "-8202", "--item", String.valueOf(item));
+        assertThat(removed.exit()).as(removed.err()).isZero();
+        assertThat(removed.out()).contains("Lifted the rejected lock");
+        assertThat(db.count("SELECT count(*) FROM media_locks WHERE tenant_id = -8202")).isZero();
+        CliRun again = cli("locks", "remove", "--tenant", "-8202", "--item", String.valueOf(item));
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err()).contains("is not locked");
+        assertThat(cli("locks", "list", "--tenant", "-8202").out()).contains("No image of Undo team is locked");
+        assertThat(cli("locks").exit()).isEqualTo(2);
+
+        db.execute("INSERT INTO users (id, username, first_name, is_active) VALUES (8302, 'hana', 'Hana', false)");
+        CliRun back = cli("users", "reactivate", "@hana");
+        assertThat(back.exit()).as(back.err()).isZero();
+        assertThat(back.out()).contains("may use Storyline again");
+        assertThat(db.column("SELECT is_active FROM users WHERE id = 8302")).containsExactly(true);
+        assertThat(db.column("SELECT service || ' ' || status FROM service_runs WHERE service IN ('locks.remove', 'users.reactivate') "
+                + "ORDER BY id")).contains("locks.remove completed", "users.reactivate completed");
     }
 
     /** A copy of the backup with its manifest changed. */

@@ -119,6 +119,23 @@ class AdminApiIT {
         assertThat(Http.get(port, "/metrics").body()).contains("storyline_notifications_sent_total 1.0");
 
         assertThat(get("/admin/tenants/-9101/history?limit=5").json().getJsonArray("history")).isNotNull();
+
+        long item = (Long) bot.db.column("SELECT id FROM media_items WHERE tenant_id = -9101 ORDER BY id LIMIT 1").get(0);
+        bot.db.execute("INSERT INTO media_locks (tenant_id, media_item_id, reason, locked_until) VALUES (-9101, ?, 'rejected', 'infinity')",
+                item);
+        assertThat(get("/admin/tenants/-9101/locks").json().getJsonArray("locks").encode()).contains("\"mediaItemId\":" + item)
+                .contains("\"reason\":\"rejected\"").contains("\"lockedUntil\":\"forever\"");
+        Http.Response lifted = Http.send(port, "DELETE", "/admin/tenants/-9101/locks/" + item, TOKEN, null);
+        assertThat(lifted.status()).as(lifted.body()).isEqualTo(200);
+        assertThat(lifted.json().getJsonArray("removed").encode()).contains("rejected");
+        assertError(Http.send(port, "DELETE", "/admin/tenants/-9101/locks/" + item, TOKEN, null), 404, "not_found", "not locked");
+        assertError(Http.send(port, "DELETE", "/admin/tenants/-9101/locks/abc", TOKEN, null), 400, "invalid_input", "itemId");
+        bot.db.execute("INSERT INTO users (id, username, first_name, is_active) VALUES (9301, 'gone', 'Gone', false) ON CONFLICT DO NOTHING");
+        Http.Response reactivated = post("/admin/users/@gone/reactivate", null);
+        assertThat(reactivated.status()).as(reactivated.body()).isEqualTo(200);
+        assertThat(bot.db.column("SELECT is_active FROM users WHERE id = 9301")).containsExactly(true);
+        assertError(post("/admin/users/@nobody/reactivate", null), 404, "not_found", "Unknown user");
+        assertThat(bot.db.column("SELECT trigger FROM service_runs WHERE service = 'users.reactivate'")).contains("admin_api");
         assertError(get("/admin/tenants/-9101/history?limit=abc"), 400, "invalid_input", "limit");
 
         assertThat(get("/admin/orchestrator").json().getJsonArray("schedulers")).isNotNull();
