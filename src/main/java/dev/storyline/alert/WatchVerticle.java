@@ -59,7 +59,26 @@ public final class WatchVerticle extends VerticleBase {
     private Set<Long> suspected = new HashSet<>();
     private Instant databaseDownSince;
 
+    /** Free and total bytes of the disk that holds a folder (blocking). */
+    @FunctionalInterface
+    public interface DiskProbe {
+        long[] space(Path dir) throws java.io.IOException;
+
+        DiskProbe FILE_STORE = dir -> {
+            Files.createDirectories(dir);
+            FileStore store = Files.getFileStore(dir);
+            return new long[] {store.getUsableSpace(), store.getTotalSpace()};
+        };
+    }
+
+    private final DiskProbe disk;
+
     public WatchVerticle(Pool pool, Path dataDir, Duration interval, Optional<Long> adminChat, Clock clock) {
+        this(pool, dataDir, interval, adminChat, clock, DiskProbe.FILE_STORE);
+    }
+
+    public WatchVerticle(Pool pool, Path dataDir, Duration interval, Optional<Long> adminChat, Clock clock, DiskProbe disk) {
+        this.disk = disk;
         this.pool = pool;
         this.database = new DatabaseHealthCheck(pool, "the database");
         this.queue = new QueueRepository(pool);
@@ -135,11 +154,7 @@ public final class WatchVerticle extends VerticleBase {
     }
 
     private void disk() {
-        vertx.executeBlocking(() -> {
-            Files.createDirectories(dataDir);
-            FileStore store = Files.getFileStore(dataDir);
-            return new long[] {store.getUsableSpace(), store.getTotalSpace()};
-        }, false).onSuccess(space -> {
+        vertx.executeBlocking(() -> disk.space(dataDir), false).onSuccess(space -> {
             double free = space[1] == 0 ? 1 : (double) space[0] / space[1];
             if (free < MIN_FREE_DISK) {
                 raise("disk-space", null, String.format(Locale.ROOT, "💾 Only %.1f %% (%d MB) is free on the disk of %s: the database "

@@ -182,6 +182,28 @@ class OrchestratorIT {
     }
 
     @Test
+    @DisplayName("a scheduler restarted 3 times within an hour raises one alert for the admin, however often it restarts after")
+    void threeRestartsAlert() {
+        approvedAndDeployed(-1009L, "Keeps stopping");
+        await().atMost(Duration.ofSeconds(2)).until(() -> scheduler(-1009L).map(s -> s.lastHeartbeatAt() != null).orElse(false));
+        SILENCED.add(-1009L);
+        try {
+            await().atMost(Duration.ofSeconds(15)).until(() -> scheduler(-1009L).map(s -> s.restarts() >= 2).orElse(false));
+            assertThat(db.count("SELECT count(*) FROM alerts WHERE alert_key = 'scheduler-restarts:-1009'")).as("not after 2").isZero();
+            await().atMost(Duration.ofSeconds(15)).until(() -> db.count("SELECT count(*) FROM alerts "
+                    + "WHERE alert_key = 'scheduler-restarts:-1009'") == 1);
+            assertThat(db.column("SELECT message FROM alerts WHERE alert_key = 'scheduler-restarts:-1009'")).singleElement().asString()
+                    .contains("was restarted 3 times in the last hour");
+            await().atMost(Duration.ofSeconds(15)).until(() -> scheduler(-1009L).map(s -> s.restarts() >= 5).orElse(false));
+            await().atMost(Duration.ofSeconds(5)).until(() -> db.count("SELECT coalesce(sum(suppressed), 0) FROM alerts "
+                    + "WHERE alert_key = 'scheduler-restarts:-1009'") >= 1);
+            assertThat(db.count("SELECT count(*) FROM alerts WHERE alert_key = 'scheduler-restarts:-1009'")).as("once an hour").isEqualTo(1);
+        } finally {
+            SILENCED.remove(-1009L);
+        }
+    }
+
+    @Test
     @DisplayName("/admin/tenants lists every tenant with its state and, when it runs, its scheduler")
     void adminTenants() {
         Http.Response response = Http.get(app.httpPort(), "/admin/tenants", ADMIN_TOKEN);
