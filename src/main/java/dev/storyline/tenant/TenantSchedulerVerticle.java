@@ -46,6 +46,8 @@ public class TenantSchedulerVerticle extends VerticleBase {
     private long sweepTimer = -1;
     private long planTimer = -1;
     private boolean dispatching;
+    /** After a late (catch-up) dispatch, no other due slot goes before this business time (D11). */
+    private Instant catchUpUntil;
     private Instant nextSlotAt;
 
     /** Heartbeats and status only (tests of the orchestrator). */
@@ -126,8 +128,13 @@ public class TenantSchedulerVerticle extends VerticleBase {
             if (next.isEmpty()) {
                 return;
             }
-            long delay = Duration.between(clock.instant(), next.get()).toMillis();
-            if (delay <= 0) {
+            Instant now = clock.instant();
+            long delay = Duration.between(now, next.get()).toMillis();
+            if (delay <= 0 && catchUpUntil != null && now.isBefore(catchUpUntil)) {
+                // D11: after downtime the overdue slots go one a minute, whatever wakes this scheduler (the sweep too)
+                dueTimer = vertx.setTimer(Math.max(1, Math.min(Duration.between(now, catchUpUntil).toMillis(),
+                        pipeline.sweepInterval().toMillis())), id -> arm());
+            } else if (delay <= 0) {
                 dispatchDue();
             } else {
                 dueTimer = vertx.setTimer(Math.min(delay, pipeline.sweepInterval().toMillis()), id -> arm());
@@ -155,6 +162,7 @@ public class TenantSchedulerVerticle extends VerticleBase {
                 .onComplete(late -> {
                     dispatching = false;
                     if (late.succeeded() && late.result()) {
+                        catchUpUntil = clock.instant().plus(pipeline.catchUpSpacing());
                         vertx.cancelTimer(dueTimer);
                         dueTimer = vertx.setTimer(pipeline.catchUpSpacing().toMillis(), id -> arm());
                     } else {

@@ -425,6 +425,29 @@ class PostingIT {
     }
 
     @Test
+    @DisplayName("after downtime, overdue slots go oldest first and one a minute (business clock), not in a burst")
+    void catchUpSpacing() {
+        team(-6012, "Behind team", 4);
+        List<Object> slots = bot.db.column("SELECT id FROM posting_queue WHERE tenant_id = -6012 AND media_item_id IS NOT NULL "
+                + "ORDER BY due_at LIMIT 2");
+        bot.stop();
+        Instant back = bot.clock.instant().plus(Duration.ofHours(1));
+        OffsetDateTime older = OffsetDateTime.ofInstant(back.minus(Duration.ofMinutes(20)), ZoneOffset.UTC);
+        OffsetDateTime newer = OffsetDateTime.ofInstant(back.minus(Duration.ofMinutes(10)), ZoneOffset.UTC);
+        bot.db.execute("UPDATE posting_queue SET due_at = ?, scheduled_for = ? WHERE id = ?", newer, newer, slots.get(1));
+        bot.db.execute("UPDATE posting_queue SET due_at = ?, scheduled_for = ? WHERE id = ?", older, older, slots.get(0));
+        bot.clock.set(back);
+        bot.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> photos(-6012).size() == 1);
+        assertThat(bot.db.column("SELECT state FROM posting_queue WHERE id = ?", slots.get(0))).as("the oldest first").containsExactly("notified");
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> photos(-6012).size() == 1);
+        bot.clock.advance(Duration.ofMinutes(1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> photos(-6012).size() == 2);
+        assertThat(bot.db.column("SELECT state FROM posting_queue WHERE id = ?", slots.get(1))).containsExactly("notified");
+    }
+
+    @Test
     @DisplayName("two teams never see each other's items, slots or history; a button cannot act on another team's slot")
     void isolation() {
         team(-6007, "Team A", 2);
