@@ -86,6 +86,11 @@ public final class Planner {
             VALUES ($1, $2, $3, $4, $5, $5, $6, NULL, $7)
             ON CONFLICT (tenant_id, slot_key) DO NOTHING""";
 
+    /** The category of the tenant's latest slot with an image (planned or sent): the next pick prefers another (D14). */
+    private static final String LAST_CATEGORY = """
+            SELECT m.category FROM posting_queue q JOIN media_items m ON m.id = q.media_item_id AND m.tenant_id = q.tenant_id
+             WHERE q.tenant_id = $1 ORDER BY q.scheduled_for DESC, q.id DESC LIMIT 1""";
+
     private static final String FILL = """
             UPDATE posting_queue SET media_item_id = $3, updated_at = now()
              WHERE tenant_id = $1 AND id = $2 AND state = 'planned' AND media_item_id IS NULL""";
@@ -152,7 +157,11 @@ public final class Planner {
                                 int needed = missing.size() + empty.size();
                                 Future<List<Candidate>> candidates = needed == 0 ? Future.succeededFuture(List.of())
                                         : eligible(conn, tenant.id(), now, scheduling.avoidRepostDays(), needed + 20);
-                                return candidates.compose(found -> fill(conn, tenant, missing, empty, found))
+                                Future<String> lastCategory = needed == 0 ? Future.succeededFuture(null)
+                                        : conn.preparedQuery(LAST_CATEGORY).execute(Tuple.of(tenant.id()))
+                                                .map(r -> r.size() == 0 ? null : r.iterator().next().getString(0));
+                                return candidates.compose(found -> lastCategory.compose(category ->
+                                                fill(conn, tenant, missing, empty, found, category)))
                                         .map(result -> new TopOff(result[0], wanted.size() - missing.size(), result[2], moved, result[1],
                                                 today.plusDays(days - 1)));
                             }));
@@ -161,8 +170,8 @@ public final class Planner {
 
     /** Inserts the missing slots and fills the empty ones from {@code candidates}: {added, filled, without image}. */
     private Future<int[]> fill(SqlConnection conn, Tenant tenant, List<SlotPlanner.Slot> missing, List<QueueItem> empty,
-                               List<Candidate> candidates) {
-        Picker picker = new Picker(candidates);
+                               List<Candidate> candidates, String lastCategory) {
+        Picker picker = new Picker(candidates, lastCategory);
         List<Tuple> inserts = new ArrayList<>();
         int withoutImage = 0;
         for (SlotPlanner.Slot slot : missing) {
@@ -232,8 +241,10 @@ public final class Planner {
         private final Set<String> usedHashes = new HashSet<>();
         private String previousCategory;
 
-        Picker(List<Candidate> candidates) {
+        /** {@code previousCategory}: the category of the slot before the first one picked (the last top-off's), or null. */
+        Picker(List<Candidate> candidates, String previousCategory) {
             candidates.forEach(c -> left.put(c.id(), c));
+            this.previousCategory = previousCategory;
         }
 
         Candidate next() {

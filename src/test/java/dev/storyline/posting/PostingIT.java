@@ -425,6 +425,29 @@ class PostingIT {
     }
 
     @Test
+    @DisplayName("a dry run on the Telegram route: the story arrives captioned 🧪 DRY RUN; Posted records dry_run, with no lock and no count")
+    void telegramDryRun() {
+        TestImages.write(dataDir.resolve("media/-6013/dry.jpg"), "jpg", 1080, 1920, new Color(13, 60, 90));
+        bot.db.insertTenant(-6013, "Rehearsal team", "approved", false);
+        bot.db.execute("UPDATE tenants SET dry_run = true WHERE id = -6013");
+        bus().indexMedia(new MediaIndexRequest(-6013, null, Trigger.CLI, null)).await();
+        bus().tenantChanged(new TenantChanged(-6013, "test"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.db.count("SELECT count(*) FROM posting_queue WHERE tenant_id = -6013 "
+                + "AND dry_run") > 0);
+        long postsBefore = bot.db.count("SELECT coalesce(sum(total_posts), 0) FROM users");
+        JsonObject story = fireNext(-6013);
+        assertThat(story.getString("caption")).startsWith("🧪 DRY RUN");
+        long queueId = queueIdOf(-6013, story.getLong("message_id"));
+        String press = bot.fake.userPresses(-6013, MEMBER, story.getLong("message_id"), "1:p:" + queueId);
+        awaitAnswer(press);
+        assertThat(bot.db.column("SELECT outcome || ' ' || dry_run FROM posting_history WHERE queue_item_id = ?", queueId))
+                .containsExactly("posted true");
+        assertThat(bot.db.count("SELECT count(*) FROM media_locks WHERE tenant_id = -6013")).as("no lock").isZero();
+        assertThat(bot.db.count("SELECT sum(times_posted) FROM media_items WHERE tenant_id = -6013")).as("no count").isZero();
+        assertThat(bot.db.count("SELECT coalesce(sum(total_posts), 0) FROM users")).as("nobody's post").isEqualTo(postsBefore);
+    }
+
+    @Test
     @DisplayName("after downtime, overdue slots go oldest first and one a minute (business clock), not in a burst")
     void catchUpSpacing() {
         team(-6012, "Behind team", 4);
