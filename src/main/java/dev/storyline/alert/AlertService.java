@@ -1,7 +1,7 @@
 package dev.storyline.alert;
 
 import dev.storyline.db.Sql;
-import dev.storyline.telegram.Notices;
+import dev.storyline.notice.Notices;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;

@@ -2,9 +2,9 @@ package dev.storyline.bot;
 
 import dev.storyline.app.LogFields;
 import dev.storyline.config.AppConfig.Registration;
+import dev.storyline.notice.Notices;
 import dev.storyline.telegram.CallbackData;
 import dev.storyline.telegram.Html;
-import dev.storyline.telegram.Notices;
 import dev.storyline.telegram.Update;
 import dev.storyline.tenant.Tenant;
 import dev.storyline.tenant.TenantRepository;

@@ -1,5 +1,6 @@
 package dev.storyline.telegram;
 
+import dev.storyline.notice.Notices;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -14,6 +14,7 @@ import dev.storyline.bus.TelegramCall;
 import dev.storyline.bus.TelegramDownload;
 import dev.storyline.config.AppConfig;
 import dev.storyline.media.MediaRepository;
+import dev.storyline.notice.Notices;
 import dev.storyline.plan.QueueRepository;
 import dev.storyline.run.ServiceRuns;
 import dev.storyline.run.Trigger;

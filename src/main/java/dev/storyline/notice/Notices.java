@@ -1,4 +1,4 @@
-package dev.storyline.telegram;
+package dev.storyline.notice;
 
 import dev.storyline.bus.Addresses;
 import io.vertx.core.Future;
@@ -71,9 +71,9 @@ public final class Notices {
         return client.preparedQuery(ENQUEUE).execute(Tuple.of(chatId, kind, params, key)).map(rows -> rows.rowCount() == 1);
     }
 
-    // --- the sender's side ---
+    // --- the sender's side (telegram.NoticeSender) ---
 
-    Future<List<Pending>> pending(Long[] inFlight, int limit) {
+    public Future<List<Pending>> pending(Long[] inFlight, int limit) {
         return pool.preparedQuery(PENDING).execute(Tuple.of(inFlight, limit)).map(rows -> {
             List<Pending> list = new ArrayList<>();
             for (Row row : rows) {
@@ -83,15 +83,15 @@ public final class Notices {
         });
     }
 
-    Future<Void> sent(long id) {
+    public Future<Void> sent(long id) {
         return pool.preparedQuery(SENT).execute(Tuple.of(id)).mapEmpty();
     }
 
-    Future<Void> retryLater(long id, String error) {
+    public Future<Void> retryLater(long id, String error) {
         return pool.preparedQuery(RETRY).execute(Tuple.of(id, error)).mapEmpty();
     }
 
-    Future<Void> failed(long id, String error) {
+    public Future<Void> failed(long id, String error) {
         return pool.preparedQuery(FAILED).execute(Tuple.of(id, error)).mapEmpty();
     }
 }
