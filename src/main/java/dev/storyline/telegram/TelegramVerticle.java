@@ -28,7 +28,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,11 +36,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,7 +48,7 @@ import java.util.concurrent.TimeUnit;
  * handled chat by chat (in order within a chat, chats side by side); only then is the offset stored,
  * so a crash replays at most that batch and idempotent handlers change nothing twice. A batch whose
  * handling hit the database is retried update by update (those already handled are not handled
- * again); an update that fails {@link #POISON_AFTER} times is set aside in
+ * again); an update that fails {@link UpdateBatches#POISON_AFTER} times is set aside in
  * {@code telegram_dead_letters} with the admin told, so no update can stall the others; a malformed
  * update, or one that fails for any reason but the database, is logged and skipped. Network errors
  * and 5xx back off exponentially; 409 and a batch stuck for two minutes show in {@code /health}; an
@@ -67,8 +63,6 @@ public final class TelegramVerticle extends VerticleBase {
     private static final long PARKED_AFTER_MILLIS = 2_000;
     private static final Duration SHUTDOWN_MESSAGE_TIMEOUT = Duration.ofSeconds(3);
     private static final Duration FIRST_OPTIONAL_RETRY = Duration.ofMinutes(1);
-    /** Failures after which an update is set aside (D26-style: the rest of the batch goes on). */
-    static final int POISON_AFTER = 3;
 
     private final AppConfig config;
     private final Pool pool;
@@ -87,11 +81,7 @@ public final class TelegramVerticle extends VerticleBase {
     private int failures;
     private NoticeSender noticeSender;
     private long noticeTimer = -1;
-    // the batch being handled until its offset is stored: since when, what of it is done, what failed how often
-    private Instant batchSince;
-    private boolean oneByOne;
-    private final java.util.Set<Long> handledInBatch = new java.util.HashSet<>();
-    private final Map<Long, Integer> failuresByUpdate = new java.util.HashMap<>();
+    private UpdateBatches batches;
     private Instant startedAt;
     private Instant lastPollOkAt;
     private String lastError;
@@ -140,6 +130,7 @@ public final class TelegramVerticle extends VerticleBase {
                 new MediaRepository(pool), new QueueRepository(pool), alerts, new ChatAdmins(replies::administrators, clock), new EventBusClient(vertx), clock,
                 telegram, config.tenantDefaults());
         bot = new Bot(services, pool);
+        batches = new UpdateBatches(bot, services, state, metrics, clock, botId, () -> running);
 
         List<MessageConsumer<JsonObject>> consumers = List.of(
                 vertx.eventBus().consumer(Addresses.TELEGRAM_SEND, this::onSend),
@@ -254,10 +245,13 @@ public final class TelegramVerticle extends VerticleBase {
             }
             pollAccepted();
             JsonArray updates = result.result();
-            handleBatch(updates).onComplete(handled -> {
+            batches.handle(updates, offset).onComplete(handled -> {
+                if (handled.succeeded()) {
+                    offset = handled.result();
+                }
                 if (handled.failed()) {
                     long wait = backoff(handled.cause());
-                    oneByOne = true;
+                    batches.failed();
                     LOG.error("Handling updates failed ({}); the batch is retried update by update in {} s",
                             handled.cause().getMessage(), wait / 1000);
                     vertx.setTimer(wait, id -> poll());
@@ -297,135 +291,6 @@ public final class TelegramVerticle extends VerticleBase {
         failures++;
         long base = cause instanceof TelegramException e && e.kind() == TelegramException.Kind.CONFLICT ? 5_000 : 1_000;
         return Math.min(MAX_BACKOFF_MILLIS, base << Math.min(failures - 1, 10));
-    }
-
-    /**
-     * Handles a batch and stores the offset after it; fails (offset unchanged) when the database was in
-     * the way. After a failure ({@link #oneByOne}) each update looks up its own person and chat, so one
-     * bad update cannot fail the lookup of all; updates handled in an earlier try are not handled again.
-     */
-    private Future<Void> handleBatch(JsonArray raw) {
-        if (raw.isEmpty()) {
-            return Future.succeededFuture();
-        }
-        if (batchSince == null) {
-            batchSince = clock.instant();
-        }
-        long arrived = System.nanoTime();
-        long next = offset;
-        Map<Long, List<Update>> byChat = new LinkedHashMap<>();
-        Map<Long, JsonObject> raws = new java.util.HashMap<>();
-        for (Object item : raw) {
-            if (item instanceof JsonObject json && json.getValue("update_id") instanceof Number id) {
-                next = Math.max(next, id.longValue() + 1);
-                if (handledInBatch.contains(id.longValue())) {
-                    continue;
-                }
-            }
-            try {
-                Update update = Update.parse(item instanceof JsonObject json ? json : null);
-                raws.put(update.updateId(), (JsonObject) item);
-                byChat.computeIfAbsent(update.chatId(), c -> new ArrayList<>()).add(update);
-            } catch (RuntimeException e) {
-                metrics.updateSkipped();
-                LOG.warn("Skipping a malformed update ({}): {}", e.getMessage(), abbreviate(String.valueOf(item)));
-            }
-        }
-        long nextOffset = next;
-        // the people and chats of each chat's first update in one round trip; later ones look up afresh
-        Future<Map<Long, UserRepository.Seen>> looked = oneByOne ? Future.succeededFuture(Map.of())
-                : bot.lookUp(byChat.values().stream().map(updates -> updates.get(0)).toList());
-        return looked.compose(seen -> {
-            List<Future<Void>> chats = new ArrayList<>(byChat.size());
-            for (List<Update> updates : byChat.values()) {
-                Future<Void> chain = Future.succeededFuture();
-                for (Update update : updates) {
-                    chain = chain.compose(v -> attempt(update, seen.get(update.updateId()), arrived, raws.get(update.updateId())));
-                }
-                chats.add(chain);
-            }
-            return Future.join(chats);
-        })
-                // a batch that finished while stopping may have lost its replies and edits with the shutdown:
-                // it is handled again after the restart (every handler is idempotent) rather than confirmed
-                .compose(all -> running ? state.store(botId, nextOffset) : Future.succeededFuture())
-                .onSuccess(v -> {
-                    offset = nextOffset;
-                    batchSince = null;
-                    oneByOne = false;
-                    handledInBatch.clear();
-                    failuresByUpdate.clear();
-                })
-                .mapEmpty();
-    }
-
-    /** One update of the batch; its {@link #POISON_AFTER}th failure sets it aside instead of failing the batch again. */
-    private Future<Void> attempt(Update update, UserRepository.Seen seen, long arrivedNanos, JsonObject raw) {
-        long id = update.updateId();
-        return handleOne(update, seen, arrivedNanos)
-                .onSuccess(v -> handledInBatch.add(id))
-                .recover(e -> {
-                    int failed = failuresByUpdate.merge(id, 1, Integer::sum);
-                    if (failed < POISON_AFTER) {
-                        return Future.failedFuture(e);
-                    }
-                    String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                    return state.deadLetter(botId, id, update.chatId(), raw, reason, failed).onSuccess(v -> {
-                        handledInBatch.add(id);
-                        metrics.updateSkipped();
-                        LOG.error("Update {} in chat {} failed {} times ({}); it is set aside in telegram_dead_letters and the bot goes on",
-                                id, update.chatId(), failed, reason);
-                        services.toAdmin(Notices.ALERT, "⚠️ An update from chat <code>" + update.chatId() + "</code> failed " + failed
-                                + " times and was set aside (telegram_dead_letters, update " + id + "): " + Html.escape(reason), null, "dead-letter:" + id);
-                    });
-                });
-    }
-
-    private Future<Void> handleOne(Update update, UserRepository.Seen seen, long arrivedNanos) {
-        Future<Void> handled;
-        try {
-            handled = bot.handle(update, seen);
-        } catch (RuntimeException e) {
-            handled = Future.failedFuture(e);
-        }
-        return handled
-                .onSuccess(v -> metrics.updateHandled(Duration.ofNanos(System.nanoTime() - arrivedNanos)))
-                .recover(e -> {
-                    if (isInfrastructure(e)) {
-                        return Future.failedFuture(e);
-                    }
-                    if (e instanceof TelegramException telegram) {
-                        // the change is done; only a reply failed (and the outbox already retried what was worth it)
-                        LOG.warn("Update {} in chat {}: a reply failed: {}", update.updateId(), update.chatId(), telegram.getMessage());
-                        return Future.succeededFuture();
-                    }
-                    metrics.updateSkipped();
-                    LOG.error("Update {} in chat {} could not be handled and is skipped", update.updateId(), update.chatId(), e);
-                    return Future.succeededFuture();
-                });
-    }
-
-    /**
-     * Trouble that a retry can fix (the database unreachable, overloaded or restarting; a busy peer on
-     * the event bus), as opposed to a bad update. Anything not known to be such is the update's own
-     * fault: it is skipped, never retried as if the database were down.
-     */
-    static boolean isInfrastructure(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof PgException pg) {
-                String state = pg.getSqlState() == null ? "" : pg.getSqlState();
-                return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P") || state.equals("40001")
-                        || state.equals("40P01");
-            }
-            if (cause instanceof io.vertx.sqlclient.ClosedConnectionException || cause instanceof java.net.ConnectException
-                    || cause instanceof java.util.concurrent.TimeoutException
-                    || cause instanceof io.vertx.core.eventbus.ReplyException reply
-                    && (reply.failureType() == io.vertx.core.eventbus.ReplyFailure.TIMEOUT
-                    || reply.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     // --- what others ask ---
@@ -504,10 +369,7 @@ public final class TelegramVerticle extends VerticleBase {
     }
 
     private PollerStatus status() {
-        return new PollerStatus(startedAt, lastPollOkAt, lastError, conflict, botUsername, batchSince);
+        return new PollerStatus(startedAt, lastPollOkAt, lastError, conflict, botUsername, batches.since());
     }
 
-    private static String abbreviate(String text) {
-        return text.length() > 300 ? text.substring(0, 300) + "…" : text;
-    }
 }

@@ -18,16 +18,16 @@ class PollerRulesTest {
     @Test
     @DisplayName("only the database unreachable, overloaded or restarting counts as an outage; an unknown exception is the update's own")
     void outages() {
-        assertThat(TelegramVerticle.isInfrastructure(new PgException("gone", "FATAL", "08006", null))).isTrue();
-        assertThat(TelegramVerticle.isInfrastructure(new PgException("busy", "ERROR", "53300", null))).isTrue();
-        assertThat(TelegramVerticle.isInfrastructure(new PgException("deadlock", "ERROR", "40P01", null))).isTrue();
-        assertThat(TelegramVerticle.isInfrastructure(ClosedConnectionException.INSTANCE)).isTrue();
-        assertThat(TelegramVerticle.isInfrastructure(new RuntimeException("wrapped", new java.net.ConnectException("refused")))).isTrue();
+        assertThat(UpdateBatches.isInfrastructure(new PgException("gone", "FATAL", "08006", null))).isTrue();
+        assertThat(UpdateBatches.isInfrastructure(new PgException("busy", "ERROR", "53300", null))).isTrue();
+        assertThat(UpdateBatches.isInfrastructure(new PgException("deadlock", "ERROR", "40P01", null))).isTrue();
+        assertThat(UpdateBatches.isInfrastructure(ClosedConnectionException.INSTANCE)).isTrue();
+        assertThat(UpdateBatches.isInfrastructure(new RuntimeException("wrapped", new java.net.ConnectException("refused")))).isTrue();
 
-        assertThat(TelegramVerticle.isInfrastructure(new PgException("duplicate", "ERROR", "23505", null))).isFalse();
-        assertThat(TelegramVerticle.isInfrastructure(new RuntimeException("something new"))).isFalse();
-        assertThat(TelegramVerticle.isInfrastructure(new ArrayIndexOutOfBoundsException(3))).isFalse();
-        assertThat(TelegramVerticle.isInfrastructure(new StackOverflowError())).isFalse();
+        assertThat(UpdateBatches.isInfrastructure(new PgException("duplicate", "ERROR", "23505", null))).isFalse();
+        assertThat(UpdateBatches.isInfrastructure(new RuntimeException("something new"))).isFalse();
+        assertThat(UpdateBatches.isInfrastructure(new ArrayIndexOutOfBoundsException(3))).isFalse();
+        assertThat(UpdateBatches.isInfrastructure(new StackOverflowError())).isFalse();
     }
 
     @Test
