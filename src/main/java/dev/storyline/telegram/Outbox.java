@@ -29,7 +29,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Bounded (D26): a chat's queue, the whole queue and the replies to chats that are no team
  * ({@link Request#stranger}) each have a limit; a call past one is refused at once (a stranger's reply
- * is dropped), with one log line per episode, so no flood can fill the heap or starve the teams.
+ * is dropped), with one log line per episode ({@link OutboxGate}), so no flood can fill the heap or starve the teams.
  */
 public final class Outbox {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
@@ -41,7 +41,6 @@ public final class Outbox {
     private static final int MAX_RATE_LIMITED = 20;
     private static final long MAX_BACKOFF_MILLIS = 30_000;
     private static final long WAKE_SLACK_MILLIS = 50;
-    private static final long REFUSAL_LOG_INTERVAL_MILLIS = 60_000;
 
     /** What the bot must do about what Telegram said. */
     public interface Listener {
@@ -130,8 +129,6 @@ public final class Outbox {
         }
     }
 
-    /** Which bound refused calls, for one log line per episode. */
-    private enum Bound { CHAT, TOTAL, STRANGERS }
 
     private final Vertx vertx;
     private final TelegramClient client;
@@ -139,11 +136,7 @@ public final class Outbox {
     private final LongSupplier nowMillis;
     private final Listener listener;
     private final TelegramMetrics metrics;
-    private final AppConfig.OutboxBounds bounds;
-    private final java.util.EnumSet<Bound> refusing = java.util.EnumSet.noneOf(Bound.class);
-    private final Set<Long> refusingChats = new java.util.HashSet<>();
-    private int strangers;
-    private final java.util.EnumMap<Bound, Long> lastRefusalLog = new java.util.EnumMap<>(Bound.class);
+    private final OutboxGate gate;
     private final Deque<Job> chatless = new ArrayDeque<>();
     private final Map<Long, ChatQueue> chats = new LinkedHashMap<>();
     private int inFlight;
@@ -155,7 +148,7 @@ public final class Outbox {
     public Outbox(Vertx vertx, TelegramClient client, OutboxLimiter limiter, LongSupplier nowMillis, Listener listener,
                   TelegramMetrics metrics, AppConfig.OutboxBounds bounds) {
         this.vertx = vertx;
-        this.bounds = bounds;
+        this.gate = new OutboxGate(bounds, metrics, nowMillis);
         this.client = client;
         this.limiter = limiter;
         this.nowMillis = nowMillis;
@@ -166,72 +159,17 @@ public final class Outbox {
 
     /** Queues a call; completes with Telegram's {@code result} (for an unchanged edit: {@code true}). */
     public Future<Object> submit(Request request) {
-        Bound full = full(request);
-        if (full != null) {
-            return refuse(request, full);
+        ChatQueue chat = request.queueChat() == null ? null : chats.get(request.queueChat());
+        TelegramException refused = gate.refusal(request, queued, chat == null ? 0 : chat.size());
+        if (refused != null) {
+            return Future.failedFuture(refused);
         }
         fitToLimits(request.params());
         Job job = new Job(request, nowMillis.getAsLong());
-        if (request.stranger()) {
-            job.countedAsStranger = true;
-            strangers++;
-        }
+        job.countedAsStranger = request.stranger();
         enqueue(job, false);
         pump();
         return job.promise.future();
-    }
-
-    /** The bound this call would break, or null; a bound that has room again ends its episode. */
-    private Bound full(Request request) {
-        Bound full = null;
-        if (queued >= bounds.total()) {
-            full = Bound.TOTAL;
-        } else if (request.stranger() && strangers >= bounds.strangers()) {
-            full = Bound.STRANGERS;
-        } else if (request.queueChat() != null) {
-            ChatQueue queue = chats.get(request.queueChat());
-            if (queue != null && queue.size() >= bounds.perChat()) {
-                full = Bound.CHAT;
-            }
-        }
-        if (full == null) {
-            if (!refusing.isEmpty()) {
-                refusing.removeIf(bound -> bound == Bound.TOTAL ? queued < bounds.total() / 2
-                        : strangers < Math.max(1, bounds.strangers() / 2));
-            }
-            if (request.queueChat() != null && !refusingChats.isEmpty()) {
-                refusingChats.remove(request.queueChat());
-            }
-        }
-        return full;
-    }
-
-    private Future<Object> refuse(Request request, Bound bound) {
-        metrics.outboxRefused(bound.name().toLowerCase(java.util.Locale.ROOT));
-        boolean first = bound == Bound.CHAT ? refusingChats.add(request.queueChat()) : refusing.add(bound);
-        if (refusingChats.size() > 10_000) {
-            refusingChats.clear(); // only for the log: at worst a chat's episode is logged twice
-        }
-        long now = nowMillis.getAsLong();
-        if (first && now - lastRefusalLog.getOrDefault(bound, Long.MIN_VALUE / 2) < REFUSAL_LOG_INTERVAL_MILLIS) {
-            first = false; // a flood that comes and goes is one line a minute, not one per wave
-        }
-        if (first) {
-            lastRefusalLog.put(bound, now);
-            switch (bound) {
-                case TOTAL -> LOG.warn("The outbox holds {} calls (OUTBOX_MAX_TOTAL): new ones are refused until it drains", queued);
-                case STRANGERS -> LOG.warn("{} replies to chats that are no team are waiting (OUTBOX_MAX_STRANGERS): further ones are "
-                        + "dropped until they drain", strangers);
-                case CHAT -> LOG.warn("Chat {} has {} messages waiting (OUTBOX_MAX_PER_CHAT): new ones for it are refused",
-                        request.queueChat(), bounds.perChat());
-            }
-        }
-        String what = switch (bound) {
-            case TOTAL -> "the outbox is full";
-            case STRANGERS -> "too many replies to chats that are no team are waiting";
-            case CHAT -> "too many messages are waiting for this chat";
-        };
-        return Future.failedFuture(TelegramException.refused(request.method(), what, 60));
     }
 
     /**
@@ -385,7 +323,7 @@ public final class Outbox {
         Request r = job.request;
         if (job.countedAsStranger) {
             job.countedAsStranger = false;
-            strangers--;
+            gate.strangerLeft();
         }
         limiter.started(r.message());
         inFlight++;
