@@ -29,8 +29,9 @@ public final class Notices {
     private static final String ENQUEUE = """
             INSERT INTO outbox_messages (chat_id, kind, params, dedupe_key) VALUES ($1, $2, $3, $4)
             ON CONFLICT (dedupe_key) DO NOTHING""";
+    /** Fewest tries first: a chat that keeps failing (Telegram down for it) never holds back the notices behind it. */
     private static final String PENDING = """
-            SELECT id, chat_id, params FROM outbox_messages WHERE state = 'pending' AND NOT (id = ANY($1)) ORDER BY id LIMIT $2""";
+            SELECT id, chat_id, params FROM outbox_messages WHERE state = 'pending' AND NOT (id = ANY($1)) ORDER BY attempts, id LIMIT $2""";
     private static final String SENT = "UPDATE outbox_messages SET state = 'sent', sent_at = now(), attempts = attempts + 1 WHERE id = $1";
     private static final String RETRY = "UPDATE outbox_messages SET attempts = attempts + 1, last_error = $2 WHERE id = $1";
     private static final String FAILED = """
