@@ -6,6 +6,7 @@ import dev.storyline.telegram.CallbackData;
 import dev.storyline.telegram.Html;
 import dev.storyline.telegram.Update;
 import dev.storyline.tenant.Interaction;
+import dev.storyline.tenant.InteractionRepository;
 import dev.storyline.tenant.Setting;
 import dev.storyline.tenant.Tenant;
 import dev.storyline.user.UserRepository;
@@ -47,7 +48,7 @@ public final class Bot {
 
     private final CommandRate rate;
     private final BotServices s;
-    private final Pool pool;
+    private final InteractionRepository interactions;
     private final RegistrationFlow registration;
     private final SettingsFlow settings;
     private final LibraryFlow library;
@@ -59,7 +60,7 @@ public final class Bot {
 
     public Bot(BotServices services, Pool pool) {
         this.s = services;
-        this.pool = pool;
+        this.interactions = new InteractionRepository(pool);
         this.rate = new CommandRate(services.telegram().bounds().commandsPerMinute());
         this.registration = new RegistrationFlow(services);
         this.settings = new SettingsFlow(services);
@@ -416,7 +417,7 @@ public final class Bot {
         if (in.tenant().isEmpty()) {
             return Future.succeededFuture(true);
         }
-        return new Interaction(in.chatId(), in.from() == null ? null : in.from().id(), in.updateId(), kind, name, data).record(pool);
+        return interactions.record(new Interaction(in.chatId(), in.from() == null ? null : in.from().id(), in.updateId(), kind, name, data));
     }
 
     private static String cut(String text) {

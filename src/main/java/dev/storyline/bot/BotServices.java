@@ -7,6 +7,7 @@ import dev.storyline.config.AppConfig;
 import dev.storyline.media.MediaRepository;
 import dev.storyline.notice.Notices;
 import dev.storyline.plan.QueueRepository;
+import dev.storyline.plan.StatsRepository;
 import dev.storyline.tenant.PendingInputRepository;
 import dev.storyline.tenant.TenantRepository;
 import dev.storyline.user.ChatAdmins;
@@ -24,6 +25,7 @@ public record BotServices(
         PendingInputRepository pendingInputs,
         MediaRepository library,
         QueueRepository queue,
+        StatsRepository stats,
         AlertService alerts,
         ChatAdmins chatAdmins,
         EventBusClient bus,

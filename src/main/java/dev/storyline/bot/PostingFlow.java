@@ -3,7 +3,6 @@ package dev.storyline.bot;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.plan.Planner;
 import dev.storyline.plan.QueueRepository;
-import dev.storyline.plan.StatsRepository;
 import dev.storyline.posting.StoryMessage;
 import dev.storyline.telegram.Html;
 import dev.storyline.tenant.Tenant;
@@ -151,7 +150,7 @@ final class PostingFlow {
 
     /** {@code /stats}: outcomes and people over 7 and 30 days, and the median time to post. */
     Future<Void> stats(Incoming in, Tenant tenant) {
-        return new StatsRepository(s.queue().pool()).stats(tenant.id(), s.clock().instant()).compose(st -> {
+        return s.stats().stats(tenant.id(), s.clock().instant()).compose(st -> {
             StringBuilder text = new StringBuilder("📈 <b>Stats</b> (7 days / 30 days)\n");
             if (st.outcomes().isEmpty()) {
                 text.append("No stories in the last 30 days.");

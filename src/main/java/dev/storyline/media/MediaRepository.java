@@ -195,8 +195,9 @@ public final class MediaRepository {
         return pool.preparedQuery(RECENT).execute(Tuple.of(tenantId, limit)).map(MediaRepository::items);
     }
 
-    public Pool pool() {
-        return pool;
+    /** Adds or refreshes files through this repository's pool (see {@link #upsert(SqlClient, long, List)}). */
+    public Future<List<Long>> upsert(long tenantId, List<NewFile> files) {
+        return upsert(pool, tenantId, files);
     }
 
     private Future<Optional<MediaItem>> one(String sql, Tuple args) {

@@ -47,12 +47,12 @@ public final class MediaUploads {
     private final ServiceRuns runs;
     private final Clock clock;
 
-    public MediaUploads(Vertx vertx, MediaRepository media, MediaRoots roots, EventBusClient bus, Clock clock) {
+    public MediaUploads(Vertx vertx, MediaRepository media, ServiceRuns runs, MediaRoots roots, EventBusClient bus, Clock clock) {
         this.vertx = vertx;
         this.media = media;
         this.roots = roots;
         this.bus = bus;
-        this.runs = new ServiceRuns(media.pool(), clock);
+        this.runs = runs;
         this.clock = clock;
     }
 
@@ -130,7 +130,7 @@ public final class MediaUploads {
             Files.move(incoming, target, StandardCopyOption.ATOMIC_MOVE);
             BasicFileAttributes attrs = Files.readAttributes(target, BasicFileAttributes.class);
             return ImageInspector.examine(target, attrs.size(), FolderScanner.modifiedAt(attrs), roots.maxPixels());
-        }, false).compose(image -> MediaRepository.upsert(media.pool(), tenant.id(), List.of(new MediaRepository.NewFile(
+        }, false).compose(image -> media.upsert(tenant.id(), List.of(new MediaRepository.NewFile(
                         target.toString(), MediaItem.SOURCE_TELEGRAM, image, MediaItem.SOURCE_TELEGRAM, metadata,
                         upload.fileUniqueId(), upload.userId())))
                 .compose(ids -> media.counts(tenant.id()).map(counts -> {

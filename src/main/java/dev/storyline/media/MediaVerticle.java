@@ -58,7 +58,7 @@ public final class MediaVerticle extends VerticleBase {
     public Future<?> start() {
         tenants = new TenantRepository(pool);
         indexer = new MediaIndexer(vertx, pool, roots, clock, MediaIndexer.defaultThreads());
-        uploads = new MediaUploads(vertx, new MediaRepository(pool), roots, new EventBusClient(vertx), clock);
+        uploads = new MediaUploads(vertx, new MediaRepository(pool), new ServiceRuns(pool, clock), roots, new EventBusClient(vertx), clock);
         List<MessageConsumer<JsonObject>> consumers = List.of(
                 vertx.eventBus().consumer(Addresses.MEDIA_INDEX, this::onIndex),
                 vertx.eventBus().consumer(Addresses.MEDIA_UPLOAD, this::onUpload),

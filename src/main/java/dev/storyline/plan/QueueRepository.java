@@ -568,10 +568,6 @@ public final class QueueRepository {
         });
     }
 
-    public Pool pool() {
-        return pool;
-    }
-
     private static Optional<QueueItem> first(RowSet<Row> rows) {
         return rows.size() == 0 ? Optional.empty() : Optional.of(QueueItem.map(rows.iterator().next()));
     }
