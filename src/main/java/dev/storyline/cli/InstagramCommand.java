@@ -8,7 +8,7 @@ import dev.storyline.instagram.InstagramAccount;
 import dev.storyline.instagram.InstagramAccountRepository;
 import dev.storyline.instagram.InstagramConnector;
 import dev.storyline.instagram.TokenCipher;
-import dev.storyline.run.ServiceRuns;
+import dev.storyline.run.ServiceRunRepository;
 import dev.storyline.run.Trigger;
 import dev.storyline.tenant.TenantRepository;
 import io.vertx.core.Vertx;
@@ -104,9 +104,9 @@ final class InstagramCommand extends CommandGroup {
                 if (CommandSupport.tenant(pool, tenant, err).isEmpty()) {
                     return Cli.FAILED;
                 }
-                ServiceRuns runs = new ServiceRuns(pool, Clock.systemUTC());
+                ServiceRunRepository runs = new ServiceRunRepository(pool, Clock.systemUTC());
                 try {
-                    ServiceRuns.Run run = runs.start(tenant, InstagramConnector.CONNECT_SERVICE, Trigger.CLI, null,
+                    ServiceRunRepository.Run run = runs.start(tenant, InstagramConnector.CONNECT_SERVICE, Trigger.CLI, null,
                             new JsonObject().put("accountId", accountId)).await();
                     try {
                         InstagramAccount account = connector.connect(tenant, accountId, secret, null).await();

@@ -2,7 +2,7 @@ package dev.storyline.cli;
 
 import dev.storyline.media.LockRepository;
 import dev.storyline.media.MediaVerticle;
-import dev.storyline.run.ServiceRuns;
+import dev.storyline.run.ServiceRunRepository;
 import dev.storyline.run.Trigger;
 import dev.storyline.tenant.Tenant;
 import io.vertx.core.json.JsonArray;
@@ -77,7 +77,7 @@ final class LocksCommand extends CommandGroup {
                 if (CommandSupport.tenant(pool, tenantId, err).isEmpty()) {
                     return Cli.FAILED;
                 }
-                List<String> removed = new ServiceRuns(pool, Clock.systemUTC()).recorded(tenantId, MediaVerticle.LOCK_REMOVE_SERVICE,
+                List<String> removed = new ServiceRunRepository(pool, Clock.systemUTC()).recorded(tenantId, MediaVerticle.LOCK_REMOVE_SERVICE,
                         Trigger.CLI, null, new JsonObject().put("mediaItemId", itemId),
                         () -> new LockRepository(pool).remove(tenantId, itemId, Instant.now()),
                         reasons -> new JsonObject().put("removed", new JsonArray(reasons))).await();

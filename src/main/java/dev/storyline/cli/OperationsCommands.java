@@ -5,7 +5,7 @@ import dev.storyline.backup.Backup;
 import dev.storyline.config.AppConfig;
 import dev.storyline.config.ConfigParser;
 import dev.storyline.notice.Notices;
-import dev.storyline.run.ServiceRuns;
+import dev.storyline.run.ServiceRunRepository;
 import dev.storyline.run.Trigger;
 import dev.storyline.telegram.TelegramClient;
 import dev.storyline.tenant.TenantNotices;
@@ -75,7 +75,7 @@ final class OperationsCommands {
                 }
                 TenantRepository tenants = new TenantRepository(pool);
                 try {
-                    String done = new ServiceRuns(pool, Clock.systemUTC()).recorded(chatId, "tenants." + verb(), Trigger.CLI, null,
+                    String done = new ServiceRunRepository(pool, Clock.systemUTC()).recorded(chatId, "tenants." + verb(), Trigger.CLI, null,
                             new JsonObject(), () -> apply(tenants, tenant.get()), text -> new JsonObject().put("result", text)).await();
                     Notices.enqueue(pool, chatId, Notices.TENANT, notice(), null, null).await();
                     out.println(done);
@@ -214,7 +214,7 @@ final class OperationsCommands {
                             + "then run this again. 'storyline users list' shows who the bot knows.");
                     return Cli.FAILED;
                 }
-                new ServiceRuns(pool, Clock.systemUTC()).recorded(null, service(), Trigger.CLI, null,
+                new ServiceRunRepository(pool, Clock.systemUTC()).recorded(null, service(), Trigger.CLI, null,
                         new JsonObject().put("user", user.get().id()), () -> apply(users, user.get()), v -> new JsonObject()).await();
                 out.println(done(user.get()));
                 return Cli.OK;
@@ -306,7 +306,7 @@ final class OperationsCommands {
             }
             CommandSupport.checkLimit(spec, limit, 10_000);
             return CommandSupport.onDatabase(spec, "list runs", pool -> {
-                List<ServiceRuns.Line> runs = new ServiceRuns(pool, Clock.systemUTC()).list(service, status, limit).await();
+                List<ServiceRunRepository.Line> runs = new ServiceRunRepository(pool, Clock.systemUTC()).list(service, status, limit).await();
                 if (runs.isEmpty()) {
                     out.println("No runs" + (service == null && status == null ? " yet." : " match."));
                     return Cli.OK;
@@ -460,7 +460,7 @@ final class OperationsCommands {
     }
 
     private static void record(Pool pool, String service, JsonObject summary) {
-        new ServiceRuns(pool, Clock.systemUTC()).recorded(null, service, Trigger.CLI, null, new JsonObject(),
+        new ServiceRunRepository(pool, Clock.systemUTC()).recorded(null, service, Trigger.CLI, null, new JsonObject(),
                 () -> io.vertx.core.Future.succeededFuture(summary), s -> s).await();
     }
 }

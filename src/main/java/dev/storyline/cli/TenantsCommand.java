@@ -97,7 +97,7 @@ final class TenantsCommand extends CommandGroup {
                     if (new TenantRepository(pool).findById(chatId).await().isEmpty()) {
                         return false;
                     }
-                    return new dev.storyline.run.ServiceRuns(pool, java.time.Clock.systemUTC()).recorded(chatId, "tenants.set_media_dir",
+                    return new dev.storyline.run.ServiceRunRepository(pool, java.time.Clock.systemUTC()).recorded(chatId, "tenants.set_media_dir",
                             dev.storyline.run.Trigger.CLI, null, new io.vertx.core.json.JsonObject().put("dir", folder == null ? null : folder.toString()),
                             () -> new TenantRepository(pool).setMediaDir(chatId, folder == null ? null : folder.toString(), "cli"),
                             ok -> new io.vertx.core.json.JsonObject()).await();

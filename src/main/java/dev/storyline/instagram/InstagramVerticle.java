@@ -9,7 +9,7 @@ import dev.storyline.bus.InstagramPublish;
 import dev.storyline.config.AppConfig;
 import dev.storyline.config.Secret;
 import dev.storyline.plan.QueueRepository;
-import dev.storyline.run.ServiceRuns;
+import dev.storyline.run.ServiceRunRepository;
 import dev.storyline.run.Trigger;
 import dev.storyline.telegram.Html;
 import dev.storyline.tenant.TenantRepository;
@@ -52,7 +52,7 @@ public final class InstagramVerticle extends VerticleBase {
     private InstagramConnector connector;
     private QueueRepository queue;
     private TenantRepository tenants;
-    private ServiceRuns runs;
+    private ServiceRunRepository runs;
     private EventBusClient bus;
     private long tokenTimer = -1;
     private long sweepTimer = -1;
@@ -75,7 +75,7 @@ public final class InstagramVerticle extends VerticleBase {
         tenants = new TenantRepository(pool);
         connector = new InstagramConnector(graph, accounts, tenants, config, clock);
         queue = new QueueRepository(pool);
-        runs = new ServiceRuns(pool, clock);
+        runs = new ServiceRunRepository(pool, clock);
         bus = new EventBusClient(vertx);
         List<MessageConsumer<JsonObject>> consumers = List.of(
                 vertx.eventBus().consumer(Addresses.INSTAGRAM_PUBLISH, this::onPublish),

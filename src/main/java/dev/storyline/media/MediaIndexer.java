@@ -2,7 +2,7 @@ package dev.storyline.media;
 
 import dev.storyline.app.LogFields;
 import dev.storyline.bus.ErrorCode;
-import dev.storyline.run.ServiceRuns;
+import dev.storyline.run.ServiceRunRepository;
 import dev.storyline.run.Trigger;
 import dev.storyline.tenant.Tenant;
 import io.vertx.core.Future;
@@ -35,14 +35,14 @@ public final class MediaIndexer {
     private final Vertx vertx;
     private final Pool pool;
     private final MediaRoots roots;
-    private final ServiceRuns runs;
+    private final ServiceRunRepository runs;
     private final int threads;
 
     public MediaIndexer(Vertx vertx, Pool pool, MediaRoots roots, Clock clock, int threads) {
         this.vertx = vertx;
         this.pool = pool;
         this.roots = roots;
-        this.runs = new ServiceRuns(pool, clock);
+        this.runs = new ServiceRunRepository(pool, clock);
         this.threads = threads;
     }
 

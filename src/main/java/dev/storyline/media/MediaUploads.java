@@ -6,7 +6,7 @@ import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.MediaUpload;
 import dev.storyline.bus.MediaUploadResult;
 import dev.storyline.bus.TelegramDownload;
-import dev.storyline.run.ServiceRuns;
+import dev.storyline.run.ServiceRunRepository;
 import dev.storyline.run.Trigger;
 import dev.storyline.tenant.Tenant;
 import io.vertx.core.Future;
@@ -44,10 +44,10 @@ public final class MediaUploads {
     private final MediaRepository media;
     private final MediaRoots roots;
     private final EventBusClient bus;
-    private final ServiceRuns runs;
+    private final ServiceRunRepository runs;
     private final Clock clock;
 
-    public MediaUploads(Vertx vertx, MediaRepository media, ServiceRuns runs, MediaRoots roots, EventBusClient bus, Clock clock) {
+    public MediaUploads(Vertx vertx, MediaRepository media, ServiceRunRepository runs, MediaRoots roots, EventBusClient bus, Clock clock) {
         this.vertx = vertx;
         this.media = media;
         this.roots = roots;

@@ -6,7 +6,7 @@ import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.MediaIndexRequest;
 import dev.storyline.bus.MediaUpload;
-import dev.storyline.run.ServiceRuns;
+import dev.storyline.run.ServiceRunRepository;
 import dev.storyline.run.Trigger;
 import dev.storyline.tenant.Tenant;
 import dev.storyline.tenant.TenantRepository;
@@ -58,7 +58,7 @@ public final class MediaVerticle extends VerticleBase {
     public Future<?> start() {
         tenants = new TenantRepository(pool);
         indexer = new MediaIndexer(vertx, pool, roots, clock, MediaIndexer.defaultThreads());
-        uploads = new MediaUploads(vertx, new MediaRepository(pool), new ServiceRuns(pool, clock), roots, new EventBusClient(vertx), clock);
+        uploads = new MediaUploads(vertx, new MediaRepository(pool), new ServiceRunRepository(pool, clock), roots, new EventBusClient(vertx), clock);
         List<MessageConsumer<JsonObject>> consumers = List.of(
                 vertx.eventBus().consumer(Addresses.MEDIA_INDEX, this::onIndex),
                 vertx.eventBus().consumer(Addresses.MEDIA_UPLOAD, this::onUpload),
@@ -116,7 +116,7 @@ public final class MediaVerticle extends VerticleBase {
     private void onLockRemove(Message<JsonObject> message) {
         long tenantId = message.body().getLong("tenantId", 0L);
         long itemId = message.body().getLong("mediaItemId", 0L);
-        withTenant(message, tenantId, tenant -> new ServiceRuns(pool, clock).recorded(tenantId, LOCK_REMOVE_SERVICE, Trigger.ADMIN_API, null,
+        withTenant(message, tenantId, tenant -> new ServiceRunRepository(pool, clock).recorded(tenantId, LOCK_REMOVE_SERVICE, Trigger.ADMIN_API, null,
                 new JsonObject().put("mediaItemId", itemId), () -> new LockRepository(pool).remove(tenantId, itemId, clock.instant())
                         .compose(reasons -> reasons.isEmpty() ? Future.failedFuture(new MediaException(ErrorCode.NOT_FOUND,
                                 "Image " + itemId + " of tenant " + tenantId + " is not locked"))

@@ -100,12 +100,12 @@ public final class Planner {
     }
 
     private final Pool pool;
-    private final dev.storyline.run.ServiceRuns runs;
+    private final dev.storyline.run.ServiceRunRepository runs;
     private final AppConfig.SchedulingConfig scheduling;
     private final Clock clock;
 
     public Planner(Pool pool, AppConfig.SchedulingConfig scheduling, Clock clock) {
-        this.runs = new dev.storyline.run.ServiceRuns(pool, clock);
+        this.runs = new dev.storyline.run.ServiceRunRepository(pool, clock);
         this.pool = pool;
         this.scheduling = scheduling;
         this.clock = clock;

@@ -16,7 +16,7 @@ import dev.storyline.notice.Notices;
 import dev.storyline.plan.Planner;
 import dev.storyline.plan.QueueItem;
 import dev.storyline.plan.QueueRepository;
-import dev.storyline.run.ServiceRuns;
+import dev.storyline.run.ServiceRunRepository;
 import dev.storyline.run.Trigger;
 import dev.storyline.telegram.CallbackData;
 import dev.storyline.telegram.Html;
@@ -72,7 +72,7 @@ public final class PostingVerticle extends VerticleBase {
     private MediaRepository media;
     private Notices notices;
     private QueueRepository queue;
-    private ServiceRuns runs;
+    private ServiceRunRepository runs;
     private EventBusClient bus;
     private long sweepTimer = -1;
     private boolean sweeping;
@@ -100,7 +100,7 @@ public final class PostingVerticle extends VerticleBase {
         notices = new Notices(pool, vertx.eventBus());
         commits = new PressCommits(presses -> queue.finishPresses(presses, clock.instant(), scheduling.repostTtlDays(),
                 scheduling.skipTtlDays()), task -> vertx.runOnContext(v -> task.run()));
-        runs = new ServiceRuns(pool, clock);
+        runs = new ServiceRunRepository(pool, clock);
         // a photo may wait in the outbox behind Telegram's rate limits: giving up on the answer while the
         // outbox still sends it would retry a story Telegram has, so the answer is always awaited
         bus = new EventBusClient(vertx, TELEGRAM_PATIENCE);

@@ -17,7 +17,7 @@ import dev.storyline.media.MediaRepository;
 import dev.storyline.notice.Notices;
 import dev.storyline.plan.QueueRepository;
 import dev.storyline.plan.StatsRepository;
-import dev.storyline.run.ServiceRuns;
+import dev.storyline.run.ServiceRunRepository;
 import dev.storyline.run.Trigger;
 import dev.storyline.tenant.PendingInputRepository;
 import dev.storyline.tenant.TenantRepository;
@@ -349,7 +349,7 @@ public final class TelegramVerticle extends VerticleBase {
         String who = message.body().getString("user", "");
         services.users().find(who).compose(found -> found.isEmpty()
                         ? Future.failedFuture(ErrorCode.NOT_FOUND.failure("Unknown user " + who + ": the person must talk to the bot first"))
-                        : new ServiceRuns(pool, clock).recorded(null, UserRepository.REACTIVATE_SERVICE, Trigger.ADMIN_API, null,
+                        : new ServiceRunRepository(pool, clock).recorded(null, UserRepository.REACTIVATE_SERVICE, Trigger.ADMIN_API, null,
                                 new JsonObject().put("user", found.get().id()),
                                 () -> services.users().set(found.get().id(), found.get().role(), true), v -> new JsonObject())
                                 .map(v -> new JsonObject().put("id", found.get().id()).put("name", found.get().display()).put("active", true)))

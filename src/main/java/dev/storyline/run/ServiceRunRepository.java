@@ -15,7 +15,7 @@ import java.util.Arrays;
  * {@code service_runs}: every background job and every command that changes something leaves a row
  * with what started it, its inputs, its summary or error, and how long it took (R26).
  */
-public final class ServiceRuns {
+public final class ServiceRunRepository {
     private static final String START = """
             INSERT INTO service_runs (tenant_id, service, trigger, triggered_by, inputs, started_at)
             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id""";
@@ -29,7 +29,7 @@ public final class ServiceRuns {
     private final Pool pool;
     private final Clock clock;
 
-    public ServiceRuns(Pool pool, Clock clock) {
+    public ServiceRunRepository(Pool pool, Clock clock) {
         this.pool = pool;
         this.clock = clock;
     }
