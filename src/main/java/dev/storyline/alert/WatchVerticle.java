@@ -103,7 +103,7 @@ public final class WatchVerticle extends VerticleBase {
 
     private void onAlerts(Message<JsonObject> message) {
         int limit = Math.max(1, Math.min(500, message.body().getInteger("limit", 50)));
-        AlertService.recent(pool, limit).onSuccess(list -> message.reply(new JsonObject().put("alerts", new JsonArray(list))))
+        new AlertRepository(pool).recent(limit).onSuccess(list -> message.reply(new JsonObject().put("alerts", new JsonArray(list))))
                 .onFailure(e -> ErrorCode.fail(message, ErrorCode.UNAVAILABLE.failure("alerts could not be read: " + e.getMessage())));
     }
 
