@@ -1,0 +1,150 @@
+package dev.storyline.plan;
+
+import dev.storyline.db.Sql;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The statements of a top-off ({@link Planner}, D9, D14). They run on the caller's connection, inside
+ * the one transaction a top-off is, under its per-tenant advisory lock.
+ */
+final class PlanRepository {
+    private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('storyline.plan:' || $1, 0))";
+
+    private static final String FUTURE_PLANNED = "SELECT " + QueueItem.COLUMNS + " " + """
+            FROM posting_queue WHERE tenant_id = $1 AND state = 'planned' AND NOT is_manual AND scheduled_for > $2""";
+
+    private static final String KEYS = """
+            SELECT slot_key FROM posting_queue WHERE tenant_id = $1 AND local_date >= $2
+            UNION ALL
+            SELECT slot_key FROM posting_history WHERE tenant_id = $1 AND scheduled_for >= $3""";
+
+    private static final String DELETE = """
+            DELETE FROM posting_queue WHERE tenant_id = $1 AND id = ANY($2) AND state = 'planned' AND attempts = 0""";
+
+    /**
+     * D14: active, not locked, not queued (nor its content), no same content posted within
+     * AVOID_REPOST_DAYS; never posted (no last post) first, then least recently posted, fewest posts,
+     * random. The inner query walks {@code media_items_eligible_idx} in that order and stops after
+     * a few times what is needed, so a library of thousands costs what a few dozen do; the outer
+     * one shuffles equals.
+     */
+    private static final String ELIGIBLE = """
+            SELECT id, category, file_hash FROM (
+            SELECT m.id, m.category, m.file_hash, m.last_posted_at, m.times_posted
+              FROM media_items m
+             WHERE m.tenant_id = $1 AND m.is_active
+               AND NOT EXISTS (SELECT 1 FROM media_locks l WHERE l.tenant_id = $1 AND l.media_item_id = m.id AND l.locked_until > $2)
+               AND NOT EXISTS (SELECT 1 FROM posting_queue q JOIN media_items o ON o.id = q.media_item_id
+                                WHERE q.tenant_id = $1 AND o.tenant_id = $1 AND o.file_hash = m.file_hash)
+               AND NOT EXISTS (SELECT 1 FROM posting_history h JOIN media_items o ON o.id = h.media_item_id
+                                WHERE h.tenant_id = $1 AND h.outcome = 'posted' AND NOT h.dry_run AND o.file_hash = m.file_hash
+                                  AND h.completed_at > $2 - make_interval(days => $3))
+             ORDER BY m.last_posted_at NULLS FIRST, m.times_posted
+             LIMIT $4 * 4) c
+             ORDER BY last_posted_at NULLS FIRST, times_posted, random()
+             LIMIT $4""";
+
+    private static final String INSERT = """
+            INSERT INTO posting_queue (tenant_id, slot_key, local_date, slot_index, scheduled_for, due_at, media_item_id, route, dry_run)
+            VALUES ($1, $2, $3, $4, $5, $5, $6, NULL, $7)
+            ON CONFLICT (tenant_id, slot_key) DO NOTHING""";
+
+    /** The category of the tenant's latest slot with an image (planned or sent): the next pick prefers another (D14). */
+    private static final String LAST_CATEGORY = """
+            SELECT m.category FROM posting_queue q JOIN media_items m ON m.id = q.media_item_id AND m.tenant_id = q.tenant_id
+             WHERE q.tenant_id = $1 ORDER BY q.scheduled_for DESC, q.id DESC LIMIT 1""";
+
+    private static final String FILL = """
+            UPDATE posting_queue SET media_item_id = $3, updated_at = now()
+             WHERE tenant_id = $1 AND id = $2 AND state = 'planned' AND media_item_id IS NULL""";
+
+    /** A slot to insert. */
+    record NewSlot(long tenantId, String key, LocalDate date, int index, Instant at, Long mediaItemId, boolean dryRun) {
+    }
+
+    /** An image for a planned slot that has none. */
+    record Fill(long tenantId, long queueId, long mediaItemId) {
+    }
+
+    private PlanRepository() {
+    }
+
+    /** Holds the tenant's plan lock until the transaction ends. */
+    static Future<Void> lock(SqlClient conn, long tenantId) {
+        return conn.preparedQuery(LOCK).execute(Tuple.of(String.valueOf(tenantId))).mapEmpty();
+    }
+
+    /** The tenant's planned (not manual) slots still ahead of {@code now}. */
+    static Future<List<QueueItem>> futurePlanned(SqlClient conn, long tenantId, Instant now) {
+        return conn.preparedQuery(FUTURE_PLANNED).execute(Tuple.of(tenantId, Sql.utc(now))).map(rows -> {
+            List<QueueItem> planned = new ArrayList<>();
+            rows.forEach(r -> planned.add(QueueItem.map(r)));
+            return planned;
+        });
+    }
+
+    /** Deletes these planned, never-tried slots; how many went. */
+    static Future<Integer> deletePlanned(SqlClient conn, long tenantId, List<Long> ids) {
+        return ids.isEmpty() ? Future.succeededFuture(0)
+                : conn.preparedQuery(DELETE).execute(Tuple.of(tenantId, (Object) ids.toArray(Long[]::new))).map(r -> r.rowCount());
+    }
+
+    /** Slot keys already used: queued from {@code from} (a local date) on, or in history since {@code historySince}. */
+    static Future<Set<String>> takenKeys(SqlClient conn, long tenantId, LocalDate from, Instant historySince) {
+        return conn.preparedQuery(KEYS).execute(Tuple.of(tenantId, from, Sql.utc(historySince))).map(rows -> {
+            Set<String> taken = new HashSet<>();
+            rows.forEach(r -> taken.add(r.getString(0)));
+            return taken;
+        });
+    }
+
+    /** Up to {@code limit} eligible images in the D14 order. */
+    static Future<List<Planner.Candidate>> eligible(SqlClient client, long tenantId, Instant now, int avoidRepostDays, int limit) {
+        return client.preparedQuery(ELIGIBLE).execute(Tuple.of(tenantId, Sql.utc(now), avoidRepostDays, limit))
+                .map(rows -> {
+                    List<Planner.Candidate> list = new ArrayList<>();
+                    rows.forEach(r -> list.add(new Planner.Candidate(r.getLong("id"), r.getString("category"), r.getString("file_hash"))));
+                    return list;
+                });
+    }
+
+    /** The category of the tenant's latest slot with an image, or null. */
+    static Future<String> lastCategory(SqlClient conn, long tenantId) {
+        return conn.preparedQuery(LAST_CATEGORY).execute(Tuple.of(tenantId))
+                .map(r -> r.size() == 0 ? null : r.iterator().next().getString(0));
+    }
+
+    /** Inserts the slots (a key already taken is skipped); how many were added. */
+    static Future<Integer> insert(SqlClient conn, List<NewSlot> slots) {
+        return batch(conn, INSERT, slots.stream().map(s -> Tuple.from(Arrays.asList(s.tenantId(), s.key(), s.date(), s.index(),
+                Sql.utc(s.at()), s.mediaItemId(), s.dryRun()))).toList());
+    }
+
+    /** Gives planned slots without an image one; how many took it. */
+    static Future<Integer> fill(SqlClient conn, List<Fill> fills) {
+        return batch(conn, FILL, fills.stream().map(f -> Tuple.of(f.tenantId(), f.queueId(), f.mediaItemId())).toList());
+    }
+
+    private static Future<Integer> batch(SqlClient conn, String sql, List<Tuple> tuples) {
+        if (tuples.isEmpty()) {
+            return Future.succeededFuture(0);
+        }
+        return conn.preparedQuery(sql).executeBatch(tuples).map(rows -> {
+            int count = 0;
+            for (var set = rows; set != null; set = set.next()) {
+                count += set.rowCount();
+            }
+            return count;
+        });
+    }
+}
