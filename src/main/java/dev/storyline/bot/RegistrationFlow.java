@@ -7,6 +7,7 @@ import dev.storyline.telegram.CallbackData;
 import dev.storyline.telegram.Html;
 import dev.storyline.telegram.Update;
 import dev.storyline.tenant.Tenant;
+import dev.storyline.tenant.TenantAdmin;
 import dev.storyline.tenant.TenantRepository;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
@@ -95,20 +96,16 @@ final class RegistrationFlow {
         }
         boolean approve = data.action() == CallbackData.Action.APPROVE;
         long chatId = data.longArg(0);
-        return s.tenants().decide(chatId, approve, in.person() == null ? null : in.person().userId()).compose(decided -> {
+        TenantAdmin admin = new TenantAdmin(s.tenants(), s.notices(), s.bus()::tenantChanged, s.clock());
+        return admin.decide(chatId, approve, in.person() == null ? null : in.person().userId()).compose(decided -> {
             if (decided.isEmpty()) {
                 return s.tenants().findById(chatId).compose(current -> s.replies().answer(callbackId,
                         current.map(t -> "Already " + t.state() + ".").orElse("That chat is not registered any more."), false)).mapEmpty();
             }
             Tenant tenant = decided.get();
-            s.tenantChanged(chatId, approve ? "approved" : "declined");
             String verdict = approve ? "✅ " + Html.bold(tenant.title()) + " (" + chatId + ") approved by " + Html.escape(in.who())
                     : "❌ " + Html.bold(tenant.title()) + " (" + chatId + ") declined by " + Html.escape(in.who());
-            String toGroup = approve
-                    ? "✅ Storyline is now active here. Open /settings to set the schedule, and send me story images."
-                    : "❌ The Storyline admin declined this chat.";
             return Future.join(s.replies().edit(in.chatId(), messageId, verdict, null),
-                    s.notices().send(chatId, Notices.REGISTRATION, toGroup, null, null),
                     s.replies().answer(callbackId, approve ? "Approved" : "Declined", false)).mapEmpty();
         });
     }

@@ -8,8 +8,8 @@ import dev.storyline.notice.Notices;
 import dev.storyline.run.ServiceRunRepository;
 import dev.storyline.run.Trigger;
 import dev.storyline.telegram.TelegramClient;
-import dev.storyline.tenant.TenantNotices;
 import dev.storyline.tenant.Tenant;
+import dev.storyline.tenant.TenantAdmin;
 import dev.storyline.tenant.TenantRepository;
 import dev.storyline.user.UserRepository;
 import io.vertx.core.Vertx;
@@ -26,7 +26,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,10 +58,8 @@ final class OperationsCommands {
 
         abstract String verb();
 
-        abstract io.vertx.core.Future<String> apply(TenantRepository tenants, Tenant tenant);
-
-        /** What the chat is told once the change is made (through outbox_messages: the server sends it within seconds). */
-        abstract String notice();
+        /** The change, through {@link TenantAdmin} as the admin chat and the admin API make it (the chat is told the same). */
+        abstract io.vertx.core.Future<String> apply(TenantAdmin admin, Tenant tenant);
 
         @Override
         public Integer call() {
@@ -73,11 +70,11 @@ final class OperationsCommands {
                 if (tenant.isEmpty()) {
                     return Cli.FAILED;
                 }
-                TenantRepository tenants = new TenantRepository(pool);
+                // no event bus here: the server's next look at the tenants picks the change up, its notice sender the message
+                TenantAdmin admin = new TenantAdmin(new TenantRepository(pool), new Notices(pool, null), changed -> { }, Clock.systemUTC());
                 try {
                     String done = new ServiceRunRepository(pool, Clock.systemUTC()).recorded(chatId, "tenants." + verb(), Trigger.CLI, null,
-                            new JsonObject(), () -> apply(tenants, tenant.get()), text -> new JsonObject().put("result", text)).await();
-                    Notices.enqueue(pool, chatId, Notices.TENANT, notice(), null, null).await();
+                            new JsonObject(), () -> apply(admin, tenant.get()), text -> new JsonObject().put("result", text)).await();
                     out.println(done);
                     out.println("The server picks this up within a minute (its next look at the tenants) and tells the chat.");
                     return Cli.OK;
@@ -96,17 +93,13 @@ final class OperationsCommands {
             return "approve";
         }
 
-        @Override
-        String notice() {
-            return TenantNotices.APPROVED;
-        }
 
         @Override
-        io.vertx.core.Future<String> apply(TenantRepository tenants, Tenant tenant) {
+        io.vertx.core.Future<String> apply(TenantAdmin admin, Tenant tenant) {
             if (Tenant.APPROVED.equals(tenant.state())) {
                 return io.vertx.core.Future.failedFuture(new IllegalStateException("Tenant " + tenant.id() + " is approved already."));
             }
-            return tenants.decide(tenant.id(), true, null).map(decided -> "Approved " + tenant.title() + " (" + tenant.id() + ").");
+            return admin.decide(tenant.id(), true, null).map(decided -> "Approved " + tenant.title() + " (" + tenant.id() + ").");
         }
     }
 
@@ -117,15 +110,10 @@ final class OperationsCommands {
             return "pause";
         }
 
-        @Override
-        String notice() {
-            return TenantNotices.PAUSED;
-        }
 
         @Override
-        io.vertx.core.Future<String> apply(TenantRepository tenants, Tenant tenant) {
-            return tenants.change(tenant, new TenantRepository.Actor(null, "cli", null, null, null),
-                    t -> t.withPaused(true, "paused from the command line"), Instant.now())
+        io.vertx.core.Future<String> apply(TenantAdmin admin, Tenant tenant) {
+            return admin.setPaused(tenant, true, new TenantRepository.Actor(null, "cli", null, null, null), "paused from the command line")
                     .map(change -> "Paused " + tenant.title() + " (" + tenant.id() + ").");
         }
     }
@@ -137,15 +125,10 @@ final class OperationsCommands {
             return "resume";
         }
 
-        @Override
-        String notice() {
-            return TenantNotices.RESUMED;
-        }
 
         @Override
-        io.vertx.core.Future<String> apply(TenantRepository tenants, Tenant tenant) {
-            return tenants.change(tenant, new TenantRepository.Actor(null, "cli", null, null, null),
-                    t -> t.withPaused(false, null), Instant.now())
+        io.vertx.core.Future<String> apply(TenantAdmin admin, Tenant tenant) {
+            return admin.setPaused(tenant, false, new TenantRepository.Actor(null, "cli", null, null, null), null)
                     .map(change -> "Resumed " + tenant.title() + " (" + tenant.id() + ").");
         }
     }

@@ -176,21 +176,16 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
                 return Future.failedFuture(ErrorCode.INVALID_INPUT.failure("Tenant " + tenantId + " is " + found.get().state()
                         + ", not approved: only approved tenants post"));
             }
-            return tenants.change(found.get(), new TenantRepository.Actor(null, "admin_api", null, null, null),
-                    t -> t.withPaused(paused, "paused through the admin API"), clock.instant());
+            return admin().setPaused(found.get(), paused, new TenantRepository.Actor(null, "admin_api", null, null, null),
+                    "paused through the admin API");
         }).onSuccess(change -> {
-            new EventBusClient(vertx).tenantChanged(new TenantChanged(tenantId, paused ? "paused" : "resumed"));
-            if (change.applied()) {
-                tell(tenantId, paused ? TenantNotices.PAUSED : TenantNotices.RESUMED);
-            }
             message.reply(change.tenant().toJson());
         }).onFailure(e -> ErrorCode.fail(message, e));
     }
 
-    /** What the admin API did, told in the chat (D26: through outbox_messages, so a restart does not lose it). */
-    private void tell(long tenantId, String html) {
-        notices.send(tenantId, Notices.TENANT, html, null, null)
-                .onFailure(e -> LOG.warn("Tenant {}: notice not queued: {}", tenantId, e.getMessage()));
+    /** The admin API's changes to a tenant go through the same path as the admin chat's buttons and the CLI. */
+    private TenantAdmin admin() {
+        return new TenantAdmin(tenants, notices, new EventBusClient(vertx)::tenantChanged, clock);
     }
 
     /** One tenant with its scheduler, as in the list. */
@@ -217,12 +212,10 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
             if (Tenant.APPROVED.equals(found.get().state())) {
                 return Future.failedFuture(ErrorCode.CONFLICT.failure("Tenant " + tenantId + " is approved already"));
             }
-            return tenants.decide(tenantId, true, null).compose(decided -> decided.isPresent() ? Future.succeededFuture(decided.get())
+            return admin().decide(tenantId, true, null).compose(decided -> decided.isPresent() ? Future.succeededFuture(decided.get())
                     : Future.failedFuture(ErrorCode.CONFLICT.failure("Tenant " + tenantId + " was " + found.get().state()
                             + ": only a pending (or declined) tenant can be approved")));
         }).onSuccess(approved -> {
-            new EventBusClient(vertx).tenantChanged(new TenantChanged(tenantId, "approved"));
-            tell(tenantId, TenantNotices.APPROVED);
             message.reply(approved.toJson());
         }).onFailure(e -> ErrorCode.fail(message, e));
     }

@@ -46,7 +46,7 @@ class TelegramBotIT {
         bot.fake.botStatusChanged(group, ADMIN_OF_GROUP, "left", "member");
         JsonObject request = bot.awaitMessage(TestConfig.ADMIN_CHAT, t -> t.contains(title) && t.contains("wants Storyline"));
         press(TestConfig.ADMIN_CHAT, OPERATOR, request, "✅ Approve");
-        bot.awaitMessageContaining(id, "Storyline is now active here");
+        bot.awaitMessageContaining(id, "Storyline is active here now");
         return group;
     }
 
@@ -102,7 +102,7 @@ class TelegramBotIT {
 
         String pressed = press(TestConfig.ADMIN_CHAT, OPERATOR, request, "✅ Approve");
 
-        bot.awaitMessageContaining(-2001, "Storyline is now active here");
+        bot.awaitMessageContaining(-2001, "Storyline is active here now");
         await().atMost(Duration.ofSeconds(5)).until(() -> bot.fake.answer(pressed) != null);
         assertThat(column("SELECT state FROM tenants WHERE id = -2001")).isEqualTo("approved");
         assertThat(bot.fake.message(TestConfig.ADMIN_CHAT, request.getLong("message_id")).getString("text"))
