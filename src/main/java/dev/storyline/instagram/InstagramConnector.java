@@ -57,9 +57,7 @@ public final class InstagramConnector {
             return Future.failedFuture(ErrorCode.INSTAGRAM_NOT_CONNECTED.failure(TokenCipher.missingKey()));
         }
         Instant now = clock.instant();
-        return tenants.findById(tenantId)
-                .compose(tenant -> tenant.isPresent() ? graph.account(accountId, token)
-                        : Future.failedFuture(ErrorCode.TENANT_NOT_FOUND.failure("No tenant with chat id " + tenantId)))
+        return tenants.required(tenantId).compose(tenant -> graph.account(accountId, token))
                 .compose(me -> expiry(token, now).compose(expires -> accounts.connect(tenantId, accountId, me.getString("username"), token,
                         expires, now, canRefresh() ? "FACEBOOK_APP_ID" : null, connectedBy)))
                 .recover(e -> Future.failedFuture(coded(e)));

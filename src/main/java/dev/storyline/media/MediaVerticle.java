@@ -127,10 +127,7 @@ public final class MediaVerticle extends VerticleBase {
 
     /** Runs {@code work} for an existing tenant and replies with its result, or a coded failure. */
     private void withTenant(Message<JsonObject> message, long tenantId, Function<Tenant, Future<JsonObject>> work) {
-        tenants.findById(tenantId)
-                .compose(tenant -> tenant.isEmpty()
-                        ? Future.failedFuture(new MediaException(ErrorCode.TENANT_NOT_FOUND, "No tenant with chat id " + tenantId))
-                        : work.apply(tenant.get()))
+        tenants.required(tenantId).compose(work)
                 .onSuccess(message::reply)
                 .onFailure(e -> ErrorCode.fail(message, e));
     }

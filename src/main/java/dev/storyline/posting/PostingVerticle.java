@@ -368,10 +368,7 @@ public final class PostingVerticle extends VerticleBase {
     private void onNext(Message<JsonObject> message) {
         long tenantId = message.body().getLong("tenantId", 0L);
         Instant now = clock.instant();
-        Future<JsonObject> result = tenants.findById(tenantId).compose(tenant -> {
-            if (tenant.isEmpty()) {
-                return Future.failedFuture(ErrorCode.TENANT_NOT_FOUND.failure("No tenant with chat id " + tenantId));
-            }
+        Future<JsonObject> result = tenants.required(tenantId).map(Optional::of).compose(tenant -> {
             if (!tenant.get().active()) {
                 // D22: /next ignores only the posting window, never a pause or a tenant that is not approved
                 return Future.failedFuture(ErrorCode.CONFLICT.failure(tenant.get().paused()
@@ -421,8 +418,7 @@ public final class PostingVerticle extends VerticleBase {
     }
 
     private Future<Tenant> withTenant(long tenantId) {
-        return tenants.findById(tenantId).compose(t -> t.isPresent() ? Future.succeededFuture(t.get())
-                : Future.failedFuture(ErrorCode.TENANT_NOT_FOUND.failure("No tenant with chat id " + tenantId)));
+        return tenants.required(tenantId);
     }
 
     // --- buttons ---

@@ -168,15 +168,12 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
     private void onSetPaused(Message<JsonObject> message) {
         long tenantId = message.body().getLong("tenantId", 0L);
         boolean paused = message.body().getBoolean("paused", true);
-        tenants.findById(tenantId).compose(found -> {
-            if (found.isEmpty()) {
-                return Future.failedFuture(ErrorCode.TENANT_NOT_FOUND.failure("No tenant with chat id " + tenantId));
-            }
-            if (!Tenant.APPROVED.equals(found.get().state())) {
-                return Future.failedFuture(ErrorCode.INVALID_INPUT.failure("Tenant " + tenantId + " is " + found.get().state()
+        tenants.required(tenantId).compose(found -> {
+            if (!Tenant.APPROVED.equals(found.state())) {
+                return Future.failedFuture(ErrorCode.INVALID_INPUT.failure("Tenant " + tenantId + " is " + found.state()
                         + ", not approved: only approved tenants post"));
             }
-            return admin().setPaused(found.get(), paused, new TenantRepository.Actor(null, "admin_api", null, null, null),
+            return admin().setPaused(found, paused, new TenantRepository.Actor(null, "admin_api", null, null, null),
                     "paused through the admin API");
         }).onSuccess(change -> {
             message.reply(change.tenant().toJson());
@@ -191,9 +188,7 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
     /** One tenant with its scheduler, as in the list. */
     private void onTenant(Message<JsonObject> message) {
         long tenantId = message.body().getLong("tenantId", 0L);
-        tenants.findById(tenantId).compose(found -> found.isEmpty()
-                        ? Future.failedFuture(ErrorCode.TENANT_NOT_FOUND.failure("No tenant with chat id " + tenantId))
-                        : Future.succeededFuture(found.get()))
+        tenants.required(tenantId)
                 .onSuccess(t -> {
                     OrchestratorState.Scheduler scheduler = state().schedulers().stream().filter(x -> x.tenantId() == tenantId)
                             .findFirst().orElse(null);
@@ -205,15 +200,12 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
     /** Approves a pending tenant (as the admin chat's button does); the chat is told, its scheduler follows. */
     private void onApprove(Message<JsonObject> message) {
         long tenantId = message.body().getLong("tenantId", 0L);
-        tenants.findById(tenantId).compose(found -> {
-            if (found.isEmpty()) {
-                return Future.failedFuture(ErrorCode.TENANT_NOT_FOUND.failure("No tenant with chat id " + tenantId));
-            }
-            if (Tenant.APPROVED.equals(found.get().state())) {
+        tenants.required(tenantId).compose(found -> {
+            if (Tenant.APPROVED.equals(found.state())) {
                 return Future.failedFuture(ErrorCode.CONFLICT.failure("Tenant " + tenantId + " is approved already"));
             }
             return admin().decide(tenantId, true, null).compose(decided -> decided.isPresent() ? Future.succeededFuture(decided.get())
-                    : Future.failedFuture(ErrorCode.CONFLICT.failure("Tenant " + tenantId + " was " + found.get().state()
+                    : Future.failedFuture(ErrorCode.CONFLICT.failure("Tenant " + tenantId + " was " + found.state()
                             + ": only a pending (or declined) tenant can be approved")));
         }).onSuccess(approved -> {
             message.reply(approved.toJson());
@@ -234,9 +226,8 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
             message.fail(ErrorCode.INVALID_INPUT.code(), e.getMessage());
             return;
         }
-        tenants.findById(tenantId).compose(found -> found.isEmpty()
-                        ? Future.failedFuture(ErrorCode.TENANT_NOT_FOUND.failure("No tenant with chat id " + tenantId))
-                        : tenants.change(found.get(), new TenantRepository.Actor(null, "admin_api", null, null, null), edit, clock.instant()))
+        tenants.required(tenantId)
+                .compose(found -> tenants.change(found, new TenantRepository.Actor(null, "admin_api", null, null, null), edit, clock.instant()))
                 .onSuccess(change -> {
                     if (change.applied()) {
                         new EventBusClient(vertx).tenantChanged(new TenantChanged(tenantId, "settings"));

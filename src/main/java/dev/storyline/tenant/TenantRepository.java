@@ -1,5 +1,6 @@
 package dev.storyline.tenant;
 
+import dev.storyline.bus.ErrorCode;
 import dev.storyline.db.Sql;
 import dev.storyline.config.AppConfig.TenantDefaults;
 import io.vertx.core.Future;
@@ -150,6 +151,12 @@ public final class TenantRepository {
     /** Approved, unpaused tenants: the ones that get a scheduler. */
     public Future<List<Tenant>> findActive() {
         return pool.query(FIND_ACTIVE).execute().map(TenantRepository::all);
+    }
+
+    /** The tenant, or a failure coded {@code TENANT_NOT_FOUND} ("No tenant with chat id …") for the admin API and the bus. */
+    public Future<Tenant> required(long id) {
+        return findById(id).compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
+                : Future.failedFuture(ErrorCode.TENANT_NOT_FOUND.failure("No tenant with chat id " + id)));
     }
 
     public Future<Optional<Tenant>> findById(long id) {
