@@ -4,6 +4,7 @@ import dev.storyline.bus.Addresses;
 import dev.storyline.bus.AlertRaised;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.EventBusClient;
+import dev.storyline.bus.Paging;
 import dev.storyline.bus.TelegramCall;
 import dev.storyline.db.DatabaseHealthCheck;
 import dev.storyline.plan.QueueRepository;
@@ -102,7 +103,7 @@ public final class WatchVerticle extends VerticleBase {
     }
 
     private void onAlerts(Message<JsonObject> message) {
-        int limit = Math.max(1, Math.min(500, message.body().getInteger("limit", 50)));
+        int limit = Paging.limit(message.body());
         new AlertRepository(pool).recent(limit).onSuccess(list -> message.reply(new JsonObject().put("alerts", new JsonArray(list))))
                 .onFailure(e -> ErrorCode.fail(message, ErrorCode.UNAVAILABLE.failure("alerts could not be read: " + e.getMessage())));
     }

@@ -3,6 +3,7 @@ package dev.storyline.http;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.MediaIndexRequest;
+import dev.storyline.bus.Paging;
 import dev.storyline.media.IndexSummary;
 import dev.storyline.run.Trigger;
 import dev.storyline.config.AppConfig.HttpConfig;
@@ -49,22 +50,22 @@ final class AdminApi {
         router.get("/tenants/:chatId").handler(ctx -> withChat(ctx, bus::tenant));
         router.post("/tenants/:chatId/approve").handler(ctx -> withChat(ctx, bus::approve));
         router.patch("/tenants/:chatId/settings").handler(this::settings);
-        router.get("/alerts").handler(ctx -> limit(ctx, 50).ifPresent(n -> bridge(ctx, () -> bus.alerts(n))));
+        router.get("/alerts").handler(ctx -> limit(ctx, Paging.DEFAULT_LIMIT).ifPresent(n -> bridge(ctx, () -> bus.alerts(n))));
         router.get("/orchestrator").handler(ctx -> bridge(ctx, () -> bus.orchestratorState().map(s -> s.toJson())));
         router.post("/tenants/:chatId/media/index").handler(this::indexMedia);
         router.post("/tenants/:chatId/next").handler(ctx -> withChat(ctx, id -> bus.postNext(id)));
         router.post("/tenants/:chatId/pause").handler(ctx -> withChat(ctx, id -> bus.setPaused(id, true)));
         router.post("/tenants/:chatId/resume").handler(ctx -> withChat(ctx, id -> bus.setPaused(id, false)));
         router.post("/tenants/:chatId/plan").handler(this::plan);
-        router.get("/tenants/:chatId/queue").handler(ctx -> limit(ctx, 50).ifPresent(n -> withChat(ctx, id -> bus.queue(id, n))));
+        router.get("/tenants/:chatId/queue").handler(ctx -> limit(ctx, Paging.DEFAULT_LIMIT).ifPresent(n -> withChat(ctx, id -> bus.queue(id, n))));
         router.get("/tenants/:chatId/instagram").handler(ctx -> withChat(ctx, bus::instagramStatus));
         router.post("/tenants/:chatId/instagram").handler(this::connectInstagram);
         router.delete("/tenants/:chatId/instagram").handler(ctx -> withChat(ctx, bus::instagramDisconnect));
         router.post("/tenants/:chatId/instagram/refresh").handler(ctx -> withChat(ctx, bus::instagramRefresh));
-        router.get("/tenants/:chatId/locks").handler(ctx -> limit(ctx, 50).ifPresent(n -> withChat(ctx, id -> bus.locks(id, n))));
+        router.get("/tenants/:chatId/locks").handler(ctx -> limit(ctx, Paging.DEFAULT_LIMIT).ifPresent(n -> withChat(ctx, id -> bus.locks(id, n))));
         router.delete("/tenants/:chatId/locks/:itemId").handler(this::removeLock);
         router.post("/users/:user/reactivate").handler(ctx -> bridge(ctx, () -> bus.reactivateUser(ctx.pathParam("user"))));
-        router.get("/tenants/:chatId/history").handler(ctx -> limit(ctx, 50).ifPresent(n -> withChat(ctx, id -> bus.history(id, n))));
+        router.get("/tenants/:chatId/history").handler(ctx -> limit(ctx, Paging.DEFAULT_LIMIT).ifPresent(n -> withChat(ctx, id -> bus.history(id, n))));
         return router;
     }
 
@@ -186,13 +187,13 @@ final class AdminApi {
         }
         try {
             int n = Integer.parseInt(raw);
-            if (n >= 1 && n <= 500) {
+            if (n >= 1 && n <= Paging.MAX_LIMIT) {
                 return java.util.Optional.of(n);
             }
         } catch (NumberFormatException e) {
             // answered below
         }
-        JsonErrors.send(ctx, ErrorCode.INVALID_INPUT, "limit must be a whole number from 1 to 500, not '" + raw + "'");
+        JsonErrors.send(ctx, ErrorCode.INVALID_INPUT, "limit must be a whole number from 1 to " + Paging.MAX_LIMIT + ", not '" + raw + "'");
         return java.util.Optional.empty();
     }
 

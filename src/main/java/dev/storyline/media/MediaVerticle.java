@@ -6,6 +6,7 @@ import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.MediaIndexRequest;
 import dev.storyline.bus.MediaUpload;
+import dev.storyline.bus.Paging;
 import dev.storyline.run.ServiceRunRepository;
 import dev.storyline.run.Trigger;
 import dev.storyline.tenant.Tenant;
@@ -107,7 +108,7 @@ public final class MediaVerticle extends VerticleBase {
 
     private void onLocks(Message<JsonObject> message) {
         long tenantId = message.body().getLong("tenantId", 0L);
-        int limit = Math.max(1, Math.min(500, message.body().getInteger("limit", 50)));
+        int limit = Paging.limit(message.body());
         withTenant(message, tenantId, tenant -> new LockRepository(pool).list(tenantId, clock.instant(), limit)
                 .map(locks -> new JsonObject().put("locks", new io.vertx.core.json.JsonArray(locks.stream().map(LockRepository.Lock::toJson).toList()))));
     }

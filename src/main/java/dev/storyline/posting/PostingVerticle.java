@@ -6,6 +6,7 @@ import dev.storyline.bus.AlertRaised;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.InstagramPublish;
+import dev.storyline.bus.Paging;
 import dev.storyline.bus.StoryPress;
 import dev.storyline.bus.TelegramCall;
 import dev.storyline.bus.TenantChanged;
@@ -400,7 +401,7 @@ public final class PostingVerticle extends VerticleBase {
 
     private void onQueue(Message<JsonObject> message) {
         long tenantId = message.body().getLong("tenantId", 0L);
-        int limit = Math.max(1, Math.min(500, message.body().getInteger("limit", 50)));
+        int limit = Paging.limit(message.body());
         reply(message, withTenant(tenantId).compose(t -> queue.upcomingLines(tenantId, limit)).map(lines -> new JsonObject().put("queue",
                 new io.vertx.core.json.JsonArray(lines.stream().map(l -> new JsonObject().put("id", l.id())
                         .put("scheduledFor", l.scheduledFor()).put("dueAt", l.dueAt()).put("route", l.route())
@@ -409,7 +410,7 @@ public final class PostingVerticle extends VerticleBase {
 
     private void onHistory(Message<JsonObject> message) {
         long tenantId = message.body().getLong("tenantId", 0L);
-        int limit = Math.max(1, Math.min(500, message.body().getInteger("limit", 50)));
+        int limit = Paging.limit(message.body());
         reply(message, withTenant(tenantId).compose(t -> queue.history(tenantId, limit)).map(lines -> new JsonObject().put("history",
                 new io.vertx.core.json.JsonArray(lines.stream().map(l -> new JsonObject().put("outcome", l.outcome())
                         .put("completedAt", l.completedAt()).put("scheduledFor", l.scheduledFor()).put("dryRun", l.dryRun())
