@@ -7,7 +7,7 @@ import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.Paging;
 import dev.storyline.bus.TelegramCall;
 import dev.storyline.db.DatabaseHealthCheck;
-import dev.storyline.plan.QueueRepository;
+import dev.storyline.plan.QueueQueries;
 import dev.storyline.telegram.Html;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -48,7 +48,7 @@ public final class WatchVerticle extends VerticleBase {
 
     private final Pool pool;
     private final DatabaseHealthCheck database;
-    private final QueueRepository queue;
+    private final QueueQueries queue;
     private final Path dataDir;
     private final Duration interval;
     private final Optional<Long> adminChat;
@@ -82,7 +82,7 @@ public final class WatchVerticle extends VerticleBase {
         this.disk = disk;
         this.pool = pool;
         this.database = new DatabaseHealthCheck(pool, "the database");
-        this.queue = new QueueRepository(pool);
+        this.queue = new QueueQueries(pool);
         this.dataDir = dataDir;
         this.interval = interval;
         this.adminChat = adminChat;
@@ -126,7 +126,7 @@ public final class WatchVerticle extends VerticleBase {
     private Future<Void> overdue(Instant now) {
         return queue.overdueByTenant(now.minus(OVERDUE)).map(overdue -> {
             Set<Long> seen = new HashSet<>();
-            for (QueueRepository.Overdue o : overdue) {
+            for (QueueQueries.Overdue o : overdue) {
                 seen.add(o.tenantId());
                 if (!suspected.contains(o.tenantId())) {
                     continue;

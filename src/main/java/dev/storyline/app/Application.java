@@ -21,7 +21,10 @@ import dev.storyline.plan.Pipeline;
 import dev.storyline.plan.Planner;
 import dev.storyline.plan.QueueRepository;
 import dev.storyline.posting.PostingMetrics;
-import dev.storyline.posting.PostingVerticle;
+import dev.storyline.posting.DispatchVerticle;
+import dev.storyline.posting.PressVerticle;
+import dev.storyline.posting.QueueReadsVerticle;
+import dev.storyline.posting.SweepVerticle;
 import dev.storyline.media.MediaRoots;
 import dev.storyline.media.MediaVerticle;
 import dev.storyline.telegram.OutboxLimiter;
@@ -155,7 +158,11 @@ public final class Application {
                 : selfHost;
         deploy(new InstagramVerticle(pool, ig, new InstagramAccountRepository(pool, cipher), host,
                 config.paths().dataDir().resolve("instagram-work"), clock), "Instagram");
-        deploy(new PostingVerticle(pool, config.scheduling(), sweep, clock, new PostingMetrics(registry)), "posting");
+        PostingMetrics postingMetrics = new PostingMetrics(registry);
+        deploy(new DispatchVerticle(pool, config.scheduling(), clock, postingMetrics), "posting dispatch");
+        deploy(new PressVerticle(pool, config.scheduling(), clock, postingMetrics), "story buttons");
+        deploy(new SweepVerticle(pool, config.scheduling(), sweep, clock, postingMetrics), "posting sweep");
+        deploy(new QueueReadsVerticle(pool), "queue reads");
         deploy(new WatchVerticle(pool, config.paths().dataDir(), sweep, config.telegram().adminChatId(), clock), "watch");
         // liveness is real elapsed time, like rate limits: the orchestrator never reads the (injectable) business clock
         deploy(new TenantOrchestratorVerticle(new TenantRepository(pool), new Notices(pool, vertx.eventBus()), config.orchestrator(),

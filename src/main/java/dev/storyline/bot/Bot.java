@@ -353,7 +353,7 @@ public final class Bot {
      * A story's button: the posting verticle owns the outcome (the first press wins, D8); the bot only
      * checks who may reject (D17) and answers the press exactly once with what the verticle said. The
      * update counts as handled only once the outcome is stored, so a crash before that replays the
-     * press instead of losing it (the caption edit after it is repaired at start, see PostingVerticle).
+     * press instead of losing it (the caption edit after it is repaired at start, see SweepVerticle).
      */
     private Future<Void> storyButton(Incoming in, String callbackId, long messageId, CallbackData data) {
         Optional<Tenant> tenant = in.approvedTenant();

@@ -6,8 +6,7 @@ import dev.storyline.bus.TenantChanged;
 import dev.storyline.config.AppConfig;
 import dev.storyline.media.MediaRepository;
 import dev.storyline.notice.Notices;
-import dev.storyline.plan.QueueRepository;
-import dev.storyline.plan.StatsRepository;
+import dev.storyline.plan.QueueQueries;
 import dev.storyline.tenant.PendingInputRepository;
 import dev.storyline.tenant.TenantRepository;
 import dev.storyline.user.ChatAdmins;
@@ -24,8 +23,7 @@ public record BotServices(
         UserRepository users,
         PendingInputRepository pendingInputs,
         MediaRepository library,
-        QueueRepository queue,
-        StatsRepository stats,
+        QueueQueries queries,
         AlertService alerts,
         ChatAdmins chatAdmins,
         EventBusClient bus,

@@ -1,8 +1,9 @@
 package dev.storyline.bot;
 
+import dev.storyline.bus.Dispatch;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.plan.Planner;
-import dev.storyline.plan.QueueRepository;
+import dev.storyline.plan.QueueQueries;
 import dev.storyline.posting.StoryMessage;
 import dev.storyline.telegram.Html;
 import dev.storyline.tenant.Tenant;
@@ -29,13 +30,13 @@ final class PostingFlow {
 
     Future<Void> queue(Incoming in, Tenant tenant) {
         ZoneId zone = ZoneId.of(tenant.timezone());
-        return s.queue().upcomingLines(tenant.id(), 10).compose(lines -> {
+        return s.queries().upcomingLines(tenant.id(), 10).compose(lines -> {
             if (lines.isEmpty()) {
                 return s.replies().send(in.chatId(), "📅 Nothing planned yet." + (tenant.paused()
                         ? " Posting is paused: /resume plans again." : " /schedule plans the coming days."));
             }
             StringBuilder text = new StringBuilder("📅 <b>Next stories</b>\n");
-            for (QueueRepository.QueueLine line : lines) {
+            for (QueueQueries.QueueLine line : lines) {
                 text.append("• ").append(WHEN.format(line.dueAt().atZone(zone))).append(" — ")
                         .append(line.title() == null ? "<i>no image yet</i>" : Html.escape(line.title()))
                         .append(" (").append("instagram".equals(line.route()) ? "Instagram" : "Telegram").append(')');
@@ -62,7 +63,7 @@ final class PostingFlow {
                     s.replies().send(in.chatId(), code == ErrorCode.NOT_FOUND ? "🤷 " + Html.escape(result.cause().getMessage())
                             : code == ErrorCode.CONFLICT ? "⏸️ " + Html.escape(result.cause().getMessage())
                             : "⚠️ I couldn't send a story just now. Please try again in a minute.");
-                } else if ("failed".equals(result.result().getString("outcome"))) {
+                } else if (result.result().outcome() == Dispatch.Outcome.FAILED) {
                     s.replies().send(in.chatId(), "⚠️ The story could not be sent; see the message above.");
                 }
                 s.bus().wake(tenant.id());
@@ -120,12 +121,12 @@ final class PostingFlow {
             }
         }
         ZoneId zone = ZoneId.of(tenant.timezone());
-        return s.queue().history(tenant.id(), n).compose(lines -> {
+        return s.queries().history(tenant.id(), n).compose(lines -> {
             if (lines.isEmpty()) {
                 return s.replies().send(in.chatId(), "🗂 No stories yet.");
             }
             StringBuilder text = new StringBuilder("🗂 <b>Last stories</b>\n");
-            for (QueueRepository.HistoryLine line : lines) {
+            for (QueueQueries.HistoryLine line : lines) {
                 text.append("• ").append(WHEN.format(line.completedAt().atZone(zone))).append(" — ").append(icon(line.outcome()))
                         .append(' ').append(line.outcome()).append(": ").append(Html.escape(line.title()));
                 if (line.who() != null) {
@@ -150,7 +151,7 @@ final class PostingFlow {
 
     /** {@code /stats}: outcomes and people over 7 and 30 days, and the median time to post. */
     Future<Void> stats(Incoming in, Tenant tenant) {
-        return s.stats().stats(tenant.id(), s.clock().instant()).compose(st -> {
+        return s.queries().stats(tenant.id(), s.clock().instant()).compose(st -> {
             StringBuilder text = new StringBuilder("📈 <b>Stats</b> (7 days / 30 days)\n");
             if (st.outcomes().isEmpty()) {
                 text.append("No stories in the last 30 days.");
@@ -173,7 +174,7 @@ final class PostingFlow {
     Future<String> statusLines(Tenant tenant) {
         ZoneId zone = ZoneId.of(tenant.timezone());
         Instant now = s.clock().instant();
-        return s.queue().summary(tenant.id(), now).map(sum -> "\nNext slot: " + (sum.nextSlot() == null ? "none planned"
+        return s.queries().summary(tenant.id(), now).map(sum -> "\nNext slot: " + (sum.nextSlot() == null ? "none planned"
                 : WHEN.format(sum.nextSlot().atZone(zone)))
                 + "\nLast post: " + (sum.lastPosted() == null ? "none yet" : WHEN.format(sum.lastPosted().atZone(zone)))
                 + " · " + sum.posted24h() + " in 24 h"

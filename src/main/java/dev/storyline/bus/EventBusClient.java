@@ -100,17 +100,17 @@ public final class EventBusClient {
         return request(Addresses.MEDIA_UPLOAD, upload.toJson(), Duration.ofMinutes(4)).map(MediaUploadResult::fromJson);
     }
 
-    public Future<String> dispatch(long tenantId, long queueId) {
-        return request(Addresses.POSTING_DISPATCH, new JsonObject().put("tenantId", tenantId).put("queueId", queueId),
-                Duration.ofMinutes(11)).map(reply -> reply.getString("outcome"));
+    public Future<Dispatch.Outcome> dispatch(Dispatch dispatch) {
+        return request(Addresses.POSTING_DISPATCH, dispatch.toJson(), Duration.ofMinutes(11))
+                .map(reply -> Dispatch.Dispatched.fromJson(reply).outcome());
     }
 
     public Future<StoryPress.Answer> storyPress(StoryPress press) {
         return request(Addresses.POSTING_CALLBACK, press.toJson(), Duration.ofSeconds(20)).map(StoryPress.Answer::fromJson);
     }
 
-    public Future<JsonObject> queue(long tenantId, int limit) {
-        return request(Addresses.POSTING_QUEUE, new JsonObject().put("tenantId", tenantId).put("limit", limit));
+    public Future<QueuePage> queue(TenantPage page) {
+        return request(Addresses.POSTING_QUEUE, page.toJson()).map(QueuePage::fromJson);
     }
 
     public Future<JsonObject> locks(long tenantId, int limit) {
@@ -125,12 +125,12 @@ public final class EventBusClient {
         return request(Addresses.ADMIN_USER_REACTIVATE, new JsonObject().put("user", user));
     }
 
-    public Future<JsonObject> history(long tenantId, int limit) {
-        return request(Addresses.POSTING_HISTORY, new JsonObject().put("tenantId", tenantId).put("limit", limit));
+    public Future<HistoryPage> history(TenantPage page) {
+        return request(Addresses.POSTING_HISTORY, page.toJson()).map(HistoryPage::fromJson);
     }
 
-    public Future<JsonObject> postNext(long tenantId) {
-        return request(Addresses.POSTING_NEXT, new JsonObject().put("tenantId", tenantId), Duration.ofMinutes(11));
+    public Future<Dispatch.Dispatched> postNext(long tenantId) {
+        return request(Addresses.POSTING_NEXT, new TenantRequest(tenantId).toJson(), Duration.ofMinutes(11)).map(Dispatch.Dispatched::fromJson);
     }
 
     /** Publishing polls the container and may wait behind Graph: up to {@link #LONG_TIMEOUT}. */

@@ -3,7 +3,7 @@ package dev.storyline.cli;
 import dev.storyline.config.AppConfig;
 import dev.storyline.config.ConfigParser;
 import dev.storyline.plan.Planner;
-import dev.storyline.plan.QueueRepository;
+import dev.storyline.plan.QueueQueries;
 import dev.storyline.tenant.Tenant;
 import dev.storyline.tenant.TenantRepository;
 import io.vertx.sqlclient.Pool;
@@ -65,7 +65,7 @@ final class PlanCommands {
     /** Adds one tenant's rows to a table. */
     @FunctionalInterface
     interface Rows {
-        void add(Table table, QueueRepository queue, Tenant tenant, ZoneId zone);
+        void add(Table table, QueueQueries queue, Tenant tenant, ZoneId zone);
     }
 
     /** A table with rows from each chosen tenant, or {@code empty} when there are none. */
@@ -73,7 +73,7 @@ final class PlanCommands {
         CommandSupport.checkLimit(spec, limit, 500);
         PrintWriter out = spec.commandLine().getOut();
         return forTenants(spec, tenantId, (pool, config, tenants) -> {
-            QueueRepository queue = new QueueRepository(pool);
+            QueueQueries queue = new QueueQueries(pool);
             tenants.forEach(tenant -> rows.add(table, queue, tenant, ZoneId.of(tenant.timezone())));
             if (table.isEmpty()) {
                 out.println(empty);
@@ -145,7 +145,7 @@ final class PlanCommands {
         public Integer call() {
             return tablePerTenant(spec, tenantId, limit, new Table("TENANT", "SLOT", "DUE", "IMAGE", "ROUTE", "ATTEMPTS", "LAST ERROR"),
                     "Nothing planned. 'storyline plan top-off' plans the coming days.", (table, queue, tenant, zone) -> {
-                        for (QueueRepository.QueueLine line : queue.upcomingLines(tenant.id(), limit).await()) {
+                        for (QueueQueries.QueueLine line : queue.upcomingLines(tenant.id(), limit).await()) {
                             table.row(tenant.id(), line.id(), WHEN.format(line.dueAt().atZone(zone)),
                                     line.title() == null ? "(none yet)" : line.title(), line.route(), line.attempts(), line.lastError());
                         }
@@ -169,7 +169,7 @@ final class PlanCommands {
             return tablePerTenant(spec, tenantId, limit, new Table("TENANT", "WHEN", "OUTCOME", "ROUTE", "IMAGE", "BY", "DRY RUN",
                             "INSTAGRAM", "ERROR"),
                     "No stories yet.", (table, queue, tenant, zone) -> {
-                        for (QueueRepository.HistoryLine line : queue.history(tenant.id(), limit).await()) {
+                        for (QueueQueries.HistoryLine line : queue.history(tenant.id(), limit).await()) {
                             String instagram = line.permalink() != null ? line.permalink() : line.mediaId() != null ? line.mediaId() : "";
                             table.row(tenant.id(), WHEN.format(line.completedAt().atZone(zone)), line.outcome(),
                                     line.route() == null ? "" : line.route(), line.title(), line.who(), line.dryRun() ? "yes" : "",

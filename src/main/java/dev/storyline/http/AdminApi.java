@@ -1,9 +1,13 @@
 package dev.storyline.http;
 
+import dev.storyline.bus.Dispatch;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.MediaIndexRequest;
+import dev.storyline.bus.HistoryPage;
 import dev.storyline.bus.Paging;
+import dev.storyline.bus.QueuePage;
+import dev.storyline.bus.TenantPage;
 import dev.storyline.media.IndexSummary;
 import dev.storyline.run.Trigger;
 import dev.storyline.config.AppConfig.HttpConfig;
@@ -53,11 +57,11 @@ final class AdminApi {
         router.get("/alerts").handler(ctx -> limit(ctx, Paging.DEFAULT_LIMIT).ifPresent(n -> bridge(ctx, () -> bus.alerts(n))));
         router.get("/orchestrator").handler(ctx -> bridge(ctx, () -> bus.orchestratorState().map(s -> s.toJson())));
         router.post("/tenants/:chatId/media/index").handler(this::indexMedia);
-        router.post("/tenants/:chatId/next").handler(ctx -> withChat(ctx, id -> bus.postNext(id)));
+        router.post("/tenants/:chatId/next").handler(ctx -> withChat(ctx, id -> bus.postNext(id).map(Dispatch.Dispatched::toJson)));
         router.post("/tenants/:chatId/pause").handler(ctx -> withChat(ctx, id -> bus.setPaused(id, true)));
         router.post("/tenants/:chatId/resume").handler(ctx -> withChat(ctx, id -> bus.setPaused(id, false)));
         router.post("/tenants/:chatId/plan").handler(this::plan);
-        router.get("/tenants/:chatId/queue").handler(ctx -> limit(ctx, Paging.DEFAULT_LIMIT).ifPresent(n -> withChat(ctx, id -> bus.queue(id, n))));
+        router.get("/tenants/:chatId/queue").handler(ctx -> limit(ctx, Paging.DEFAULT_LIMIT).ifPresent(n -> withChat(ctx, id -> bus.queue(new TenantPage(id, n)).map(QueuePage::toJson))));
         router.get("/tenants/:chatId/instagram").handler(ctx -> withChat(ctx, bus::instagramStatus));
         router.post("/tenants/:chatId/instagram").handler(this::connectInstagram);
         router.delete("/tenants/:chatId/instagram").handler(ctx -> withChat(ctx, bus::instagramDisconnect));
@@ -65,7 +69,7 @@ final class AdminApi {
         router.get("/tenants/:chatId/locks").handler(ctx -> limit(ctx, Paging.DEFAULT_LIMIT).ifPresent(n -> withChat(ctx, id -> bus.locks(id, n))));
         router.delete("/tenants/:chatId/locks/:itemId").handler(this::removeLock);
         router.post("/users/:user/reactivate").handler(ctx -> bridge(ctx, () -> bus.reactivateUser(ctx.pathParam("user"))));
-        router.get("/tenants/:chatId/history").handler(ctx -> limit(ctx, Paging.DEFAULT_LIMIT).ifPresent(n -> withChat(ctx, id -> bus.history(id, n))));
+        router.get("/tenants/:chatId/history").handler(ctx -> limit(ctx, Paging.DEFAULT_LIMIT).ifPresent(n -> withChat(ctx, id -> bus.history(new TenantPage(id, n)).map(HistoryPage::toJson))));
         return router;
     }
 

@@ -182,18 +182,7 @@ public final class QueueRepository {
                    h.telegram_message_id, h.dry_run, h.slot_key, h.scheduled_for, m.path, m.source, m.title, m.link, m.caption, m.tags
               FROM h LEFT JOIN media_items m ON m.id = h.media_item_id AND m.tenant_id = h.tenant_id""";
 
-    /** Per active tenant, planned slots due before $1 that nobody claimed: its scheduler is stuck or missing. */
-    private static final String OVERDUE_BY_TENANT = """
-            SELECT q.tenant_id, t.title, count(*) AS slots, min(q.scheduled_for) AS oldest
-              FROM posting_queue q JOIN tenants t ON t.id = q.tenant_id
-             WHERE q.state = 'planned' AND q.due_at < $1 AND q.scheduled_for < $1 AND t.state = 'approved' AND NOT t.is_paused
-             GROUP BY q.tenant_id, t.title""";
 
-    private static final String HISTORY_OF = """
-            SELECT h.outcome, h.completed_at, h.notified_at, h.dry_run, u.username, u.first_name, h.media_item_id, h.slot_key,
-                   h.scheduled_for, h.telegram_message_id
-              FROM posting_history h LEFT JOIN users u ON u.id = h.acted_by
-             WHERE h.tenant_id = $1 AND h.queue_item_id = $2""";
 
     private static final String BY_ID = "SELECT " + QueueItem.COLUMNS + " FROM posting_queue WHERE tenant_id = $1 AND id = $2";
 
@@ -230,77 +219,16 @@ public final class QueueRepository {
                            String outcome, boolean dryRun, Instant notifiedAt, Instant completedAt, long messageId, String who) {
     }
 
-    private static final String RECENT_FAILURES = """
-            SELECT outcome FROM posting_history WHERE tenant_id = $1 AND outcome <> 'expired' ORDER BY completed_at DESC, id DESC LIMIT $2""";
 
-    private static final String SUMMARY = """
-            SELECT (SELECT min(scheduled_for) FROM posting_queue WHERE tenant_id = $1 AND state = 'planned') AS next_slot,
-                   (SELECT count(*) FROM posting_queue WHERE tenant_id = $1 AND state = 'notified') AS awaiting,
-                   (SELECT count(*) FROM posting_history WHERE tenant_id = $1 AND outcome = 'posted' AND completed_at > $2) AS posted_24h,
-                   (SELECT h.completed_at FROM posting_history h WHERE h.tenant_id = $1 AND h.outcome = 'posted'
-                     ORDER BY h.completed_at DESC LIMIT 1) AS last_posted""";
 
-    private static final String HISTORY = """
-            SELECT h.outcome, h.completed_at, h.scheduled_for, h.dry_run, h.error, m.title, m.path, m.id AS media_id,
-                   u.username, u.first_name, h.acted_by, h.route, h.instagram_media_id, h.instagram_permalink
-              FROM posting_history h
-              LEFT JOIN media_items m ON m.id = h.media_item_id AND m.tenant_id = h.tenant_id
-              LEFT JOIN users u ON u.id = h.acted_by
-             WHERE h.tenant_id = $1 ORDER BY h.completed_at DESC, h.id DESC LIMIT $2""";
 
-    private static final String UPCOMING_LINES = """
-            SELECT q.id, q.scheduled_for, q.due_at, q.attempts, q.last_error, m.title, m.path,
-                   coalesce(q.route, CASE WHEN t.enable_instagram AND NOT q.dry_run AND NOT coalesce(m.requires_interaction, false)
-                                           AND EXISTS (SELECT 1 FROM instagram_accounts a WHERE a.tenant_id = t.id AND a.token_status = 'valid')
-                                          THEN 'instagram' ELSE 'telegram' END) AS route
-              FROM posting_queue q JOIN tenants t ON t.id = q.tenant_id
-                   LEFT JOIN media_items m ON m.id = q.media_item_id AND m.tenant_id = q.tenant_id
-             WHERE q.tenant_id = $1 AND q.state = 'planned' ORDER BY q.due_at, q.id LIMIT $2""";
 
-    /** One line of {@code /queue}. */
-    public record QueueLine(long id, Instant scheduledFor, Instant dueAt, String route, int attempts, String lastError, String title) {
-    }
-
-    public Future<List<QueueLine>> upcomingLines(long tenantId, int limit) {
-        return pool.preparedQuery(UPCOMING_LINES).execute(Tuple.of(tenantId, limit)).map(rows -> {
-            List<QueueLine> lines = new ArrayList<>();
-            for (Row r : rows) {
-                String title = r.getString("title") != null ? r.getString("title")
-                        : r.getString("path") != null ? java.nio.file.Path.of(r.getString("path")).getFileName().toString() : null;
-                lines.add(new QueueLine(r.getLong("id"), Sql.instant(r, "scheduled_for"), Sql.instant(r, "due_at"),
-                        r.getString("route"), r.getInteger("attempts"), r.getString("last_error"), title));
-            }
-            return lines;
-        });
-    }
-
-    /** For {@code /status}. */
-    public record Summary(Instant nextSlot, long awaiting, long posted24h, Instant lastPosted) {
-    }
-
-    /** One line of {@code /history}. */
-    /**
-     * One line of history: {@code route} telegram or instagram (null when it never went out), {@code who}
-     * the person who acted, "Storyline" for a publish nobody pressed, and for Instagram the media id and
-     * permalink (null when Instagram never said them).
-     */
-    public record HistoryLine(String outcome, Instant completedAt, Instant scheduledFor, boolean dryRun, String error,
-                              String title, String who, String route, String mediaId, String permalink) {
-        public static final String STORYLINE = "Storyline";
-    }
 
     /** How a slot ended, as written to history. */
     public record Finished(long historyId, Long mediaItemId, String outcome, Instant notifiedAt, Instant completedAt,
                            Long telegramMessageId, boolean dryRun, String slotKey, Instant scheduledFor, Optional<MediaItem> item) {
     }
 
-    /** An earlier outcome of a slot, for a late press. */
-    public record PastOutcome(String outcome, Instant completedAt, Instant notifiedAt, boolean dryRun, String username,
-                              String firstName, Long mediaItemId, String slotKey, Instant scheduledFor, Long telegramMessageId) {
-        public String who() {
-            return username != null ? "@" + username : firstName != null ? firstName : "Storyline";
-        }
-    }
 
     private final Pool pool;
 
@@ -463,31 +391,7 @@ public final class QueueRepository {
                 r.getBoolean("dry_run"), r.getString("slot_key"), Sql.instant(r, "scheduled_for"), item);
     }
 
-    /** A tenant whose planned slots are overdue: how many, and the oldest slot time. */
-    public record Overdue(long tenantId, String title, long slots, Instant oldest) {
-    }
 
-    /** Across tenants (the watch): active tenants with planned slots due before {@code before}. */
-    public Future<List<Overdue>> overdueByTenant(Instant before) {
-        return pool.preparedQuery(OVERDUE_BY_TENANT).execute(Tuple.of(Sql.utc(before))).map(rows -> {
-            List<Overdue> list = new ArrayList<>();
-            rows.forEach(r -> list.add(new Overdue(r.getLong("tenant_id"), r.getString("title"), r.getLong("slots"), Sql.instant(r, "oldest"))));
-            return list;
-        });
-    }
-
-    public Future<Optional<PastOutcome>> outcomeOf(long tenantId, long queueId) {
-        return pool.preparedQuery(HISTORY_OF).execute(Tuple.of(tenantId, queueId)).map(rows -> {
-            if (rows.size() == 0) {
-                return Optional.empty();
-            }
-            Row r = rows.iterator().next();
-            return Optional.of(new PastOutcome(r.getString("outcome"), Sql.instant(r, "completed_at"),
-                    Sql.instant(r, "notified_at"), r.getBoolean("dry_run"), r.getString("username"), r.getString("first_name"),
-                    r.getLong("media_item_id"), r.getString("slot_key"), Sql.instant(r, "scheduled_for"),
-                    r.getLong("telegram_message_id")));
-        });
-    }
 
     public Future<Optional<QueueItem>> byId(long tenantId, long id) {
         return pool.preparedQuery(BY_ID).execute(Tuple.of(tenantId, id)).map(QueueRepository::first);
@@ -532,41 +436,6 @@ public final class QueueRepository {
         });
     }
 
-    /** The last {@code n} outcomes other than expiries, newest first. */
-    public Future<List<String>> recentOutcomes(long tenantId, int n) {
-        return pool.preparedQuery(RECENT_FAILURES).execute(Tuple.of(tenantId, n)).map(rows -> {
-            List<String> list = new ArrayList<>();
-            rows.forEach(r -> list.add(r.getString(0)));
-            return list;
-        });
-    }
-
-    public Future<Summary> summary(long tenantId, Instant now) {
-        return pool.preparedQuery(SUMMARY).execute(Tuple.of(tenantId, Sql.utc(now.minus(Duration.ofHours(24))))).map(rows -> {
-            Row r = rows.iterator().next();
-            return new Summary(Sql.instant(r, "next_slot"), r.getLong("awaiting"), r.getLong("posted_24h"),
-                    Sql.instant(r, "last_posted"));
-        });
-    }
-
-    public Future<List<HistoryLine>> history(long tenantId, int limit) {
-        return pool.preparedQuery(HISTORY).execute(Tuple.of(tenantId, limit)).map(rows -> {
-            List<HistoryLine> lines = new ArrayList<>();
-            for (Row r : rows) {
-                String title = r.getString("title") != null ? r.getString("title")
-                        : r.getString("path") != null ? java.nio.file.Path.of(r.getString("path")).getFileName().toString() : "no image";
-                String who = r.getString("username") != null ? "@" + r.getString("username") : r.getString("first_name");
-                if (who == null && r.getLong("acted_by") == null && "instagram".equals(r.getString("route"))
-                        && "posted".equals(r.getString("outcome"))) {
-                    who = HistoryLine.STORYLINE;
-                }
-                lines.add(new HistoryLine(r.getString("outcome"), Sql.instant(r, "completed_at"),
-                        Sql.instant(r, "scheduled_for"), r.getBoolean("dry_run"), r.getString("error"), title, who,
-                        r.getString("route"), r.getString("instagram_media_id"), r.getString("instagram_permalink")));
-            }
-            return lines;
-        });
-    }
 
     private static Optional<QueueItem> first(RowSet<Row> rows) {
         return rows.size() == 0 ? Optional.empty() : Optional.of(QueueItem.map(rows.iterator().next()));

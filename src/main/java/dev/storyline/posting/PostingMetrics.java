@@ -8,7 +8,8 @@ import java.time.Duration;
 
 /**
  * Posting's meters, tenant-free aggregates (issue 7): notifications sent, outcomes by kind, dispatch
- * lateness, Instagram publishes and errors by code.
+ * lateness, Instagram publishes and errors by code, and side effects that did not happen (a caption
+ * edit not recorded, a keyboard not changed, a notice not sent) by what.
  */
 public final class PostingMetrics {
     private final MeterRegistry registry;
@@ -47,6 +48,13 @@ public final class PostingMetrics {
     /** By error code: instagram_rate_limited, instagram_token_invalid, ... */
     void instagramError(String code) {
         Counter.builder("storyline_instagram_errors").tag("code", code).description("Instagram publishes that failed, by error code")
+                .register(registry).increment();
+    }
+
+    /** A side effect that failed and is not retried: edit_marks, keyboard, publish_notice. */
+    void failure(String what) {
+        Counter.builder("storyline_posting_failures").tag("what", what)
+                .description("Side effects of posting that failed (logged at WARN): edit_marks, keyboard, publish_notice")
                 .register(registry).increment();
     }
 }

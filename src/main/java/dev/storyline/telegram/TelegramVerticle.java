@@ -15,8 +15,7 @@ import dev.storyline.bus.TelegramDownload;
 import dev.storyline.config.AppConfig;
 import dev.storyline.media.MediaRepository;
 import dev.storyline.notice.Notices;
-import dev.storyline.plan.QueueRepository;
-import dev.storyline.plan.StatsRepository;
+import dev.storyline.plan.QueueQueries;
 import dev.storyline.run.ServiceRunRepository;
 import dev.storyline.run.Trigger;
 import dev.storyline.tenant.PendingInputRepository;
@@ -128,7 +127,7 @@ public final class TelegramVerticle extends VerticleBase {
         noticeSender = new NoticeSender(notices, outbox);
         AlertService alerts = new AlertService(pool, clock, telegram.adminChatId(), notices);
         services = new BotServices(replies, notices, new TenantRepository(pool), new UserRepository(pool), new PendingInputRepository(pool),
-                new MediaRepository(pool), new QueueRepository(pool), new StatsRepository(pool), alerts,
+                new MediaRepository(pool), new QueueQueries(pool), alerts,
                 new ChatAdmins(replies::administrators, clock), new EventBusClient(vertx), clock, telegram, config.tenantDefaults());
         bot = new Bot(services, pool);
         batches = new UpdateBatches(bot, services, state, metrics, clock, botId, () -> running);

@@ -2,6 +2,7 @@ package dev.storyline.tenant;
 
 import dev.storyline.app.LogFields;
 import dev.storyline.bus.Addresses;
+import dev.storyline.bus.Dispatch;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.Heartbeat;
@@ -153,7 +154,7 @@ public class TenantSchedulerVerticle extends VerticleBase {
                     }
                     QueueItem slot = claimed.get(0);
                     boolean late = Duration.between(slot.dueAt(), now).compareTo(Duration.ofSeconds(30)) > 0;
-                    return bus.dispatch(tenant.id(), slot.id()).map(outcome -> late)
+                    return bus.dispatch(new Dispatch(tenant.id(), slot.id())).map(outcome -> late)
                             .otherwise(e -> {
                                 LOG.warn("Tenant {}: dispatch of slot {} failed: {}", LogFields.tenant(tenant.id()), slot.id(), e.getMessage());
                                 return true;

@@ -22,7 +22,7 @@ class LogFieldsTest {
         LogstashEncoder encoder = new LogstashEncoder(); // what Logging installs for LOG_FORMAT=json
         encoder.setContext(context);
         encoder.start();
-        Logger logger = context.getLogger("dev.storyline.posting.PostingVerticle");
+        Logger logger = context.getLogger("dev.storyline.posting.DispatchVerticle");
         LoggingEvent event = new LoggingEvent(Logger.class.getName(), logger, Level.WARN, "Tenant {}: slot {} failed: {}", null,
                 new Object[] {LogFields.tenant(-1001234L), LogFields.slot(42L), "Telegram said 400"});
         String line = new String(encoder.encode(event), StandardCharsets.UTF_8);

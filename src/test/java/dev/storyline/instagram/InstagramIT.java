@@ -5,7 +5,7 @@ import dev.storyline.bus.MediaIndexRequest;
 import dev.storyline.bus.TenantChanged;
 import dev.storyline.config.AppConfig;
 import dev.storyline.run.Trigger;
-import dev.storyline.posting.PostingVerticle;
+import dev.storyline.posting.DispatchVerticle;
 import dev.storyline.testing.BotHarness;
 import dev.storyline.testing.FakeGraph;
 import dev.storyline.testing.FakeTelegram;
@@ -270,7 +270,7 @@ class InstagramIT {
         String container = graph.container("17841400000000012", "FINISHED", "PUBLISHED");
         OffsetDateTime now = OffsetDateTime.ofInstant(bot.clock.instant(), ZoneOffset.UTC);
         bot.db.execute("UPDATE posting_queue SET state = 'publishing', route = 'instagram', due_at = ?, claimed_at = ?, claim_token = 1, "
-                + "instagram_container_id = ? WHERE id = ?", now, now.minus(PostingVerticle.STALE_CLAIM.plusMinutes(1)), container, queueId);
+                + "instagram_container_id = ? WHERE id = ?", now, now.minus(DispatchVerticle.STALE_CLAIM.plusMinutes(1)), container, queueId);
         await().atMost(Duration.ofSeconds(15)).until(() -> "posted instagram false".equals(historyOf(queueId)));
         List<FakeGraph.Published> published = graph.published().stream().filter(p -> p.accountId().equals("17841400000000012")).toList();
         assertThat(published).extracting(FakeGraph.Published::containerId).containsExactly(container);
@@ -323,7 +323,7 @@ class InstagramIT {
         // as a process that died after media_publish (first) and before it (second) left them
         bot.db.execute("UPDATE posting_queue SET state = 'publishing', route = 'instagram', due_at = ?, claimed_at = ?, "
                 + "instagram_container_id = CASE WHEN id = ? THEN ? ELSE ? END WHERE id IN (?, ?)", now,
-                now.minus(PostingVerticle.STALE_CLAIM.plusMinutes(1)),
+                now.minus(DispatchVerticle.STALE_CLAIM.plusMinutes(1)),
                 slots.get(0), published, finished, slots.get(0), slots.get(1));
         await().atMost(Duration.ofSeconds(15)).until(() -> "posted instagram false".equals(historyOf((Long) slots.get(0)))
                 && "posted instagram false".equals(historyOf((Long) slots.get(1))));

@@ -92,7 +92,7 @@ class CrashSafetyIT {
         bot.db.execute("UPDATE posting_queue SET state = 'claimed', claimed_at = ?, attempts = 1 WHERE id = ?",
                 Timestamp.from(due), slot);
         bot.start();
-        bot.clock.advance(PostingVerticle.STALE_CLAIM.plusMinutes(1));
+        bot.clock.advance(DispatchVerticle.STALE_CLAIM.plusMinutes(1));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> photos(-8001).size() == 1);
         assertThat(bot.db.column("SELECT state FROM posting_queue WHERE id = ?", slot)).containsExactly("notified");
@@ -113,7 +113,7 @@ class CrashSafetyIT {
         assertThat(bot.db.column("SELECT state FROM posting_queue WHERE id = ?", slot)).containsAnyOf("claimed", "planned");
 
         bot.start();
-        bot.clock.advance(PostingVerticle.STALE_CLAIM.plusMinutes(1));
+        bot.clock.advance(DispatchVerticle.STALE_CLAIM.plusMinutes(1));
         await().atMost(Duration.ofSeconds(10)).until(() -> photos(-8002).size() == 2);
         await().atMost(Duration.ofSeconds(10)).until(() -> "notified".equals(
                 bot.db.column("SELECT state FROM posting_queue WHERE id = ?", slot).get(0)));
@@ -194,7 +194,7 @@ class CrashSafetyIT {
         int claims = bot.config().scheduling().maxAttempts() + 1; // the first try and every retry
 
         bot.stop();
-        bot.clock.set(due.plus(PostingVerticle.STALE_CLAIM).plusSeconds(60));
+        bot.clock.set(due.plus(DispatchVerticle.STALE_CLAIM).plusSeconds(60));
         // what a process that died on this slot every time it tried leaves behind
         bot.db.execute("UPDATE posting_queue SET state = 'claimed', claimed_at = ?, attempts = ? WHERE id = ?",
                 Timestamp.from(due), claims, slot);

@@ -1,0 +1,31 @@
+package dev.storyline.bus;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The answer of {@link Addresses#POSTING_QUEUE}: planned slots, soonest first. */
+public record QueuePage(List<Line> queue) {
+    /** One planned slot; {@code route} is where it would go now (telegram or instagram). */
+    public record Line(long id, Instant scheduledFor, Instant dueAt, String route, int attempts, String lastError, String title) {
+        JsonObject toJson() {
+            return new JsonObject().put("id", id).put("scheduledFor", scheduledFor).put("dueAt", dueAt).put("route", route)
+                    .put("attempts", attempts).put("lastError", lastError).put("title", title);
+        }
+
+        static Line fromJson(JsonObject j) {
+            return new Line(j.getLong("id"), j.getInstant("scheduledFor"), j.getInstant("dueAt"), j.getString("route"),
+                    j.getInteger("attempts", 0), j.getString("lastError"), j.getString("title"));
+        }
+    }
+
+    public JsonObject toJson() {
+        return new JsonObject().put("queue", new JsonArray(queue.stream().map(Line::toJson).toList()));
+    }
+
+    public static QueuePage fromJson(JsonObject json) {
+        return new QueuePage(json.getJsonArray("queue", new JsonArray()).stream().map(o -> Line.fromJson((JsonObject) o)).toList());
+    }
+}

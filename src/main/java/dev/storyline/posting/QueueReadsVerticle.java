@@ -1,0 +1,43 @@
+package dev.storyline.posting;
+
+import dev.storyline.bus.Addresses;
+import dev.storyline.bus.Consumers;
+import dev.storyline.bus.HistoryPage;
+import dev.storyline.bus.QueuePage;
+import dev.storyline.bus.TenantPage;
+import dev.storyline.plan.QueueQueries;
+import dev.storyline.tenant.TenantRepository;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * The queue's read model on the bus, for the admin API: {@code posting.queue} and
+ * {@code posting.history} answered from {@link QueueQueries} (the bot and the CLI read the same class
+ * directly). Keeps nothing between messages.
+ */
+public final class QueueReadsVerticle extends VerticleBase {
+    private final Pool pool;
+    private TenantRepository tenants;
+    private QueueQueries queries;
+
+    public QueueReadsVerticle(Pool pool) {
+        this.pool = pool;
+    }
+
+    @Override
+    public Future<?> start() {
+        tenants = new TenantRepository(pool);
+        queries = new QueueQueries(pool);
+        return Future.all(
+                Consumers.register(vertx.eventBus(), Addresses.POSTING_QUEUE, TenantPage::fromJson, page -> tenants.required(page.tenantId())
+                        .compose(t -> queries.upcomingLines(page.tenantId(), page.limit()))
+                        .map(lines -> new QueuePage(lines.stream().map(l -> new QueuePage.Line(l.id(), l.scheduledFor(), l.dueAt(), l.route(),
+                                l.attempts(), l.lastError(), l.title())).toList()).toJson())).completion(),
+                Consumers.register(vertx.eventBus(), Addresses.POSTING_HISTORY, TenantPage::fromJson, page -> tenants.required(page.tenantId())
+                        .compose(t -> queries.history(page.tenantId(), page.limit()))
+                        .map(lines -> new HistoryPage(lines.stream().map(l -> new HistoryPage.Line(l.outcome(), l.completedAt(),
+                                l.scheduledFor(), l.dryRun(), l.error(), l.title(), l.who(), l.route(), l.mediaId(), l.permalink())).toList())
+                                .toJson())).completion());
+    }
+}
