@@ -87,8 +87,8 @@ public final class EventBusClient {
         return request(Addresses.TELEGRAM_STATUS, new JsonObject()).map(PollerStatus::fromJson);
     }
 
-    public Future<Long> telegramDownload(TelegramDownload download) {
-        return request(Addresses.TELEGRAM_DOWNLOAD, download.toJson(), Duration.ofMinutes(3)).map(reply -> reply.getLong("size"));
+    public Future<TelegramDownload.Downloaded> telegramDownload(TelegramDownload download) {
+        return request(Addresses.TELEGRAM_DOWNLOAD, download.toJson(), Duration.ofMinutes(3)).map(TelegramDownload.Downloaded::fromJson);
     }
 
     /** Indexing a large library takes a while: this request waits up to {@link #LONG_TIMEOUT}. */

@@ -7,21 +7,18 @@ import io.vertx.core.json.JsonObject;
  * is set when an earlier attempt created a container (stored on the queue row): its status is read
  * first, so a story whose {@code media_publish} went through is never published again (D16).
  * {@code claimToken} is the slot's claim (D24): a container is only stored, and published, while it holds.
+ * The image is named by its media item id; the Instagram verticle reads the file itself.
  */
-public record InstagramPublish(long tenantId, long queueId, String path, String mimeType, String containerId, long claimToken) {
+public record InstagramPublish(long tenantId, long queueId, long mediaItemId, String containerId, long claimToken) {
     public JsonObject toJson() {
-        return new JsonObject().put("tenantId", tenantId).put("queueId", queueId).put("path", path).put("mimeType", mimeType)
+        return new JsonObject().put("tenantId", tenantId).put("queueId", queueId).put("mediaItemId", mediaItemId)
                 .put("containerId", containerId).put("claimToken", claimToken);
     }
 
     /** @throws IllegalArgumentException when a field is missing */
     public static InstagramPublish fromJson(JsonObject json) {
-        if (json == null || json.getLong("tenantId") == null || json.getLong("queueId") == null || json.getString("path") == null
-                || json.getLong("claimToken") == null) {
-            throw new IllegalArgumentException("a publish needs a tenantId, a queueId, a path and a claimToken");
-        }
-        return new InstagramPublish(json.getLong("tenantId"), json.getLong("queueId"), json.getString("path"),
-                json.getString("mimeType", "image/jpeg"), json.getString("containerId"), json.getLong("claimToken"));
+        return new InstagramPublish(Json.requiredLong(json, "tenantId"), Json.requiredLong(json, "queueId"),
+                Json.requiredLong(json, "mediaItemId"), json.getString("containerId"), Json.requiredLong(json, "claimToken"));
     }
 
     /** What was published: the media id and permalink (both null when a container check found it published). */

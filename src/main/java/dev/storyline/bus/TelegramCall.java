@@ -2,14 +2,29 @@ package dev.storyline.bus;
 
 import io.vertx.core.json.JsonObject;
 
-/** A Bot API call for the outbox: a JSON method, or an upload of a local file when {@code file} is set. */
-public record TelegramCall(String method, JsonObject params, String file, String fileField, String mimeType, boolean once) {
-    public static TelegramCall json(String method, JsonObject params) {
-        return new TelegramCall(method, params, null, null, null, false);
+/**
+ * A Bot API call for the outbox: a JSON method, or an upload of a library image when {@code photo}
+ * is set. The image is named by its tenant and media item id; the Telegram verticle reads the file.
+ */
+public record TelegramCall(String method, JsonObject params, Photo photo, boolean once) {
+    /** A library image to upload in the multipart field {@code field}. */
+    public record Photo(String field, long tenantId, long mediaItemId) {
+        JsonObject toJson() {
+            return new JsonObject().put("field", field).put("tenantId", tenantId).put("mediaItemId", mediaItemId);
+        }
+
+        static Photo fromJson(JsonObject json) {
+            return new Photo(Json.requiredString(json, "field"), Json.requiredLong(json, "tenantId"), Json.requiredLong(json, "mediaItemId"));
+        }
     }
 
-    public static TelegramCall upload(String method, JsonObject params, String fileField, String file, String mimeType) {
-        return new TelegramCall(method, params, file, fileField, mimeType, false);
+    public static TelegramCall json(String method, JsonObject params) {
+        return new TelegramCall(method, params, null, false);
+    }
+
+    /** Uploads media item {@code mediaItemId} of {@code tenantId} as {@code field} ({@code sendPhoto}'s {@code photo}). */
+    public static TelegramCall upload(String method, JsonObject params, String field, long tenantId, long mediaItemId) {
+        return new TelegramCall(method, params, new Photo(field, tenantId, mediaItemId), false);
     }
 
     /**
@@ -17,12 +32,12 @@ public record TelegramCall(String method, JsonObject params, String file, String
      * call may have arrived; the caller owns the retry (a story notification, D15).
      */
     public TelegramCall atMostOnce() {
-        return new TelegramCall(method, params, file, fileField, mimeType, true);
+        return new TelegramCall(method, params, photo, true);
     }
 
     public JsonObject toJson() {
-        return new JsonObject().put("method", method).put("params", params).put("file", file).put("fileField", fileField)
-                .put("mimeType", mimeType).put("once", once);
+        return new JsonObject().put("method", method).put("params", params).put("photo", photo == null ? null : photo.toJson())
+                .put("once", once);
     }
 
     /** @throws IllegalArgumentException when the method or the parameters are missing */
@@ -30,7 +45,8 @@ public record TelegramCall(String method, JsonObject params, String file, String
         if (json == null || json.getString("method") == null || !(json.getValue("params") instanceof JsonObject)) {
             throw new IllegalArgumentException("a telegram call needs a method and params");
         }
-        return new TelegramCall(json.getString("method"), json.getJsonObject("params"), json.getString("file"),
-                json.getString("fileField"), json.getString("mimeType"), json.getBoolean("once", false));
+        JsonObject photo = json.getJsonObject("photo");
+        return new TelegramCall(json.getString("method"), json.getJsonObject("params"), photo == null ? null : Photo.fromJson(photo),
+                json.getBoolean("once", false));
     }
 }

@@ -8,6 +8,7 @@ import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.InstagramPublish;
 import dev.storyline.config.AppConfig;
 import dev.storyline.config.Secret;
+import dev.storyline.media.MediaRepository;
 import dev.storyline.plan.QueueRepository;
 import dev.storyline.run.ServiceRunRepository;
 import dev.storyline.run.Trigger;
@@ -51,6 +52,7 @@ public final class InstagramVerticle extends VerticleBase {
     private GraphClient graph;
     private InstagramConnector connector;
     private QueueRepository queue;
+    private MediaRepository media;
     private TenantRepository tenants;
     private ServiceRunRepository runs;
     private EventBusClient bus;
@@ -75,6 +77,7 @@ public final class InstagramVerticle extends VerticleBase {
         tenants = new TenantRepository(pool);
         connector = new InstagramConnector(graph, accounts, tenants, config, clock);
         queue = new QueueRepository(pool);
+        media = new MediaRepository(pool);
         runs = new ServiceRunRepository(pool, clock);
         bus = new EventBusClient(vertx);
         List<MessageConsumer<JsonObject>> consumers = List.of(
@@ -280,11 +283,14 @@ public final class InstagramVerticle extends VerticleBase {
                         "the 24-hour publishing quota is used up (" + limit[0] + " of " + limit[1] + ")", false));
             }
             Path jpeg = workDir.resolve("publish-" + request.queueId() + "-" + System.nanoTime() + ".jpg");
-            return vertx.executeBlocking(() -> {
+            return media.byId(request.tenantId(), request.mediaItemId())
+                    .compose(item -> item.isPresent() ? Future.succeededFuture(item.get())
+                            : Future.failedFuture(new IOException("the library has no item " + request.mediaItemId())))
+                    .compose(item -> vertx.executeBlocking(() -> {
                         Files.createDirectories(workDir);
-                        JpegPreparer.prepare(Path.of(request.path()), request.mimeType(), jpeg);
+                        JpegPreparer.prepare(Path.of(item.path()), item.mimeType(), jpeg);
                         return jpeg;
-                    }, false)
+                    }, false))
                     .recover(e -> {
                         vertx.executeBlocking(() -> Files.deleteIfExists(jpeg), false);
                         return Future.failedFuture(e instanceof IOException ? new GraphException(GraphException.Kind.REJECTED,

@@ -31,4 +31,15 @@ public record MediaRoots(Path mediaDir, Path dataDir, long maxPixels) {
     public Path uploads(long tenantId) {
         return dataDir.resolve("media").resolve(String.valueOf(tenantId)).resolve("telegram").toAbsolutePath().normalize();
     }
+
+    /**
+     * An upload being fetched, {@code uploads/.incoming/<upload id>}: the Telegram verticle writes it,
+     * the media verticle examines it; an id that is not a plain file name is refused.
+     */
+    public Path incoming(long tenantId, String uploadId) {
+        if (!uploadId.matches("[A-Za-z0-9_.-]{1,128}") || uploadId.startsWith(".")) {
+            throw new IllegalArgumentException("not an upload id: " + uploadId);
+        }
+        return uploads(tenantId).resolve(".incoming").resolve(uploadId);
+    }
 }

@@ -25,7 +25,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 
 /**
  * Adds a photo or image file sent in a tenant chat to its library (D4): fetched from Telegram into
@@ -88,17 +87,18 @@ public final class MediaUploads {
             }
             Path dir = roots.uploads(tenant.id());
             String safeId = upload.fileUniqueId().replaceAll("[^A-Za-z0-9_-]", "_");
-            Path incoming = dir.resolve(".incoming").resolve(safeId + "-" + UUID.randomUUID() + ".part");
-            return vertx.fileSystem().mkdirs(incoming.getParent().toString())
-                    .compose(v -> bus.telegramDownload(new TelegramDownload(upload.fileId(), incoming.toString())))
+            return bus.telegramDownload(new TelegramDownload(upload.fileId(), tenant.id()))
                     .recover(e -> Future.failedFuture(downloadFailure(e)))
-                    .compose(size -> examine(incoming))
-                    .compose(checked -> checked.refusal() != null ? Future.succeededFuture(MediaUploadResult.refused(checked.refusal()))
-                            : media.byHash(tenant.id(), checked.image().hash()).compose(same -> same.isPresent()
-                                    ? duplicate(tenant, same.get())
-                                    : store(tenant, upload, incoming, dir.resolve(STAMP.format(clock.instant()) + "-" + safeId
-                                            + "." + checked.image().format().extension()))))
-                    .eventually(() -> vertx.fileSystem().delete(incoming.toString()).otherwiseEmpty());
+                    .compose(done -> {
+                        Path incoming = roots.incoming(tenant.id(), done.uploadId());
+                        return examine(incoming)
+                                .compose(checked -> checked.refusal() != null ? Future.succeededFuture(MediaUploadResult.refused(checked.refusal()))
+                                        : media.byHash(tenant.id(), checked.image().hash()).compose(same -> same.isPresent()
+                                                ? duplicate(tenant, same.get())
+                                                : store(tenant, upload, incoming, dir.resolve(STAMP.format(clock.instant()) + "-" + safeId
+                                                        + "." + checked.image().format().extension()))))
+                                .eventually(() -> vertx.fileSystem().delete(incoming.toString()).otherwiseEmpty());
+                    });
         });
     }
 

@@ -166,7 +166,7 @@ public final class DispatchVerticle extends VerticleBase {
                 .put("caption", StoryMessage.pending(image, slot, zone, note))
                 .put("reply_markup", StoryMessage.buttons(image, slot.id(), tenant.instagramEnabled() && !slot.dryRun()));
         // a photo that may have arrived is not sent again by the outbox: this verticle decides (D15)
-        return bus.telegram(TelegramCall.upload("sendPhoto", params, "photo", image.path(), image.mimeType()).atMostOnce())
+        return bus.telegram(TelegramCall.upload("sendPhoto", params, "photo", tenant.id(), image.id()).atMostOnce())
                 .transform(sent -> {
                     if (sent.succeeded()) {
                         long messageId = ((JsonObject) sent.result()).getLong("message_id");
@@ -207,7 +207,7 @@ public final class DispatchVerticle extends VerticleBase {
                 return Future.succeededFuture(Outcome.GONE);
             }
             long token = started.get();
-            return bus.instagramPublish(new InstagramPublish(tenant.id(), slot.id(), image.path(), image.mimeType(),
+            return bus.instagramPublish(new InstagramPublish(tenant.id(), slot.id(), image.id(),
                             slot.instagramContainerId(), token))
                     .transform(ar -> {
                         if (ar.succeeded()) {

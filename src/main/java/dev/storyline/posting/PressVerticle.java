@@ -161,7 +161,7 @@ public final class PressVerticle extends VerticleBase {
                     }
                     MediaItem image = item.get();
                     long token = started.get();
-                    bus.instagramPublish(new InstagramPublish(tenant.id(), slot.id(), image.path(), image.mimeType(),
+                    bus.instagramPublish(new InstagramPublish(tenant.id(), slot.id(), image.id(),
                                     slot.instagramContainerId(), token))
                             .compose(result -> autoPosted(tenant, slot.id(), image, press, result, token))
                             .onFailure(e -> metrics.instagramError(ErrorCode.of(e).key()))

@@ -13,6 +13,7 @@ import dev.storyline.bus.PollerStatus;
 import dev.storyline.bus.TelegramCall;
 import dev.storyline.bus.TelegramDownload;
 import dev.storyline.config.AppConfig;
+import dev.storyline.media.MediaRoots;
 import dev.storyline.media.MediaRepository;
 import dev.storyline.notice.Notices;
 import dev.storyline.plan.QueueQueries;
@@ -37,6 +38,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 
@@ -69,6 +71,7 @@ public final class TelegramVerticle extends VerticleBase {
     private final Clock clock;
     private final TelegramMetrics metrics;
     private final OutboxLimiter.Limits limits;
+    private final MediaRoots roots;
     private TelegramClient client;
     private Outbox outbox;
     private Bot bot;
@@ -90,6 +93,7 @@ public final class TelegramVerticle extends VerticleBase {
 
     public TelegramVerticle(AppConfig config, Pool pool, Clock clock, TelegramMetrics metrics, OutboxLimiter.Limits limits) {
         this.config = config;
+        this.roots = MediaRoots.of(config);
         this.pool = pool;
         this.clock = clock;
         this.metrics = metrics;
@@ -303,10 +307,13 @@ public final class TelegramVerticle extends VerticleBase {
             message.fail(ErrorCode.INVALID_INPUT.code(), e.getMessage());
             return;
         }
-        Outbox.Request request = (call.file() == null ? Outbox.Request.json(call.method(), call.params())
-                : Outbox.Request.upload(call.method(), call.params(), call.fileField(), Path.of(call.file()), call.mimeType()))
-                .once(call.once());
-        outbox.submit(request).onComplete(result -> {
+        TelegramCall.Photo photo = call.photo();
+        Future<Outbox.Request> request = photo == null ? Future.succeededFuture(Outbox.Request.json(call.method(), call.params()))
+                : services.library().byId(photo.tenantId(), photo.mediaItemId()).compose(item -> item.isPresent()
+                        ? Future.succeededFuture(Outbox.Request.upload(call.method(), call.params(), photo.field(),
+                                Path.of(item.get().path()), item.get().mimeType()))
+                        : Future.failedFuture(ErrorCode.INVALID_INPUT.failure("the library has no item " + photo.mediaItemId())));
+        request.compose(r -> outbox.submit(r.once(call.once()))).onComplete(result -> {
             if (result.succeeded()) {
                 message.reply(new JsonObject().put("result", result.result()));
             } else {
@@ -327,16 +334,25 @@ public final class TelegramVerticle extends VerticleBase {
         outbox.submit(Outbox.Request.json("getFile", new JsonObject().put("file_id", download.fileId())))
                 .compose(file -> {
                     String path = file instanceof JsonObject json ? json.getString("file_path") : null;
-                    return path == null ? Future.failedFuture(TelegramException.fromEnvelope("getFile", 400, 400,
-                            "Bad Request: the file cannot be downloaded", null, null))
-                            : client.download(path, Path.of(download.target()));
+                    if (path == null) {
+                        return Future.failedFuture(TelegramException.fromEnvelope("getFile", 400, 400,
+                                "Bad Request: the file cannot be downloaded", null, null));
+                    }
+                    String uploadId = UUID.randomUUID() + ".part";
+                    Path target = roots.incoming(download.tenantId(), uploadId);
+                    return vertx.fileSystem().mkdirs(target.getParent().toString())
+                            .compose(v -> client.download(path, target)
+                                    .onFailure(e -> vertx.fileSystem().delete(target.toString()).otherwiseEmpty()))
+                            .<TelegramDownload.Downloaded>map(size -> new TelegramDownload.Downloaded(uploadId, size));
                 })
-                .onSuccess(size -> message.reply(new JsonObject().put("size", size)))
+                .onSuccess(done -> message.reply(done.toJson()))
                 .onFailure(e -> fail(message, e));
     }
 
     private static void fail(Message<JsonObject> message, Throwable cause) {
-        if (cause instanceof TelegramException e && !e.isTransient()) {
+        if (cause instanceof io.vertx.core.eventbus.ReplyException) {
+            ErrorCode.fail(message, cause); // already coded, e.g. an image the library no longer has
+        } else if (cause instanceof TelegramException e && !e.isTransient()) {
             message.fail(ErrorCode.TELEGRAM_REJECTED.code(), e.getMessage());
         } else {
             message.fail(ErrorCode.TELEGRAM_UNAVAILABLE.code(), String.valueOf(cause.getMessage()));
