@@ -156,7 +156,8 @@ public final class Application {
                 ? new CloudinaryMediaHost(vertx, ig.cloudinaryApiBaseUrl(), ig.cloudinaryCloudName(), ig.cloudinaryApiKey(),
                         ig.cloudinaryApiSecret(), clock)
                 : selfHost;
-        deploy(new InstagramVerticle(pool, ig, new InstagramAccountRepository(pool, cipher), host,
+        InstagramAccountRepository accounts = new InstagramAccountRepository(pool, cipher);
+        deploy(new InstagramVerticle(pool, ig, accounts, host,
                 config.paths().dataDir().resolve("instagram-work"), clock), "Instagram");
         PostingMetrics postingMetrics = new PostingMetrics(registry);
         deploy(new DispatchVerticle(pool, config.scheduling(), clock, postingMetrics), "posting dispatch");
@@ -171,7 +172,7 @@ public final class Application {
         http = new HttpVerticle(config.http(), registry, selfHost, List.of(
                 new DatabaseHealthCheck(pool, database.describe()),
                 new SchedulerHealthCheck(bus),
-                new TelegramHealthCheck(bus, clock)));
+                new TelegramHealthCheck(bus, clock)), accounts::draft);
         deploy(http, "HTTP server");
     }
 

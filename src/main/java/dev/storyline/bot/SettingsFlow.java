@@ -41,8 +41,8 @@ final class SettingsFlow {
      */
     Future<String> instagramLine(Tenant t) {
         return s.bus().instagramStatus(t.id()).map(status -> {
-            String account = status.getBoolean("connected", false)
-                    ? "@" + Html.escape(String.valueOf(status.getString("username"))) + ", " + Html.escape(status.getString("token"))
+            String account = status.connected()
+                    ? "@" + Html.escape(String.valueOf(status.username())) + ", " + Html.escape(status.token())
                     : "no account connected" + (t.instagramEnabled() ? " (the operator connects one: storyline instagram connect)" : "");
             return "Instagram: " + onOff(t.instagramEnabled()) + " · " + account;
         }).otherwise("Instagram: " + onOff(t.instagramEnabled()));

@@ -3,7 +3,9 @@ package dev.storyline.bus;
 /**
  * Every event-bus address, in one place, named {@code <domain>.<verb>}. Each says whether it is a
  * publish (an event, no reply) or a request (one reply), and which record it carries. Tests use
- * these constants too: a typo here fails to compile instead of silently dropping messages.
+ * these constants too: a typo here fails to compile instead of silently dropping messages. No
+ * message carries a local path or a secret: images travel as media item ids, downloads as upload ids,
+ * Instagram tokens as the id of an encrypted draft. Actors answer through {@link Consumers#register}.
  */
 public final class Addresses {
 
@@ -39,7 +41,7 @@ public final class Addresses {
     public static final String ADMIN_TENANTS = "admin.tenants";
 
     /**
-     * Request to the Telegram outbox, {@link TelegramCall} → {@code {"result": ...}} (Telegram's result).
+     * Request to the Telegram outbox, {@link TelegramCall} (a photo by media item id) → {@code {"result": ...}} (Telegram's result).
      * Fails with {@link ErrorCode#TELEGRAM_REJECTED} (permanent) or {@link ErrorCode#TELEGRAM_UNAVAILABLE} (transient).
      */
     public static final String TELEGRAM_SEND = "telegram.send";
@@ -54,8 +56,8 @@ public final class Addresses {
     public static final String TELEGRAM_STATUS = "telegram.status";
 
     /**
-     * Request to the Telegram verticle, {@link TelegramDownload} → {@code {"size": n}}: fetches a file
-     * the bot received. Fails like {@link #TELEGRAM_SEND}.
+     * Request to the Telegram verticle, {@link TelegramDownload} → {@link TelegramDownload.Downloaded}: fetches a file
+     * the bot received into the tenant's incoming uploads. Fails like {@link #TELEGRAM_SEND}.
      */
     public static final String TELEGRAM_DOWNLOAD = "telegram.download";
 
@@ -70,24 +72,24 @@ public final class Addresses {
     public static final String MEDIA_UPLOAD = "media.upload";
 
     /**
-     * Request to the posting verticle, {@code {"tenantId", "queueId"}} of a claimed slot →
-     * {@code {"outcome": "notified"|"retry"|"failed"}}: sends the story to the tenant's chat.
+     * Request to the dispatch actor, {@link Dispatch} (a claimed slot) → {@link Dispatch.Dispatched}: sends the
+     * story to the chat or publishes it; the outcome is one of {@link Dispatch.Outcome}.
      */
     public static final String POSTING_DISPATCH = "posting.dispatch";
 
-    /** Request to the posting verticle, {@link StoryPress} → {@link StoryPress.Answer}. */
+    /** Request to the presses actor, {@link StoryPress} → {@link StoryPress.Answer}. */
     public static final String POSTING_CALLBACK = "posting.callback";
 
     /**
-     * Request to the posting verticle, {@code {"tenantId"}} → {@code {"queueId", "title"}}: sends the
-     * next eligible image now ({@code /next}). Fails with {@link ErrorCode#NOT_FOUND} when there is none.
+     * Request to the dispatch actor, {@link TenantRequest} → {@link Dispatch.Dispatched}: sends the next eligible
+     * image now ({@code /next}). Fails with {@link ErrorCode#NOT_FOUND} when there is none, {@link ErrorCode#CONFLICT} when paused.
      */
     public static final String POSTING_NEXT = "posting.next";
 
-    /** Request to the posting verticle, {@code {"tenantId", "limit"}} → {@code {"queue": [QueueItem...]}} (planned slots, oldest first). */
+    /** Request to the queue reads actor, {@link TenantPage} → {@link QueuePage} (planned slots, soonest first). */
     public static final String POSTING_QUEUE = "posting.queue";
 
-    /** Request to the posting verticle, {@code {"tenantId", "limit"}} → {@code {"history": [...]}} (newest first). */
+    /** Request to the queue reads actor, {@link TenantPage} → {@link HistoryPage} (newest first). */
     public static final String POSTING_HISTORY = "posting.history";
 
     /**
@@ -98,19 +100,19 @@ public final class Addresses {
      */
     public static final String INSTAGRAM_PUBLISH = "instagram.publish";
 
-    /** Request to the Instagram verticle, {@code {"tenantId"}} → {@code {"connected", "username", "token", ...}} (never the token). */
+    /** Request to the Instagram verticle, {@link TenantRequest} → {@link InstagramStatus} (never the token). */
     public static final String INSTAGRAM_STATUS = "instagram.status";
 
     /**
-     * Request to the Instagram verticle, {@code {"tenantId", "accountId", "token", "userId"?}} → the account as for
-     * {@link #INSTAGRAM_STATUS}: verifies the token with Graph, then stores it encrypted.
+     * Request to the Instagram verticle, {@link InstagramConnect} (the id of a token draft, never the token) →
+     * {@link InstagramStatus}: takes the draft, verifies the token with Graph, then stores the account.
      */
     public static final String INSTAGRAM_CONNECT = "instagram.connect";
 
-    /** Request to the Instagram verticle, {@code {"tenantId"}} → {@code {"disconnected": true|false}}. */
+    /** Request to the Instagram verticle, {@link TenantRequest} → {@link InstagramDisconnected}. */
     public static final String INSTAGRAM_DISCONNECT = "instagram.disconnect";
 
-    /** Request to the Instagram verticle, {@code {"tenantId"}} → the account: refreshes its long-lived token now. */
+    /** Request to the Instagram verticle, {@link TenantRequest} → {@link InstagramStatus}: refreshes its long-lived token now. */
     public static final String INSTAGRAM_REFRESH = "instagram.refresh";
 
     /** Request to the watch verticle, {@code {"limit"}} → {@code {"alerts": [{key, tenantId, severity, message, sentAt, suppressed}]}}. */

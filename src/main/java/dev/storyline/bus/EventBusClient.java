@@ -138,21 +138,21 @@ public final class EventBusClient {
         return request(Addresses.INSTAGRAM_PUBLISH, publish.toJson(), LONG_TIMEOUT).map(InstagramPublish.Published::fromJson);
     }
 
-    public Future<JsonObject> instagramStatus(long tenantId) {
-        return request(Addresses.INSTAGRAM_STATUS, new JsonObject().put("tenantId", tenantId));
+    public Future<InstagramStatus> instagramStatus(long tenantId) {
+        return request(Addresses.INSTAGRAM_STATUS, new TenantRequest(tenantId).toJson()).map(InstagramStatus::fromJson);
     }
 
-    public Future<JsonObject> instagramConnect(long tenantId, String accountId, String token, Long userId) {
-        return request(Addresses.INSTAGRAM_CONNECT, new JsonObject().put("tenantId", tenantId).put("accountId", accountId)
-                .put("token", token).put("userId", userId), Duration.ofMinutes(2));
+    /** Connects with a token stored as a draft first ({@code InstagramAccountRepository.draft}): only its id travels. */
+    public Future<InstagramStatus> instagramConnect(InstagramConnect connect) {
+        return request(Addresses.INSTAGRAM_CONNECT, connect.toJson(), Duration.ofMinutes(2)).map(InstagramStatus::fromJson);
     }
 
-    public Future<JsonObject> instagramDisconnect(long tenantId) {
-        return request(Addresses.INSTAGRAM_DISCONNECT, new JsonObject().put("tenantId", tenantId));
+    public Future<InstagramDisconnected> instagramDisconnect(long tenantId) {
+        return request(Addresses.INSTAGRAM_DISCONNECT, new TenantRequest(tenantId).toJson()).map(InstagramDisconnected::fromJson);
     }
 
-    public Future<JsonObject> instagramRefresh(long tenantId) {
-        return request(Addresses.INSTAGRAM_REFRESH, new JsonObject().put("tenantId", tenantId), Duration.ofMinutes(2));
+    public Future<InstagramStatus> instagramRefresh(long tenantId) {
+        return request(Addresses.INSTAGRAM_REFRESH, new TenantRequest(tenantId).toJson(), Duration.ofMinutes(2)).map(InstagramStatus::fromJson);
     }
 
     public Future<JsonObject> alerts(int limit) {

@@ -5,6 +5,10 @@ import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.MediaIndexRequest;
 import dev.storyline.bus.HistoryPage;
+import dev.storyline.bus.InstagramConnect;
+import dev.storyline.bus.InstagramDisconnected;
+import dev.storyline.bus.InstagramStatus;
+import dev.storyline.config.Secret;
 import dev.storyline.bus.Paging;
 import dev.storyline.bus.QueuePage;
 import dev.storyline.bus.TenantPage;
@@ -27,13 +31,21 @@ import java.util.function.Supplier;
 final class AdminApi {
     static final long MAX_BODY_BYTES = 64 * 1024;
 
+    private final TokenDrafts drafts;
     private final Vertx vertx;
     private final HttpConfig config;
     private final EventBusClient bus;
     private final Supplier<Future<JsonObject>> health;
 
     /** {@code health}: the full health report (details included), served at {@code /admin/health}. */
-    AdminApi(Vertx vertx, HttpConfig config, Supplier<Future<JsonObject>> health) {
+    /** Keeps a token the admin API received until the Instagram verticle checks it; answers the draft's id. */
+    @FunctionalInterface
+    public interface TokenDrafts {
+        Future<Long> store(long tenantId, String accountId, Secret token);
+    }
+
+    AdminApi(Vertx vertx, HttpConfig config, Supplier<Future<JsonObject>> health, TokenDrafts drafts) {
+        this.drafts = drafts;
         this.vertx = vertx;
         this.config = config;
         this.bus = new EventBusClient(vertx);
@@ -62,10 +74,10 @@ final class AdminApi {
         router.post("/tenants/:chatId/resume").handler(ctx -> withChat(ctx, id -> bus.setPaused(id, false)));
         router.post("/tenants/:chatId/plan").handler(this::plan);
         router.get("/tenants/:chatId/queue").handler(ctx -> limit(ctx, Paging.DEFAULT_LIMIT).ifPresent(n -> withChat(ctx, id -> bus.queue(new TenantPage(id, n)).map(QueuePage::toJson))));
-        router.get("/tenants/:chatId/instagram").handler(ctx -> withChat(ctx, bus::instagramStatus));
+        router.get("/tenants/:chatId/instagram").handler(ctx -> withChat(ctx, id -> bus.instagramStatus(id).map(InstagramStatus::toJson)));
         router.post("/tenants/:chatId/instagram").handler(this::connectInstagram);
-        router.delete("/tenants/:chatId/instagram").handler(ctx -> withChat(ctx, bus::instagramDisconnect));
-        router.post("/tenants/:chatId/instagram/refresh").handler(ctx -> withChat(ctx, bus::instagramRefresh));
+        router.delete("/tenants/:chatId/instagram").handler(ctx -> withChat(ctx, id -> bus.instagramDisconnect(id).map(InstagramDisconnected::toJson)));
+        router.post("/tenants/:chatId/instagram/refresh").handler(ctx -> withChat(ctx, id -> bus.instagramRefresh(id).map(InstagramStatus::toJson)));
         router.get("/tenants/:chatId/locks").handler(ctx -> limit(ctx, Paging.DEFAULT_LIMIT).ifPresent(n -> withChat(ctx, id -> bus.locks(id, n))));
         router.delete("/tenants/:chatId/locks/:itemId").handler(this::removeLock);
         router.post("/users/:user/reactivate").handler(ctx -> bridge(ctx, () -> bus.reactivateUser(ctx.pathParam("user"))));
@@ -116,7 +128,10 @@ final class AdminApi {
                     "the body must be a JSON object {\"accountId\": \"<Instagram account id>\", \"token\": \"<access token>\"}");
             return;
         }
-        bridge(ctx, () -> bus.instagramConnect(chatId, String.valueOf(accountId), (String) token, null));
+        // the token is stored (encrypted) here and only the draft's id travels to the Instagram verticle
+        bridge(ctx, () -> drafts.store(chatId, String.valueOf(accountId), Secret.of((String) token))
+                .compose(draftId -> bus.instagramConnect(new InstagramConnect(chatId, draftId, null)))
+                .map(InstagramStatus::toJson));
     }
 
     /** {@code PATCH /tenants/{chatId}/settings} with a JSON object of the settings to change. */

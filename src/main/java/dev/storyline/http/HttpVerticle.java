@@ -31,10 +31,15 @@ public final class HttpVerticle extends VerticleBase {
     private final PrometheusMeterRegistry registry;
     private final List<HealthCheck> checks;
     private final SelfMediaHost media;
+    private final AdminApi.TokenDrafts drafts;
     private HttpServer server;
 
-    /** {@code media} serves the signed image links Instagram fetches ({@code MEDIA_HOSTING=self}); null for none. */
-    public HttpVerticle(HttpConfig config, PrometheusMeterRegistry registry, SelfMediaHost media, List<HealthCheck> checks) {
+    /**
+     * {@code drafts} keeps an Instagram token posted to the admin API until the Instagram verticle checks it.
+     * {@code media} serves the signed image links Instagram fetches ({@code MEDIA_HOSTING=self}); null for none. */
+    public HttpVerticle(HttpConfig config, PrometheusMeterRegistry registry, SelfMediaHost media, List<HealthCheck> checks,
+                        AdminApi.TokenDrafts drafts) {
+        this.drafts = drafts;
         this.config = config;
         this.registry = registry;
         this.media = media;
@@ -46,7 +51,7 @@ public final class HttpVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         router.get("/health").handler(this::health);
         router.get("/metrics").handler(this::metrics);
-        router.route("/admin/*").subRouter(new AdminApi(vertx, config, this::report).router());
+        router.route("/admin/*").subRouter(new AdminApi(vertx, config, this::report, drafts).router());
         if (media != null) {
             router.get(SelfMediaHost.ROUTE + ":name").handler(this::hostedImage);
         }

@@ -1,5 +1,6 @@
 package dev.storyline.instagram;
 
+import dev.storyline.bus.InstagramStatus;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
@@ -32,13 +33,10 @@ public record InstagramAccount(long tenantId, String accountId, String username,
         return "token valid (" + (days < 0 ? "never expires" : days == 1 ? "1 day" : days + " days") + ")";
     }
 
-    public JsonObject toJson(Instant now) {
-        return new JsonObject().put("tenantId", tenantId).put("accountId", accountId).put("username", username)
-                .put("tokenStatus", valid(now) ? VALID : INVALID).put("tokenStatusReason", statusReason)
-                .put("tokenExpiresAt", expiresAt == null ? null : expiresAt.toString())
-                .put("tokenDaysLeft", daysLeft(now))
-                .put("tokenRefreshedAt", refreshedAt == null ? null : refreshedAt.toString())
-                .put("connectedAt", connectedAt == null ? null : connectedAt.toString())
-                .put("token", tokenLine(now));
+    /** The account as the bus and the admin API show it: never the token, only its state. */
+    public InstagramStatus view(Instant now) {
+        return new InstagramStatus(true, tenantId, accountId, username, valid(now) ? VALID : INVALID, statusReason,
+                expiresAt == null ? null : expiresAt.toString(), daysLeft(now), refreshedAt == null ? null : refreshedAt.toString(),
+                connectedAt == null ? null : connectedAt.toString(), tokenLine(now));
     }
 }

@@ -55,6 +55,18 @@ public final class InstagramAccountRepository {
 
     private static final String DISCONNECT = "DELETE FROM instagram_accounts WHERE tenant_id = $1";
 
+    /** Stores a draft, dropping drafts nobody took within an hour. */
+    private static final String DRAFT = """
+            WITH old AS (DELETE FROM instagram_token_drafts WHERE created_at < now() - interval '1 hour')
+            INSERT INTO instagram_token_drafts (tenant_id, account_id, token_ciphertext) VALUES ($1, $2, $3) RETURNING id""";
+
+    private static final String TAKE_DRAFT = """
+            DELETE FROM instagram_token_drafts WHERE tenant_id = $1 AND id = $2 RETURNING account_id, token_ciphertext""";
+
+    /** A token waiting for its check: the account it is for and the token. */
+    public record Draft(String accountId, Secret token) {
+    }
+
     private final Pool pool;
     private final Optional<TokenCipher> cipher;
 
@@ -73,6 +85,34 @@ public final class InstagramAccountRepository {
         return pool.preparedQuery(CONNECT).execute(Tuple.from(Arrays.asList(tenantId, accountId, username, sealed,
                         expiresAt == null ? null : Sql.utc(expiresAt), Sql.utc(now), appCredentialsRef, connectedBy)))
                 .map(rows -> map(rows.iterator().next()));
+    }
+
+    /**
+     * Keeps a token encrypted until the Instagram verticle checks it ({@link #takeDraft}); the answer is
+     * the draft's id, which is all that travels on the event bus. Fails without a key.
+     */
+    public Future<Long> draft(long tenantId, String accountId, Secret token) {
+        if (cipher.isEmpty()) {
+            return Future.failedFuture(new TokenCipher.KeyMismatch(TokenCipher.missingKey()));
+        }
+        Buffer sealed = Buffer.buffer(cipher.get().encrypt(token.reveal(), tenantId, accountId));
+        return pool.preparedQuery(DRAFT).execute(Tuple.of(tenantId, accountId, sealed)).map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** Takes a draft (once: it is deleted as it is read); empty when there is none of that id for the tenant. */
+    public Future<Optional<Draft>> takeDraft(long tenantId, long draftId) {
+        if (cipher.isEmpty()) {
+            return Future.failedFuture(new TokenCipher.KeyMismatch(TokenCipher.missingKey()));
+        }
+        return pool.preparedQuery(TAKE_DRAFT).execute(Tuple.of(tenantId, draftId)).map(rows -> {
+            if (rows.size() == 0) {
+                return Optional.empty();
+            }
+            Row r = rows.iterator().next();
+            String accountId = r.getString("account_id");
+            return Optional.of(new Draft(accountId, cipher.get().decrypt(r.getBuffer("token_ciphertext").getBytes(),
+                    tenantId, accountId).token()));
+        });
     }
 
     public Future<Optional<InstagramAccount>> find(long tenantId) {

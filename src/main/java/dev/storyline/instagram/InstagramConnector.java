@@ -5,6 +5,7 @@ import dev.storyline.config.AppConfig;
 import dev.storyline.config.Secret;
 import dev.storyline.tenant.TenantRepository;
 import io.vertx.core.Future;
+import dev.storyline.bus.InstagramStatus;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Clock;
@@ -113,7 +114,7 @@ public final class InstagramConnector {
         return e;
     }
 
-    public static JsonObject status(java.util.Optional<InstagramAccount> account, Instant now) {
-        return account.map(a -> a.toJson(now).put("connected", true)).orElse(new JsonObject().put("connected", false));
+    public static InstagramStatus status(java.util.Optional<InstagramAccount> account, Instant now) {
+        return account.map(a -> a.view(now)).orElse(InstagramStatus.NOT_CONNECTED);
     }
 }

@@ -5,7 +5,12 @@ import dev.storyline.bus.Addresses;
 import dev.storyline.bus.AlertRaised;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.EventBusClient;
+import dev.storyline.bus.Consumers;
+import dev.storyline.bus.InstagramConnect;
+import dev.storyline.bus.InstagramDisconnected;
 import dev.storyline.bus.InstagramPublish;
+import dev.storyline.bus.InstagramStatus;
+import dev.storyline.bus.TenantRequest;
 import dev.storyline.config.AppConfig;
 import dev.storyline.config.Secret;
 import dev.storyline.media.MediaRepository;
@@ -81,11 +86,15 @@ public final class InstagramVerticle extends VerticleBase {
         runs = new ServiceRunRepository(pool, clock);
         bus = new EventBusClient(vertx);
         List<MessageConsumer<JsonObject>> consumers = List.of(
-                vertx.eventBus().consumer(Addresses.INSTAGRAM_PUBLISH, this::onPublish),
-                vertx.eventBus().consumer(Addresses.INSTAGRAM_STATUS, this::onStatus),
-                vertx.eventBus().consumer(Addresses.INSTAGRAM_CONNECT, this::onConnect),
-                vertx.eventBus().consumer(Addresses.INSTAGRAM_DISCONNECT, this::onDisconnect),
-                vertx.eventBus().consumer(Addresses.INSTAGRAM_REFRESH, this::onRefresh));
+                Consumers.register(vertx.eventBus(), Addresses.INSTAGRAM_PUBLISH, InstagramPublish::fromJson,
+                        r -> publish(r).map(InstagramPublish.Published::toJson)),
+                Consumers.register(vertx.eventBus(), Addresses.INSTAGRAM_STATUS, TenantRequest::fromJson, r -> status(r).map(InstagramStatus::toJson)),
+                Consumers.register(vertx.eventBus(), Addresses.INSTAGRAM_CONNECT, InstagramConnect::fromJson,
+                        r -> connect(r).map(InstagramStatus::toJson)),
+                Consumers.register(vertx.eventBus(), Addresses.INSTAGRAM_DISCONNECT, TenantRequest::fromJson,
+                        r -> accounts.disconnect(r.tenantId()).map(done -> new InstagramDisconnected(done).toJson())),
+                Consumers.register(vertx.eventBus(), Addresses.INSTAGRAM_REFRESH, TenantRequest::fromJson,
+                        r -> connector.refresh(r.tenantId()).map(account -> account.view(clock.instant()).toJson())));
         return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).onSuccess(v -> {
             checkKey();
             checkTokens();
@@ -116,36 +125,29 @@ public final class InstagramVerticle extends VerticleBase {
 
     // --- accounts ---
 
-    private void onStatus(Message<JsonObject> message) {
-        long tenantId = message.body().getLong("tenantId", 0L);
-        reply(message, accounts.find(tenantId).map(found -> InstagramConnector.status(found, clock.instant())));
+    private Future<InstagramStatus> status(TenantRequest request) {
+        return accounts.find(request.tenantId()).map(found -> InstagramConnector.status(found, clock.instant()));
     }
 
-    private void onConnect(Message<JsonObject> message) {
-        JsonObject body = message.body();
-        long tenantId = body.getLong("tenantId", 0L);
-        Trigger trigger = body.getLong("userId") == null ? Trigger.ADMIN_API : Trigger.TELEGRAM;
-        Future<InstagramAccount> connected = tenants.findById(tenantId).compose(t -> t.isEmpty()
-                ? connector.connect(tenantId, body.getString("accountId"), Secret.of(body.getString("token")), body.getLong("userId"))
-                : runs.recorded(tenantId, InstagramConnector.CONNECT_SERVICE, trigger, body.getLong("userId"),
-                        new JsonObject().put("accountId", body.getString("accountId")),
-                        () -> connector.connect(tenantId, body.getString("accountId"), Secret.of(body.getString("token")), body.getLong("userId")),
-                        account -> new JsonObject().put("username", account.username())));
-        reply(message, connected
-                .map(account -> {
-                    LOG.info("Tenant {}: Instagram account @{} connected", LogFields.tenant(tenantId), account.username());
-                    return account.toJson(clock.instant()).put("connected", true);
-                }));
-    }
-
-    private void onDisconnect(Message<JsonObject> message) {
-        long tenantId = message.body().getLong("tenantId", 0L);
-        reply(message, accounts.disconnect(tenantId).map(done -> new JsonObject().put("disconnected", done)));
-    }
-
-    private void onRefresh(Message<JsonObject> message) {
-        long tenantId = message.body().getLong("tenantId", 0L);
-        reply(message, connector.refresh(tenantId).map(account -> account.toJson(clock.instant()).put("connected", true)));
+    /** Takes the token the asker stored as a draft, checks it with Graph and stores the account (only the draft id travelled). */
+    private Future<InstagramStatus> connect(InstagramConnect request) {
+        long tenantId = request.tenantId();
+        Trigger trigger = request.userId() == null ? Trigger.ADMIN_API : Trigger.TELEGRAM;
+        return accounts.takeDraft(tenantId, request.draftId()).compose(draft -> {
+            if (draft.isEmpty()) {
+                return Future.failedFuture(ErrorCode.NOT_FOUND.failure("no token draft " + request.draftId() + " for this chat"));
+            }
+            String accountId = draft.get().accountId();
+            return tenants.findById(tenantId).compose(t -> t.isEmpty()
+                    ? connector.connect(tenantId, accountId, draft.get().token(), request.userId())
+                    : runs.recorded(tenantId, InstagramConnector.CONNECT_SERVICE, trigger, request.userId(),
+                            new JsonObject().put("accountId", accountId),
+                            () -> connector.connect(tenantId, accountId, draft.get().token(), request.userId()),
+                            account -> new JsonObject().put("username", account.username())));
+        }).map(account -> {
+            LOG.info("Tenant {}: Instagram account @{} connected", LogFields.tenant(tenantId), account.username());
+            return account.view(clock.instant());
+        });
     }
 
     /** Says at start, in one line and to the admin, when stored tokens cannot be read with the configured key. */
@@ -223,17 +225,6 @@ public final class InstagramVerticle extends VerticleBase {
     }
 
     // --- publishing ---
-
-    private void onPublish(Message<JsonObject> message) {
-        InstagramPublish request;
-        try {
-            request = InstagramPublish.fromJson(message.body());
-        } catch (IllegalArgumentException e) {
-            message.fail(ErrorCode.INVALID_INPUT.code(), e.getMessage());
-            return;
-        }
-        reply(message, publish(request).map(InstagramPublish.Published::toJson));
-    }
 
     Future<InstagramPublish.Published> publish(InstagramPublish request) {
         long tenantId = request.tenantId();

@@ -140,11 +140,11 @@ public final class DispatchVerticle extends VerticleBase {
             return Future.succeededFuture(new Route(RouteKind.TELEGRAM, null));
         }
         return bus.instagramStatus(tenant.id()).map(status -> {
-            if (!status.getBoolean("connected", false)) {
+            if (!status.connected()) {
                 return new Route(RouteKind.TELEGRAM, "🤖 Instagram is on, but no account is connected: please post it by hand.");
             }
-            if (!"valid".equals(status.getString("tokenStatus"))) {
-                return new Route(RouteKind.TELEGRAM, "🤖 Instagram is paused (" + status.getString("token") + "): please post it by hand.");
+            if (!status.valid()) {
+                return new Route(RouteKind.TELEGRAM, "🤖 Instagram is paused (" + status.token() + "): please post it by hand.");
             }
             return new Route(slot.dryRun() ? RouteKind.SIMULATED : RouteKind.INSTAGRAM, null);
         }).otherwise(new Route(RouteKind.TELEGRAM, "🤖 Instagram is not available right now: please post it by hand."));

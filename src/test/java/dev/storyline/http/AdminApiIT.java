@@ -161,7 +161,7 @@ class AdminApiIT {
         assertThat(doc.status()).isEqualTo(200);
         JsonObject paths = doc.json().getJsonObject("paths");
         List<String> routes = new ArrayList<>();
-        for (Route route : new AdminApi(bot.app().vertx(), new HttpConfig("127.0.0.1", 0, Secret.of(TOKEN)), () -> null).router().getRoutes()) {
+        for (Route route : new AdminApi(bot.app().vertx(), new HttpConfig("127.0.0.1", 0, Secret.of(TOKEN)), () -> null, (t, a, s) -> null).router().getRoutes()) {
             if (route.getPath() == null || route.methods() == null) {
                 continue; // the authentication and body handlers
             }

@@ -28,7 +28,8 @@ class HttpVerticleTest {
 
     private int deploy(String adminToken, HealthCheck... checks) {
         HttpVerticle http = new HttpVerticle(new HttpConfig("127.0.0.1", 0, Secret.of(adminToken)),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null, List.of(checks));
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null, List.of(checks),
+                (tenant, account, token) -> io.vertx.core.Future.failedFuture("no Instagram here"));
         vertx.deployVerticle(http).await();
         return http.port();
     }

@@ -28,6 +28,7 @@ import static org.awaitility.Awaitility.await;
 
 /** {@code MEDIA_HOSTING=cloudinary}: a PNG story is converted, uploaded with a signed request, fetched by Graph, and destroyed. */
 class CloudinaryIT {
+    private static final String KEY = TokenCipherTest.key();
     @TempDir
     static Path dataDir;
     private static BotHarness bot;
@@ -41,7 +42,7 @@ class CloudinaryIT {
         // left behind by a process that died between upload and destroy: one two days old, one of a minute ago
         cloudinary.uploadedEarlier("storyline/left-behind", Instant.now().minus(Duration.ofDays(2)));
         cloudinary.uploadedEarlier("storyline/in-use", Instant.now().minusSeconds(60));
-        bot = new BotHarness(dataDir, new JsonObject().put("ENCRYPTION_KEY", TokenCipherTest.key())
+        bot = new BotHarness(dataDir, new JsonObject().put("ENCRYPTION_KEY", KEY)
                 .put("INSTAGRAM_GRAPH_BASE_URL", graph.baseUrl()).put("META_GRAPH_API_VERSION", FakeGraph.VERSION)
                 .put("FACEBOOK_APP_ID", "4242").put("FACEBOOK_APP_SECRET", "s")
                 .put("MEDIA_HOSTING", "cloudinary").put("CLOUDINARY_CLOUD_NAME", "demo").put("CLOUDINARY_API_KEY", "cloud-key")
@@ -77,7 +78,9 @@ class CloudinaryIT {
         bot.db.execute("UPDATE tenants SET enable_instagram = true WHERE id = ?", id);
         graph.account("17841400000000201", "cloudteam", "token-cloud-0201", 0);
         EventBusClient bus = new EventBusClient(bot.app().vertx(), Duration.ofSeconds(30));
-        bus.instagramConnect(id, "17841400000000201", "token-cloud-0201", null).await();
+        long draft = new InstagramAccountRepository(bot.app().pool(), TokenCipher.of(dev.storyline.config.Secret.of(KEY)))
+                .draft(id, "17841400000000201", dev.storyline.config.Secret.of("token-cloud-0201")).await();
+        bus.instagramConnect(new dev.storyline.bus.InstagramConnect(id, draft, null)).await();
         bus.indexMedia(new MediaIndexRequest(id, null, Trigger.CLI, null)).await();
         bus.tenantChanged(new TenantChanged(id, "test"));
         await().atMost(Duration.ofSeconds(10)).until(() -> bot.db.count("SELECT count(*) FROM posting_queue WHERE tenant_id = ? "

@@ -86,6 +86,25 @@ class InstagramIT {
         bot.ensureRunning();
     }
 
+    /** Every message on the event bus, to prove that no token and no local path travels (architecture: portable contracts). */
+    private static final java.util.Queue<String> BUS = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static io.vertx.core.Vertx intercepted;
+
+    @org.junit.jupiter.api.BeforeEach
+    void interceptBus() {
+        io.vertx.core.Vertx current = bot.app().vertx();
+        if (current != intercepted) {
+            intercepted = current;
+            current.eventBus().addOutboundInterceptor(ctx -> {
+                Object body = ctx.message().body();
+                if (body != null) {
+                    BUS.add(ctx.message().address() + " " + body);
+                }
+                ctx.next();
+            });
+        }
+    }
+
     @AfterAll
     static void stop() {
         bot.close();
@@ -97,6 +116,14 @@ class InstagramIT {
             assertThat(lines).as("no log line shows a token").noneMatch(line -> line.contains(token));
         }
         assertThat(lines).noneMatch(line -> line.contains("app-secret-never-logged"));
+        assertThat(BUS).as("messages were seen on the bus").anyMatch(m -> m.startsWith("instagram.connect "))
+                .anyMatch(m -> m.startsWith("instagram.publish ")).anyMatch(m -> m.startsWith("telegram.send "));
+        for (String token : TOKENS) {
+            assertThat(BUS).as("no message carries a token").noneMatch(m -> m.contains(token));
+        }
+        // requests only: a media.index answer names the folder it indexed, for the operator to read
+        assertThat(BUS).as("no request carries a local path").filteredOn(m -> !m.startsWith("__vertx.reply."))
+                .noneMatch(m -> m.contains(dataDir.toString()));
     }
 
     private static EventBusClient bus() {
