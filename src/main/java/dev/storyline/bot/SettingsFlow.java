@@ -42,7 +42,7 @@ final class SettingsFlow {
     Future<String> instagramLine(Tenant t) {
         return s.bus().instagramStatus(t.id()).map(status -> {
             String account = status.connected()
-                    ? "@" + Html.escape(String.valueOf(status.username())) + ", " + Html.escape(status.token())
+                    ? "@" + Html.escape(String.valueOf(status.username())) + ", " + Html.escape(status.tokenLine())
                     : "no account connected" + (t.instagramEnabled() ? " (the operator connects one: storyline instagram connect)" : "");
             return "Instagram: " + onOff(t.instagramEnabled()) + " · " + account;
         }).otherwise("Instagram: " + onOff(t.instagramEnabled()));

@@ -5,11 +5,11 @@ import io.vertx.core.json.JsonObject;
 /**
  * A tenant's Instagram account as {@code instagram.status}, {@code .connect} and {@code .refresh}
  * answer it: never the token itself, only its state ({@code tokenStatus} valid or invalid, and
- * {@code token}, a line for people such as "valid, 52 days left").
+ * {@code tokenLine}, a line for people such as "token valid (52 days)", sent as JSON {@code token}).
  */
 public record InstagramStatus(boolean connected, Long tenantId, String accountId, String username, String tokenStatus,
                               String tokenStatusReason, String tokenExpiresAt, Long tokenDaysLeft, String tokenRefreshedAt,
-                              String connectedAt, String token) {
+                              String connectedAt, String tokenLine) {
     public static final InstagramStatus NOT_CONNECTED = new InstagramStatus(false, null, null, null, null, null, null, null, null, null, null);
 
     public boolean valid() {
@@ -21,7 +21,7 @@ public record InstagramStatus(boolean connected, Long tenantId, String accountId
         if (connected) {
             json.put("tenantId", tenantId).put("accountId", accountId).put("username", username).put("tokenStatus", tokenStatus)
                     .put("tokenStatusReason", tokenStatusReason).put("tokenExpiresAt", tokenExpiresAt).put("tokenDaysLeft", tokenDaysLeft)
-                    .put("tokenRefreshedAt", tokenRefreshedAt).put("connectedAt", connectedAt).put("token", token);
+                    .put("tokenRefreshedAt", tokenRefreshedAt).put("connectedAt", connectedAt).put("token", tokenLine);
         }
         return json;
     }

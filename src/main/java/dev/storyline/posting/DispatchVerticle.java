@@ -144,7 +144,7 @@ public final class DispatchVerticle extends VerticleBase {
                 return new Route(RouteKind.TELEGRAM, "🤖 Instagram is on, but no account is connected: please post it by hand.");
             }
             if (!status.valid()) {
-                return new Route(RouteKind.TELEGRAM, "🤖 Instagram is paused (" + status.token() + "): please post it by hand.");
+                return new Route(RouteKind.TELEGRAM, "🤖 Instagram is paused (" + status.tokenLine() + "): please post it by hand.");
             }
             return new Route(slot.dryRun() ? RouteKind.SIMULATED : RouteKind.INSTAGRAM, null);
         }).otherwise(new Route(RouteKind.TELEGRAM, "🤖 Instagram is not available right now: please post it by hand."));
