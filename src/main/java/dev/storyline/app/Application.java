@@ -97,6 +97,14 @@ public final class Application {
      * @throws DatabaseStartException when the database cannot be started, reached or migrated
      */
     public static Application start(AppConfig config, Clock clock, SchedulerFactory schedulerFactory) {
+        return start(config, clock, schedulerFactory, Clock.systemUTC());
+    }
+
+    /**
+     * As above, with the clock the orchestrator measures liveness by ({@code livenessClock}): real
+     * elapsed time in production; tests drive it to make a scheduler look silent without waiting.
+     */
+    public static Application start(AppConfig config, Clock clock, SchedulerFactory schedulerFactory, Clock livenessClock) {
         long started = System.nanoTime();
         Database database = Database.open(config.database(), config.paths(), EmbeddedDatabase.Role.SERVER);
         Application app = null;
@@ -118,7 +126,7 @@ public final class Application {
                     .description("Configured size of the shared pool")
                     .register(registry);
             app = new Application(config, database, lock, vertx, pool);
-            app.deployAll(clock, registry, schedulerFactory);
+            app.deployAll(clock, registry, schedulerFactory, livenessClock);
             LOG.info("Storyline {} ready in {} ms: {}, schema v{}, http://{}:{}", Version.current(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), database.describe(), schema,
                     config.http().host(), app.httpPort());
@@ -136,7 +144,7 @@ public final class Application {
         }
     }
 
-    private void deployAll(Clock clock, PrometheusMeterRegistry registry, SchedulerFactory schedulerFactory) {
+    private void deployAll(Clock clock, PrometheusMeterRegistry registry, SchedulerFactory schedulerFactory, Clock livenessClock) {
         Duration heartbeat = config.orchestrator().heartbeatInterval();
         Duration sweep = config.orchestrator().sweepInterval();
         Pipeline pipeline = new Pipeline(new Planner(pool, config.scheduling(), clock), new QueueRepository(pool), config.scheduling(),
@@ -167,7 +175,7 @@ public final class Application {
         deploy(new WatchVerticle(pool, config.paths().dataDir(), sweep, config.telegram().adminChatId(), clock), "watch");
         // liveness is real elapsed time, like rate limits: the orchestrator never reads the (injectable) business clock
         deploy(new TenantOrchestratorVerticle(new TenantRepository(pool), new Notices(pool, vertx.eventBus()), config.orchestrator(),
-                Clock.systemUTC(), factory, new OrchestratorMetrics(registry)), "tenant orchestrator");
+                livenessClock, factory, new OrchestratorMetrics(registry)), "tenant orchestrator");
         EventBusClient bus = new EventBusClient(vertx);
         http = new HttpVerticle(config.http(), registry, selfHost, List.of(
                 new DatabaseHealthCheck(pool, database.describe()),

@@ -6,6 +6,7 @@ import dev.storyline.bus.OrchestratorState;
 import dev.storyline.bus.SchedulerStatus;
 import dev.storyline.bus.TenantChanged;
 import dev.storyline.config.AppConfig;
+import dev.storyline.testing.MutableClock;
 import dev.storyline.testing.Http;
 import dev.storyline.testing.TestConfig;
 import dev.storyline.testing.TestDatabase;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,10 +27,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The orchestrator deploys, undeploys and restarts real scheduler verticles against a real database. */
+/**
+ * The orchestrator deploys, undeploys and restarts real scheduler verticles against a real database.
+ * Liveness is measured on a clock the tests drive ({@link #passTime}): a scheduler looks silent only
+ * when the test moves that clock past the timeout, never because a slow machine was slow.
+ */
 class OrchestratorIT {
     private static final Duration HEARTBEAT = Duration.ofMillis(100);
-    private static final Duration TIMEOUT = Duration.ofMillis(600);
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** The orchestrator's liveness clock; it moves only when a test says so. */
+    private static final MutableClock LIVENESS = new MutableClock(Instant.parse("2026-12-03T08:00:00Z"));
     private static final String ADMIN_TOKEN = "orchestrator-it-token";
     /** Tenants whose scheduler stops beating, as a stuck scheduler would. */
     private static final Set<Long> SILENCED = ConcurrentHashMap.newKeySet();
@@ -59,7 +67,7 @@ class OrchestratorIT {
         db.insertTenant(-1000L, "Already there", "approved", false);
         AppConfig config = TestConfig.withHeartbeat(
                 TestConfig.parse(TestConfig.keys(db, dataDir).put("ADMIN_TOKEN", ADMIN_TOKEN)), HEARTBEAT, TIMEOUT);
-        app = Application.start(config, Clock.systemUTC(), tenant -> new SilenceableScheduler());
+        app = Application.start(config, Clock.systemUTC(), tenant -> new SilenceableScheduler(), LIVENESS);
         bus = new EventBusClient(app.vertx());
     }
 
@@ -74,6 +82,22 @@ class OrchestratorIT {
 
     private static Optional<OrchestratorState.Scheduler> scheduler(long tenantId) {
         return state().schedulers().stream().filter(s -> s.tenantId() == tenantId).findFirst();
+    }
+
+    /**
+     * Moves the liveness clock on by a third of the timeout at a time, each step only once every
+     * scheduler that is not silenced has beaten at the new time, until {@code done} holds (at most 20
+     * steps). A silenced scheduler falls behind by one step each time; the others never do.
+     */
+    private static void passTime(java.util.function.BooleanSupplier done) {
+        for (int step = 0; step < 20 && !done.getAsBoolean(); step++) {
+            LIVENESS.advance(TIMEOUT.dividedBy(3));
+            Instant now = LIVENESS.instant();
+            await().atMost(Duration.ofSeconds(10)).until(() -> done.getAsBoolean() || state().schedulers().stream()
+                    .filter(s -> !SILENCED.contains(s.tenantId()))
+                    .allMatch(s -> s.lastHeartbeatAt() != null && !s.lastHeartbeatAt().isBefore(now)));
+        }
+        assertThat(done.getAsBoolean()).as("happened within 20 steps of the liveness clock").isTrue();
     }
 
     private static void changed(long tenantId) {
@@ -96,15 +120,14 @@ class OrchestratorIT {
     }
 
     @Test
-    @DisplayName("inserting an approved tenant and publishing tenant.changed deploys its scheduler within 1 s")
-    void deployWithinOneSecond() {
+    @DisplayName("inserting an approved tenant and publishing tenant.changed deploys its scheduler at once, not at the next discovery")
+    void deployOnChange() {
         db.insertTenant(-1001L, "New team", "approved", false);
-        long started = System.nanoTime();
 
         changed(-1001L);
-        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10)).until(() -> scheduler(-1001L).isPresent());
+        // the periodic discovery is minutes away (DISCOVERY_INTERVAL): only the event can deploy it in time
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> scheduler(-1001L).isPresent());
 
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
         SchedulerStatus status = bus.schedulerStatus(-1001L).await();
         assertThat(status.tenantId()).isEqualTo(-1001L);
         assertThat(status.deploymentId()).isEqualTo(scheduler(-1001L).orElseThrow().deploymentId());
@@ -120,8 +143,9 @@ class OrchestratorIT {
         approvedAndDeployed(-1004L, "Marker");
 
         // the approved one after them was deployed; the other two stay without a scheduler
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
-                .until(() -> scheduler(-1002L).isEmpty() && scheduler(-1003L).isEmpty());
+        // tenant.changed is handled in order: once the marker runs, the two before it were decided
+        assertThat(scheduler(-1002L)).isEmpty();
+        assertThat(scheduler(-1003L)).isEmpty();
     }
 
     @Test
@@ -159,8 +183,7 @@ class OrchestratorIT {
         await().atMost(Duration.ofSeconds(2)).until(() -> scheduler(-1007L).map(s -> s.lastHeartbeatAt() != null).orElse(false));
 
         SILENCED.add(-1007L);
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> scheduler(-1007L).map(s -> !s.deploymentId().equals(silentDeployment)).orElse(false));
+        passTime(() -> scheduler(-1007L).map(s -> !s.deploymentId().equals(silentDeployment)).orElse(false));
         SILENCED.remove(-1007L);
 
         OrchestratorState.Scheduler restarted = scheduler(-1007L).orElseThrow();
@@ -188,13 +211,14 @@ class OrchestratorIT {
         await().atMost(Duration.ofSeconds(2)).until(() -> scheduler(-1009L).map(s -> s.lastHeartbeatAt() != null).orElse(false));
         SILENCED.add(-1009L);
         try {
-            await().atMost(Duration.ofSeconds(15)).until(() -> scheduler(-1009L).map(s -> s.restarts() >= 2).orElse(false));
+            passTime(() -> scheduler(-1009L).map(s -> s.restarts() >= 2).orElse(false));
             assertThat(db.count("SELECT count(*) FROM alerts WHERE alert_key = 'scheduler-restarts:-1009'")).as("not after 2").isZero();
-            await().atMost(Duration.ofSeconds(15)).until(() -> db.count("SELECT count(*) FROM alerts "
+            passTime(() -> scheduler(-1009L).map(s -> s.restarts() >= 3).orElse(false));
+            await().atMost(Duration.ofSeconds(10)).until(() -> db.count("SELECT count(*) FROM alerts "
                     + "WHERE alert_key = 'scheduler-restarts:-1009'") == 1);
             assertThat(db.column("SELECT message FROM alerts WHERE alert_key = 'scheduler-restarts:-1009'")).singleElement().asString()
                     .contains("was restarted 3 times in the last hour");
-            await().atMost(Duration.ofSeconds(15)).until(() -> scheduler(-1009L).map(s -> s.restarts() >= 5).orElse(false));
+            passTime(() -> scheduler(-1009L).map(s -> s.restarts() >= 5).orElse(false));
             await().atMost(Duration.ofSeconds(5)).until(() -> db.count("SELECT coalesce(sum(suppressed), 0) FROM alerts "
                     + "WHERE alert_key = 'scheduler-restarts:-1009'") >= 1);
             assertThat(db.count("SELECT count(*) FROM alerts WHERE alert_key = 'scheduler-restarts:-1009'")).as("once an hour").isEqualTo(1);
