@@ -1,5 +1,6 @@
 package dev.storyline.alert;
 
+import dev.storyline.bus.AlertsPage;
 import dev.storyline.db.Sql;
 import dev.storyline.notice.Notices;
 import io.vertx.core.Future;
@@ -55,13 +56,12 @@ public final class AlertRepository {
     }
 
     /** The latest alerts, newest first, as the admin API shows them. */
-    public Future<List<JsonObject>> recent(int limit) {
+    public Future<List<AlertsPage.Alert>> recent(int limit) {
         return pool.preparedQuery(RECENT_ALERTS).execute(Tuple.of(limit)).map(rows -> {
-            List<JsonObject> list = new ArrayList<>();
-            rows.forEach(r -> list.add(new JsonObject().put("key", r.getString("alert_key"))
-                    .put("tenantId", r.getLong("tenant_id")).put("severity", r.getString("severity"))
-                    .put("message", r.getString("message")).put("sentAt", String.valueOf(Sql.instant(r, "sent_at")))
-                    .put("suppressed", r.getInteger("suppressed")).put("delivered", Boolean.TRUE.equals(r.getBoolean("delivered")))));
+            List<AlertsPage.Alert> list = new ArrayList<>();
+            rows.forEach(r -> list.add(new AlertsPage.Alert(r.getString("alert_key"), r.getLong("tenant_id"), r.getString("severity"),
+                    r.getString("message"), String.valueOf(Sql.instant(r, "sent_at")), r.getInteger("suppressed"),
+                    Boolean.TRUE.equals(r.getBoolean("delivered")))));
             return list;
         });
     }

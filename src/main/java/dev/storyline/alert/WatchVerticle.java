@@ -2,17 +2,19 @@ package dev.storyline.alert;
 
 import dev.storyline.bus.Addresses;
 import dev.storyline.bus.AlertRaised;
+import dev.storyline.bus.AlertsPage;
+import dev.storyline.bus.Consumers;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.EventBusClient;
-import dev.storyline.bus.Paging;
+import dev.storyline.bus.Page;
 import dev.storyline.bus.TelegramCall;
 import dev.storyline.db.DatabaseHealthCheck;
+import dev.storyline.notice.Notices;
 import dev.storyline.plan.QueueQueries;
 import dev.storyline.telegram.Html;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
@@ -32,11 +34,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Tells the admin chat before things go wrong (issue 7, R125–R138): tenants whose planned stories
- * are overdue, a poller that has not reached Telegram for 5 minutes, the database unreachable and
- * back, and a data disk under 5 % free. Checks run every {@code interval}; each alert key goes out at
- * most once an hour through {@code alert.raise} (recorded in {@code alerts}, so a restart does not
- * repeat it). Answers {@code admin.alerts} with the recent ones.
+ * The watch and the one alerts actor. Tells the admin chat before things go wrong (issue 7,
+ * R125–R138): tenants whose planned stories are overdue, a poller that has not reached Telegram for 5
+ * minutes, the database unreachable and back, and a data disk under 5 % free, checked every
+ * {@code interval}. Every alert, its own and those other actors publish on {@code alert.raise}, is
+ * raised here through {@link AlertService}: recorded in {@code alerts} and sent at most once an hour
+ * per key (so a restart does not repeat it). Answers {@code admin.alerts} with the recent ones.
  */
 public final class WatchVerticle extends VerticleBase {
     /** A planned slot due this long ago should have been claimed: its scheduler is stuck or missing. */
@@ -54,6 +57,7 @@ public final class WatchVerticle extends VerticleBase {
     private final Optional<Long> adminChat;
     private final Clock clock;
     private EventBusClient bus;
+    private AlertService alerts;
     private long timer = -1;
     private boolean checking;
     /** Tenants with overdue slots at the last check: an alert needs two checks in a row (catch-up after a restart is not "stuck"). */
@@ -92,8 +96,13 @@ public final class WatchVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         bus = new EventBusClient(vertx);
-        return vertx.eventBus().<JsonObject>consumer(Addresses.ADMIN_ALERTS, this::onAlerts).completion().onSuccess(v ->
-                timer = vertx.setPeriodic(interval.toMillis(), id -> check()));
+        alerts = new AlertService(pool, clock, adminChat, new Notices(pool, vertx.eventBus()));
+        return Future.all(
+                Consumers.register(vertx.eventBus(), Addresses.ADMIN_ALERTS, Page::fromJson, page -> new AlertRepository(pool).recent(page.limit())
+                        .recover(e -> Future.failedFuture(ErrorCode.UNAVAILABLE.failure("alerts could not be read: " + e.getMessage())))
+                        .map(list -> new AlertsPage(list).toJson())).completion(),
+                vertx.eventBus().<JsonObject>consumer(Addresses.ALERT_RAISE, this::onRaise).completion())
+                .onSuccess(v -> timer = vertx.setPeriodic(interval.toMillis(), id -> check()));
     }
 
     @Override
@@ -102,10 +111,17 @@ public final class WatchVerticle extends VerticleBase {
         return Future.succeededFuture();
     }
 
-    private void onAlerts(Message<JsonObject> message) {
-        int limit = Paging.limit(message.body());
-        new AlertRepository(pool).recent(limit).onSuccess(list -> message.reply(new JsonObject().put("alerts", new JsonArray(list))))
-                .onFailure(e -> ErrorCode.fail(message, ErrorCode.UNAVAILABLE.failure("alerts could not be read: " + e.getMessage())));
+    /** Any actor's alert (a publish: nobody waits); recorded and sent at most once an hour per key. */
+    private void onRaise(Message<JsonObject> message) {
+        AlertRaised alert;
+        try {
+            alert = AlertRaised.fromJson(message.body());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Ignoring a malformed alert: {}", e.getMessage());
+            return;
+        }
+        alerts.raise(alert.key(), alert.tenantId(), alert.severity(), alert.html())
+                .onFailure(e -> LOG.error("Alert {} could not be recorded: {}", alert.key(), e.getMessage()));
     }
 
     /** One round of checks; the database check decides whether the others can run. */
@@ -161,7 +177,7 @@ public final class WatchVerticle extends VerticleBase {
                 raise("disk-space", null, String.format(Locale.ROOT, "💾 Only %.1f %% (%d MB) is free on the disk of %s: the database "
                         + "and backups fail when it is full.", free * 100, space[0] / (1024 * 1024), Html.escape(dataDir.toString())));
             }
-        }).onFailure(e -> LOG.debug("disk check failed: {}", e.getMessage()));
+        }).onFailure(e -> LOG.warn("The disk check of {} failed: {}", dataDir, e.getMessage()));
     }
 
     /** The alerts table is out of reach too: the admin chat hears it directly, once per outage. */
@@ -174,7 +190,7 @@ public final class WatchVerticle extends VerticleBase {
         adminChat.ifPresent(chat -> bus.telegram(TelegramCall.json("sendMessage", new JsonObject().put("chat_id", chat).put("parse_mode", "HTML")
                         .put("text", "🔴 The database is unreachable: " + Html.escape(String.valueOf(cause.getMessage()))
                                 + ". Storyline keeps trying; nothing is sent meanwhile.")))
-                .onFailure(e -> LOG.debug("database alert not sent: {}", e.getMessage())));
+                .onFailure(e -> LOG.warn("The database alert was not sent: {}", e.getMessage())));
     }
 
     private void databaseBack(Instant now) {
@@ -188,7 +204,7 @@ public final class WatchVerticle extends VerticleBase {
     }
 
     private void raise(String key, Long tenantId, String html) {
-        bus.raiseAlert(new AlertRaised(key, tenantId, "warning", html));
+        alerts.raise(key, tenantId, "warning", html).onFailure(e -> LOG.error("Alert {} could not be recorded: {}", key, e.getMessage()));
     }
 
     private static String age(long minutes) {

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.storyline.app.Version;
 import dev.storyline.db.ConnectionSettings;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyManager;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -15,9 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +42,7 @@ public final class Backup {
     /** Every table, parents before children (the restore order). A test checks none is missing. */
     public static final List<String> TABLES = List.of("tenants", "users", "tenant_members", "tenant_settings_history",
             "pending_inputs", "media_items", "media_locks", "posting_queue", "posting_history", "telegram_state", "interactions",
-            "service_runs", "instagram_accounts", "alerts", "outbox_messages", "telegram_dead_letters");
+            "service_runs", "instagram_accounts", "alerts", "outbox_messages", "telegram_dead_letters", "instagram_token_drafts");
     public static final Duration RETENTION = Duration.ofDays(30);
     public static final String PREFIX = "storyline-backup-";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
@@ -82,19 +78,16 @@ public final class Backup {
         List<Folder> folders = new ArrayList<>();
         try (OutputStream out = Files.newOutputStream(partial); ZipOutputStream zip = new ZipOutputStream(out);
              Connection conn = DriverManager.getConnection(db.jdbcUrl(), db.jdbcProperties())) {
-            conn.setAutoCommit(false);
-            try (Statement st = conn.createStatement()) {
-                st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-            }
-            schema = schemaVersion(conn);
-            CopyManager copy = conn.unwrap(PGConnection.class).getCopyAPI();
+            BackupRepository repo = new BackupRepository(conn);
+            repo.snapshot();
+            schema = repo.schemaVersion();
             for (String table : TABLES) {
                 progress.accept("table " + table);
-                List<String> cols = columns(conn, table);
+                List<String> cols = repo.columns(table);
                 columns.put(table, cols);
                 zip.putNextEntry(new ZipEntry("db/" + table + ".tsv"));
                 CountingStream counting = new CountingStream(zip);
-                copy.copyOut("COPY " + table + " (" + String.join(", ", cols) + ") TO STDOUT", counting);
+                repo.copyOut(table, cols, counting);
                 zip.closeEntry();
                 rows.put(table, counting.lines);
             }
@@ -183,19 +176,14 @@ public final class Backup {
         var manifest = JSON.readTree(readEntry(file, "manifest.json"));
         List<Path> folderTargets = new ArrayList<>();
         try (Connection conn = DriverManager.getConnection(db.jdbcUrl(), db.jdbcProperties())) {
-            checkColumns(manifest, conn);
+            BackupRepository repo = new BackupRepository(conn);
+            checkColumns(manifest, repo);
             conn.setAutoCommit(false);
-            try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM tenants")) {
-                rs.next();
-                if (rs.getLong(1) > 0) {
-                    throw new IOException("the database already holds tenants: restore into a fresh database (see docs/operations.md)");
-                }
+            if (repo.tenantCount() > 0) {
+                throw new IOException("the database already holds tenants: restore into a fresh database (see docs/operations.md)");
             }
-            try (Statement st = conn.createStatement()) {
-                // telegram_state and friends may hold rows written by a server that ran once: the backup replaces them
-                st.execute("TRUNCATE " + String.join(", ", TABLES) + " RESTART IDENTITY CASCADE");
-            }
-            CopyManager copy = conn.unwrap(PGConnection.class).getCopyAPI();
+            // telegram_state and friends may hold rows written by a server that ran once: the backup replaces them
+            repo.truncate(TABLES);
             for (String table : TABLES) {
                 if (!manifest.get("columns").has(table)) {
                     continue;
@@ -203,26 +191,13 @@ public final class Backup {
                 progress.accept("table " + table);
                 List<String> cols = new ArrayList<>();
                 manifest.get("columns").get(table).forEach(c -> cols.add(c.asText()));
-                copy.copyIn("COPY " + table + " (" + String.join(", ", cols) + ") FROM STDIN",
-                        new ByteArrayInputStream(readEntry(file, "db/" + table + ".tsv")));
+                repo.copyIn(table, cols, new ByteArrayInputStream(readEntry(file, "db/" + table + ".tsv")));
                 if (cols.contains("id")) {
-                    try (Statement st = conn.createStatement()) {
-                        st.execute("SELECT setval(pg_get_serial_sequence('" + table + "', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL) FROM "
-                                + table);
-                    } catch (SQLException e) {
-                        if (!"42809".equals(e.getSQLState()) && !"22023".equals(e.getSQLState())) {
-                            throw e;
-                        }
-                    }
+                    repo.resetSequence(table);
                 }
             }
             List<Path> roots = new ArrayList<>(mediaRoots);
-            try (Statement st = conn.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT media_dir FROM tenants WHERE media_dir IS NOT NULL AND media_dir <> ''")) {
-                while (rs.next()) {
-                    roots.add(Path.of(rs.getString(1)));
-                }
-            }
+            roots.addAll(repo.tenantMediaDirs());
             for (var folder : manifest.path("folders")) {
                 String entry = folder.path("entry").asText("");
                 if (!entry.matches("media/[A-Za-z0-9_.-]+") || entry.contains("..")) {
@@ -298,44 +273,20 @@ public final class Backup {
     }
 
     /** Every table and column the manifest names is one of this schema's (they are put into SQL). */
-    private static void checkColumns(com.fasterxml.jackson.databind.JsonNode manifest, Connection conn) throws IOException, SQLException {
+    private static void checkColumns(com.fasterxml.jackson.databind.JsonNode manifest, BackupRepository repo) throws IOException, SQLException {
         var tables = manifest.path("columns");
         for (var it = tables.fieldNames(); it.hasNext(); ) {
             String table = it.next();
             if (!TABLES.contains(table)) {
                 throw new IOException("the backup's manifest names a table Storyline does not have: " + table);
             }
-            List<String> known = columns(conn, table);
+            List<String> known = repo.columns(table);
             for (var column : tables.get(table)) {
                 if (!known.contains(column.asText())) {
                     throw new IOException("the backup's manifest names a column that table " + table + " does not have: " + column.asText());
                 }
             }
         }
-    }
-
-    private static String schemaVersion(Connection conn) throws SQLException {
-        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank DESC LIMIT 1")) {
-            return rs.next() ? rs.getString(1) : "empty";
-        }
-    }
-
-    private static List<String> columns(Connection conn, String table) throws SQLException {
-        List<String> cols = new ArrayList<>();
-        try (var ps = conn.prepareStatement("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
-                + "AND table_name = ? ORDER BY ordinal_position")) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    cols.add(rs.getString(1));
-                }
-            }
-        }
-        if (cols.isEmpty()) {
-            throw new SQLException("table " + table + " does not exist: is the schema migrated?");
-        }
-        return cols;
     }
 
     /** Passes bytes on (without closing the target) and counts lines. */

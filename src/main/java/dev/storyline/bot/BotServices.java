@@ -1,6 +1,5 @@
 package dev.storyline.bot;
 
-import dev.storyline.alert.AlertService;
 import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.TenantChanged;
 import dev.storyline.config.AppConfig;
@@ -8,6 +7,7 @@ import dev.storyline.media.MediaRepository;
 import dev.storyline.notice.Notices;
 import dev.storyline.plan.QueueQueries;
 import dev.storyline.tenant.PendingInputRepository;
+import dev.storyline.tenant.TenantAdmin;
 import dev.storyline.tenant.TenantRepository;
 import dev.storyline.user.ChatAdmins;
 import dev.storyline.user.UserRepository;
@@ -24,12 +24,16 @@ public record BotServices(
         PendingInputRepository pendingInputs,
         MediaRepository library,
         QueueQueries queries,
-        AlertService alerts,
         ChatAdmins chatAdmins,
         EventBusClient bus,
         Clock clock,
         AppConfig.TelegramConfig telegram,
         AppConfig.TenantDefaults defaults) {
+
+    /** Every change to a tenant goes through here (the chat's settings, pause and resume, the admin chat's decisions). */
+    public TenantAdmin admin() {
+        return new TenantAdmin(tenants, notices, bus::tenantChanged, clock);
+    }
 
     public void tenantChanged(long tenantId, String reason) {
         bus.tenantChanged(new TenantChanged(tenantId, reason));

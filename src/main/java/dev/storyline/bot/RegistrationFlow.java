@@ -9,6 +9,7 @@ import dev.storyline.telegram.Update;
 import dev.storyline.tenant.Tenant;
 import dev.storyline.tenant.TenantAdmin;
 import dev.storyline.tenant.TenantRepository;
+import dev.storyline.bus.AlertRaised;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,12 +66,12 @@ final class RegistrationFlow {
             if (found.isEmpty() || found.get().paused()) {
                 return Future.succeededFuture();
             }
-            return s.tenants().change(found.get(), TenantRepository.Actor.system(), t -> t.withPaused(true, reason), s.clock().instant())
+            return s.admin().change(found.get(), TenantRepository.Actor.system(), t -> t.withPaused(true, reason), "bot removed")
                     .compose(change -> {
-                        s.tenantChanged(chatId, "bot removed");
-                        return s.alerts().raise("bot-removed:" + chatId, chatId, "warning",
+                        s.bus().raiseAlert(new AlertRaised("bot-removed:" + chatId, chatId, "warning",
                                 "🚪 Storyline was removed from " + Html.bold(chatName) + " (" + chatId + "); the tenant is paused. "
-                                        + "Add the bot again and send /resume there to continue.");
+                                        + "Add the bot again and send /resume there to continue."));
+                        return Future.succeededFuture();
                     }).mapEmpty();
         });
     }
@@ -96,8 +97,7 @@ final class RegistrationFlow {
         }
         boolean approve = data.action() == CallbackData.Action.APPROVE;
         long chatId = data.longArg(0);
-        TenantAdmin admin = new TenantAdmin(s.tenants(), s.notices(), s.bus()::tenantChanged, s.clock());
-        return admin.decide(chatId, approve, in.person() == null ? null : in.person().userId()).compose(decided -> {
+        return s.admin().decide(chatId, approve, in.person() == null ? null : in.person().userId()).compose(decided -> {
             if (decided.isEmpty()) {
                 return s.tenants().findById(chatId).compose(current -> s.replies().answer(callbackId,
                         current.map(t -> "Already " + t.state() + ".").orElse("That chat is not registered any more."), false)).mapEmpty();

@@ -176,11 +176,7 @@ final class SettingsFlow {
     private Future<TenantRepository.Change> apply(Incoming in, Tenant tenant, String kind, String name, UnaryOperator<Tenant> edit) {
         Actor actor = in.from() == null ? new Actor(null, "telegram", in.updateId(), kind, name)
                 : Actor.telegram(in.from().id(), in.updateId(), kind, name);
-        return s.tenants().change(tenant, actor, edit, s.clock().instant()).onSuccess(change -> {
-            if (change.applied()) {
-                s.tenantChanged(tenant.id(), name);
-            }
-        });
+        return s.admin().change(tenant, actor, edit, name);
     }
 
     static String render(Tenant t, String instagramLine) {

@@ -115,7 +115,7 @@ public final class Addresses {
     /** Request to the Instagram verticle, {@link TenantRequest} → {@link InstagramStatus}: refreshes its long-lived token now. */
     public static final String INSTAGRAM_REFRESH = "instagram.refresh";
 
-    /** Request to the watch verticle, {@code {"limit"}} → {@code {"alerts": [{key, tenantId, severity, message, sentAt, suppressed}]}}. */
+    /** Request to the watch (the alerts actor), {@link Page} → {@link AlertsPage}. */
     public static final String ADMIN_ALERTS = "admin.alerts";
 
     /** Request to the media verticle, {@code {"tenantId", "limit"}} → {@code {"locks": [...]}}: the image locks in force. */
@@ -133,7 +133,7 @@ public final class Addresses {
      */
     public static final String ADMIN_USER_REACTIVATE = "admin.user.reactivate";
 
-    /** Publish, {@link AlertRaised}: a message for the admin chat, sent at most once an hour per key. */
+    /** Publish to the watch (the alerts actor), {@link AlertRaised}: a message for the admin chat, sent at most once an hour per key. */
     public static final String ALERT_RAISE = "alert.raise";
 
     private static final String TENANT_COMMAND_PREFIX = "tenant.";

@@ -1,6 +1,9 @@
 package dev.storyline.bus;
 
 import dev.storyline.media.IndexSummary;
+import dev.storyline.media.LockRepository;
+import dev.storyline.tenant.Tenant;
+import dev.storyline.tenant.TenantOverview;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -52,35 +55,35 @@ public final class EventBusClient {
         vertx.eventBus().send(Addresses.tenantCommand(tenantId), SchedulerCommand.wake().toJson());
     }
 
-    /** Pauses ({@code true}) or resumes posting for a tenant; the tenant as JSON. */
-    public Future<JsonObject> setPaused(long tenantId, boolean paused) {
-        return request(Addresses.ADMIN_TENANT_POSTING, new JsonObject().put("tenantId", tenantId).put("paused", paused));
+    /** Pauses ({@code true}) or resumes posting for a tenant. */
+    public Future<Tenant> setPaused(long tenantId, boolean paused) {
+        return request(Addresses.ADMIN_TENANT_POSTING, new TenantPosting(tenantId, paused).toJson()).map(Tenant::fromJson);
     }
 
-    public Future<JsonObject> tenant(long tenantId) {
-        return request(Addresses.ADMIN_TENANT, new JsonObject().put("tenantId", tenantId));
+    public Future<TenantOverview> tenant(long tenantId) {
+        return request(Addresses.ADMIN_TENANT, new TenantRequest(tenantId).toJson()).map(TenantOverview::fromJson);
     }
 
-    public Future<JsonObject> approve(long tenantId) {
-        return request(Addresses.ADMIN_TENANT_APPROVE, new JsonObject().put("tenantId", tenantId));
+    public Future<Tenant> approve(long tenantId) {
+        return request(Addresses.ADMIN_TENANT_APPROVE, new TenantRequest(tenantId).toJson()).map(Tenant::fromJson);
     }
 
-    public Future<JsonObject> changeSettings(long tenantId, JsonObject settings) {
-        return request(Addresses.ADMIN_TENANT_SETTINGS, new JsonObject().put("tenantId", tenantId).put("settings", settings));
+    public Future<Tenant> changeSettings(TenantSettings change) {
+        return request(Addresses.ADMIN_TENANT_SETTINGS, change.toJson()).map(Tenant::fromJson);
     }
 
     public Future<OrchestratorState> orchestratorState() {
         return request(Addresses.ADMIN_ORCHESTRATOR, new JsonObject()).map(OrchestratorState::fromJson);
     }
 
-    /** The admin view of all tenants, as JSON ({@code {"tenants": [...]}}), passed through to HTTP as is. */
-    public Future<JsonObject> tenantsOverview() {
-        return request(Addresses.ADMIN_TENANTS, new JsonObject());
+    /** The admin view of all tenants. */
+    public Future<TenantOverview.Page> tenantsOverview() {
+        return request(Addresses.ADMIN_TENANTS, new JsonObject()).map(TenantOverview.Page::fromJson);
     }
 
     /** Any Bot API call through the outbox; completes with Telegram's {@code result}. */
-    public Future<Object> telegram(TelegramCall call) {
-        return request(Addresses.TELEGRAM_SEND, call.toJson()).map(reply -> reply.getValue("result"));
+    public Future<TelegramCall.Result> telegram(TelegramCall call) {
+        return request(Addresses.TELEGRAM_SEND, call.toJson()).map(TelegramCall.Result::fromJson);
     }
 
     public Future<PollerStatus> telegramStatus() {
@@ -100,9 +103,8 @@ public final class EventBusClient {
         return request(Addresses.MEDIA_UPLOAD, upload.toJson(), Duration.ofMinutes(4)).map(MediaUploadResult::fromJson);
     }
 
-    public Future<Dispatch.Outcome> dispatch(Dispatch dispatch) {
-        return request(Addresses.POSTING_DISPATCH, dispatch.toJson(), Duration.ofMinutes(11))
-                .map(reply -> Dispatch.Dispatched.fromJson(reply).outcome());
+    public Future<Dispatch.Dispatched> dispatch(Dispatch dispatch) {
+        return request(Addresses.POSTING_DISPATCH, dispatch.toJson(), Duration.ofMinutes(11)).map(Dispatch.Dispatched::fromJson);
     }
 
     public Future<StoryPress.Answer> storyPress(StoryPress press) {
@@ -113,16 +115,16 @@ public final class EventBusClient {
         return request(Addresses.POSTING_QUEUE, page.toJson()).map(QueuePage::fromJson);
     }
 
-    public Future<JsonObject> locks(long tenantId, int limit) {
-        return request(Addresses.ADMIN_LOCKS, new JsonObject().put("tenantId", tenantId).put("limit", limit));
+    public Future<LockRepository.Locks> locks(TenantPage page) {
+        return request(Addresses.ADMIN_LOCKS, page.toJson()).map(LockRepository.Locks::fromJson);
     }
 
-    public Future<JsonObject> removeLock(long tenantId, long mediaItemId) {
-        return request(Addresses.ADMIN_LOCK_REMOVE, new JsonObject().put("tenantId", tenantId).put("mediaItemId", mediaItemId));
+    public Future<LockRemoval.Removed> removeLock(LockRemoval removal) {
+        return request(Addresses.ADMIN_LOCK_REMOVE, removal.toJson()).map(LockRemoval.Removed::fromJson);
     }
 
-    public Future<JsonObject> reactivateUser(String user) {
-        return request(Addresses.ADMIN_USER_REACTIVATE, new JsonObject().put("user", user));
+    public Future<UserRequest.Person> reactivateUser(String user) {
+        return request(Addresses.ADMIN_USER_REACTIVATE, new UserRequest(user).toJson()).map(UserRequest.Person::fromJson);
     }
 
     public Future<HistoryPage> history(TenantPage page) {
@@ -155,8 +157,8 @@ public final class EventBusClient {
         return request(Addresses.INSTAGRAM_REFRESH, new TenantRequest(tenantId).toJson(), Duration.ofMinutes(2)).map(InstagramStatus::fromJson);
     }
 
-    public Future<JsonObject> alerts(int limit) {
-        return request(Addresses.ADMIN_ALERTS, new JsonObject().put("limit", limit));
+    public Future<AlertsPage> alerts(int limit) {
+        return request(Addresses.ADMIN_ALERTS, new Page(limit).toJson()).map(AlertsPage::fromJson);
     }
 
     public void raiseAlert(AlertRaised alert) {

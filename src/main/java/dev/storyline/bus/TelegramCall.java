@@ -18,6 +18,22 @@ public record TelegramCall(String method, JsonObject params, Photo photo, boolea
         }
     }
 
+    /** Telegram's answer: its {@code result}, a message object for the send and edit methods, else true or a list. */
+    public record Result(Object result) {
+        /** The result as an object (a sent or edited message); empty object when it is not one. */
+        public JsonObject message() {
+            return result instanceof JsonObject json ? json : new JsonObject();
+        }
+
+        public JsonObject toJson() {
+            return new JsonObject().put("result", result);
+        }
+
+        public static Result fromJson(JsonObject json) {
+            return new Result(json.getValue("result"));
+        }
+    }
+
     public static TelegramCall json(String method, JsonObject params) {
         return new TelegramCall(method, params, null, false);
     }

@@ -8,10 +8,12 @@ import io.vertx.sqlclient.Pool;
 /** Healthy when the database answers {@code SELECT 1}. The pool reconnects on its own once it is back. */
 public final class DatabaseHealthCheck implements HealthCheck {
     private final Pool pool;
+    private final DatabaseRepository database;
     private final String description;
 
     public DatabaseHealthCheck(Pool pool, String description) {
         this.pool = pool;
+        this.database = new DatabaseRepository(pool);
         this.description = description;
     }
 
@@ -23,8 +25,8 @@ public final class DatabaseHealthCheck implements HealthCheck {
     @Override
     public Future<Result> check() {
         long started = System.nanoTime();
-        return pool.query("SELECT 1").execute()
-                .map(rows -> Result.up(description,
+        return database.ping()
+                .map(v -> Result.up(description,
                         new JsonObject().put("latencyMillis", (System.nanoTime() - started) / 1_000_000)
                                 .put("poolConnections", pool.size())));
     }

@@ -11,10 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -166,13 +163,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
             return;
         }
         ConnectionSettings admin = settings().withDatabase("postgres");
-        try (Connection connection = DriverManager.getConnection(admin.jdbcUrl(), admin.jdbcProperties());
-             Statement statement = connection.createStatement()) {
-            // the password is base64url: no quote can end the literal
-            statement.execute("ALTER ROLE " + SUPERUSER + " PASSWORD '" + password.reveal() + "'");
+        try (Connection connection = DriverManager.getConnection(admin.jdbcUrl(), admin.jdbcProperties())) {
+            DatabaseRepository.setPassword(connection, SUPERUSER, password.reveal());
             writePassword(directory, password.reveal());
             Files.writeString(hba, HBA);
-            statement.execute("SELECT pg_reload_conf()");
+            DatabaseRepository.reloadConfiguration(connection);
         }
         LOG.info(passwordStored ? "The embedded PostgreSQL now asks for a password ({} kept in {})"
                 : "The embedded PostgreSQL asks for a password, kept in {}", directory.resolve(PASSWORD_FILE), directory);
@@ -211,16 +206,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private void createApplicationDatabase() throws SQLException {
         ConnectionSettings admin = settings().withDatabase("postgres");
         Properties properties = admin.jdbcProperties();
-        try (Connection connection = DriverManager.getConnection(admin.jdbcUrl(), properties);
-             PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-            exists.setString(1, DATABASE);
-            try (ResultSet rows = exists.executeQuery()) {
-                if (rows.next()) {
-                    return;
-                }
-            }
-            try (Statement create = connection.createStatement()) {
-                create.execute("CREATE DATABASE " + DATABASE);
+        try (Connection connection = DriverManager.getConnection(admin.jdbcUrl(), properties)) {
+            if (DatabaseRepository.createDatabaseIfMissing(connection, DATABASE)) {
                 LOG.info("Created database '{}' in the embedded PostgreSQL", DATABASE);
             }
         }

@@ -2,8 +2,6 @@ package dev.storyline.db;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
@@ -15,7 +13,6 @@ import java.sql.SQLException;
  */
 public final class ServerLock implements AutoCloseable {
     /** The two-key form, so it never meets the single-key locks of the media indexer (tenant ids). */
-    private static final String TRY_LOCK = "SELECT pg_try_advisory_lock(1400139634, 1)"; // 1400139634 = "Stor"
 
     private final Connection connection;
 
@@ -28,13 +25,10 @@ public final class ServerLock implements AutoCloseable {
         Connection connection = null;
         try {
             connection = DriverManager.getConnection(settings.jdbcUrl(), settings.jdbcProperties());
-            try (PreparedStatement statement = connection.prepareStatement(TRY_LOCK); ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                if (!rows.getBoolean(1)) {
-                    throw new DatabaseStartException("Another Storyline server is already running on " + description
-                            + ". Only one server may use a database: stop the other one first (commands such as "
-                            + "'tenants list' work beside it), or give this one another database.");
-                }
+            if (!DatabaseRepository.tryServerLock(connection)) {
+                throw new DatabaseStartException("Another Storyline server is already running on " + description
+                        + ". Only one server may use a database: stop the other one first (commands such as "
+                        + "'tenants list' work beside it), or give this one another database.");
             }
             return new ServerLock(connection);
         } catch (SQLException e) {

@@ -1,5 +1,6 @@
 package dev.storyline.http;
 
+import dev.storyline.bus.AlertsPage;
 import dev.storyline.bus.Dispatch;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.EventBusClient;
@@ -12,6 +13,13 @@ import dev.storyline.config.Secret;
 import dev.storyline.bus.Paging;
 import dev.storyline.bus.QueuePage;
 import dev.storyline.bus.TenantPage;
+import dev.storyline.bus.TenantSettings;
+import dev.storyline.bus.LockRemoval;
+import dev.storyline.bus.UserRequest;
+import dev.storyline.media.LockRepository;
+import dev.storyline.tenant.Tenant;
+import dev.storyline.tenant.TenantOverview;
+import dev.storyline.tenant.TenantSettingsPatch;
 import dev.storyline.media.IndexSummary;
 import dev.storyline.run.Trigger;
 import dev.storyline.config.AppConfig.HttpConfig;
@@ -21,35 +29,40 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.openapi.validation.ValidatedRequest;
 
 import java.util.function.Supplier;
 
 /**
  * {@code /admin/*}: every route requires {@code Authorization: Bearer $ADMIN_TOKEN} (compared in
- * constant time) and is a thin bridge to one event-bus request. Off when no token is configured.
+ * constant time), is checked against {@code openapi.json} ({@link OpenApiRequests}: the document is the
+ * one description of parameters and bodies) and is a thin bridge to one event-bus request. Off when
+ * no token is configured.
  */
 final class AdminApi {
     static final long MAX_BODY_BYTES = 64 * 1024;
 
-    private final TokenDrafts drafts;
-    private final Vertx vertx;
-    private final HttpConfig config;
-    private final EventBusClient bus;
-    private final Supplier<Future<JsonObject>> health;
-
-    /** {@code health}: the full health report (details included), served at {@code /admin/health}. */
     /** Keeps a token the admin API received until the Instagram verticle checks it; answers the draft's id. */
     @FunctionalInterface
     public interface TokenDrafts {
         Future<Long> store(long tenantId, String accountId, Secret token);
     }
 
-    AdminApi(Vertx vertx, HttpConfig config, Supplier<Future<JsonObject>> health, TokenDrafts drafts) {
+    private final TokenDrafts drafts;
+    private final Vertx vertx;
+    private final HttpConfig config;
+    private final EventBusClient bus;
+    private final Supplier<Future<JsonObject>> health;
+    private final OpenApiRequests requests;
+
+    /** {@code health}: the full health report (details included), served at {@code /admin/health}. */
+    AdminApi(Vertx vertx, HttpConfig config, Supplier<Future<JsonObject>> health, TokenDrafts drafts, OpenApiRequests requests) {
         this.drafts = drafts;
         this.vertx = vertx;
         this.config = config;
         this.bus = new EventBusClient(vertx);
         this.health = health;
+        this.requests = requests;
     }
 
     Router router() {
@@ -62,176 +75,122 @@ final class AdminApi {
                 .setStatusCode("UP".equals(report.getString("status")) ? 200 : 503)
                 .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
                 .end(report.encodePrettily())));
-        router.get("/tenants").handler(ctx -> bridge(ctx, bus::tenantsOverview));
-        router.get("/tenants/:chatId").handler(ctx -> withChat(ctx, bus::tenant));
-        router.post("/tenants/:chatId/approve").handler(ctx -> withChat(ctx, bus::approve));
-        router.patch("/tenants/:chatId/settings").handler(this::settings);
-        router.get("/alerts").handler(ctx -> limit(ctx, Paging.DEFAULT_LIMIT).ifPresent(n -> bridge(ctx, () -> bus.alerts(n))));
-        router.get("/orchestrator").handler(ctx -> bridge(ctx, () -> bus.orchestratorState().map(s -> s.toJson())));
-        router.post("/tenants/:chatId/media/index").handler(this::indexMedia);
-        router.post("/tenants/:chatId/next").handler(ctx -> withChat(ctx, id -> bus.postNext(id).map(Dispatch.Dispatched::toJson)));
-        router.post("/tenants/:chatId/pause").handler(ctx -> withChat(ctx, id -> bus.setPaused(id, true)));
-        router.post("/tenants/:chatId/resume").handler(ctx -> withChat(ctx, id -> bus.setPaused(id, false)));
-        router.post("/tenants/:chatId/plan").handler(this::plan);
-        router.get("/tenants/:chatId/queue").handler(ctx -> limit(ctx, Paging.DEFAULT_LIMIT).ifPresent(n -> withChat(ctx, id -> bus.queue(new TenantPage(id, n)).map(QueuePage::toJson))));
-        router.get("/tenants/:chatId/instagram").handler(ctx -> withChat(ctx, id -> bus.instagramStatus(id).map(InstagramStatus::toJson)));
-        router.post("/tenants/:chatId/instagram").handler(this::connectInstagram);
-        router.delete("/tenants/:chatId/instagram").handler(ctx -> withChat(ctx, id -> bus.instagramDisconnect(id).map(InstagramDisconnected::toJson)));
-        router.post("/tenants/:chatId/instagram/refresh").handler(ctx -> withChat(ctx, id -> bus.instagramRefresh(id).map(InstagramStatus::toJson)));
-        router.get("/tenants/:chatId/locks").handler(ctx -> limit(ctx, Paging.DEFAULT_LIMIT).ifPresent(n -> withChat(ctx, id -> bus.locks(id, n))));
-        router.delete("/tenants/:chatId/locks/:itemId").handler(this::removeLock);
-        router.post("/users/:user/reactivate").handler(ctx -> bridge(ctx, () -> bus.reactivateUser(ctx.pathParam("user"))));
-        router.get("/tenants/:chatId/history").handler(ctx -> limit(ctx, Paging.DEFAULT_LIMIT).ifPresent(n -> withChat(ctx, id -> bus.history(new TenantPage(id, n)).map(HistoryPage::toJson))));
+        route(router.get("/tenants"), "listTenants", (ctx, r) -> bus.tenantsOverview().map(TenantOverview.Page::toJson));
+        route(router.get("/tenants/:chatId"), "getTenant", (ctx, r) -> bus.tenant(chatId(r)).map(TenantOverview::toJson));
+        route(router.post("/tenants/:chatId/approve"), "approveTenant", (ctx, r) -> bus.approve(chatId(r)).map(Tenant::toJson));
+        router.patch("/tenants/:chatId/settings").handler(requests.check("changeSettings", AdminApi::settingsProblems))
+                .handler(ctx -> bridge(ctx, () -> bus.changeSettings(new TenantSettings(chatId(OpenApiRequests.of(ctx)),
+                        body(OpenApiRequests.of(ctx)))).map(Tenant::toJson)));
+        route(router.get("/alerts"), "listAlerts", (ctx, r) -> bus.alerts(limit(r)).map(AlertsPage::toJson));
+        route(router.get("/orchestrator"), "getOrchestrator", (ctx, r) -> bus.orchestratorState().map(s -> s.toJson()));
+        router.post("/tenants/:chatId/media/index").handler(requests.check("indexMedia", AdminApi::indexProblems))
+                .handler(ctx -> bridge(ctx, () -> bus.indexMedia(new MediaIndexRequest(chatId(OpenApiRequests.of(ctx)),
+                        body(OpenApiRequests.of(ctx)).getString("dir"), Trigger.ADMIN_API, null)).map(IndexSummary::toJson)));
+        route(router.post("/tenants/:chatId/next"), "postNext", (ctx, r) -> bus.postNext(chatId(r)).map(Dispatch.Dispatched::toJson));
+        route(router.post("/tenants/:chatId/pause"), "pauseTenant", (ctx, r) -> bus.setPaused(chatId(r), true).map(Tenant::toJson));
+        route(router.post("/tenants/:chatId/resume"), "resumeTenant", (ctx, r) -> bus.setPaused(chatId(r), false).map(Tenant::toJson));
+        route(router.post("/tenants/:chatId/plan"), "topOffPlan", this::plan);
+        route(router.get("/tenants/:chatId/queue"), "getQueue", (ctx, r) -> bus.queue(new TenantPage(chatId(r), limit(r))).map(QueuePage::toJson));
+        route(router.get("/tenants/:chatId/instagram"), "getInstagram", (ctx, r) -> bus.instagramStatus(chatId(r)).map(InstagramStatus::toJson));
+        route(router.post("/tenants/:chatId/instagram"), "connectInstagram", this::connectInstagram);
+        route(router.delete("/tenants/:chatId/instagram"), "disconnectInstagram",
+                (ctx, r) -> bus.instagramDisconnect(chatId(r)).map(InstagramDisconnected::toJson));
+        route(router.post("/tenants/:chatId/instagram/refresh"), "refreshInstagram",
+                (ctx, r) -> bus.instagramRefresh(chatId(r)).map(InstagramStatus::toJson));
+        route(router.get("/tenants/:chatId/locks"), "listLocks",
+                (ctx, r) -> bus.locks(new TenantPage(chatId(r), limit(r))).map(LockRepository.Locks::toJson));
+        route(router.delete("/tenants/:chatId/locks/:itemId"), "removeLock", (ctx, r) -> bus.removeLock(
+                new LockRemoval(chatId(r), r.getPathParameters().get("itemId").getLong())).map(LockRemoval.Removed::toJson));
+        route(router.post("/users/:user/reactivate"), "reactivateUser",
+                (ctx, r) -> bus.reactivateUser(r.getPathParameters().get("user").getString()).map(UserRequest.Person::toJson));
+        route(router.get("/tenants/:chatId/history"), "getHistory",
+                (ctx, r) -> bus.history(new TenantPage(chatId(r), limit(r))).map(HistoryPage::toJson));
         return router;
     }
 
-    /** Optional JSON body {@code {"dir": "/srv/photos/summer"}}: index that folder instead of the tenant's own. */
-    private void indexMedia(RoutingContext ctx) {
-        Long chatId = chatId(ctx);
-        if (chatId == null) {
-            return;
-        }
-        String dir = null;
-        if (ctx.body().length() > 0) {
-            JsonObject body;
-            try {
-                body = ctx.body().asJsonObject();
-            } catch (RuntimeException e) {
-                JsonErrors.send(ctx, ErrorCode.INVALID_INPUT, "the body must be a JSON object, e.g. {\"dir\": \"/srv/photos\"}");
-                return;
-            }
-            Object value = body == null ? null : body.getValue("dir");
-            if (value != null && !(value instanceof String text && !text.isBlank())) {
-                JsonErrors.send(ctx, ErrorCode.INVALID_INPUT, "dir must be a folder path on the server");
-                return;
-            }
-            dir = (String) value;
-        }
-        String folder = dir;
-        bridge(ctx, () -> bus.indexMedia(new MediaIndexRequest(chatId, folder, Trigger.ADMIN_API, null)).map(IndexSummary::toJson));
+    /** What a route does with a request the contract has checked: one bus request, its answer as JSON. */
+    @FunctionalInterface
+    private interface Bridge {
+        Future<JsonObject> apply(RoutingContext ctx, ValidatedRequest request);
+    }
+
+    private void route(io.vertx.ext.web.Route route, String operationId, Bridge bridge) {
+        route.handler(requests.check(operationId)).handler(ctx -> bridge(ctx, () -> bridge.apply(ctx, OpenApiRequests.of(ctx))));
     }
 
     /**
      * {@code POST /tenants/{chatId}/instagram} with {@code {"accountId": "1784…", "token": "EAAG…"}}: the token is
-     * checked with Graph before it is stored (encrypted); the answer never contains it.
+     * stored (encrypted) as a draft and only the draft's id travels to the Instagram verticle, which checks it with
+     * Graph before it keeps it; the answer never contains it.
      */
-    private void connectInstagram(RoutingContext ctx) {
-        Long chatId = chatId(ctx);
-        if (chatId == null) {
-            return;
-        }
-        JsonObject body = jsonObject(ctx);
-        Object accountId = body == null ? null : body.getValue("accountId");
-        Object token = body == null ? null : body.getValue("token");
-        if (!(accountId instanceof String || accountId instanceof Number) || !(token instanceof String)) {
-            JsonErrors.send(ctx, ErrorCode.INVALID_INPUT,
-                    "the body must be a JSON object {\"accountId\": \"<Instagram account id>\", \"token\": \"<access token>\"}");
-            return;
-        }
-        // the token is stored (encrypted) here and only the draft's id travels to the Instagram verticle
-        bridge(ctx, () -> drafts.store(chatId, String.valueOf(accountId), Secret.of((String) token))
+    private Future<JsonObject> connectInstagram(RoutingContext ctx, ValidatedRequest r) {
+        long chatId = chatId(r);
+        JsonObject body = body(r);
+        return drafts.store(chatId, String.valueOf(body.getValue("accountId")), Secret.of(body.getString("token")))
                 .compose(draftId -> bus.instagramConnect(new InstagramConnect(chatId, draftId, null)))
-                .map(InstagramStatus::toJson));
+                .map(InstagramStatus::toJson);
     }
 
-    /** {@code PATCH /tenants/{chatId}/settings} with a JSON object of the settings to change. */
-    private void settings(RoutingContext ctx) {
-        Long chatId = chatId(ctx);
-        if (chatId == null) {
-            return;
-        }
-        JsonObject body = jsonObject(ctx);
-        if (body == null) {
-            JsonErrors.send(ctx, ErrorCode.INVALID_INPUT,
-                    "the body must be a JSON object such as {\"postsPerDay\": 4, \"hours\": \"9-21\", \"timezone\": \"Europe/Berlin\"}");
-            return;
-        }
-        JsonObject settings = body;
-        bridge(ctx, () -> bus.changeSettings(chatId, settings));
+    /** {@code POST /tenants/{chatId}/plan?days=N}: tops off the plan through the tenant's scheduler. */
+    private Future<JsonObject> plan(RoutingContext ctx, ValidatedRequest r) {
+        long id = chatId(r);
+        var days = r.getQuery().get("days");
+        Integer wanted = days == null || days.isNull() ? null : days.getInteger();
+        return bus.plan(id, wanted, Trigger.ADMIN_API).map(t -> t.toJson()).recover(e -> ErrorCode.of(e) == ErrorCode.UNAVAILABLE
+                ? Future.failedFuture(ErrorCode.UNAVAILABLE.failure("tenant " + id + " has no scheduler: it is paused, unapproved or unknown"))
+                : Future.failedFuture(e));
     }
 
-    /** {@code DELETE /tenants/{chatId}/locks/{itemId}}: lifts an image's locks (a rejected image may come back). */
-    private void removeLock(RoutingContext ctx) {
-        long itemId;
+    /** A refused index request in plain words (the body is optional: {@code {"dir": "/srv/photos"}}). */
+    private static String indexProblems(RoutingContext ctx) {
         try {
-            itemId = Long.parseLong(ctx.pathParam("itemId"));
-        } catch (NumberFormatException e) {
-            JsonErrors.send(ctx, ErrorCode.INVALID_INPUT, "itemId must be an image id (a whole number), not '" + ctx.pathParam("itemId") + "'");
-            return;
+            JsonObject body = ctx.body().asJsonObject();
+            return body != null && body.containsKey("dir") ? "dir must be a folder path on the server" : null;
+        } catch (RuntimeException e) {
+            return "the body must be a JSON object, e.g. {\"dir\": \"/srv/photos\"}";
         }
-        withChat(ctx, id -> bus.removeLock(id, itemId));
+    }
+
+    /** A refused settings body in the chat's words, every bad field at once ({@link TenantSettingsPatch}). */
+    private static String settingsProblems(RoutingContext ctx) {
+        JsonObject body;
+        try {
+            body = ctx.body().asJsonObject();
+        } catch (RuntimeException e) {
+            body = null;
+        }
+        if (body == null) {
+            return "the body must be a JSON object such as {\"postsPerDay\": 4, \"hours\": \"9-21\", \"timezone\": \"Europe/Berlin\"}";
+        }
+        try {
+            TenantSettingsPatch.parse(body);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     /** The OpenAPI 3 description of these routes (a test keeps it in step with the router). */
     private void openApi(RoutingContext ctx) {
-        vertx.fileSystem().readFile("openapi.json")
+        vertx.fileSystem().readFile(OpenApiRequests.DOCUMENT)
                 .onSuccess(doc -> ctx.response().putHeader("Content-Type", "application/json").end(doc))
                 .onFailure(e -> JsonErrors.send(ctx, ErrorCode.INTERNAL, "the OpenAPI document is missing from the jar"));
     }
 
-    /** {@code POST /tenants/{chatId}/plan?days=N}: tops off the plan through the tenant's scheduler. */
-    private void plan(RoutingContext ctx) {
-        String raw = ctx.request().getParam("days");
-        Integer days = null;
-        if (raw != null) {
-            try {
-                days = Integer.parseInt(raw);
-            } catch (NumberFormatException e) {
-                days = -1;
-            }
-            if (days < 1 || days > 90) {
-                JsonErrors.send(ctx, ErrorCode.INVALID_INPUT, "days must be a whole number from 1 to 90, not '" + raw + "'");
-                return;
-            }
-        }
-        Integer wanted = days;
-        withChat(ctx, id -> bus.plan(id, wanted, Trigger.ADMIN_API).map(t -> t.toJson()).recover(e -> ErrorCode.of(e) == ErrorCode.UNAVAILABLE
-                ? Future.failedFuture(ErrorCode.UNAVAILABLE.failure("tenant " + id + " has no scheduler: it is paused, unapproved or unknown"))
-                : Future.failedFuture(e)));
+    private static long chatId(ValidatedRequest r) {
+        return r.getPathParameters().get("chatId").getLong();
     }
 
-    /** The body as a JSON object, or null when it is empty, not JSON or not an object. */
-    private static JsonObject jsonObject(RoutingContext ctx) {
-        try {
-            return ctx.body().asJsonObject();
-        } catch (RuntimeException e) {
-            return null;
-        }
+    /** The checked {@code limit} (1 to 500 by the contract), or the default. */
+    private static int limit(ValidatedRequest r) {
+        var limit = r.getQuery().get("limit");
+        return limit == null || limit.isNull() ? Paging.DEFAULT_LIMIT : limit.getInteger();
     }
 
-    private static java.util.Optional<Integer> limit(RoutingContext ctx, int fallback) {
-        String raw = ctx.request().getParam("limit");
-        if (raw == null) {
-            return java.util.Optional.of(fallback);
-        }
-        try {
-            int n = Integer.parseInt(raw);
-            if (n >= 1 && n <= Paging.MAX_LIMIT) {
-                return java.util.Optional.of(n);
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        JsonErrors.send(ctx, ErrorCode.INVALID_INPUT, "limit must be a whole number from 1 to " + Paging.MAX_LIMIT + ", not '" + raw + "'");
-        return java.util.Optional.empty();
-    }
-
-    private static void withChat(RoutingContext ctx, java.util.function.LongFunction<Future<JsonObject>> request) {
-        Long chatId = chatId(ctx);
-        if (chatId != null) {
-            bridge(ctx, () -> request.apply(chatId));
-        }
-    }
-
-    /** The {@code chatId} path parameter, or null after answering 400. */
-    private static Long chatId(RoutingContext ctx) {
-        try {
-            return Long.parseLong(ctx.pathParam("chatId"));
-        } catch (NumberFormatException e) {
-            JsonErrors.send(ctx, ErrorCode.INVALID_INPUT, "chatId must be a Telegram chat id (a whole number), not '"
-                    + ctx.pathParam("chatId") + "'");
-            return null;
-        }
+    /** The checked JSON body; an empty object when an optional body was left out. */
+    private static JsonObject body(ValidatedRequest r) {
+        var body = r.getBody();
+        return body == null || body.isNull() || !(body.get() instanceof JsonObject json) ? new JsonObject() : json;
     }
 
     private void authenticate(RoutingContext ctx) {

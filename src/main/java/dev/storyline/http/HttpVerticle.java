@@ -48,10 +48,14 @@ public final class HttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        return OpenApiRequests.load(vertx).compose(requests -> listen(requests));
+    }
+
+    private Future<?> listen(OpenApiRequests requests) {
         Router router = Router.router(vertx);
         router.get("/health").handler(this::health);
         router.get("/metrics").handler(this::metrics);
-        router.route("/admin/*").subRouter(new AdminApi(vertx, config, this::report, drafts).router());
+        router.route("/admin/*").subRouter(new AdminApi(vertx, config, this::report, drafts, requests).router());
         if (media != null) {
             router.get(SelfMediaHost.ROUTE + ":name").handler(this::hostedImage);
         }

@@ -25,11 +25,31 @@ public final class LockRepository {
             DELETE FROM media_locks WHERE tenant_id = $1 AND media_item_id = $2 AND locked_until > $3 RETURNING reason""";
 
     /** A lock in force. */
+    /** The answer of {@code admin.locks}: the locks in force. */
+    public record Locks(java.util.List<Lock> locks) {
+        public JsonObject toJson() {
+            return new JsonObject().put("locks", new io.vertx.core.json.JsonArray(locks.stream().map(Lock::toJson).toList()));
+        }
+
+        public static Locks fromJson(JsonObject json) {
+            return new Locks(json.getJsonArray("locks", new io.vertx.core.json.JsonArray()).stream()
+                    .map(o -> Lock.fromJson((JsonObject) o)).toList());
+        }
+    }
+
     public record Lock(long mediaItemId, String reason, Instant lockedUntil, Instant createdAt, String image) {
         public JsonObject toJson() {
             return new JsonObject().put("mediaItemId", mediaItemId).put("reason", reason)
                     .put("lockedUntil", Instant.MAX.equals(lockedUntil) ? "forever" : String.valueOf(lockedUntil))
                     .put("createdAt", String.valueOf(createdAt)).put("image", image);
+        }
+
+        public static Lock fromJson(JsonObject json) {
+            String until = json.getString("lockedUntil");
+            return new Lock(json.getLong("mediaItemId"), json.getString("reason"),
+                    until == null || "forever".equals(until) ? Instant.MAX : Instant.parse(until),
+                    json.getString("createdAt") == null || "null".equals(json.getString("createdAt")) ? null : Instant.parse(json.getString("createdAt")),
+                    json.getString("image"));
         }
 
         /** "forever" for a rejection, else the time. */

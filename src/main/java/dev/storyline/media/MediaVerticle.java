@@ -2,6 +2,10 @@ package dev.storyline.media;
 
 import dev.storyline.app.LogFields;
 import dev.storyline.bus.Addresses;
+import dev.storyline.bus.Consumers;
+import dev.storyline.bus.LockRemoval;
+import dev.storyline.bus.MediaUploadResult;
+import dev.storyline.bus.TenantPage;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.MediaIndexRequest;
@@ -61,10 +65,10 @@ public final class MediaVerticle extends VerticleBase {
         indexer = new MediaIndexer(vertx, pool, roots, clock, MediaIndexer.defaultThreads());
         uploads = new MediaUploads(vertx, new MediaRepository(pool), new ServiceRunRepository(pool, clock), roots, new EventBusClient(vertx), clock);
         List<MessageConsumer<JsonObject>> consumers = List.of(
-                vertx.eventBus().consumer(Addresses.MEDIA_INDEX, this::onIndex),
-                vertx.eventBus().consumer(Addresses.MEDIA_UPLOAD, this::onUpload),
-                vertx.eventBus().consumer(Addresses.ADMIN_LOCKS, this::onLocks),
-                vertx.eventBus().consumer(Addresses.ADMIN_LOCK_REMOVE, this::onLockRemove));
+                Consumers.register(vertx.eventBus(), Addresses.MEDIA_INDEX, MediaIndexRequest::fromJson, this::index),
+                Consumers.register(vertx.eventBus(), Addresses.MEDIA_UPLOAD, MediaUpload::fromJson, this::upload),
+                Consumers.register(vertx.eventBus(), Addresses.ADMIN_LOCKS, TenantPage::fromJson, this::locks),
+                Consumers.register(vertx.eventBus(), Addresses.ADMIN_LOCK_REMOVE, LockRemoval::fromJson, this::removeLock));
         return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).onSuccess(v -> {
             vertx.runOnContext(x -> sweep(Trigger.STARTUP));
             if (!interval.isZero()) {
@@ -81,56 +85,32 @@ public final class MediaVerticle extends VerticleBase {
         return Future.succeededFuture();
     }
 
-    private void onIndex(Message<JsonObject> message) {
-        MediaIndexRequest request;
-        try {
-            request = MediaIndexRequest.fromJson(message.body());
-        } catch (IllegalArgumentException e) {
-            message.fail(ErrorCode.INVALID_INPUT.code(), e.getMessage());
-            return;
-        }
-        withTenant(message, request.tenantId(), tenant -> indexer.index(tenant, request.dir() == null ? null : Path.of(request.dir()),
-                request.trigger(), request.userId(), FolderScanner.Progress.NONE).map(IndexSummary::toJson));
+    private Future<JsonObject> index(MediaIndexRequest request) {
+        return tenants.required(request.tenantId()).compose(tenant -> indexer.index(tenant, request.dir() == null ? null : Path.of(request.dir()),
+                request.trigger(), request.userId(), FolderScanner.Progress.NONE)).map(IndexSummary::toJson);
     }
 
-    private void onUpload(Message<JsonObject> message) {
-        MediaUpload upload;
-        try {
-            upload = MediaUpload.fromJson(message.body());
-        } catch (IllegalArgumentException e) {
-            message.fail(ErrorCode.INVALID_INPUT.code(), e.getMessage());
-            return;
-        }
-        withTenant(message, upload.tenantId(), tenant -> Tenant.APPROVED.equals(tenant.state())
-                ? uploads.add(tenant, upload).map(result -> result.toJson())
+    private Future<JsonObject> upload(MediaUpload upload) {
+        return tenants.required(upload.tenantId()).compose(tenant -> Tenant.APPROVED.equals(tenant.state())
+                ? uploads.add(tenant, upload).map(MediaUploadResult::toJson)
                 : Future.failedFuture(new MediaException(ErrorCode.INVALID_INPUT, "Only approved tenants take uploads")));
     }
 
-    private void onLocks(Message<JsonObject> message) {
-        long tenantId = message.body().getLong("tenantId", 0L);
-        int limit = Paging.limit(message.body());
-        withTenant(message, tenantId, tenant -> new LockRepository(pool).list(tenantId, clock.instant(), limit)
-                .map(locks -> new JsonObject().put("locks", new io.vertx.core.json.JsonArray(locks.stream().map(LockRepository.Lock::toJson).toList()))));
+    private Future<JsonObject> locks(TenantPage page) {
+        return tenants.required(page.tenantId()).compose(tenant -> new LockRepository(pool).list(page.tenantId(), clock.instant(), page.limit()))
+                .map(locks -> new LockRepository.Locks(locks).toJson());
     }
 
     /** The admin API lifts an image's locks: a rejected image may come back (recorded in service_runs). */
-    private void onLockRemove(Message<JsonObject> message) {
-        long tenantId = message.body().getLong("tenantId", 0L);
-        long itemId = message.body().getLong("mediaItemId", 0L);
-        withTenant(message, tenantId, tenant -> new ServiceRunRepository(pool, clock).recorded(tenantId, LOCK_REMOVE_SERVICE, Trigger.ADMIN_API, null,
-                new JsonObject().put("mediaItemId", itemId), () -> new LockRepository(pool).remove(tenantId, itemId, clock.instant())
+    private Future<JsonObject> removeLock(LockRemoval request) {
+        long tenantId = request.tenantId();
+        long itemId = request.mediaItemId();
+        return tenants.required(tenantId).compose(tenant -> new ServiceRunRepository(pool, clock).recorded(tenantId, LOCK_REMOVE_SERVICE,
+                Trigger.ADMIN_API, null, new JsonObject().put("mediaItemId", itemId), () -> new LockRepository(pool).remove(tenantId, itemId, clock.instant())
                         .compose(reasons -> reasons.isEmpty() ? Future.failedFuture(new MediaException(ErrorCode.NOT_FOUND,
                                 "Image " + itemId + " of tenant " + tenantId + " is not locked"))
-                                : Future.succeededFuture(new JsonObject().put("mediaItemId", itemId)
-                                        .put("removed", new io.vertx.core.json.JsonArray(reasons)))),
+                                : Future.succeededFuture(new LockRemoval.Removed(itemId, reasons).toJson())),
                 result -> result));
-    }
-
-    /** Runs {@code work} for an existing tenant and replies with its result, or a coded failure. */
-    private void withTenant(Message<JsonObject> message, long tenantId, Function<Tenant, Future<JsonObject>> work) {
-        tenants.required(tenantId).compose(work)
-                .onSuccess(message::reply)
-                .onFailure(e -> ErrorCode.fail(message, e));
     }
 
     /** Every approved tenant with a folder, one after the other; a sweep still running makes the next one wait for the one after. */

@@ -169,7 +169,7 @@ public final class DispatchVerticle extends VerticleBase {
         return bus.telegram(TelegramCall.upload("sendPhoto", params, "photo", tenant.id(), image.id()).atMostOnce())
                 .transform(sent -> {
                     if (sent.succeeded()) {
-                        long messageId = ((JsonObject) sent.result()).getLong("message_id");
+                        long messageId = sent.result().message().getLong("message_id");
                         metrics.notified();
                         return queue.notified(tenant.id(), slot.id(), clock.instant(), messageId, image.id(), slot.claimToken())
                                 .map(held -> {

@@ -1,5 +1,6 @@
 package dev.storyline.telegram;
 
+import dev.storyline.notice.NoticeRepository;
 import dev.storyline.notice.Notices;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
@@ -19,13 +20,13 @@ final class NoticeSender {
     private static final Logger LOG = LoggerFactory.getLogger(NoticeSender.class);
     private static final int BATCH = 100;
 
-    private final Notices notices;
+    private final NoticeRepository notices;
     private final Outbox outbox;
     private final Set<Long> inFlight = new HashSet<>();
     private boolean sweeping;
     private boolean again;
 
-    NoticeSender(Notices notices, Outbox outbox) {
+    NoticeSender(NoticeRepository notices, Outbox outbox) {
         this.notices = notices;
         this.outbox = outbox;
     }
@@ -49,8 +50,8 @@ final class NoticeSender {
                 });
     }
 
-    private void send(List<Notices.Pending> pending) {
-        for (Notices.Pending notice : pending) {
+    private void send(List<NoticeRepository.Pending> pending) {
+        for (NoticeRepository.Pending notice : pending) {
             if (!inFlight.add(notice.id())) {
                 continue;
             }

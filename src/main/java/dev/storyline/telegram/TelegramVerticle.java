@@ -1,12 +1,12 @@
 package dev.storyline.telegram;
 
-import dev.storyline.alert.AlertService;
 import dev.storyline.app.Version;
 import dev.storyline.bot.Bot;
 import dev.storyline.bot.BotServices;
 import dev.storyline.bot.Replies;
 import dev.storyline.bus.Addresses;
-import dev.storyline.bus.AlertRaised;
+import dev.storyline.bus.Consumers;
+import dev.storyline.bus.UserRequest;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.PollerStatus;
@@ -15,6 +15,7 @@ import dev.storyline.bus.TelegramDownload;
 import dev.storyline.config.AppConfig;
 import dev.storyline.media.MediaRoots;
 import dev.storyline.media.MediaRepository;
+import dev.storyline.notice.NoticeRepository;
 import dev.storyline.notice.Notices;
 import dev.storyline.plan.QueueQueries;
 import dev.storyline.run.ServiceRunRepository;
@@ -128,20 +129,20 @@ public final class TelegramVerticle extends VerticleBase {
         }, metrics, telegram.bounds());
         Replies replies = new Replies(outbox);
         Notices notices = new Notices(pool, vertx.eventBus());
-        noticeSender = new NoticeSender(notices, outbox);
-        AlertService alerts = new AlertService(pool, clock, telegram.adminChatId(), notices);
+        noticeSender = new NoticeSender(new NoticeRepository(pool), outbox);
         services = new BotServices(replies, notices, new TenantRepository(pool), new UserRepository(pool), new PendingInputRepository(pool),
-                new MediaRepository(pool), new QueueQueries(pool), alerts,
+                new MediaRepository(pool), new QueueQueries(pool),
                 new ChatAdmins(replies::administrators, clock), new EventBusClient(vertx), clock, telegram, config.tenantDefaults());
         bot = new Bot(services, pool);
         batches = new UpdateBatches(bot, services, state, metrics, clock, botId, () -> running);
 
         List<MessageConsumer<JsonObject>> consumers = List.of(
-                vertx.eventBus().consumer(Addresses.TELEGRAM_SEND, this::onSend),
-                vertx.eventBus().consumer(Addresses.TELEGRAM_STATUS, m -> m.reply(status().toJson())),
-                vertx.eventBus().consumer(Addresses.TELEGRAM_DOWNLOAD, this::onDownload),
-                vertx.eventBus().consumer(Addresses.ALERT_RAISE, this::onAlert),
-                vertx.eventBus().consumer(Addresses.ADMIN_USER_REACTIVATE, this::onReactivate),
+                Consumers.register(vertx.eventBus(), Addresses.TELEGRAM_SEND, TelegramCall::fromJson, c -> send(c).map(TelegramCall.Result::toJson)),
+                Consumers.register(vertx.eventBus(), Addresses.TELEGRAM_STATUS, json -> json, x -> Future.succeededFuture(status().toJson())),
+                Consumers.register(vertx.eventBus(), Addresses.TELEGRAM_DOWNLOAD, TelegramDownload::fromJson,
+                        d -> download(d).map(TelegramDownload.Downloaded::toJson)),
+                Consumers.register(vertx.eventBus(), Addresses.ADMIN_USER_REACTIVATE, UserRequest::fromJson,
+                        r -> reactivate(r).map(UserRequest.Person::toJson)),
                 vertx.eventBus().consumer(Addresses.TELEGRAM_NOTICES, m -> {
                     if (identified) {
                         noticeSender.sweep();
@@ -299,39 +300,19 @@ public final class TelegramVerticle extends VerticleBase {
 
     // --- what others ask ---
 
-    private void onSend(Message<JsonObject> message) {
-        TelegramCall call;
-        try {
-            call = TelegramCall.fromJson(message.body());
-        } catch (IllegalArgumentException e) {
-            message.fail(ErrorCode.INVALID_INPUT.code(), e.getMessage());
-            return;
-        }
+    private Future<TelegramCall.Result> send(TelegramCall call) {
         TelegramCall.Photo photo = call.photo();
         Future<Outbox.Request> request = photo == null ? Future.succeededFuture(Outbox.Request.json(call.method(), call.params()))
                 : services.library().byId(photo.tenantId(), photo.mediaItemId()).compose(item -> item.isPresent()
                         ? Future.succeededFuture(Outbox.Request.upload(call.method(), call.params(), photo.field(),
                                 Path.of(item.get().path()), item.get().mimeType()))
                         : Future.failedFuture(ErrorCode.INVALID_INPUT.failure("the library has no item " + photo.mediaItemId())));
-        request.compose(r -> outbox.submit(r.once(call.once()))).onComplete(result -> {
-            if (result.succeeded()) {
-                message.reply(new JsonObject().put("result", result.result()));
-            } else {
-                fail(message, result.cause());
-            }
-        });
+        return request.compose(r -> outbox.submit(r.once(call.once()))).map(TelegramCall.Result::new).recover(e -> Future.failedFuture(coded(e)));
     }
 
     /** {@code getFile} goes through the outbox like any call; the download itself is a plain file fetch. */
-    private void onDownload(Message<JsonObject> message) {
-        TelegramDownload download;
-        try {
-            download = TelegramDownload.fromJson(message.body());
-        } catch (IllegalArgumentException e) {
-            message.fail(ErrorCode.INVALID_INPUT.code(), e.getMessage());
-            return;
-        }
-        outbox.submit(Outbox.Request.json("getFile", new JsonObject().put("file_id", download.fileId())))
+    private Future<TelegramDownload.Downloaded> download(TelegramDownload download) {
+        return outbox.submit(Outbox.Request.json("getFile", new JsonObject().put("file_id", download.fileId())))
                 .compose(file -> {
                     String path = file instanceof JsonObject json ? json.getString("file_path") : null;
                     if (path == null) {
@@ -345,43 +326,29 @@ public final class TelegramVerticle extends VerticleBase {
                                     .onFailure(e -> vertx.fileSystem().delete(target.toString()).otherwiseEmpty()))
                             .<TelegramDownload.Downloaded>map(size -> new TelegramDownload.Downloaded(uploadId, size));
                 })
-                .onSuccess(done -> message.reply(done.toJson()))
-                .onFailure(e -> fail(message, e));
+                .recover(e -> Future.failedFuture(coded(e)));
     }
 
-    private static void fail(Message<JsonObject> message, Throwable cause) {
+    /** Telegram's refusals are permanent ({@code telegram_rejected}), everything else may pass ({@code telegram_unavailable}). */
+    private static Throwable coded(Throwable cause) {
         if (cause instanceof io.vertx.core.eventbus.ReplyException) {
-            ErrorCode.fail(message, cause); // already coded, e.g. an image the library no longer has
-        } else if (cause instanceof TelegramException e && !e.isTransient()) {
-            message.fail(ErrorCode.TELEGRAM_REJECTED.code(), e.getMessage());
-        } else {
-            message.fail(ErrorCode.TELEGRAM_UNAVAILABLE.code(), String.valueOf(cause.getMessage()));
+            return cause; // already coded, e.g. an image the library no longer has
         }
+        if (cause instanceof TelegramException e && !e.isTransient()) {
+            return ErrorCode.TELEGRAM_REJECTED.failure(e.getMessage());
+        }
+        return ErrorCode.TELEGRAM_UNAVAILABLE.failure(String.valueOf(cause.getMessage()));
     }
 
     /** The admin API lets a deactivated person use Storyline again (the bot owns the people it sees). */
-    private void onReactivate(Message<JsonObject> message) {
-        String who = message.body().getString("user", "");
-        services.users().find(who).compose(found -> found.isEmpty()
-                        ? Future.failedFuture(ErrorCode.NOT_FOUND.failure("Unknown user " + who + ": the person must talk to the bot first"))
-                        : new ServiceRunRepository(pool, clock).recorded(null, UserRepository.REACTIVATE_SERVICE, Trigger.ADMIN_API, null,
-                                new JsonObject().put("user", found.get().id()),
-                                () -> services.users().set(found.get().id(), found.get().role(), true), v -> new JsonObject())
-                                .map(v -> new JsonObject().put("id", found.get().id()).put("name", found.get().display()).put("active", true)))
-                .onSuccess(message::reply)
-                .onFailure(e -> ErrorCode.fail(message, e));
-    }
-
-    private void onAlert(Message<JsonObject> message) {
-        AlertRaised alert;
-        try {
-            alert = AlertRaised.fromJson(message.body());
-        } catch (IllegalArgumentException e) {
-            LOG.warn("Ignoring a malformed alert: {}", e.getMessage());
-            return;
-        }
-        services.alerts().raise(alert.key(), alert.tenantId(), alert.severity(), alert.html())
-                .onFailure(e -> LOG.error("Alert {} could not be recorded: {}", alert.key(), e.getMessage()));
+    private Future<UserRequest.Person> reactivate(UserRequest request) {
+        String who = request.user();
+        return services.users().find(who).compose(found -> found.isEmpty()
+                ? Future.failedFuture(ErrorCode.NOT_FOUND.failure("Unknown user " + who + ": the person must talk to the bot first"))
+                : new ServiceRunRepository(pool, clock).recorded(null, UserRepository.REACTIVATE_SERVICE, Trigger.ADMIN_API, null,
+                        new JsonObject().put("user", found.get().id()),
+                        () -> services.users().set(found.get().id(), found.get().role(), true), v -> new JsonObject())
+                        .map(v -> new UserRequest.Person(found.get().id(), found.get().display(), true)));
     }
 
     private PollerStatus status() {

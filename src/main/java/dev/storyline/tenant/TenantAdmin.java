@@ -7,13 +7,17 @@ import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
- * What the Storyline admin does to a tenant from outside its chat, the same whether the admin chat's
- * buttons, the admin API or the CLI asks: approve or decline (the decision row), pause or resume (one
- * recorded settings change); each tells the chat the same words through the durable notices and
- * announces {@code tenant.changed} when there is a bus (the CLI has none: the server's next look at
- * the tenants, within a minute, picks the change up).
+ * Every change to a tenant, whoever asks: approve or decline (the decision row, from the admin chat's
+ * buttons, the admin API or the CLI), pause or resume, and settings changes (from the chat, the admin
+ * API or the CLI). Each is one recorded change ({@code tenant_settings_history} through
+ * {@link TenantRepository#change}) and announces {@code tenant.changed} when there is a bus (the CLI
+ * has none: the server's next look at the tenants, within a minute, picks the change up). A change
+ * made from outside the chat tells the chat through the durable notices ({@link TenantNotices}); one
+ * made in the chat is answered there by the bot. Registration has one entry point, the bot
+ * ({@code RegistrationFlow}), as a chat only becomes a tenant by adding the bot.
  */
 public final class TenantAdmin {
     private final TenantRepository tenants;
@@ -43,13 +47,34 @@ public final class TenantAdmin {
 
     /** Pauses or resumes an approved tenant, recorded as {@code actor} did it; the chat is told when something changed. */
     public Future<TenantRepository.Change> setPaused(Tenant tenant, boolean paused, TenantRepository.Actor actor, String why) {
-        return tenants.change(tenant, actor, t -> t.withPaused(paused, paused ? why : null), clock.instant()).compose(change -> {
-            if (!change.applied()) {
-                return Future.succeededFuture(change);
+        return change(tenant, actor, t -> t.withPaused(paused, paused ? why : null), paused ? "paused" : "resumed").compose(change ->
+                !change.applied() || change.before().paused() == paused ? Future.succeededFuture(change)
+                        : notices.send(tenant.id(), Notices.TENANT, paused ? TenantNotices.PAUSED : TenantNotices.RESUMED, null, null)
+                                .map(change));
+    }
+
+    /**
+     * Changes settings from outside the chat (the admin API, the CLI), validated by the caller with the
+     * chat's own rules ({@link Setting#parse}, {@link TenantSettingsPatch}); the chat is told what changed.
+     */
+    public Future<TenantRepository.Change> changeSettings(Tenant tenant, TenantRepository.Actor actor, UnaryOperator<Tenant> edit) {
+        return change(tenant, actor, edit, "settings").compose(change -> {
+            String told = change.applied() ? TenantNotices.settingsChanged(change.before(), change.tenant()) : "";
+            return told.isEmpty() ? Future.succeededFuture(change)
+                    : notices.send(tenant.id(), Notices.TENANT, told, null, null).map(change);
+        });
+    }
+
+    /**
+     * The one way a tenant's settings change: one recorded change as {@code actor} made it (nothing
+     * when it is a replay), then {@code tenant.changed} with {@code reason}. The chat's own changes
+     * come here directly (the bot answers them in the chat).
+     */
+    public Future<TenantRepository.Change> change(Tenant tenant, TenantRepository.Actor actor, UnaryOperator<Tenant> edit, String reason) {
+        return tenants.change(tenant, actor, edit, clock.instant()).onSuccess(change -> {
+            if (change.applied()) {
+                announce.accept(new TenantChanged(tenant.id(), reason));
             }
-            announce.accept(new TenantChanged(tenant.id(), paused ? "paused" : "resumed"));
-            return notices.send(tenant.id(), Notices.TENANT, paused ? TenantNotices.PAUSED : TenantNotices.RESUMED, null, null)
-                    .map(change);
         });
     }
 }

@@ -9,4 +9,27 @@ public final class TenantNotices {
 
     private TenantNotices() {
     }
+
+    /** The settings the admin changed, old → new, e.g. "posts per day 3 → 5; dry run off → on"; empty when none did. */
+    public static String settingsChanged(Tenant before, Tenant after) {
+        java.util.List<String> changes = new java.util.ArrayList<>();
+        if (before.postsPerDay() != after.postsPerDay()) {
+            changes.add("posts per day " + before.postsPerDay() + " → " + after.postsPerDay());
+        }
+        if (!before.window().equals(after.window())) {
+            changes.add("hours " + before.window() + " → " + after.window());
+        }
+        if (before.dryRun() != after.dryRun()) {
+            changes.add("dry run " + onOff(before.dryRun()) + " → " + onOff(after.dryRun()));
+        }
+        if (before.instagramEnabled() != after.instagramEnabled()) {
+            changes.add("Instagram " + onOff(before.instagramEnabled()) + " → " + onOff(after.instagramEnabled()));
+        }
+        return changes.isEmpty() ? "" : "⚙️ The Storyline admin changed this chat's settings: "
+                + dev.storyline.telegram.Html.escape(String.join("; ", changes)) + ". /settings shows them all.";
+    }
+
+    private static String onOff(boolean value) {
+        return value ? "on" : "off";
+    }
 }

@@ -2,6 +2,10 @@ package dev.storyline.tenant;
 
 import dev.storyline.app.LogFields;
 import dev.storyline.bus.Addresses;
+import dev.storyline.bus.Consumers;
+import dev.storyline.bus.TenantPosting;
+import dev.storyline.bus.TenantRequest;
+import dev.storyline.bus.TenantSettings;
 import dev.storyline.bus.AlertRaised;
 import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.ErrorCode;
@@ -59,6 +63,7 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
     private final TenantRepository tenants;
     private final Notices notices;
     private final OrchestratorConfig config;
+    private static final TenantRepository.Actor ADMIN_API = new TenantRepository.Actor(null, "admin_api", null, null, null);
     private final Clock clock;
     private final SchedulerFactory factory;
     private final OrchestratorMetrics metrics;
@@ -106,12 +111,12 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
         List<MessageConsumer<JsonObject>> consumers = List.of(
                 vertx.eventBus().consumer(Addresses.TENANT_CHANGED, this::onTenantChanged),
                 vertx.eventBus().consumer(Addresses.TENANT_HEARTBEAT, this::onHeartbeat),
-                vertx.eventBus().consumer(Addresses.ADMIN_ORCHESTRATOR, message -> message.reply(state().toJson())),
-                vertx.eventBus().consumer(Addresses.ADMIN_TENANTS, this::onTenantsOverview),
-                vertx.eventBus().consumer(Addresses.ADMIN_TENANT_POSTING, this::onSetPaused),
-                vertx.eventBus().consumer(Addresses.ADMIN_TENANT, this::onTenant),
-                vertx.eventBus().consumer(Addresses.ADMIN_TENANT_APPROVE, this::onApprove),
-                vertx.eventBus().consumer(Addresses.ADMIN_TENANT_SETTINGS, this::onSettings));
+                Consumers.register(vertx.eventBus(), Addresses.ADMIN_ORCHESTRATOR, json -> json, x -> Future.succeededFuture(state().toJson())),
+                Consumers.register(vertx.eventBus(), Addresses.ADMIN_TENANTS, json -> json, x -> overview().map(TenantOverview.Page::toJson)),
+                Consumers.register(vertx.eventBus(), Addresses.ADMIN_TENANT_POSTING, TenantPosting::fromJson, r -> setPaused(r).map(Tenant::toJson)),
+                Consumers.register(vertx.eventBus(), Addresses.ADMIN_TENANT, TenantRequest::fromJson, r -> tenant(r.tenantId()).map(TenantOverview::toJson)),
+                Consumers.register(vertx.eventBus(), Addresses.ADMIN_TENANT_APPROVE, TenantRequest::fromJson, r -> approve(r.tenantId()).map(Tenant::toJson)),
+                Consumers.register(vertx.eventBus(), Addresses.ADMIN_TENANT_SETTINGS, TenantSettings::fromJson, r -> settings(r).map(Tenant::toJson)));
         vertx.setPeriodic(config.discoveryInterval().toMillis(), id -> discoverAll());
         vertx.setPeriodic(watchPeriod().toMillis(), id -> checkHeartbeats());
         return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
@@ -165,19 +170,15 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
     }
 
     /** The admin API pauses or resumes a tenant: one recorded change, then its scheduler follows. */
-    private void onSetPaused(Message<JsonObject> message) {
-        long tenantId = message.body().getLong("tenantId", 0L);
-        boolean paused = message.body().getBoolean("paused", true);
-        tenants.required(tenantId).compose(found -> {
+    private Future<Tenant> setPaused(TenantPosting request) {
+        long tenantId = request.tenantId();
+        return tenants.required(tenantId).compose(found -> {
             if (!Tenant.APPROVED.equals(found.state())) {
                 return Future.failedFuture(ErrorCode.INVALID_INPUT.failure("Tenant " + tenantId + " is " + found.state()
                         + ", not approved: only approved tenants post"));
             }
-            return admin().setPaused(found, paused, new TenantRepository.Actor(null, "admin_api", null, null, null),
-                    "paused through the admin API");
-        }).onSuccess(change -> {
-            message.reply(change.tenant().toJson());
-        }).onFailure(e -> ErrorCode.fail(message, e));
+            return admin().setPaused(found, request.paused(), ADMIN_API, "paused through the admin API");
+        }).map(TenantRepository.Change::tenant);
     }
 
     /** The admin API's changes to a tenant go through the same path as the admin chat's buttons and the CLI. */
@@ -186,55 +187,36 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
     }
 
     /** One tenant with its scheduler, as in the list. */
-    private void onTenant(Message<JsonObject> message) {
-        long tenantId = message.body().getLong("tenantId", 0L);
-        tenants.required(tenantId)
-                .onSuccess(t -> {
-                    OrchestratorState.Scheduler scheduler = state().schedulers().stream().filter(x -> x.tenantId() == tenantId)
-                            .findFirst().orElse(null);
-                    message.reply(new TenantOverview(t, scheduler).toJson());
-                })
-                .onFailure(e -> ErrorCode.fail(message, e));
+    private Future<TenantOverview> tenant(long tenantId) {
+        return tenants.required(tenantId).map(t -> new TenantOverview(t, state().schedulers().stream()
+                .filter(x -> x.tenantId() == tenantId).findFirst().orElse(null)));
     }
 
     /** Approves a pending tenant (as the admin chat's button does); the chat is told, its scheduler follows. */
-    private void onApprove(Message<JsonObject> message) {
-        long tenantId = message.body().getLong("tenantId", 0L);
-        tenants.required(tenantId).compose(found -> {
+    private Future<Tenant> approve(long tenantId) {
+        return tenants.required(tenantId).compose(found -> {
             if (Tenant.APPROVED.equals(found.state())) {
                 return Future.failedFuture(ErrorCode.CONFLICT.failure("Tenant " + tenantId + " is approved already"));
             }
             return admin().decide(tenantId, true, null).compose(decided -> decided.isPresent() ? Future.succeededFuture(decided.get())
                     : Future.failedFuture(ErrorCode.CONFLICT.failure("Tenant " + tenantId + " was " + found.state()
                             + ": only a pending (or declined) tenant can be approved")));
-        }).onSuccess(approved -> {
-            message.reply(approved.toJson());
-        }).onFailure(e -> ErrorCode.fail(message, e));
+        });
     }
 
     /**
      * {@code PATCH} settings with the chat's own validation (posts per day 1–50, hours like 9-21, an
      * IANA zone, booleans): one recorded change by {@code admin_api}; nothing changes when any field is bad.
      */
-    private void onSettings(Message<JsonObject> message) {
-        long tenantId = message.body().getLong("tenantId", 0L);
-        JsonObject patch = message.body().getJsonObject("settings", new JsonObject());
+    private Future<Tenant> settings(TenantSettings request) {
         java.util.function.UnaryOperator<Tenant> edit;
         try {
-            edit = TenantSettingsPatch.parse(patch);
+            edit = TenantSettingsPatch.parse(request.settings());
         } catch (IllegalArgumentException e) {
-            message.fail(ErrorCode.INVALID_INPUT.code(), e.getMessage());
-            return;
+            return Future.failedFuture(ErrorCode.INVALID_INPUT.failure(e.getMessage()));
         }
-        tenants.required(tenantId)
-                .compose(found -> tenants.change(found, new TenantRepository.Actor(null, "admin_api", null, null, null), edit, clock.instant()))
-                .onSuccess(change -> {
-                    if (change.applied()) {
-                        new EventBusClient(vertx).tenantChanged(new TenantChanged(tenantId, "settings"));
-                    }
-                    message.reply(change.tenant().toJson());
-                })
-                .onFailure(e -> ErrorCode.fail(message, e));
+        return tenants.required(request.tenantId()).compose(found -> admin().changeSettings(found, ADMIN_API, edit))
+                .map(TenantRepository.Change::tenant);
     }
 
     private void onTenantChanged(Message<JsonObject> message) {
@@ -413,16 +395,14 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
         return new OrchestratorState(lastDiscoveryAt, lastDiscoveryMillis, config.heartbeatTimeout(), restartsTotal, schedulers);
     }
 
-    private void onTenantsOverview(Message<JsonObject> message) {
-        tenants.findAll()
-                .onSuccess(all -> {
+    private Future<TenantOverview.Page> overview() {
+        return tenants.findAll()
+                .map(all -> {
                     Map<Long, OrchestratorState.Scheduler> byTenant = new HashMap<>();
                     state().schedulers().forEach(s -> byTenant.put(s.tenantId(), s));
-                    JsonArray list = new JsonArray();
-                    all.forEach(t -> list.add(new TenantOverview(t, byTenant.get(t.id())).toJson()));
-                    message.reply(new JsonObject().put("tenants", list).put("count", list.size()));
+                    return new TenantOverview.Page(all.stream().map(t -> new TenantOverview(t, byTenant.get(t.id()))).toList());
                 })
-                .onFailure(e -> message.fail(ErrorCode.UNAVAILABLE.code(), "tenants could not be read: " + e.getMessage()));
+                .recover(e -> Future.failedFuture(ErrorCode.UNAVAILABLE.failure("tenants could not be read: " + e.getMessage())));
     }
 
     private int deployedCount() {

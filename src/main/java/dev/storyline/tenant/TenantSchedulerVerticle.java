@@ -2,6 +2,7 @@ package dev.storyline.tenant;
 
 import dev.storyline.app.LogFields;
 import dev.storyline.bus.Addresses;
+import dev.storyline.bus.Consumers;
 import dev.storyline.bus.Dispatch;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.EventBusClient;
@@ -67,7 +68,8 @@ public class TenantSchedulerVerticle extends VerticleBase {
         tenant = Tenant.fromJson(config());
         bus = new EventBusClient(vertx);
         startedAt = clock.instant();
-        MessageConsumer<JsonObject> commands = vertx.eventBus().consumer(Addresses.tenantCommand(tenant.id()), this::onCommand);
+        MessageConsumer<JsonObject> commands = Consumers.register(vertx.eventBus(), Addresses.tenantCommand(tenant.id()), SchedulerCommand::fromJson,
+                this::command);
         beat();
         heartbeatTimer = vertx.setPeriodic(heartbeatInterval.toMillis(), id -> beat());
         if (pipeline != null) {
@@ -187,37 +189,25 @@ public class TenantSchedulerVerticle extends VerticleBase {
         return nextSlotAt;
     }
 
-    private void onCommand(Message<JsonObject> message) {
-        SchedulerCommand command;
-        try {
-            command = SchedulerCommand.fromJson(message.body());
-        } catch (RuntimeException e) {
-            message.fail(ErrorCode.INVALID_INPUT.code(), e.getMessage());
-            return;
-        }
-        switch (command.kind()) {
-            case STATUS -> message.reply(new SchedulerStatus(tenant.id(), deploymentID(), tenant.settingsVersion(),
+    private Future<JsonObject> command(SchedulerCommand command) {
+        return switch (command.kind()) {
+            case STATUS -> Future.succeededFuture(new SchedulerStatus(tenant.id(), deploymentID(), tenant.settingsVersion(),
                     startedAt, lastHeartbeatAt, nextSlotAt()).toJson());
-            case PLAN -> {
-                if (pipeline == null) {
-                    message.fail(ErrorCode.UNAVAILABLE.code(), "this scheduler does not plan");
-                    return;
-                }
-                topOff(command.days(), Trigger.fromWire(command.trigger()).orElse(Trigger.ADMIN_API)).onSuccess(result -> {
-                    message.reply(result.toJson());
-                    arm();
-                }).onFailure(e -> message.fail(ErrorCode.INTERNAL.code(), "planning failed: " + e.getMessage()));
-            }
+            case PLAN -> pipeline == null ? Future.failedFuture(ErrorCode.UNAVAILABLE.failure("this scheduler does not plan"))
+                    : topOff(command.days(), Trigger.fromWire(command.trigger()).orElse(Trigger.ADMIN_API))
+                            .onSuccess(result -> arm())
+                            .map(result -> result.toJson())
+                            .recover(e -> Future.failedFuture(ErrorCode.INTERNAL.failure("planning failed: " + e.getMessage())));
             case WAKE -> {
-                message.reply(new JsonObject());
                 if (pipeline != null) {
                     arm();
                 }
+                yield Future.succeededFuture(new JsonObject());
             }
             default -> {
                 LOG.warn("Tenant {}: unhandled scheduler command {}", LogFields.tenant(tenant.id()), command.kind());
-                message.fail(ErrorCode.INVALID_INPUT.code(), "unsupported command " + command.kind().wire());
+                yield Future.failedFuture(ErrorCode.INVALID_INPUT.failure("unsupported command " + command.kind().wire()));
             }
-        }
+        };
     }
 }

@@ -56,7 +56,7 @@ public final class TelegramBench {
         long base = privateChats ? 10_000 : -10_000;
         int before = bot.fake.calls().size();
         long started = System.nanoTime();
-        List<Future<Object>> sends = new ArrayList<>();
+        List<Future<TelegramCall.Result>> sends = new ArrayList<>();
         for (int round = 0; round < perChat; round++) {
             for (int chat = 0; chat < chats; chat++) {
                 long chatId = privateChats ? base + chat : base - chat;

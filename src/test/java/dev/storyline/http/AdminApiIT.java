@@ -83,6 +83,9 @@ class AdminApiIT {
         assertThat(changed.status()).as(changed.body()).isEqualTo(200);
         assertThat(changed.json().getInteger("postsPerDay")).isEqualTo(4);
         assertThat(bot.db.column("SELECT source FROM tenant_settings_history WHERE tenant_id = -9101")).contains("admin_api");
+        // the same change from outside the chat is told to the chat, like a pause
+        bot.awaitMessage(-9101, t -> t.startsWith("⚙️ The Storyline admin changed this chat's settings: posts per day")
+                && t.contains("dry run off → on"));
         Http.Response bad = Http.send(port, "PATCH", "/admin/tenants/-9101/settings", TOKEN,
                 "{\"postsPerDay\": 99, \"hours\": \"late\", \"timezone\": \"Mars/Base\", \"colour\": \"red\"}");
         assertError(bad, 400, "invalid_input", "postsPerDay");
@@ -147,7 +150,12 @@ class AdminApiIT {
         assertThat(get("/admin/tenants/-9101/instagram").json().getBoolean("connected")).isFalse();
         assertError(get("/admin/tenants/x/instagram"), 400, "invalid_input", "chatId");
         assertError(Http.send(port, "DELETE", "/admin/tenants/x/instagram", TOKEN, null), 400, "invalid_input", "chatId");
-        assertError(post("/admin/tenants/-9101/instagram", "{}"), 400, "invalid_input", "accountId");
+        // checked against openapi.json, which names every missing field at once
+        Http.Response missing = post("/admin/tenants/-9101/instagram", "{}");
+        assertError(missing, 400, "invalid_input", "accountId");
+        assertThat(missing.json().getString("message")).contains("token");
+        assertError(post("/admin/tenants/-9101/instagram", "{\"accountId\": \"1784\", \"token\": \"\"}"), 400, "invalid_input", "token");
+        assertError(post("/admin/tenants/-9101/instagram", "{\"accountId\": true, \"token\": \"t\"}"), 400, "invalid_input", "accountId");
         assertThat(Http.send(port, "DELETE", "/admin/tenants/-9101/instagram", TOKEN, null).json().getBoolean("disconnected")).isFalse();
         assertError(post("/admin/tenants/-9101/instagram/refresh", null), 422, "instagram_not_connected", "FACEBOOK_APP_ID");
 
@@ -161,7 +169,8 @@ class AdminApiIT {
         assertThat(doc.status()).isEqualTo(200);
         JsonObject paths = doc.json().getJsonObject("paths");
         List<String> routes = new ArrayList<>();
-        for (Route route : new AdminApi(bot.app().vertx(), new HttpConfig("127.0.0.1", 0, Secret.of(TOKEN)), () -> null, (t, a, s) -> null).router().getRoutes()) {
+        for (Route route : new AdminApi(bot.app().vertx(), new HttpConfig("127.0.0.1", 0, Secret.of(TOKEN)), () -> null, (t, a, s) -> null,
+                OpenApiRequests.load(bot.app().vertx()).await()).router().getRoutes()) {
             if (route.getPath() == null || route.methods() == null) {
                 continue; // the authentication and body handlers
             }
