@@ -3,6 +3,7 @@ package dev.storyline.app;
 import dev.storyline.alert.WatchVerticle;
 import dev.storyline.bus.EventBusClient;
 import dev.storyline.config.AppConfig;
+import dev.storyline.db.ConnectionSettings;
 import dev.storyline.db.Database;
 import dev.storyline.db.DatabaseHealthCheck;
 import dev.storyline.db.DatabaseStartException;
@@ -200,8 +201,9 @@ public final class Application {
         return vertx;
     }
 
-    public Pool pool() {
-        return pool;
+    /** Where the database is, for tools and tests that open their own connections (the pool stays the actors'). */
+    public ConnectionSettings databaseSettings() {
+        return database.settings();
     }
 
     /** Undeploys in reverse order, closes the pool and Vert.x, then stops the embedded database. Idempotent. */

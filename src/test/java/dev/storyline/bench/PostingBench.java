@@ -89,8 +89,11 @@ public final class PostingBench {
     }
 
     private static void topOff(BotHarness bot, int tenants) {
-        Planner planner = new Planner(bot.app().pool(), bot.config().scheduling(), Clock.systemUTC());
-        List<Tenant> all = new TenantRepository(bot.app().pool()).findAll().await().stream().filter(t -> t.id() < BASE).toList();
+        // a pool like the application's own (same size), on its database
+        io.vertx.sqlclient.Pool pool = dev.storyline.db.Database.external(bot.app().databaseSettings())
+                .createPool(bot.app().vertx(), bot.config().database().poolSize());
+        Planner planner = new Planner(pool, bot.config().scheduling(), Clock.systemUTC());
+        List<Tenant> all = new TenantRepository(pool).findAll().await().stream().filter(t -> t.id() < BASE).toList();
         long started = System.nanoTime();
         List<Future<Planner.TopOff>> runs = new ArrayList<>();
         for (Tenant tenant : all) {

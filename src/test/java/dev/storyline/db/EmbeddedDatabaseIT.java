@@ -39,15 +39,17 @@ class EmbeddedDatabaseIT {
 
     @Test
     @DisplayName("only a token and an admin chat: the embedded database starts, /health is 200, and data survives a restart")
-    void survivesRestart() {
+    void survivesRestart() throws Exception {
         AppConfig config = embeddedConfig();
         assertThat(config.database().embedded()).isTrue();
 
         Application first = Application.start(config, Clock.systemUTC());
         try {
             assertThat(Http.get(first.httpPort(), "/health").status()).isEqualTo(200);
-            first.pool().query("INSERT INTO tenants (id, title, chat_type, state) VALUES (-77, 'Kept', 'group', 'approved')")
-                    .execute().await();
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(first.databaseSettings().jdbcUrl(),
+                    first.databaseSettings().jdbcProperties()); java.sql.Statement st = c.createStatement()) {
+                st.execute("INSERT INTO tenants (id, title, chat_type, state) VALUES (-77, 'Kept', 'group', 'approved')");
+            }
         } finally {
             first.stop();
         }

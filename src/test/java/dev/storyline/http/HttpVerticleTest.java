@@ -9,24 +9,19 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.vertx.junit5.VertxExtension;
 
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The HTTP verticle on its own: health aggregation, the admin switch and JSON errors. */
+/** The HTTP verticle on its own (a Vert.x per test, closed by the extension): health aggregation, the admin switch and JSON errors. */
+@ExtendWith(VertxExtension.class)
 class HttpVerticleTest {
-    private final Vertx vertx = Vertx.vertx();
-
-    @AfterEach
-    void close() {
-        vertx.close().await();
-    }
-
-    private int deploy(String adminToken, HealthCheck... checks) {
+    private static int deploy(Vertx vertx, String adminToken, HealthCheck... checks) {
         HttpVerticle http = new HttpVerticle(new HttpConfig("127.0.0.1", 0, Secret.of(adminToken)),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), null, List.of(checks),
                 (tenant, account, token) -> io.vertx.core.Future.failedFuture("no Instagram here"));
@@ -50,11 +45,11 @@ class HttpVerticleTest {
 
     @Test
     @DisplayName("/health is 200 only when every check is up, and 503 naming the failing check otherwise")
-    void healthAggregates() {
-        int healthy = deploy("", check("a", Future.succeededFuture(HealthCheck.Result.up("fine", new JsonObject()))));
+    void healthAggregates(Vertx vertx) {
+        int healthy = deploy(vertx, "", check("a", Future.succeededFuture(HealthCheck.Result.up("fine", new JsonObject()))));
         assertThat(Http.get(healthy, "/health").status()).isEqualTo(200);
 
-        int failing = deploy("secret",
+        int failing = deploy(vertx, "secret",
                 check("a", Future.succeededFuture(HealthCheck.Result.up("db at 127.0.0.1:54321", new JsonObject().put("pool", 3)))),
                 check("b", Future.failedFuture("connection refused")));
         Http.Response response = Http.get(failing, "/health");
@@ -75,8 +70,8 @@ class HttpVerticleTest {
 
     @Test
     @DisplayName("a check that never answers is down after its timeout, not a hung /health")
-    void hungCheck() {
-        int port = deploy("secret", check("stuck", Promise.<HealthCheck.Result>promise().future()));
+    void hungCheck(Vertx vertx) {
+        int port = deploy(vertx, "secret", check("stuck", Promise.<HealthCheck.Result>promise().future()));
 
         Http.Response response = Http.get(port, "/admin/health", "secret");
 
@@ -86,8 +81,8 @@ class HttpVerticleTest {
 
     @Test
     @DisplayName("without ADMIN_TOKEN the admin API is off and says how to turn it on")
-    void adminDisabled() {
-        int port = deploy("");
+    void adminDisabled(Vertx vertx) {
+        int port = deploy(vertx, "");
 
         Http.Response response = Http.get(port, "/admin/tenants", "anything");
 
@@ -98,8 +93,8 @@ class HttpVerticleTest {
 
     @Test
     @DisplayName("an admin route whose owner is not running answers 503 JSON, not a hang")
-    void ownerMissing() {
-        int port = deploy("secret");
+    void ownerMissing(Vertx vertx) {
+        int port = deploy(vertx, "secret");
 
         Http.Response response = Http.get(port, "/admin/orchestrator", "secret");
 
@@ -109,8 +104,8 @@ class HttpVerticleTest {
 
     @Test
     @DisplayName("unknown paths answer a JSON 404")
-    void notFound() {
-        int port = deploy("secret");
+    void notFound(Vertx vertx) {
+        int port = deploy(vertx, "secret");
 
         assertThat(Http.get(port, "/nope").json().getString("error")).isEqualTo("not_found");
         assertThat(Http.get(port, "/admin/nope", "secret").json().getString("error")).isEqualTo("not_found");

@@ -78,7 +78,7 @@ class CloudinaryIT {
         bot.db.execute("UPDATE tenants SET enable_instagram = true WHERE id = ?", id);
         graph.account("17841400000000201", "cloudteam", "token-cloud-0201", 0);
         EventBusClient bus = new EventBusClient(bot.app().vertx(), Duration.ofSeconds(30));
-        long draft = new InstagramAccountRepository(bot.app().pool(), TokenCipher.of(dev.storyline.config.Secret.of(KEY)))
+        long draft = new InstagramAccountRepository(bot.db.pool(bot.app().vertx()), TokenCipher.of(dev.storyline.config.Secret.of(KEY)))
                 .draft(id, "17841400000000201", dev.storyline.config.Secret.of("token-cloud-0201")).await();
         bus.instagramConnect(new dev.storyline.bus.InstagramConnect(id, draft, null)).await();
         bus.indexMedia(new MediaIndexRequest(id, null, Trigger.CLI, null)).await();
