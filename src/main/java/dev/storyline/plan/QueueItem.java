@@ -20,11 +20,7 @@ public record QueueItem(long id, long tenantId, String slotKey, LocalDate localD
     /** Being published through the Graph API (the row's {@code instagram_container_id} settles a crash, D16). */
     public static final String PUBLISHING = "publishing";
 
-    static final String COLUMNS = """
-            id, tenant_id, slot_key, local_date, slot_index, scheduled_for, due_at, media_item_id, route, state, is_manual,
-            dry_run, attempts, next_attempt_at, last_error, claimed_at, notified_at, telegram_message_id, instagram_container_id,
-            claim_token""";
-
+    /** A {@code posting_queue} row selected with {@code QueueRepository.COLUMNS}. */
     static QueueItem map(Row row) {
         return new QueueItem(row.getLong("id"), row.getLong("tenant_id"), row.getString("slot_key"), row.getLocalDate("local_date"),
                 row.getInteger("slot_index"), Sql.instant(row, "scheduled_for"), Sql.instant(row, "due_at"), row.getLong("media_item_id"),

@@ -185,6 +185,20 @@ public final class QueueQueries {
     public record Stats(Map<String, Count> outcomes, Map<String, Count> people, Duration medianTimeToPost) {
     }
 
+    /** Outcomes whose caption edit was lost (a crash between storing the press and editing), newest first. */
+    private static final String UNEDITED = """
+            SELECT h.id, h.tenant_id, h.queue_item_id, h.media_item_id, h.slot_key, h.scheduled_for, h.outcome, h.dry_run,
+                   h.notified_at, h.completed_at, h.telegram_message_id, u.username, u.first_name
+              FROM posting_history h LEFT JOIN users u ON u.id = h.acted_by
+             WHERE h.caption_edited_at IS NULL AND h.telegram_message_id IS NOT NULL AND h.outcome <> 'failed'
+               AND h.completed_at BETWEEN $1 AND $2
+             ORDER BY h.completed_at DESC LIMIT 200""";
+
+    /** A finished story whose message still shows it pending. */
+    public record Unedited(long historyId, long tenantId, long queueId, Long mediaItemId, String slotKey, Instant scheduledFor,
+                           String outcome, boolean dryRun, Instant notifiedAt, Instant completedAt, long messageId, String who) {
+    }
+
     private final Pool pool;
 
     public QueueQueries(Pool pool) {
@@ -208,6 +222,21 @@ public final class QueueQueries {
             map.put(r.getString(0), new Count(r.getLong("last7"), r.getLong("last30")));
         }
         return map;
+    }
+
+    /** Outcomes completed between {@code from} and {@code to} whose caption was never edited. */
+    public Future<List<Unedited>> unedited(Instant from, Instant to) {
+        return pool.preparedQuery(UNEDITED).execute(Tuple.of(Sql.utc(from), Sql.utc(to))).map(rows -> {
+            List<Unedited> list = new ArrayList<>();
+            for (Row r : rows) {
+                String who = r.getString("username") != null ? "@" + r.getString("username")
+                        : r.getString("first_name") != null ? r.getString("first_name") : "Storyline";
+                list.add(new Unedited(r.getLong("id"), r.getLong("tenant_id"), r.getLong("queue_item_id"), r.getLong("media_item_id"),
+                        r.getString("slot_key"), Sql.instant(r, "scheduled_for"), r.getString("outcome"), r.getBoolean("dry_run"),
+                        Sql.instant(r, "notified_at"), Sql.instant(r, "completed_at"), r.getLong("telegram_message_id"), who));
+            }
+            return list;
+        });
     }
 
     /** An item's title, else its file name, else {@code none}. */

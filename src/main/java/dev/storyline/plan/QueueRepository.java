@@ -26,17 +26,22 @@ import java.util.Set;
  * up on it (so a retry goes to the chat again); 'instagram' while publishing.
  */
 public final class QueueRepository {
+    /** The columns a {@link QueueItem} is read from ({@code QueueItem.map}). */
+    static final String COLUMNS = """
+            id, tenant_id, slot_key, local_date, slot_index, scheduled_for, due_at, media_item_id, route, state, is_manual,
+            dry_run, attempts, next_attempt_at, last_error, claimed_at, notified_at, telegram_message_id, instagram_container_id,
+            claim_token""";
     private static final String NEXT_DUE = "SELECT min(due_at) FROM posting_queue WHERE tenant_id = $1 AND state = 'planned'";
 
     /** Claims the oldest due slot (D10); SKIP LOCKED lets a second claimer pass by instead of waiting. */
     private static final String CLAIM = "UPDATE posting_queue SET state = 'claimed', claimed_at = $2, attempts = attempts + 1, "
             + "claim_token = nextval('posting_claim_seq'), "
             + "updated_at = now() WHERE id IN (SELECT id FROM posting_queue WHERE tenant_id = $1 AND state = 'planned' "
-            + "AND due_at <= $2 ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING " + QueueItem.COLUMNS;
+            + "AND due_at <= $2 ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS;
 
     private static final String CLAIM_ONE = "UPDATE posting_queue SET state = 'claimed', claimed_at = $3, attempts = attempts + 1, "
             + "claim_token = nextval('posting_claim_seq'), "
-            + "updated_at = now() WHERE tenant_id = $1 AND id = $2 AND state = 'planned' RETURNING " + QueueItem.COLUMNS;
+            + "updated_at = now() WHERE tenant_id = $1 AND id = $2 AND state = 'planned' RETURNING " + COLUMNS;
 
     /**
      * Claims whose process died between claim and record go back to the plan (due at once); a publish
@@ -184,20 +189,20 @@ public final class QueueRepository {
 
 
 
-    private static final String BY_ID = "SELECT " + QueueItem.COLUMNS + " FROM posting_queue WHERE tenant_id = $1 AND id = $2";
+    private static final String BY_ID = "SELECT " + COLUMNS + " FROM posting_queue WHERE tenant_id = $1 AND id = $2";
 
-    private static final String UPCOMING = "SELECT " + QueueItem.COLUMNS + " FROM posting_queue WHERE tenant_id = $1 "
+    private static final String UPCOMING = "SELECT " + COLUMNS + " FROM posting_queue WHERE tenant_id = $1 "
             + "AND state = 'planned' ORDER BY due_at, id LIMIT $2";
 
-    private static final String OVERDUE = "SELECT " + QueueItem.COLUMNS + " FROM posting_queue WHERE tenant_id = $1 "
+    private static final String OVERDUE = "SELECT " + COLUMNS + " FROM posting_queue WHERE tenant_id = $1 "
             + "AND state = 'planned' AND attempts = 0 AND due_at < $2 ORDER BY due_at";
 
-    private static final String EXPIRING = "SELECT " + QueueItem.COLUMNS + " FROM posting_queue WHERE state = 'notified' "
+    private static final String EXPIRING = "SELECT " + COLUMNS + " FROM posting_queue WHERE state = 'notified' "
             + "AND notified_at < $1 ORDER BY notified_at LIMIT 500";
 
     private static final String MANUAL = """
             INSERT INTO posting_queue (tenant_id, slot_key, scheduled_for, due_at, media_item_id, route, is_manual, dry_run)
-            VALUES ($1, $2, $3, $3, $4, NULL, true, $5) RETURNING """ + " " + QueueItem.COLUMNS;
+            VALUES ($1, $2, $3, $3, $4, NULL, true, $5) RETURNING """ + " " + COLUMNS;
 
     /** $1 tenant ids, $2 history ids (pairs), $3 when. */
     private static final String CAPTIONS_EDITED = """
@@ -205,19 +210,7 @@ public final class QueueRepository {
               FROM unnest($1::bigint[], $2::bigint[]) AS e(tenant_id, id)
              WHERE h.tenant_id = e.tenant_id AND h.id = e.id AND h.caption_edited_at IS NULL""";
 
-    /** Outcomes whose caption edit was lost (a crash between storing the press and editing), newest first. */
-    private static final String UNEDITED = """
-            SELECT h.id, h.tenant_id, h.queue_item_id, h.media_item_id, h.slot_key, h.scheduled_for, h.outcome, h.dry_run,
-                   h.notified_at, h.completed_at, h.telegram_message_id, u.username, u.first_name
-              FROM posting_history h LEFT JOIN users u ON u.id = h.acted_by
-             WHERE h.caption_edited_at IS NULL AND h.telegram_message_id IS NOT NULL AND h.outcome <> 'failed'
-               AND h.completed_at BETWEEN $1 AND $2
-             ORDER BY h.completed_at DESC LIMIT 200""";
 
-    /** A finished story whose message still shows it pending. */
-    public record Unedited(long historyId, long tenantId, long queueId, Long mediaItemId, String slotKey, Instant scheduledFor,
-                           String outcome, boolean dryRun, Instant notifiedAt, Instant completedAt, long messageId, String who) {
-    }
 
 
 
@@ -421,20 +414,6 @@ public final class QueueRepository {
         return pool.preparedQuery(CAPTIONS_EDITED).execute(Tuple.of(tenantIds, historyIds, Sql.utc(at))).mapEmpty();
     }
 
-    /** Outcomes completed between {@code from} and {@code to} whose caption was never edited. */
-    public Future<List<Unedited>> unedited(Instant from, Instant to) {
-        return pool.preparedQuery(UNEDITED).execute(Tuple.of(Sql.utc(from), Sql.utc(to))).map(rows -> {
-            List<Unedited> list = new ArrayList<>();
-            for (Row r : rows) {
-                String who = r.getString("username") != null ? "@" + r.getString("username")
-                        : r.getString("first_name") != null ? r.getString("first_name") : "Storyline";
-                list.add(new Unedited(r.getLong("id"), r.getLong("tenant_id"), r.getLong("queue_item_id"), r.getLong("media_item_id"),
-                        r.getString("slot_key"), Sql.instant(r, "scheduled_for"), r.getString("outcome"), r.getBoolean("dry_run"),
-                        Sql.instant(r, "notified_at"), Sql.instant(r, "completed_at"), r.getLong("telegram_message_id"), who));
-            }
-            return list;
-        });
-    }
 
 
     private static Optional<QueueItem> first(RowSet<Row> rows) {

@@ -7,6 +7,7 @@ import dev.storyline.config.AppConfig;
 import dev.storyline.media.MediaRepository;
 import dev.storyline.notice.Notices;
 import dev.storyline.plan.QueueItem;
+import dev.storyline.plan.QueueQueries;
 import dev.storyline.plan.QueueRepository;
 import dev.storyline.run.ServiceRunRepository;
 import dev.storyline.run.Trigger;
@@ -44,6 +45,7 @@ public final class SweepVerticle extends VerticleBase {
     private final PostingMetrics metrics;
     private TenantRepository tenants;
     private QueueRepository queue;
+    private QueueQueries queries;
     private ServiceRunRepository runs;
     private Notices notices;
     private EventBusClient bus;
@@ -63,6 +65,7 @@ public final class SweepVerticle extends VerticleBase {
     public Future<?> start() {
         tenants = new TenantRepository(pool);
         queue = new QueueRepository(pool);
+        queries = new QueueQueries(pool);
         runs = new ServiceRunRepository(pool, clock);
         notices = new Notices(pool, vertx.eventBus());
         bus = new EventBusClient(vertx, DispatchVerticle.TELEGRAM_PATIENCE);
@@ -156,9 +159,9 @@ public final class SweepVerticle extends VerticleBase {
      */
     private Future<Void> repairCaptions(Instant now, boolean atStart, EditMarks marks) {
         Instant to = atStart ? now : now.minus(Duration.ofMinutes(2));
-        return queue.unedited(now.minus(Duration.ofDays(7)), to).compose(list -> {
+        return queries.unedited(now.minus(Duration.ofDays(7)), to).compose(list -> {
             Future<Void> chain = Future.succeededFuture();
-            for (QueueRepository.Unedited u : list) {
+            for (QueueQueries.Unedited u : list) {
                 chain = chain.compose(v -> tenants.findById(u.tenantId()).compose(t -> t.isEmpty() ? Future.succeededFuture()
                         : captions.edit(t.get(), u.messageId(), u.mediaItemId(), u.slotKey(), u.scheduledFor(), u.queueId(), u.dryRun(),
                                         captions.status(u.outcome(), u.who(), u.completedAt(), u.notifiedAt(), ZoneId.of(t.get().timezone())))
