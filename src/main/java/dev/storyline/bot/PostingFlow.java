@@ -39,6 +39,7 @@ final class PostingFlow {
             for (QueueQueries.QueueLine line : lines) {
                 text.append("• ").append(WHEN.format(line.dueAt().atZone(zone))).append(" — ")
                         .append(line.title() == null ? "<i>no image yet</i>" : Html.escape(line.title()))
+                        .append(line.category() == null ? "" : " · " + Html.escape(line.category()))
                         .append(" (").append("instagram".equals(line.route()) ? "Instagram" : "Telegram").append(')');
                 if (line.attempts() > 0) {
                     text.append(" — retry ").append(line.attempts()).append(" of 3");

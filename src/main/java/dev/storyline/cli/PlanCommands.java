@@ -143,11 +143,12 @@ final class PlanCommands {
 
         @Override
         public Integer call() {
-            return tablePerTenant(spec, tenantId, limit, new Table("TENANT", "SLOT", "DUE", "IMAGE", "ROUTE", "ATTEMPTS", "LAST ERROR"),
+            return tablePerTenant(spec, tenantId, limit, new Table("TENANT", "SLOT", "DUE", "IMAGE", "CATEGORY", "ROUTE", "ATTEMPTS", "LAST ERROR"),
                     "Nothing planned. 'storyline plan top-off' plans the coming days.", (table, queue, tenant, zone) -> {
                         for (QueueQueries.QueueLine line : queue.upcomingLines(tenant.id(), limit).await()) {
                             table.row(tenant.id(), line.id(), WHEN.format(line.dueAt().atZone(zone)),
-                                    line.title() == null ? "(none yet)" : line.title(), line.route(), line.attempts(), line.lastError());
+                                    line.title() == null ? "(none yet)" : line.title(), line.category() == null ? "-" : line.category(),
+                                    line.route(), line.attempts(), line.lastError());
                         }
                     });
         }

@@ -49,7 +49,7 @@ public final class QueueQueries {
              WHERE h.tenant_id = $1 ORDER BY h.completed_at DESC, h.id DESC LIMIT $2""";
 
     private static final String UPCOMING_LINES = """
-            SELECT q.id, q.scheduled_for, q.due_at, q.attempts, q.last_error, m.title, m.path,
+            SELECT q.id, q.scheduled_for, q.due_at, q.attempts, q.last_error, m.title, m.path, m.category,
                    coalesce(q.route, CASE WHEN t.enable_instagram AND NOT q.dry_run AND NOT coalesce(m.requires_interaction, false)
                                            AND EXISTS (SELECT 1 FROM instagram_accounts a WHERE a.tenant_id = t.id AND a.token_status = 'valid')
                                           THEN 'instagram' ELSE 'telegram' END) AS route
@@ -57,8 +57,9 @@ public final class QueueQueries {
                    LEFT JOIN media_items m ON m.id = q.media_item_id AND m.tenant_id = q.tenant_id
              WHERE q.tenant_id = $1 AND q.state = 'planned' ORDER BY q.due_at, q.id LIMIT $2""";
 
-    /** One line of {@code /queue}. */
-    public record QueueLine(long id, Instant scheduledFor, Instant dueAt, String route, int attempts, String lastError, String title) {
+    /** One line of {@code /queue}; {@code category} is the image's top-level folder (D27), null for none or no image yet. */
+    public record QueueLine(long id, Instant scheduledFor, Instant dueAt, String route, int attempts, String lastError, String title,
+                            String category) {
     }
 
     public Future<List<QueueLine>> upcomingLines(long tenantId, int limit) {
@@ -67,7 +68,7 @@ public final class QueueQueries {
             for (Row r : rows) {
                 String title = title(r, null);
                 lines.add(new QueueLine(r.getLong("id"), Sql.instant(r, "scheduled_for"), Sql.instant(r, "due_at"),
-                        r.getString("route"), r.getInteger("attempts"), r.getString("last_error"), title));
+                        r.getString("route"), r.getInteger("attempts"), r.getString("last_error"), title, r.getString("category")));
             }
             return lines;
         });

@@ -33,7 +33,7 @@ public final class QueueReadsVerticle extends VerticleBase {
                 Consumers.register(vertx.eventBus(), Addresses.POSTING_QUEUE, TenantPage::fromJson, page -> tenants.required(page.tenantId())
                         .compose(t -> queries.upcomingLines(page.tenantId(), page.limit()))
                         .map(lines -> new QueuePage(lines.stream().map(l -> new QueuePage.Line(l.id(), l.scheduledFor(), l.dueAt(), l.route(),
-                                l.attempts(), l.lastError(), l.title())).toList()).toJson())).completion(),
+                                l.attempts(), l.lastError(), l.title(), l.category())).toList()).toJson())).completion(),
                 Consumers.register(vertx.eventBus(), Addresses.POSTING_HISTORY, TenantPage::fromJson, page -> tenants.required(page.tenantId())
                         .compose(t -> queries.history(page.tenantId(), page.limit()))
                         .map(lines -> new HistoryPage(lines.stream().map(l -> new HistoryPage.Line(l.outcome(), l.completedAt(),

@@ -41,8 +41,8 @@ class BusContractsTest {
         }
         assertThat(wire(new TenantRequest(-5L).toJson(), TenantRequest::fromJson)).isEqualTo(new TenantRequest(-5L));
         assertThat(wire(new TenantPage(-5L, 20).toJson(), TenantPage::fromJson)).isEqualTo(new TenantPage(-5L, 20));
-        QueuePage queue = new QueuePage(List.of(new QueuePage.Line(1, AT, AT.plusSeconds(60), "telegram", 2, "oops", "Sunset"),
-                new QueuePage.Line(2, AT, AT, "instagram", 0, null, null)));
+        QueuePage queue = new QueuePage(List.of(new QueuePage.Line(1, AT, AT.plusSeconds(60), "telegram", 2, "oops", "Sunset", "memes"),
+                new QueuePage.Line(2, AT, AT, "instagram", 0, null, null, null)));
         assertThat(wire(queue.toJson(), QueuePage::fromJson)).isEqualTo(queue);
         HistoryPage history = new HistoryPage(List.of(new HistoryPage.Line("posted", AT, AT.minusSeconds(600), false, null, "Sunset",
                 "@anna", "instagram", "1789", "https://www.instagram.com/stories/x/1789/")));

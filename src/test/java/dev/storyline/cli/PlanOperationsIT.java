@@ -39,7 +39,10 @@ class PlanOperationsIT {
         EventBusClient bus = new EventBusClient(app.vertx(), Duration.ofSeconds(30));
         for (long id : new long[] {-7001, -7002}) {
             for (int i = 0; i < 3; i++) {
-                TestImages.write(dataDir.resolve("media/" + id + "/p" + i + ".jpg"), "jpg", 1080, 1920, new Color(10, 40 * i, (int) -id % 250));
+                // -7002 keeps its images by category (D27): top-level folders
+                String folder = id == -7002 ? (i == 1 ? "merch/" : "memes/") : "";
+                TestImages.write(dataDir.resolve("media/" + id + "/" + folder + "p" + i + ".jpg"), "jpg", 1080, 1920,
+                        new Color(10, 40 * i, (int) -id % 250));
             }
             db.insertTenant(id, "Ops team " + id, "approved", false);
             bus.indexMedia(new MediaIndexRequest(id, null, Trigger.CLI, null)).await();
@@ -69,6 +72,9 @@ class PlanOperationsIT {
         Http.Response queue = Http.get(port, "/admin/tenants/-7001/queue?limit=5", TOKEN);
         assertThat(queue.status()).isEqualTo(200);
         assertThat(queue.json().getJsonArray("queue")).hasSize(5);
+        Http.Response categorized = Http.get(port, "/admin/tenants/-7002/queue?limit=20", TOKEN);
+        assertThat(categorized.json().getJsonArray("queue").stream().map(o -> ((io.vertx.core.json.JsonObject) o).getString("category"))
+                .filter(java.util.Objects::nonNull).toList()).as("each slot's category").isNotEmpty().allMatch(c -> c.equals("memes") || c.equals("merch"));
 
         Http.Response next = Http.post(port, "/admin/tenants/-7001/next", TOKEN, null);
         assertThat(next.status()).as(next.body()).isEqualTo(200);
@@ -111,7 +117,7 @@ class PlanOperationsIT {
 
         CliRun list = cli("queue", "list", "--tenant", "-7002", "--limit", "4");
         assertThat(list.exit()).isZero();
-        assertThat(list.out()).contains("SLOT").contains("telegram");
+        assertThat(list.out()).contains("SLOT").contains("CATEGORY").contains("telegram").containsPattern("memes|merch");
         assertThat(list.out().lines().filter(l -> l.startsWith("-7002"))).hasSize(4);
 
         CliRun history = cli("history", "--tenant", "-7002");

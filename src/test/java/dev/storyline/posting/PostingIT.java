@@ -62,8 +62,14 @@ class PostingIT {
 
     /** An approved team with {@code images} distinct images in its folder, indexed, its scheduler deployed. */
     private static JsonObject team(long id, String title, int images) {
+        return team(id, title, images, "");
+    }
+
+    /** A team whose images are in {@code folder} (a category, D27; "" for the library's top). */
+    private static JsonObject team(long id, String title, int images, String folder) {
         for (int i = 0; i < images; i++) {
-            TestImages.write(dataDir.resolve("media/" + id + "/img-" + i + ".jpg"), "jpg", 1080, 1920, new Color(id % 200 == 0 ? 1 : (int) (-id % 200), i * 20, 90));
+            TestImages.write(dataDir.resolve("media/" + id + "/" + folder + "img-" + i + ".jpg"), "jpg", 1080, 1920,
+                    new Color(id % 200 == 0 ? 1 : (int) (-id % 200), i * 20, 90));
         }
         bot.db.insertTenant(id, title, "approved", false);
         bot.fake.setAdmins(id, ADMIN_OF_GROUP.id());
@@ -129,7 +135,7 @@ class PostingIT {
         bot.clock.set(midnight);
         String sunday = java.time.format.DateTimeFormatter.ofPattern("EEE d MMM", java.util.Locale.ENGLISH)
                 .format(midnight.plus(Duration.ofDays(6)).atZone(ZoneOffset.UTC));
-        JsonObject group = team(-6001, "Plan team", 10);
+        JsonObject group = team(-6001, "Plan team", 10, "memes/");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> bot.db.count("SELECT count(*) FROM posting_queue WHERE tenant_id = -6001") == 21);
         assertThat(bot.db.count("SELECT count(*) FROM posting_queue WHERE tenant_id = -6001 AND media_item_id IS NOT NULL")).isEqualTo(10);
@@ -148,6 +154,8 @@ class PostingIT {
         bot.fake.userSends(group, MEMBER, "/queue");
         JsonObject queue = bot.awaitMessage(-6001, t -> t.startsWith("📅 Next stories"));
         assertThat(queue.getString("text").lines().filter(l -> l.startsWith("• "))).hasSize(10);
+        assertThat(queue.getString("text").lines().filter(l -> l.startsWith("• ") && !l.contains("no image yet")))
+                .as("each slot with an image names its category").isNotEmpty().allMatch(l -> l.contains(" · memes ("));
         assertThat(queue.getString("text")).contains("(Telegram)")
                 .contains(java.time.format.DateTimeFormatter.ofPattern("EEE d MMM, ", java.util.Locale.ENGLISH).format(midnight.atZone(ZoneOffset.UTC)));
     }
