@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
                 TenantsCommand.class,
                 MediaCommand.class,
                 InstagramCommand.class,
+                MixCommand.class,
                 OperationsCommands.Users.class,
                 LocksCommand.class,
                 OperationsCommands.Runs.class,

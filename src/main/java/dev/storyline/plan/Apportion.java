@@ -54,6 +54,46 @@ public final class Apportion {
         return days;
     }
 
+    /**
+     * The category of each slot to fill, in time order ({@code days}: each slot's local date). With
+     * nothing planned yet (a first plan, or after a mix change) each day and the horizon follow the
+     * ratios ({@link #perDay}); otherwise the new slots make up what the planned ones lack, so the
+     * horizon as a whole keeps to the ratios.
+     */
+    public static List<String> sequence(CategoryMix mix, Map<String, Integer> planned, List<java.time.LocalDate> days) {
+        List<String> sequence = new ArrayList<>(days.size());
+        if (days.isEmpty()) {
+            return sequence;
+        }
+        int alreadyInMix = 0;
+        for (String category : mix.percents().keySet()) {
+            alreadyInMix += planned.getOrDefault(category, 0);
+        }
+        if (alreadyInMix == 0) {
+            Map<java.time.LocalDate, Integer> perDate = new LinkedHashMap<>();
+            days.forEach(d -> perDate.merge(d, 1, Integer::sum));
+            List<Map<String, Integer>> counts = perDay(mix, perDate.values().stream().mapToInt(Integer::intValue).toArray());
+            counts.forEach(day -> sequence.addAll(order(day)));
+            return sequence;
+        }
+        Map<String, Integer> desired = counts(mix, alreadyInMix + days.size());
+        Map<String, Integer> remaining = new LinkedHashMap<>();
+        int sum = 0;
+        for (String category : mix.percents().keySet()) {
+            int left = Math.max(0, desired.get(category) - planned.getOrDefault(category, 0));
+            remaining.put(category, left);
+            sum += left;
+        }
+        while (sum > days.size()) { // a category planned beyond its share: the others give back, the largest first
+            String most = remaining.entrySet().stream().max(Map.Entry.<String, Integer>comparingByValue()
+                    .thenComparing(e -> -mix.percents().get(e.getKey()))).orElseThrow().getKey();
+            remaining.merge(most, -1, Integer::sum);
+            sum--;
+        }
+        sequence.addAll(order(remaining));
+        return sequence;
+    }
+
     /** The order of a day's slots by smooth weighted round-robin over its counts. */
     public static List<String> order(Map<String, Integer> counts) {
         Map<String, Integer> current = new LinkedHashMap<>();

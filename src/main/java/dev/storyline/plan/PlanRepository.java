@@ -54,6 +54,17 @@ final class PlanRepository {
              ORDER BY last_posted_at NULLS FIRST, times_posted, random()
              LIMIT $4""";
 
+    /** {@link #ELIGIBLE} within one category (the library's top-level folder, without case). */
+    private static final String ELIGIBLE_IN = ELIGIBLE.replace("WHERE m.tenant_id = $1 AND m.is_active",
+            "WHERE m.tenant_id = $1 AND m.is_active AND lower(m.category) = $5");
+
+    /** How many future planned slots each category has (images only, without case). */
+    private static final String PLANNED_CATEGORIES = """
+            SELECT lower(m.category) AS category, count(*) AS slots
+              FROM posting_queue q JOIN media_items m ON m.id = q.media_item_id AND m.tenant_id = q.tenant_id
+             WHERE q.tenant_id = $1 AND q.state = 'planned' AND NOT q.is_manual AND q.scheduled_for > $2 AND m.category IS NOT NULL
+             GROUP BY 1""";
+
     private static final String INSERT = """
             INSERT INTO posting_queue (tenant_id, slot_key, local_date, slot_index, scheduled_for, due_at, media_item_id, route, dry_run)
             VALUES ($1, $2, $3, $4, $5, $5, $6, NULL, $7)
@@ -116,6 +127,26 @@ final class PlanRepository {
                     rows.forEach(r -> list.add(new Planner.Candidate(r.getLong("id"), r.getString("category"), r.getString("file_hash"))));
                     return list;
                 });
+    }
+
+    /** Up to {@code limit} eligible images of {@code category} in the D14 order. */
+    static Future<List<Planner.Candidate>> eligibleIn(SqlClient client, long tenantId, Instant now, int avoidRepostDays, int limit,
+                                                      String category) {
+        return client.preparedQuery(ELIGIBLE_IN).execute(Tuple.of(tenantId, Sql.utc(now), avoidRepostDays, limit, category))
+                .map(rows -> {
+                    List<Planner.Candidate> list = new ArrayList<>();
+                    rows.forEach(r -> list.add(new Planner.Candidate(r.getLong("id"), r.getString("category"), r.getString("file_hash"))));
+                    return list;
+                });
+    }
+
+    /** Future planned slots per category (lower case). */
+    static Future<java.util.Map<String, Integer>> plannedCategories(SqlClient conn, long tenantId, Instant now) {
+        return conn.preparedQuery(PLANNED_CATEGORIES).execute(Tuple.of(tenantId, Sql.utc(now))).map(rows -> {
+            java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+            rows.forEach(r -> counts.put(r.getString("category"), r.getLong("slots").intValue()));
+            return counts;
+        });
     }
 
     /** The category of the tenant's latest slot with an image, or null. */

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Tops off a tenant's plan (D9, D14): the slots of the horizon that are missing are inserted with
@@ -29,6 +30,7 @@ import java.util.Set;
  * lock, so two top-offs never pick the same image twice. Running it again changes nothing.
  */
 public final class Planner {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Planner.class);
     /** What a top-off did. {@code until} is the last local date of the horizon. */
     public record TopOff(int added, int alreadyPlanned, int withoutImage, int replaced, int filled, LocalDate until) {
         public JsonObject toJson() {
@@ -96,33 +98,71 @@ public final class Planner {
                             .compose(taken -> {
                                 List<SlotPlanner.Slot> missing = wanted.stream().filter(slot -> !taken.contains(slot.key())).toList();
                                 int needed = missing.size() + empty.size();
-                                Future<List<Candidate>> candidates = needed == 0 ? Future.succeededFuture(List.of())
-                                        : PlanRepository.eligible(conn, tenant.id(), now, scheduling.avoidRepostDays(), needed + 20);
-                                Future<String> lastCategory = needed == 0 ? Future.succeededFuture(null)
-                                        : PlanRepository.lastCategory(conn, tenant.id());
-                                return candidates.compose(found -> lastCategory.compose(category ->
-                                                fill(conn, tenant, missing, empty, found, category)))
+                                if (needed == 0) {
+                                    return Future.succeededFuture(new TopOff(0, wanted.size(), 0, moved, 0, today.plusDays(days - 1)));
+                                }
+                                return CategoryMixRepository.current(conn, tenant.id())
+                                        .compose(mix -> picker(conn, tenant, now, needed, mix, missing, empty))
+                                        .compose(picking -> fill(conn, tenant, missing, empty, picking.next()).onSuccess(r -> {
+                                            if (!picking.shortfall().get().isEmpty()) {
+                                                LOG.info("Tenant {}: the mix lacks images, other categories took those slots: {}",
+                                                        tenant.id(), picking.shortfall().get());
+                                            }
+                                        }))
                                         .map(result -> new TopOff(result[0], wanted.size() - missing.size(), result[2], moved, result[1],
                                                 today.plusDays(days - 1)));
                             }));
                 }));
     }
 
-    /** Inserts the missing slots and fills the empty ones from {@code candidates}: {added, filled, without image}. */
+    /**
+     * What picks the images: without a mix, the D14 order with variety ({@link Picker}); with one, each
+     * slot's category from {@link Apportion#sequence} and that category's images in the D14 order
+     * ({@link MixPicker}).
+     */
+    /** How a top-off picks: the next image, and what the mix's categories could not fill themselves. */
+    private record Picking(Supplier<Candidate> next, Supplier<Map<String, Integer>> shortfall) {
+    }
+
+    private Future<Picking> picker(SqlConnection conn, Tenant tenant, Instant now, int needed, CategoryMix mix,
+                                               List<SlotPlanner.Slot> missing, List<QueueItem> empty) {
+        if (mix.none()) {
+            return PlanRepository.eligible(conn, tenant.id(), now, scheduling.avoidRepostDays(), needed + 20)
+                    .compose(found -> PlanRepository.lastCategory(conn, tenant.id())
+                            .map(last -> new Picking(new Picker(found, last)::next, Map::of)));
+        }
+        Map<String, Future<List<Candidate>>> byCategory = new LinkedHashMap<>();
+        for (String category : mix.percents().keySet()) {
+            byCategory.put(category, PlanRepository.eligibleIn(conn, tenant.id(), now, scheduling.avoidRepostDays(), needed + 5, category));
+        }
+        List<LocalDate> dates = new ArrayList<>();
+        missing.forEach(slot -> dates.add(slot.date()));
+        empty.forEach(item -> dates.add(item.localDate() != null ? item.localDate()
+                : item.scheduledFor().atZone(ZoneId.of(tenant.timezone())).toLocalDate()));
+        return Future.all(new ArrayList<>(byCategory.values()))
+                .compose(all -> PlanRepository.plannedCategories(conn, tenant.id(), now))
+                .map(planned -> {
+                    Map<String, List<Candidate>> candidates = new LinkedHashMap<>();
+                    byCategory.forEach((category, found) -> candidates.put(category, found.result()));
+                    MixPicker picker = new MixPicker(mix, candidates, Apportion.sequence(mix, planned, dates));
+                    return new Picking(picker::next, picker::shortfall);
+                });
+    }
+
+    /** Inserts the missing slots and fills the empty ones, in that order, with what {@code picker} gives: {added, filled, without image}. */
     private Future<int[]> fill(SqlConnection conn, Tenant tenant, List<SlotPlanner.Slot> missing, List<QueueItem> empty,
-                               List<Candidate> candidates, String lastCategory) {
-        Picker picker = new Picker(candidates, lastCategory);
+                               Supplier<Candidate> picker) {
         List<PlanRepository.NewSlot> inserts = new ArrayList<>();
         int withoutImage = 0;
         for (SlotPlanner.Slot slot : missing) {
-            Candidate pick = picker.next();
+            Candidate pick = picker.get();
             withoutImage += pick == null ? 1 : 0;
             inserts.add(new PlanRepository.NewSlot(tenant.id(), slot.key(), slot.date(), slot.index(), slot.at(),
                     pick == null ? null : pick.id(), tenant.dryRun()));
         }
         List<PlanRepository.Fill> fills = new ArrayList<>();
         for (QueueItem item : empty) {
-            Candidate pick = picker.next();
+            Candidate pick = picker.get();
             if (pick != null) {
                 fills.add(new PlanRepository.Fill(tenant.id(), item.id(), pick.id()));
             } else {
@@ -156,6 +196,58 @@ public final class Planner {
     /** Up to {@code limit} eligible images in the D14 order (for /next, which plans no slot). */
     public static Future<List<Candidate>> eligible(SqlClient client, long tenantId, Instant now, int avoidRepostDays, int limit) {
         return PlanRepository.eligible(client, tenantId, now, avoidRepostDays, limit);
+    }
+
+    /**
+     * Picks for a mix (D27): each slot's category comes from the sequence, its image is that
+     * category's next in the D14 order (each content once). A category with nothing left yields to the
+     * mix's next one by share; the shortfall is logged.
+     */
+    static final class MixPicker {
+        private final CategoryMix mix;
+        private final Map<String, java.util.ArrayDeque<Candidate>> left = new LinkedHashMap<>();
+        private final java.util.Iterator<String> sequence;
+        private final Set<String> usedHashes = new HashSet<>();
+        private final Map<String, Integer> shortfall = new LinkedHashMap<>();
+
+        MixPicker(CategoryMix mix, Map<String, List<Candidate>> candidates, List<String> sequence) {
+            this.mix = mix;
+            candidates.forEach((category, list) -> left.put(category, new java.util.ArrayDeque<>(list)));
+            this.sequence = sequence.iterator();
+        }
+
+        Candidate next() {
+            String wanted = sequence.hasNext() ? sequence.next() : mix.percents().keySet().iterator().next();
+            Candidate pick = take(wanted);
+            if (pick == null) {
+                shortfall.merge(wanted, 1, Integer::sum);
+                List<String> others = new ArrayList<>(mix.percents().keySet());
+                others.sort(java.util.Comparator.comparing((String c) -> -mix.percents().get(c)));
+                for (String other : others) {
+                    pick = other.equals(wanted) ? null : take(other);
+                    if (pick != null) {
+                        break;
+                    }
+                }
+            }
+            return pick;
+        }
+
+        private Candidate take(String category) {
+            java.util.ArrayDeque<Candidate> queue = left.get(category);
+            while (queue != null && !queue.isEmpty()) {
+                Candidate c = queue.poll();
+                if (usedHashes.add(c.hash())) {
+                    return c;
+                }
+            }
+            return null;
+        }
+
+        /** Slots each category could not fill itself. */
+        Map<String, Integer> shortfall() {
+            return shortfall;
+        }
     }
 
     /** Picks in the D14 order, avoiding the previous pick's category when another is available, and each content once. */

@@ -127,4 +127,39 @@ class PlanOperationsIT {
         assertThat(cli("queue", "list", "--tenant", "-7999").err()).contains("Unknown tenant -7999");
         assertThat(cli("plan").exit()).isEqualTo(2);
     }
+
+    @Test
+    @DisplayName("CLI: mix set keeps a Type-2 history (the old rows closed, the new ones current), audits it, and refuses a bad mix")
+    void mixHistory() {
+        db.insertTenant(-7003, "Mix team", "approved", false); // its own tenant: a mix change re-plans, and the other tests plan -7002
+        long version = db.count("SELECT settings_version FROM tenants WHERE id = -7003");
+        CliRun first = cli("mix", "set", "--tenant", "-7003", "memes 70, merch 30");
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.out()).contains("is now memes 70 %, merch 30 %");
+        assertThat(cli("mix", "set", "--tenant", "-7003", "memes 70, merch 30").out()).contains("already; nothing changed");
+        CliRun second = cli("mix", "set", "--tenant", "-7003", "memes 50; merch 50");
+        assertThat(second.exit()).as(second.err()).isZero();
+
+        assertThat(db.column("SELECT category || ' ' || percent FROM category_mix WHERE tenant_id = -7003 AND is_current ORDER BY category"))
+                .containsExactly("memes 50", "merch 50");
+        assertThat(db.column("SELECT category || ' ' || percent || ' ' || (valid_to IS NOT NULL) FROM category_mix "
+                + "WHERE tenant_id = -7003 AND NOT is_current ORDER BY category")).containsExactly("memes 70 true", "merch 30 true");
+        assertThat(db.count("SELECT count(*) FROM category_mix WHERE tenant_id = -7003 AND NOT is_current "
+                + "AND valid_to <> (SELECT min(valid_from) FROM category_mix WHERE tenant_id = -7003 AND is_current)"))
+                .as("the old rows end when the new ones begin").isZero();
+        assertThat(db.column("SELECT new_value || ' by ' || source FROM tenant_settings_history WHERE tenant_id = -7003 "
+                + "AND setting = 'category_mix' ORDER BY id")).containsExactly("memes 70 %, merch 30 % by cli", "memes 50 %, merch 50 % by cli");
+        assertThat(db.count("SELECT settings_version FROM tenants WHERE id = -7003")).as("the scheduler plans again").isEqualTo(version + 2);
+
+        CliRun show = cli("mix", "show", "--tenant", "-7003");
+        assertThat(show.out()).contains("Mix: memes 50 %, merch 50 %").contains("CATEGORY").contains("now").contains("cli");
+
+        CliRun bad = cli("mix", "set", "--tenant", "-7003", "memes 70, merch 20");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("add up to 90");
+        assertThat(db.count("SELECT count(*) FROM category_mix WHERE tenant_id = -7003 AND is_current")).isEqualTo(2);
+        assertThat(cli("mix", "show", "--tenant", "-7999").err()).contains("Unknown tenant -7999");
+        assertThat(cli("mix", "set", "--tenant", "-7003", "none").out()).contains("is now no mix (even variety)");
+        assertThat(db.count("SELECT count(*) FROM category_mix WHERE tenant_id = -7003 AND is_current")).isZero();
+    }
 }

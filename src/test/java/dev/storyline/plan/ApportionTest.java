@@ -94,6 +94,21 @@ class ApportionTest {
     }
 
     @Test
+    @DisplayName("a later top-off makes up what the planned slots lack, so the horizon keeps to the ratios")
+    void sequenceTopsUp() {
+        CategoryMix mix = CategoryMix.parse("memes 70, merch 30");
+        java.time.LocalDate day = java.time.LocalDate.parse("2026-12-10");
+        List<java.time.LocalDate> five = List.of(day, day, day, day, day);
+        // 30 planned at 21/9 (one merch over): the next 5 bring the 35 to 25/10
+        assertThat(Apportion.sequence(mix, Map.of("memes", 21, "merch", 9), five)).containsOnly("memes", "merch")
+                .filteredOn("merch"::equals).hasSize(1);
+        // merch planned far beyond its share: every new slot is memes
+        assertThat(Apportion.sequence(mix, Map.of("memes", 0, "merch", 20), five)).containsOnly("memes").hasSize(5);
+        // only categories out of the mix planned: as a first plan, by day
+        assertThat(Apportion.sequence(mix, Map.of("old", 9), five)).filteredOn("memes"::equals).hasSize(4);
+    }
+
+    @Test
     @DisplayName("the mix is read from the chat's words and refuses what does not add up, naming why")
     void parsing() {
         assertThat(CategoryMix.parse("Memes: 70 %; merch=30").percents()).containsExactly(Map.entry("memes", 70), Map.entry("merch", 30));

@@ -1,0 +1,135 @@
+package dev.storyline.plan;
+
+import dev.storyline.config.AppConfig;
+import dev.storyline.tenant.Tenant;
+import dev.storyline.tenant.TenantRepository;
+import dev.storyline.testing.TestConfig;
+import dev.storyline.testing.TestDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** D27 against the real statements: a top-off honours the tenant's category mix over each day and the horizon. */
+class CategoryMixIT {
+    private static final Instant NOW = Instant.parse("2026-11-30T00:10:00Z");
+    @TempDir
+    static Path dataDir;
+    private static TestDatabase db;
+    private static Vertx vertx;
+    private static Pool pool;
+    private static AppConfig.SchedulingConfig scheduling;
+
+    @BeforeAll
+    static void start() {
+        db = TestDatabase.create();
+        vertx = Vertx.vertx();
+        pool = db.pool(vertx);
+        scheduling = TestConfig.parse(TestConfig.keys(db, dataDir)).scheduling();
+    }
+
+    @AfterAll
+    static void stop() {
+        vertx.close().await();
+    }
+
+    private static void images(long tenant, String category, int count) {
+        for (int i = 0; i < count; i++) {
+            db.execute("INSERT INTO media_items (tenant_id, path, source, file_hash, file_size, mime_type, category) "
+                    + "VALUES (?, ?, 'folder', ?, 1, 'image/jpeg', ?)", tenant, "/m/" + tenant + "/" + category + "/" + i + ".jpg",
+                    tenant + category + i, category);
+        }
+    }
+
+    private static Tenant team(long id, int postsPerDay) {
+        db.insertTenant(id, "Mix team " + id, "approved", false);
+        db.execute("UPDATE tenants SET posts_per_day = ?, posting_hours_start = 8, posting_hours_end = 20, timezone = 'UTC' WHERE id = ?",
+                postsPerDay, id);
+        return new TenantRepository(pool).findById(id).await().orElseThrow();
+    }
+
+    /** Planned slots per local date and category. */
+    private static Map<String, Map<String, Long>> plan(long tenant) {
+        List<Object> rows = db.column("SELECT q.local_date || ' ' || m.category FROM posting_queue q JOIN media_items m "
+                + "ON m.id = q.media_item_id WHERE q.tenant_id = ? ORDER BY q.scheduled_for", tenant);
+        return rows.stream().map(String::valueOf).collect(Collectors.groupingBy(r -> r.split(" ")[0], java.util.TreeMap::new,
+                Collectors.groupingBy(r -> r.split(" ")[1], Collectors.counting())));
+    }
+
+    private static long total(Map<String, Map<String, Long>> plan, String category) {
+        return plan.values().stream().mapToLong(day -> day.getOrDefault(category, 0L)).sum();
+    }
+
+    @Test
+    @DisplayName("memes/ and merch/ at 70/30, 7 days × 5: 24–25 and 10–11 slots, each day 3–4 and 1–2")
+    void seventyThirty() {
+        Tenant tenant = team(-4601, 5);
+        images(-4601, "memes", 40);
+        images(-4601, "merch", 20);
+        new CategoryMixRepository(pool).set(-4601, CategoryMix.parse("memes 70, merch 30"), NOW, null, "cli").await();
+        tenant = new TenantRepository(pool).findById(-4601).await().orElseThrow();
+
+        Planner.TopOff result = new Planner(pool, scheduling, Clock.fixed(NOW, ZoneOffset.UTC)).topOff(tenant, 7).await();
+
+        assertThat(result.added()).isEqualTo(35);
+        Map<String, Map<String, Long>> plan = plan(-4601);
+        assertThat(plan).hasSize(7);
+        assertThat(total(plan, "memes")).isBetween(24L, 25L);
+        assertThat(total(plan, "merch")).isBetween(10L, 11L);
+        assertThat(plan.values()).allSatisfy(day -> {
+            assertThat(day.get("memes")).isBetween(3L, 4L);
+            assertThat(day.get("merch")).isBetween(1L, 2L);
+        });
+    }
+
+    @Test
+    @DisplayName("a category with nothing eligible yields its slots to the next one; a left-out category gets none; no mix = variety")
+    void emptyCategoryYields() {
+        Tenant tenant = team(-4602, 4);
+        images(-4602, "memes", 30);
+        images(-4602, "merch", 2);
+        images(-4602, "old", 30);
+        new CategoryMixRepository(pool).set(-4602, CategoryMix.parse("memes 50, merch 50"), NOW, null, "cli").await();
+        tenant = new TenantRepository(pool).findById(-4602).await().orElseThrow();
+
+        Planner.TopOff result = new Planner(pool, scheduling, Clock.fixed(NOW, ZoneOffset.UTC)).topOff(tenant, 3).await();
+
+        assertThat(result.added()).isEqualTo(12);
+        assertThat(result.withoutImage()).isZero();
+        Map<String, Map<String, Long>> plan = plan(-4602);
+        assertThat(total(plan, "merch")).as("all merch there is").isEqualTo(2);
+        assertThat(total(plan, "memes")).as("memes took merch's share").isEqualTo(10);
+        assertThat(total(plan, "old")).as("left out of the mix").isZero();
+    }
+
+    @Test
+    @DisplayName("a mix change re-plans the slots nobody tried: the next top-off follows the new mix")
+    void changeReplans() {
+        Tenant tenant = team(-4603, 5);
+        images(-4603, "memes", 40);
+        images(-4603, "merch", 40);
+        Planner planner = new Planner(pool, scheduling, Clock.fixed(NOW, ZoneOffset.UTC));
+        new CategoryMixRepository(pool).set(-4603, CategoryMix.parse("memes 80, merch 20"), NOW, null, "cli").await();
+        planner.topOff(new TenantRepository(pool).findById(-4603).await().orElseThrow(), 4).await();
+        assertThat(total(plan(-4603), "memes")).isEqualTo(16);
+
+        new CategoryMixRepository(pool).set(-4603, CategoryMix.parse("memes 20, merch 80"), NOW, null, "cli").await();
+        assertThat(db.count("SELECT count(*) FROM posting_queue WHERE tenant_id = -4603")).as("unsent slots dropped").isZero();
+        planner.topOff(new TenantRepository(pool).findById(-4603).await().orElseThrow(), 4).await();
+        assertThat(total(plan(-4603), "merch")).isEqualTo(16);
+        assertThat(total(plan(-4603), "memes")).isEqualTo(4);
+    }
+}
