@@ -34,6 +34,7 @@ import dev.storyline.telegram.TelegramMetrics;
 import dev.storyline.telegram.TelegramVerticle;
 import dev.storyline.tenant.OrchestratorMetrics;
 import dev.storyline.tenant.SchedulerHealthCheck;
+import dev.storyline.tenant.CategoryMixRepository;
 import dev.storyline.tenant.TenantOrchestratorVerticle;
 import dev.storyline.tenant.TenantOrchestratorVerticle.SchedulerFactory;
 import dev.storyline.tenant.TenantRepository;
@@ -175,7 +176,7 @@ public final class Application {
         deploy(new QueueReadsVerticle(pool), "queue reads");
         deploy(new WatchVerticle(pool, config.paths().dataDir(), sweep, config.telegram().adminChatId(), clock), "watch");
         // liveness is real elapsed time, like rate limits: the orchestrator never reads the (injectable) business clock
-        deploy(new TenantOrchestratorVerticle(new TenantRepository(pool), new Notices(pool, vertx.eventBus()), config.orchestrator(),
+        deploy(new TenantOrchestratorVerticle(new TenantRepository(pool), new CategoryMixRepository(pool), new Notices(pool, vertx.eventBus()), config.orchestrator(),
                 livenessClock, factory, new OrchestratorMetrics(registry)), "tenant orchestrator");
         EventBusClient bus = new EventBusClient(vertx);
         http = new HttpVerticle(config.http(), registry, selfHost, List.of(

@@ -1,7 +1,10 @@
 package dev.storyline.cli;
 
-import dev.storyline.plan.CategoryMix;
-import dev.storyline.plan.CategoryMixRepository;
+import dev.storyline.tenant.CategoryMix;
+import dev.storyline.tenant.CategoryMixRepository;
+import dev.storyline.notice.Notices;
+import dev.storyline.tenant.TenantAdmin;
+import dev.storyline.tenant.TenantRepository;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -9,7 +12,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.time.Instant;
+import java.time.Clock;
+import java.util.Optional;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -71,10 +75,17 @@ final class MixCommand extends CommandGroup {
                 return Cli.USAGE;
             }
             return CommandSupport.onDatabase(spec, "set the mix", pool -> {
-                if (CommandSupport.tenant(pool, tenantId, err).isEmpty()) {
+                var tenant = CommandSupport.tenant(pool, tenantId, err);
+                if (tenant.isEmpty()) {
                     return Cli.FAILED;
                 }
-                boolean changed = new CategoryMixRepository(pool).set(tenantId, mix, Instant.now(), null, "cli").await();
+                CategoryMixRepository mixes = new CategoryMixRepository(pool);
+                CategoryMix before = mixes.current(tenantId).await();
+                // the same path as the admin API: kept in the history, the chat told (through the server's notices)
+                new TenantAdmin(new TenantRepository(pool), mixes, new Notices(pool, null), changed -> { }, Clock.systemUTC())
+                        .changeSettings(tenant.get(), new TenantRepository.Actor(null, "cli", null, null, null), t -> t, Optional.of(mix))
+                        .await();
+                boolean changed = !before.percents().equals(mix.percents());
                 out.println(changed ? "Mix of tenant " + tenantId + " is now " + mix.describe() + "; the server plans with it within a minute."
                         : "Mix of tenant " + tenantId + " is " + mix.describe() + " already; nothing changed.");
                 return Cli.OK;

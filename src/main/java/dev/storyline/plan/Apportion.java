@@ -1,5 +1,6 @@
 package dev.storyline.plan;
 
+import dev.storyline.tenant.CategoryMix;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

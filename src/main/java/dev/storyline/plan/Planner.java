@@ -1,5 +1,7 @@
 package dev.storyline.plan;
 
+import dev.storyline.tenant.CategoryMix;
+import dev.storyline.tenant.CategoryMixRepository;
 import dev.storyline.config.AppConfig;
 import dev.storyline.tenant.Tenant;
 import io.vertx.core.Future;

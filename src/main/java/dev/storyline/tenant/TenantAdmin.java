@@ -21,12 +21,19 @@ import java.util.function.UnaryOperator;
  */
 public final class TenantAdmin {
     private final TenantRepository tenants;
+    private final CategoryMixRepository mixes;
     private final Notices notices;
     private final Consumer<TenantChanged> announce;
     private final Clock clock;
 
     /** {@code announce}: publishes {@code tenant.changed} (a no-op in the CLI). */
     public TenantAdmin(TenantRepository tenants, Notices notices, Consumer<TenantChanged> announce, Clock clock) {
+        this(tenants, null, notices, announce, clock);
+    }
+
+    /** {@code mixes}: where category mixes are kept; null where none are changed (the admin chat's buttons, the CLI's pause). */
+    public TenantAdmin(TenantRepository tenants, CategoryMixRepository mixes, Notices notices, Consumer<TenantChanged> announce, Clock clock) {
+        this.mixes = mixes;
         this.tenants = tenants;
         this.notices = notices;
         this.announce = announce;
@@ -58,10 +65,32 @@ public final class TenantAdmin {
      * chat's own rules ({@link Setting#parse}, {@link TenantSettingsPatch}); the chat is told what changed.
      */
     public Future<TenantRepository.Change> changeSettings(Tenant tenant, TenantRepository.Actor actor, UnaryOperator<Tenant> edit) {
-        return change(tenant, actor, edit, "settings").compose(change -> {
-            String told = change.applied() ? TenantNotices.settingsChanged(change.before(), change.tenant()) : "";
-            return told.isEmpty() ? Future.succeededFuture(change)
-                    : notices.send(tenant.id(), Notices.TENANT, told, null, null).map(change);
+        return changeSettings(tenant, actor, edit, java.util.Optional.empty());
+    }
+
+    /**
+     * As above, with a new category mix when {@code mix} is present (D27: kept in its own history, the
+     * untried slots planned again); the chat hears every change in one message.
+     */
+    public Future<TenantRepository.Change> changeSettings(Tenant tenant, TenantRepository.Actor actor, UnaryOperator<Tenant> edit,
+                                                          java.util.Optional<CategoryMix> mix) {
+        // only the mix changes: no settings row, no version bump for the tenant itself
+        Future<TenantRepository.Change> recorded = edit.apply(tenant).equals(tenant)
+                ? Future.succeededFuture(new TenantRepository.Change(tenant, tenant, false)) : change(tenant, actor, edit, "settings");
+        return recorded.compose(change -> {
+            Future<String> mixLine = mix.isEmpty() ? Future.succeededFuture("") : mixes.current(tenant.id()).compose(before ->
+                    mixes.set(tenant.id(), mix.get(), clock.instant(), actor.userId(), actor.source()).map(changed -> {
+                        if (!changed) {
+                            return "";
+                        }
+                        announce.accept(new TenantChanged(tenant.id(), "category mix"));
+                        return "category mix " + before.describe() + " → " + mix.get().describe();
+                    }));
+            return mixLine.compose(line -> {
+                String told = TenantNotices.settingsChanged(change.before(), change.applied() ? change.tenant() : change.before(), line);
+                return told.isEmpty() ? Future.succeededFuture(change)
+                        : notices.send(tenant.id(), Notices.TENANT, told, null, null).map(change);
+            });
         });
     }
 

@@ -12,6 +12,11 @@ public final class TenantNotices {
 
     /** The settings the admin changed, old → new, e.g. "posts per day 3 → 5; dry run off → on"; empty when none did. */
     public static String settingsChanged(Tenant before, Tenant after) {
+        return settingsChanged(before, after, "");
+    }
+
+    /** As above, with one more change said as is ({@code also}, e.g. the category mix; "" for none). */
+    public static String settingsChanged(Tenant before, Tenant after, String also) {
         java.util.List<String> changes = new java.util.ArrayList<>();
         if (before.postsPerDay() != after.postsPerDay()) {
             changes.add("posts per day " + before.postsPerDay() + " → " + after.postsPerDay());
@@ -24,6 +29,9 @@ public final class TenantNotices {
         }
         if (before.instagramEnabled() != after.instagramEnabled()) {
             changes.add("Instagram " + onOff(before.instagramEnabled()) + " → " + onOff(after.instagramEnabled()));
+        }
+        if (!also.isEmpty()) {
+            changes.add(also);
         }
         return changes.isEmpty() ? "" : "⚙️ The Storyline admin changed this chat's settings: "
                 + dev.storyline.telegram.Html.escape(String.join("; ", changes)) + ". /settings shows them all.";

@@ -65,6 +65,7 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
     private final OrchestratorConfig config;
     private static final TenantRepository.Actor ADMIN_API = new TenantRepository.Actor(null, "admin_api", null, null, null);
     private final Clock clock;
+    private final CategoryMixRepository mixes;
     private final SchedulerFactory factory;
     private final OrchestratorMetrics metrics;
     private final Map<Long, Slot> slots = new HashMap<>();
@@ -72,8 +73,9 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
     private long lastDiscoveryMillis;
     private long restartsTotal;
 
-    public TenantOrchestratorVerticle(TenantRepository tenants, Notices notices, OrchestratorConfig config, Clock clock,
-                                      SchedulerFactory factory, OrchestratorMetrics metrics) {
+    public TenantOrchestratorVerticle(TenantRepository tenants, CategoryMixRepository mixes, Notices notices, OrchestratorConfig config,
+                                      Clock clock, SchedulerFactory factory, OrchestratorMetrics metrics) {
+        this.mixes = mixes;
         this.tenants = tenants;
         this.notices = notices;
         this.config = config;
@@ -183,7 +185,7 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
 
     /** The admin API's changes to a tenant go through the same path as the admin chat's buttons and the CLI. */
     private TenantAdmin admin() {
-        return new TenantAdmin(tenants, notices, new EventBusClient(vertx)::tenantChanged, clock);
+        return new TenantAdmin(tenants, mixes, notices, new EventBusClient(vertx)::tenantChanged, clock);
     }
 
     /** One tenant with its scheduler, as in the list. */
@@ -210,12 +212,14 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
      */
     private Future<Tenant> settings(TenantSettings request) {
         java.util.function.UnaryOperator<Tenant> edit;
+        Optional<CategoryMix> mix;
         try {
             edit = TenantSettingsPatch.parse(request.settings());
+            mix = TenantSettingsPatch.mix(request.settings());
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(ErrorCode.INVALID_INPUT.failure(e.getMessage()));
         }
-        return tenants.required(request.tenantId()).compose(found -> admin().changeSettings(found, ADMIN_API, edit))
+        return tenants.required(request.tenantId()).compose(found -> admin().changeSettings(found, ADMIN_API, edit, mix))
                 .map(TenantRepository.Change::tenant);
     }
 

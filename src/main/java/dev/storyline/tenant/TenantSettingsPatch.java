@@ -14,7 +14,7 @@ import java.util.function.UnaryOperator;
  * are refused, so a typo never passes silently.
  */
 public final class TenantSettingsPatch {
-    private static final Set<String> FIELDS = Set.of("postsPerDay", "hours", "timezone", "dryRun", "instagram");
+    private static final Set<String> FIELDS = Set.of("postsPerDay", "hours", "timezone", "dryRun", "instagram", "categoryMix");
 
     private TenantSettingsPatch() {
     }
@@ -24,11 +24,11 @@ public final class TenantSettingsPatch {
         List<String> problems = new ArrayList<>();
         for (String field : patch.fieldNames()) {
             if (!FIELDS.contains(field)) {
-                problems.add(field + ": unknown setting (known: postsPerDay, hours, timezone, dryRun, instagram)");
+                problems.add(field + ": unknown setting (known: postsPerDay, hours, timezone, dryRun, instagram, categoryMix)");
             }
         }
         if (patch.isEmpty()) {
-            problems.add("nothing to change: send one of postsPerDay, hours, timezone, dryRun, instagram");
+            problems.add("nothing to change: send one of postsPerDay, hours, timezone, dryRun, instagram, categoryMix");
         }
         UnaryOperator<Tenant> edit = t -> t;
         if (patch.containsKey("postsPerDay")) {
@@ -64,10 +64,44 @@ public final class TenantSettingsPatch {
                 }
             }
         }
+        if (patch.containsKey("categoryMix")) {
+            try {
+                mix(patch);
+            } catch (IllegalArgumentException e) {
+                problems.add("categoryMix: " + e.getMessage());
+            }
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
         return edit;
+    }
+
+    /**
+     * The patch's {@code categoryMix} (D27): {@code {"memes": 70, "merch": 30}} in percents adding up to
+     * 100; {@code {}} or null ends the mix; empty when the patch does not name it.
+     *
+     * @throws IllegalArgumentException saying what is wrong with it
+     */
+    public static java.util.Optional<CategoryMix> mix(JsonObject patch) {
+        if (!patch.containsKey("categoryMix")) {
+            return java.util.Optional.empty();
+        }
+        Object value = patch.getValue("categoryMix");
+        if (value == null || value instanceof JsonObject json && json.isEmpty()) {
+            return java.util.Optional.of(CategoryMix.NONE);
+        }
+        if (!(value instanceof JsonObject json)) {
+            throw new IllegalArgumentException("must be an object of category → percent, like {\"memes\": 70, \"merch\": 30}");
+        }
+        java.util.Map<String, Integer> percents = new java.util.LinkedHashMap<>();
+        for (String category : json.fieldNames()) {
+            if (!(json.getValue(category) instanceof Integer percent) || category.isBlank()) {
+                throw new IllegalArgumentException(category + " must have a whole percent from 0 to 100");
+            }
+            percents.put(category, percent);
+        }
+        return java.util.Optional.of(CategoryMix.of(percents));
     }
 
     private static UnaryOperator<Tenant> then(UnaryOperator<Tenant> first, UnaryOperator<Tenant> next) {

@@ -150,6 +150,8 @@ class PlanOperationsIT {
         assertThat(db.column("SELECT new_value || ' by ' || source FROM tenant_settings_history WHERE tenant_id = -7003 "
                 + "AND setting = 'category_mix' ORDER BY id")).containsExactly("memes 70 %, merch 30 % by cli", "memes 50 %, merch 50 % by cli");
         assertThat(db.count("SELECT settings_version FROM tenants WHERE id = -7003")).as("the scheduler plans again").isEqualTo(version + 2);
+        assertThat(db.column("SELECT params->>'text' FROM outbox_messages WHERE chat_id = -7003 ORDER BY id")).as("the chat is told")
+                .anySatisfy(t -> assertThat(String.valueOf(t)).contains("category mix memes 70 %, merch 30 % → memes 50 %, merch 50 %"));
 
         CliRun show = cli("mix", "show", "--tenant", "-7003");
         assertThat(show.out()).contains("Mix: memes 50 %, merch 50 %").contains("CATEGORY").contains("now").contains("cli");

@@ -86,6 +86,15 @@ class AdminApiIT {
         // the same change from outside the chat is told to the chat, like a pause
         bot.awaitMessage(-9101, t -> t.startsWith("⚙️ The Storyline admin changed this chat's settings: posts per day")
                 && t.contains("dry run off → on"));
+        // the category mix (D27) is a setting like the others: kept in its history, told to the chat
+        Http.Response mix = Http.send(port, "PATCH", "/admin/tenants/-9101/settings", TOKEN, "{\"categoryMix\": {\"memes\": 70, \"merch\": 30}}");
+        assertThat(mix.status()).as(mix.body()).isEqualTo(200);
+        assertThat(bot.db.column("SELECT category || ' ' || percent || ' ' || source FROM category_mix WHERE tenant_id = -9101 AND is_current "
+                + "ORDER BY category")).containsExactly("memes 70 admin_api", "merch 30 admin_api");
+        bot.awaitMessage(-9101, t -> t.contains("category mix no mix (even variety) → memes 70 %, merch 30 %"));
+        assertError(Http.send(port, "PATCH", "/admin/tenants/-9101/settings", TOKEN, "{\"categoryMix\": {\"memes\": 70}}"), 400,
+                "invalid_input", "categoryMix: the percents add up to 70");
+        assertThat(bot.db.count("SELECT count(*) FROM category_mix WHERE tenant_id = -9101 AND is_current")).isEqualTo(2);
         Http.Response bad = Http.send(port, "PATCH", "/admin/tenants/-9101/settings", TOKEN,
                 "{\"postsPerDay\": 99, \"hours\": \"late\", \"timezone\": \"Mars/Base\", \"colour\": \"red\"}");
         assertError(bad, 400, "invalid_input", "postsPerDay");

@@ -1,5 +1,6 @@
 package dev.storyline.plan;
 
+import dev.storyline.tenant.CategoryMix;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.storyline.plan;
+package dev.storyline.tenant;
 
 import java.util.ArrayList;
 import java.util.Collections;

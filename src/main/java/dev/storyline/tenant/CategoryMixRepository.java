@@ -1,4 +1,4 @@
-package dev.storyline.plan;
+package dev.storyline.tenant;
 
 import dev.storyline.db.Sql;
 import io.vertx.core.Future;
@@ -55,7 +55,7 @@ public final class CategoryMixRepository {
     }
 
     /** The mix in force, read through {@code client} (a planning transaction's connection). */
-    static Future<CategoryMix> current(io.vertx.sqlclient.SqlClient client, long tenantId) {
+    public static Future<CategoryMix> current(io.vertx.sqlclient.SqlClient client, long tenantId) {
         return client.preparedQuery(CURRENT).execute(Tuple.of(tenantId)).map(rows -> {
             Map<String, Integer> percents = new LinkedHashMap<>();
             rows.forEach(r -> percents.put(r.getString("category"), r.getInteger("percent")));
