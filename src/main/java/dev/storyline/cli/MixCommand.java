@@ -13,7 +13,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.util.Optional;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -79,13 +78,10 @@ final class MixCommand extends CommandGroup {
                 if (tenant.isEmpty()) {
                     return Cli.FAILED;
                 }
-                CategoryMixRepository mixes = new CategoryMixRepository(pool);
-                CategoryMix before = mixes.current(tenantId).await();
                 // the same path as the admin API: kept in the history, the chat told (through the server's notices)
-                new TenantAdmin(new TenantRepository(pool), mixes, new Notices(pool, null), changed -> { }, Clock.systemUTC())
-                        .changeSettings(tenant.get(), new TenantRepository.Actor(null, "cli", null, null, null), t -> t, Optional.of(mix))
-                        .await();
-                boolean changed = !before.percents().equals(mix.percents());
+                boolean changed = new TenantAdmin(new TenantRepository(pool), new CategoryMixRepository(pool), new Notices(pool, null),
+                        announced -> { }, Clock.systemUTC())
+                        .changeMix(tenant.get(), new TenantRepository.Actor(null, "cli", null, null, null), mix).await().isPresent();
                 out.println(changed ? "Mix of tenant " + tenantId + " is now " + mix.describe() + "; the server plans with it within a minute."
                         : "Mix of tenant " + tenantId + " is " + mix.describe() + " already; nothing changed.");
                 return Cli.OK;

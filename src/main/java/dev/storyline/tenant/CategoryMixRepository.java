@@ -64,10 +64,10 @@ public final class CategoryMixRepository {
     }
 
     /**
-     * Makes {@code mix} the tenant's mix from {@code now} ({@link CategoryMix#NONE} ends the mix);
-     * false when it is the mix already (nothing is written).
+     * Makes {@code mix} the tenant's mix from {@code now} ({@link CategoryMix#NONE} ends the mix): the
+     * mix it replaced, read in the same transaction; empty when it is the mix already (nothing is written).
      */
-    public Future<Boolean> set(long tenantId, CategoryMix mix, Instant now, Long changedBy, String source) {
+    public Future<java.util.Optional<CategoryMix>> set(long tenantId, CategoryMix mix, Instant now, Long changedBy, String source) {
         return pool.withTransaction(conn -> conn.preparedQuery(LOCK_TENANT).execute(Tuple.of(tenantId))
                 .compose(locked -> locked.size() == 0 ? Future.failedFuture(new IllegalArgumentException("No tenant with chat id " + tenantId))
                         : conn.preparedQuery(CURRENT).execute(Tuple.of(tenantId)))
@@ -76,7 +76,7 @@ public final class CategoryMixRepository {
                     rows.forEach(r -> before.put(r.getString("category"), r.getInteger("percent")));
                     CategoryMix old = before.isEmpty() ? CategoryMix.NONE : new CategoryMix(before);
                     if (old.percents().equals(mix.percents())) {
-                        return Future.succeededFuture(false);
+                        return Future.succeededFuture(java.util.Optional.<CategoryMix>empty());
                     }
                     String[] categories = mix.percents().keySet().toArray(String[]::new);
                     Short[] percents = mix.percents().values().stream().map(Integer::shortValue).toArray(Short[]::new);
@@ -86,7 +86,7 @@ public final class CategoryMixRepository {
                             .compose(v -> conn.preparedQuery(REPLAN).execute(Tuple.of(tenantId, Sql.utc(now))))
                             .compose(v -> conn.preparedQuery(AUDIT).execute(Tuple.from(java.util.Arrays.asList(tenantId, old.describe(),
                                     mix.describe(), changedBy, source, Sql.utc(now)))))
-                            .map(true);
+                            .map(java.util.Optional.of(old));
                 }));
     }
 

@@ -78,20 +78,37 @@ public final class TenantAdmin {
         Future<TenantRepository.Change> recorded = edit.apply(tenant).equals(tenant)
                 ? Future.succeededFuture(new TenantRepository.Change(tenant, tenant, false)) : change(tenant, actor, edit, "settings");
         return recorded.compose(change -> {
-            Future<String> mixLine = mix.isEmpty() ? Future.succeededFuture("") : mixes.current(tenant.id()).compose(before ->
-                    mixes.set(tenant.id(), mix.get(), clock.instant(), actor.userId(), actor.source()).map(changed -> {
-                        if (!changed) {
-                            return "";
-                        }
-                        announce.accept(new TenantChanged(tenant.id(), "category mix"));
-                        return "category mix " + before.describe() + " → " + mix.get().describe();
-                    }));
+            Future<String> mixLine = mix.isEmpty() ? Future.succeededFuture("")
+                    : setMix(tenant, actor, mix.get()).map(replaced -> replaced.map(old -> mixLine(old, mix.get())).orElse(""));
             return mixLine.compose(line -> {
                 String told = TenantNotices.settingsChanged(change.before(), change.applied() ? change.tenant() : change.before(), line);
                 return told.isEmpty() ? Future.succeededFuture(change)
                         : notices.send(tenant.id(), Notices.TENANT, told, null, null).map(change);
             });
         });
+    }
+
+    /**
+     * Sets the category mix alone (the CLI's {@code mix set}); the chat is told. The mix it replaced,
+     * empty when it was the mix already.
+     */
+    public Future<java.util.Optional<CategoryMix>> changeMix(Tenant tenant, TenantRepository.Actor actor, CategoryMix mix) {
+        return setMix(tenant, actor, mix).compose(replaced -> replaced.isEmpty() ? Future.succeededFuture(replaced)
+                : notices.send(tenant.id(), Notices.TENANT, TenantNotices.settingsChanged(tenant, tenant, mixLine(replaced.get(), mix)),
+                        null, null).map(replaced));
+    }
+
+    /** Keeps the mix in its history (the untried slots planned again) and announces it; the mix it replaced, if any. */
+    private Future<java.util.Optional<CategoryMix>> setMix(Tenant tenant, TenantRepository.Actor actor, CategoryMix mix) {
+        if (mixes == null) {
+            return Future.failedFuture(new IllegalStateException("this TenantAdmin was made without the category mixes"));
+        }
+        return mixes.set(tenant.id(), mix, clock.instant(), actor.userId(), actor.source())
+                .onSuccess(replaced -> replaced.ifPresent(old -> announce.accept(new TenantChanged(tenant.id(), "category mix"))));
+    }
+
+    private static String mixLine(CategoryMix before, CategoryMix after) {
+        return "category mix " + before.describe() + " → " + after.describe();
     }
 
     /**
