@@ -51,6 +51,7 @@ public final class Bot {
     private final InteractionRepository interactions;
     private final RegistrationFlow registration;
     private final SettingsFlow settings;
+    private final MixFlow mix;
     private final LibraryFlow library;
     private final PostingFlow posting;
     private final Map<String, Command> commands = new LinkedHashMap<>();
@@ -63,7 +64,8 @@ public final class Bot {
         this.interactions = new InteractionRepository(pool);
         this.rate = new CommandRate(services.telegram().bounds().commandsPerMinute());
         this.registration = new RegistrationFlow(services);
-        this.settings = new SettingsFlow(services);
+        this.mix = new MixFlow(services);
+        this.settings = new SettingsFlow(services, mix);
         this.library = new LibraryFlow(services);
         this.posting = new PostingFlow(services);
         commands.put("start", new Command("Register this chat or see its state", false, false, (in, a) -> registration.start(in)));
@@ -328,6 +330,8 @@ public final class Bot {
             return switch (data.action()) {
                 case APPROVE, DECLINE -> registration.decide(in, query.id(), messageId, data);
                 case TOGGLE, EDIT -> settingsButton(in, query.id(), messageId, data);
+                case MIX -> in.approvedTenant().map(t -> mix.press(in, t, query.id(), messageId, data))
+                        .orElseGet(() -> s.replies().answer(query.id(), "Storyline is not active in this chat.", false).mapEmpty());
                 case POSTED, SKIP, REJECT, REJECT_CONFIRMED, CANCEL, LINK, AUTO_POST -> storyButton(in, query.id(), messageId, data);
             };
         });

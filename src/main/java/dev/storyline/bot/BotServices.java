@@ -6,6 +6,7 @@ import dev.storyline.config.AppConfig;
 import dev.storyline.media.MediaRepository;
 import dev.storyline.notice.Notices;
 import dev.storyline.plan.QueueQueries;
+import dev.storyline.tenant.CategoryMixRepository;
 import dev.storyline.tenant.PendingInputRepository;
 import dev.storyline.tenant.TenantAdmin;
 import dev.storyline.tenant.TenantRepository;
@@ -20,6 +21,7 @@ public record BotServices(
         Replies replies,
         Notices notices,
         TenantRepository tenants,
+        CategoryMixRepository mixes,
         UserRepository users,
         PendingInputRepository pendingInputs,
         MediaRepository library,
@@ -32,7 +34,7 @@ public record BotServices(
 
     /** Every change to a tenant goes through here (the chat's settings, pause and resume, the admin chat's decisions). */
     public TenantAdmin admin() {
-        return new TenantAdmin(tenants, notices, bus::tenantChanged, clock);
+        return new TenantAdmin(tenants, mixes, notices, bus::tenantChanged, clock);
     }
 
     public void tenantChanged(long tenantId, String reason) {

@@ -25,9 +25,11 @@ final class SettingsFlow {
     static final Duration INPUT_TTL = Duration.ofMinutes(5);
     private static final String REFUSED = "Only chat administrators can change settings.";
     private final BotServices s;
+    private final MixFlow mix;
 
-    SettingsFlow(BotServices services) {
+    SettingsFlow(BotServices services, MixFlow mix) {
         this.s = services;
+        this.mix = mix;
     }
 
     /** {@code /settings}: anyone may look. */
@@ -111,6 +113,9 @@ final class SettingsFlow {
                 if (!allowed) {
                     return s.pendingInputs().cancel(tenant.id(), in.from().id())
                             .compose(v -> s.replies().send(in.chatId(), REFUSED)).mapEmpty();
+                }
+                if (pending.setting() == Setting.MIX) {
+                    return s.pendingInputs().cancel(tenant.id(), in.from().id()).compose(v -> mix.typed(in, tenant, parsed.mix()));
                 }
                 UnaryOperator<Tenant> edit = switch (pending.setting()) {
                     case POSTS_PER_DAY -> t -> t.withPostsPerDay(parsed.number());
@@ -197,7 +202,8 @@ final class SettingsFlow {
                 List.of(Replies.button("Posts/day: " + t.postsPerDay() + " ✏️", edit(Setting.POSTS_PER_DAY)),
                         Replies.button("Hours: " + String.format("%02d–%02d", t.postingHoursStart(), t.postingHoursEnd()) + " ✏️",
                                 edit(Setting.HOURS))),
-                List.of(Replies.button("Timezone: " + t.timezone() + " ✏️", edit(Setting.TIMEZONE)))));
+                List.of(Replies.button("Timezone: " + t.timezone() + " ✏️", edit(Setting.TIMEZONE)),
+                        Replies.button("🎯 Category mix", CallbackData.of(CallbackData.Action.MIX, "o", "-")))));
     }
 
     private static CallbackData toggle(Setting setting) {
@@ -215,6 +221,7 @@ final class SettingsFlow {
             case PAUSED -> "Posting is now " + (t.paused() ? "paused" : "active");
             case POSTS_PER_DAY -> "Posts per day: " + t.postsPerDay();
             case HOURS, TIMEZONE -> "Hours: " + t.window();
+            case MIX -> "Category mix changed";
         };
     }
 
@@ -222,6 +229,7 @@ final class SettingsFlow {
         return switch (setting) {
             case POSTS_PER_DAY -> String.valueOf(t.postsPerDay());
             case HOURS -> String.format("%02d-%02d", t.postingHoursStart(), t.postingHoursEnd());
+            case MIX -> "as it is";
             default -> t.timezone();
         };
     }

@@ -83,6 +83,11 @@ public final class MediaRepository {
     private static final String RECENT = "SELECT " + COLUMNS + " " + """
             FROM media_items WHERE tenant_id = $1 AND is_active ORDER BY created_at DESC, id DESC LIMIT $2""";
 
+    /** The library's categories (its top-level folders, without case) with their active items. */
+    private static final String CATEGORIES = """
+            SELECT lower(category) AS category, count(*) AS items FROM media_items
+             WHERE tenant_id = $1 AND is_active AND category IS NOT NULL GROUP BY 1 ORDER BY 1""";
+
     /** The index lock of one tenant's library, held by a session (see {@link MediaIndexer}). */
     private static final String TRY_LOCK_INDEX = "SELECT pg_try_advisory_lock(hashtextextended('storyline.media.index:' || $1, 0))";
     private static final String UNLOCK_INDEX = "SELECT pg_advisory_unlock(hashtextextended('storyline.media.index:' || $1, 0))";
@@ -106,6 +111,15 @@ public final class MediaRepository {
             Row row = rows.iterator().next();
             return new Counts(row.getLong("active"), row.getLong("never_posted"), row.getLong("locked"),
                     row.getLong("with_warnings"), row.getLong("duplicates"));
+        });
+    }
+
+    /** The tenant's categories (lower case, sorted) and how many active items each holds. */
+    public Future<java.util.SortedMap<String, Long>> categories(long tenantId) {
+        return pool.preparedQuery(CATEGORIES).execute(Tuple.of(tenantId)).map(rows -> {
+            java.util.SortedMap<String, Long> categories = new java.util.TreeMap<>();
+            rows.forEach(r -> categories.put(r.getString("category"), r.getLong("items")));
+            return categories;
         });
     }
 

@@ -24,6 +24,12 @@ public record CallbackData(Action action, List<String> args) {
         APPROVE("a", 1),
         /** Decline a registration (admin chat only): {@code 1:d:<chat id>}. */
         DECLINE("d", 1),
+        /**
+         * The category mix screen (D27): {@code 1:m:<op>:<draft>}, op {@code o} open (draft {@code -}: the mix
+         * in force), {@code v} show this draft, {@code s} save it, {@code n} no mix; the draft is two
+         * characters per category ({@code 00}–{@code 99}, {@code xx} for 100) in the screen's order.
+         */
+        MIX("m", 2),
         /** A story was posted by hand: {@code 1:p:<queue id>}. */
         POSTED("p", 1),
         /** Skip this story for now: {@code 1:s:<queue id>}. */

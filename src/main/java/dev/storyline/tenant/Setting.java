@@ -17,7 +17,9 @@ public enum Setting {
     PAUSED("pause", "posting", true),
     POSTS_PER_DAY("ppd", "posts per day", false),
     HOURS("hours", "posting hours", false),
-    TIMEZONE("tz", "time zone", false);
+    TIMEZONE("tz", "time zone", false),
+    /** The category mix (D27), typed as "memes 70, merch 30"; its −/+ screen is the bot's MixFlow. */
+    MIX("mix", "category mix", false);
 
     private static final Pattern HOURS_PATTERN = Pattern.compile("\\s*(\\d{1,2})\\s*[-–—]\\s*(\\d{1,2})\\s*");
 
@@ -54,12 +56,13 @@ public enum Setting {
             case POSTS_PER_DAY -> "How many stories per day? Reply with a number from 1 to 50.";
             case HOURS -> "Which hours may stories go out? Reply like 9-21 (21-3 crosses midnight, 0-0 is all day).";
             case TIMEZONE -> "Which time zone? Reply with an IANA name such as Europe/Berlin or America/New_York.";
+            case MIX -> "Which category mix? Reply like memes 70, merch 30 (percents of the slots, adding up to 100), or none.";
             default -> throw new IllegalStateException(this + " is a toggle");
         };
     }
 
     /** A validated new value, or the reason it is not one. */
-    public record Parsed(Integer number, Integer start, Integer end, ZoneId zone, String error) {
+    public record Parsed(Integer number, Integer start, Integer end, ZoneId zone, CategoryMix mix, String error) {
         public boolean valid() {
             return error == null;
         }
@@ -71,7 +74,7 @@ public enum Setting {
             case POSTS_PER_DAY -> {
                 try {
                     int value = Integer.parseInt(text);
-                    yield value >= 1 && value <= 50 ? new Parsed(value, null, null, null, null)
+                    yield value >= 1 && value <= 50 ? new Parsed(value, null, null, null, null, null)
                             : error("posts per day must be 1–50");
                 } catch (NumberFormatException e) {
                     yield error("posts per day must be 1–50");
@@ -84,14 +87,21 @@ public enum Setting {
                 }
                 int start = Integer.parseInt(m.group(1));
                 int end = Integer.parseInt(m.group(2));
-                yield start <= 23 && end <= 23 ? new Parsed(null, start, end, null, null) : error("hours are 0–23, like 9-21");
+                yield start <= 23 && end <= 23 ? new Parsed(null, start, end, null, null, null) : error("hours are 0–23, like 9-21");
             }
             case TIMEZONE -> {
                 try {
                     yield text.isEmpty() || text.length() > 64 ? error("unknown time zone")
-                            : new Parsed(null, null, null, ZoneId.of(text), null);
+                            : new Parsed(null, null, null, ZoneId.of(text), null, null);
                 } catch (DateTimeException e) {
                     yield error("unknown time zone");
+                }
+            }
+            case MIX -> {
+                try {
+                    yield new Parsed(null, null, null, null, CategoryMix.parse(text), null);
+                } catch (IllegalArgumentException e) {
+                    yield error(e.getMessage());
                 }
             }
             default -> throw new IllegalStateException(this + " is a toggle");
@@ -99,6 +109,6 @@ public enum Setting {
     }
 
     private static Parsed error(String message) {
-        return new Parsed(null, null, null, null, message);
+        return new Parsed(null, null, null, null, null, message);
     }
 }

@@ -79,7 +79,7 @@ public final class TenantAdmin {
                 ? Future.succeededFuture(new TenantRepository.Change(tenant, tenant, false)) : change(tenant, actor, edit, "settings");
         return recorded.compose(change -> {
             Future<String> mixLine = mix.isEmpty() ? Future.succeededFuture("")
-                    : setMix(tenant, actor, mix.get()).map(replaced -> replaced.map(old -> mixLine(old, mix.get())).orElse(""));
+                    : recordMix(tenant, actor, mix.get()).map(replaced -> replaced.map(old -> mixLine(old, mix.get())).orElse(""));
             return mixLine.compose(line -> {
                 String told = TenantNotices.settingsChanged(change.before(), change.applied() ? change.tenant() : change.before(), line);
                 return told.isEmpty() ? Future.succeededFuture(change)
@@ -93,13 +93,16 @@ public final class TenantAdmin {
      * empty when it was the mix already.
      */
     public Future<java.util.Optional<CategoryMix>> changeMix(Tenant tenant, TenantRepository.Actor actor, CategoryMix mix) {
-        return setMix(tenant, actor, mix).compose(replaced -> replaced.isEmpty() ? Future.succeededFuture(replaced)
+        return recordMix(tenant, actor, mix).compose(replaced -> replaced.isEmpty() ? Future.succeededFuture(replaced)
                 : notices.send(tenant.id(), Notices.TENANT, TenantNotices.settingsChanged(tenant, tenant, mixLine(replaced.get(), mix)),
                         null, null).map(replaced));
     }
 
-    /** Keeps the mix in its history (the untried slots planned again) and announces it; the mix it replaced, if any. */
-    private Future<java.util.Optional<CategoryMix>> setMix(Tenant tenant, TenantRepository.Actor actor, CategoryMix mix) {
+    /**
+     * Keeps the mix in its history (the untried slots planned again) and announces it; the mix it
+     * replaced, if any. The chat's own change comes here directly (the bot answers it in the chat).
+     */
+    public Future<java.util.Optional<CategoryMix>> recordMix(Tenant tenant, TenantRepository.Actor actor, CategoryMix mix) {
         if (mixes == null) {
             return Future.failedFuture(new IllegalStateException("this TenantAdmin was made without the category mixes"));
         }

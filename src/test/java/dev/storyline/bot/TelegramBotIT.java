@@ -5,7 +5,6 @@ import dev.storyline.testing.BotHarness;
 import dev.storyline.testing.FakeTelegram;
 import dev.storyline.testing.Http;
 import dev.storyline.testing.TestConfig;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,15 +38,8 @@ class TelegramBotIT {
         bot.close();
     }
 
-    /** A group approved through the real flow, with Ada as its administrator. */
     private static JsonObject approvedGroup(long id, String title) {
-        JsonObject group = FakeTelegram.group(id, title);
-        bot.fake.setAdmins(id, ADMIN_OF_GROUP.id());
-        bot.fake.botStatusChanged(group, ADMIN_OF_GROUP, "left", "member");
-        JsonObject request = bot.awaitMessage(TestConfig.ADMIN_CHAT, t -> t.contains(title) && t.contains("wants Storyline"));
-        press(TestConfig.ADMIN_CHAT, OPERATOR, request, "✅ Approve");
-        bot.awaitMessageContaining(id, "Storyline is active here now");
-        return group;
+        return bot.approvedGroup(id, title);
     }
 
     /** /settings sent in the group; returns the settings message. */
@@ -64,18 +56,8 @@ class TelegramBotIT {
         bot.awaitMessageContaining(id, question);
     }
 
-    /** Presses the button with this label on a message; returns the callback query id. */
     private static String press(long chatId, FakeTelegram.Person who, JsonObject message, String label) {
-        JsonArray rows = message.getJsonObject("reply_markup").getJsonArray("inline_keyboard");
-        for (Object row : rows) {
-            for (Object button : (JsonArray) row) {
-                JsonObject b = (JsonObject) button;
-                if (b.getString("text").startsWith(label)) {
-                    return bot.fake.userPresses(chatId, who, message.getLong("message_id"), b.getString("callback_data"));
-                }
-            }
-        }
-        throw new AssertionError("no button '" + label + "' in " + rows);
+        return bot.press(chatId, who, message, label);
     }
 
     private static Object column(String sql, Object... params) {

@@ -2,6 +2,7 @@ package dev.storyline.testing;
 
 import dev.storyline.app.Application;
 import dev.storyline.config.AppConfig;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
@@ -96,6 +97,37 @@ public final class BotHarness implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** A group approved through the real flow (the operator presses Approve), with Ada as its administrator. */
+    public JsonObject approvedGroup(long id, String title) {
+        JsonObject group = FakeTelegram.group(id, title);
+        fake.setAdmins(id, ADMIN_OF_GROUP.id());
+        fake.botStatusChanged(group, ADMIN_OF_GROUP, "left", "member");
+        JsonObject request = awaitMessage(TestConfig.ADMIN_CHAT, t -> t.contains(title) && t.contains("wants Storyline"));
+        press(TestConfig.ADMIN_CHAT, OPERATOR, request, "✅ Approve");
+        awaitMessageContaining(id, "Storyline is active here now");
+        return group;
+    }
+
+    /** Presses the button whose label starts with {@code label} on a message; returns the callback query id. */
+    public String press(long chatId, FakeTelegram.Person who, JsonObject message, String label) {
+        JsonArray rows = message.getJsonObject("reply_markup").getJsonArray("inline_keyboard");
+        for (Object row : rows) {
+            for (Object button : (JsonArray) row) {
+                JsonObject b = (JsonObject) button;
+                if (b.getString("text").startsWith(label)) {
+                    return fake.userPresses(chatId, who, message.getLong("message_id"), b.getString("callback_data"));
+                }
+            }
+        }
+        throw new AssertionError("no button '" + label + "' in " + rows);
+    }
+
+    /** Waits until the press was answered; returns the answer. */
+    public JsonObject awaitAnswer(String callbackId) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.answer(callbackId) != null);
+        return fake.answer(callbackId);
     }
 
     /**
