@@ -21,6 +21,7 @@ import dev.storyline.notice.Notices;
 import dev.storyline.plan.Pipeline;
 import dev.storyline.plan.Planner;
 import dev.storyline.plan.QueueRepository;
+import dev.storyline.plan.Runways;
 import dev.storyline.posting.PostingMetrics;
 import dev.storyline.posting.DispatchVerticle;
 import dev.storyline.posting.PressVerticle;
@@ -150,7 +151,7 @@ public final class Application {
         Duration heartbeat = config.orchestrator().heartbeatInterval();
         Duration sweep = config.orchestrator().sweepInterval();
         Pipeline pipeline = new Pipeline(new Planner(pool, config.scheduling(), clock), new QueueRepository(pool), config.scheduling(),
-                sweep, Pipeline.CATCH_UP_SPACING);
+                sweep, Pipeline.CATCH_UP_SPACING, new Runways(pool, clock, new Notices(pool, vertx.eventBus())));
         SchedulerFactory factory = schedulerFactory != null ? schedulerFactory
                 : tenant -> new TenantSchedulerVerticle(heartbeat, clock, pipeline);
         // each actor is deployed after the ones it sends to: Telegram ← media, posting ← schedulers
@@ -173,7 +174,7 @@ public final class Application {
         deploy(new DispatchVerticle(pool, config.scheduling(), clock, postingMetrics), "posting dispatch");
         deploy(new PressVerticle(pool, config.scheduling(), clock, postingMetrics), "story buttons");
         deploy(new SweepVerticle(pool, config.scheduling(), sweep, clock, postingMetrics), "posting sweep");
-        deploy(new QueueReadsVerticle(pool), "queue reads");
+        deploy(new QueueReadsVerticle(pool, clock), "queue reads");
         deploy(new WatchVerticle(pool, config.paths().dataDir(), sweep, config.telegram().adminChatId(), clock), "watch");
         // liveness is real elapsed time, like rate limits: the orchestrator never reads the (injectable) business clock
         deploy(new TenantOrchestratorVerticle(new TenantRepository(pool), new CategoryMixRepository(pool), new Notices(pool, vertx.eventBus()), config.orchestrator(),

@@ -277,7 +277,7 @@ public final class Bot {
             return s.replies().send(in.chatId(), RegistrationFlow.stateLine(t)).mapEmpty();
         }
         return s.library().counts(t.id()).compose(counts -> uploadsWarning(in).compose(warning -> settings.instagramLine(t)
-                .compose(instagram -> posting.statusLines(t).compose(plan -> {
+                .compose(instagram -> posting.statusLines(t).compose(plan -> library.runwayLine(t).compose(runway -> {
             String text = "📊 " + Html.bold(t.title()) + "\n"
                     + "State: " + (t.paused() ? "⏸ paused" + (t.pausedReason() == null ? "" : " (" + Html.escape(t.pausedReason()) + ")") : "✅ active") + "\n"
                     + "Dry run: " + (t.dryRun() ? "on" : "off") + "\n"
@@ -285,11 +285,13 @@ public final class Bot {
                     + "Schedule: " + t.postsPerDay() + " per day, " + Html.escape(t.window()) + "\n"
                     + "Library: " + counts.active() + " active, " + counts.neverPosted() + " never posted, " + counts.locked() + " locked"
                     + (counts.withWarnings() > 0 ? ", " + counts.withWarnings() + " with warnings" : "")
+                    + runway
                     + plan
                     + warning;
             return s.replies().send(in.chatId(), text).mapEmpty();
-        }))));
+        })))));
     }
+
 
     /** D4: in a group, the bot sees ordinary messages (photos) only as an administrator or with privacy mode off. */
     private Future<String> uploadsWarning(Incoming in) {

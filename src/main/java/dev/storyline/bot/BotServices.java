@@ -6,6 +6,7 @@ import dev.storyline.config.AppConfig;
 import dev.storyline.media.MediaRepository;
 import dev.storyline.notice.Notices;
 import dev.storyline.plan.QueueQueries;
+import dev.storyline.plan.Runways;
 import dev.storyline.tenant.CategoryMixRepository;
 import dev.storyline.tenant.PendingInputRepository;
 import dev.storyline.tenant.TenantAdmin;
@@ -26,6 +27,7 @@ public record BotServices(
         PendingInputRepository pendingInputs,
         MediaRepository library,
         QueueQueries queries,
+        Runways runways,
         ChatAdmins chatAdmins,
         EventBusClient bus,
         Clock clock,

@@ -4,6 +4,8 @@ import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.MediaUpload;
 import dev.storyline.bus.MediaUploadResult;
 import dev.storyline.media.MediaItem;
+import dev.storyline.media.MediaRepository;
+import dev.storyline.plan.Runway;
 import dev.storyline.media.MediaUploads;
 import dev.storyline.telegram.Html;
 import dev.storyline.telegram.Update;
@@ -14,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -63,15 +66,31 @@ final class LibraryFlow {
                 : "⚠️ I couldn't add that image just now. Please send it again in a few minutes.";
     }
 
-    /** {@code /library}: counts and the last five additions. */
+    /** "\nRunway: merch: 4 days left ⚠️ · memes: 12 days left" (D28), for /status and /library; empty when it cannot be read. */
+    Future<String> runwayLine(Tenant t) {
+        return s.runways().figures(t).map(list -> list.isEmpty() ? ""
+                : "\nRunway: " + Html.escape(String.join(" · ", list.stream().map(Runway::line).toList())))
+                .otherwise("");
+    }
+
+    /** {@code /library}: counts, the categories, the runway and the last five additions. */
     Future<Void> library(Incoming in, Tenant tenant) {
-        return s.library().counts(tenant.id()).compose(counts -> s.library().recent(tenant.id(), 5).compose(recent -> {
+        return Future.all(s.library().counts(tenant.id()), s.library().categories(tenant.id()), runwayLine(tenant),
+                s.library().recent(tenant.id(), 5)).compose(all -> {
+            MediaRepository.Counts counts = all.resultAt(0);
+            java.util.SortedMap<String, Long> categories = all.resultAt(1);
+            List<MediaItem> recent = all.resultAt(3);
             StringBuilder text = new StringBuilder("🖼 " + Html.bold("Library") + " of " + Html.escape(tenant.title()) + "\n")
                     .append(counts.active()).append(" active, ").append(counts.neverPosted()).append(" never posted, ")
                     .append(counts.locked()).append(" locked");
             if (counts.withWarnings() > 0) {
                 text.append(", ").append(counts.withWarnings()).append(" with warnings");
             }
+            if (!categories.isEmpty()) {
+                text.append("\nCategories: ").append(Html.escape(String.join(" · ",
+                        categories.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList())));
+            }
+            text.append((String) all.resultAt(2));
             if (recent.isEmpty()) {
                 text.append("\n\nNo images yet. Send a photo here (caption: <code>Title | https://link | #tag</code>)"
                         + " or put images in the team's media folder.");
@@ -85,7 +104,7 @@ final class LibraryFlow {
                 }
             }
             return s.replies().send(in.chatId(), text.toString());
-        }));
+        });
     }
 
     private static String items(long n) {

@@ -37,6 +37,9 @@ public final class Addresses {
      */
     public static final String ADMIN_TENANT_SETTINGS = "admin.tenant.settings";
 
+    /** Request to the queue's read model, {@link TenantRequest} → {@link RunwayPage} (D28); {@link ErrorCode#TENANT_NOT_FOUND}. */
+    public static final String PLAN_RUNWAY = "plan.runway";
+
     /** Request to the orchestrator, no body → {@link dev.storyline.tenant.TenantOverview} list ({@code {"tenants": [...]}}). */
     public static final String ADMIN_TENANTS = "admin.tenants";
 

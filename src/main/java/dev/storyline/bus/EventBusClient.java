@@ -127,6 +127,10 @@ public final class EventBusClient {
         return request(Addresses.ADMIN_USER_REACTIVATE, new UserRequest(user).toJson()).map(UserRequest.Person::fromJson);
     }
 
+    public Future<RunwayPage> runway(long tenantId) {
+        return request(Addresses.PLAN_RUNWAY, new TenantRequest(tenantId).toJson()).map(RunwayPage::fromJson);
+    }
+
     public Future<HistoryPage> history(TenantPage page) {
         return request(Addresses.POSTING_HISTORY, page.toJson()).map(HistoryPage::fromJson);
     }

@@ -76,7 +76,9 @@ final class AdminApi {
                 .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
                 .end(report.encodePrettily())));
         route(router.get("/tenants"), "listTenants", (ctx, r) -> bus.tenantsOverview().map(TenantOverview.Page::toJson));
-        route(router.get("/tenants/:chatId"), "getTenant", (ctx, r) -> bus.tenant(chatId(r)).map(TenantOverview::toJson));
+        route(router.get("/tenants/:chatId"), "getTenant", (ctx, r) -> bus.tenant(chatId(r)).compose(tenant -> bus.runway(chatId(r))
+                .map(runway -> tenant.toJson().put("runway", runway.toJson().getJsonArray("runway")))
+                .otherwise(e -> tenant.toJson().putNull("runway"))));
         route(router.post("/tenants/:chatId/approve"), "approveTenant", (ctx, r) -> bus.approve(chatId(r)).map(Tenant::toJson));
         router.patch("/tenants/:chatId/settings").handler(requests.check("changeSettings", AdminApi::settingsProblems))
                 .handler(ctx -> bridge(ctx, () -> bus.changeSettings(new TenantSettings(chatId(OpenApiRequests.of(ctx)),

@@ -10,8 +10,9 @@ import java.time.Duration;
  *
  * @param sweepInterval the safety-net look at the queue (D10: at most 60 s)
  * @param catchUpSpacing the gap between two slots sent after downtime (D11: one a minute)
+ * @param runways checked after every top-off, so the chat hears when a category runs low (D28)
  */
 public record Pipeline(Planner planner, QueueRepository queue, AppConfig.SchedulingConfig scheduling, Duration sweepInterval,
-                       Duration catchUpSpacing) {
+                       Duration catchUpSpacing, Runways runways) {
     public static final Duration CATCH_UP_SPACING = Duration.ofMinutes(1);
 }

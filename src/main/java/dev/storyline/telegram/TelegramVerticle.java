@@ -130,8 +130,9 @@ public final class TelegramVerticle extends VerticleBase {
         Replies replies = new Replies(outbox);
         Notices notices = new Notices(pool, vertx.eventBus());
         noticeSender = new NoticeSender(new NoticeRepository(pool), outbox);
-        services = new BotServices(replies, notices, new TenantRepository(pool), new dev.storyline.tenant.CategoryMixRepository(pool), new UserRepository(pool), new PendingInputRepository(pool),
-                new MediaRepository(pool), new QueueQueries(pool),
+        services = new BotServices(replies, notices, new TenantRepository(pool), new dev.storyline.tenant.CategoryMixRepository(pool),
+                new UserRepository(pool), new PendingInputRepository(pool), new MediaRepository(pool), new QueueQueries(pool),
+                new dev.storyline.plan.Runways(pool, clock, null),
                 new ChatAdmins(replies::administrators, clock), new EventBusClient(vertx), clock, telegram, config.tenantDefaults());
         bot = new Bot(services, pool);
         batches = new UpdateBatches(bot, services, state, metrics, clock, botId, () -> running);

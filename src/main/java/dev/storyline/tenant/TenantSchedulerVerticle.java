@@ -115,8 +115,12 @@ public class TenantSchedulerVerticle extends VerticleBase {
                 .onFailure(e -> LOG.warn("Tenant {}: top-off failed: {}", LogFields.tenant(tenant.id()), e.getMessage())));
     }
 
+    /** Plans ahead, then looks at the runway (D28): the chat is warned once per level when a category runs low. */
     private Future<Planner.TopOff> topOff(Integer days, Trigger trigger) {
-        return pipeline.planner().topOff(tenant, days == null ? pipeline.scheduling().horizonDays() : days, trigger);
+        return pipeline.planner().topOff(tenant, days == null ? pipeline.scheduling().horizonDays() : days, trigger)
+                .compose(planned -> pipeline.runways().check(tenant)
+                        .onFailure(e -> LOG.warn("Tenant {}: runway check failed: {}", LogFields.tenant(tenant.id()), e.getMessage()))
+                        .otherwiseEmpty().map(planned));
     }
 
     /** Looks at the queue: dispatches what is due, then sets the timer to the next due slot. */

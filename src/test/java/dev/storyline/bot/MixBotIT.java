@@ -1,5 +1,7 @@
 package dev.storyline.bot;
 
+import dev.storyline.bus.EventBusClient;
+import dev.storyline.run.Trigger;
 import dev.storyline.testing.BotHarness;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -101,5 +103,29 @@ class MixBotIT {
                 .containsExactly("memes 70 false true", "merch 30 false true", "memes 50 true false", "merch 50 true false");
         assertThat(bot.db.count("SELECT count(*) FROM tenant_settings_history WHERE tenant_id = ? AND setting = 'category_mix'", chat))
                 .isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("after a top-off the scheduler warns the chat once when the library runs low; /status, /library show the runway")
+    void runwayInTheChat() {
+        long chat = -2051;
+        JsonObject group = bot.approvedGroup(chat, "Runway team");
+        images(chat, "memes", 6);
+        images(chat, "merch", 3);
+        EventBusClient bus = new EventBusClient(bot.app().vertx());
+
+        bus.plan(chat, null, Trigger.ADMIN_API).await();
+        JsonObject warned = bot.awaitMessageContaining(chat, "Runway:");
+        assertThat(warned.getString("text")).isEqualTo("⚠️ Runway: The library runs low: 3 days left (9 items ready, 3 a day). "
+                + "Send images here or add them to the team's media folder.");
+        bus.plan(chat, null, Trigger.ADMIN_API).await();
+        bot.fake.userSends(group, MEMBER, "/status");
+        assertThat(bot.awaitMessageContaining(chat, "📊").getString("text")).contains("Runway: library: 3 days left ⚠️");
+        bot.fake.userSends(group, MEMBER, "/library");
+        assertThat(bot.awaitMessageContaining(chat, "🖼").getString("text"))
+                .contains("Categories: memes 6 · merch 3", "Runway: library: 3 days left ⚠️");
+        // a plan's answer comes after its runway check, so every warning it made is queued by now
+        assertThat(bot.db.count("SELECT count(*) FROM outbox_messages WHERE chat_id = ? AND params->>'text' LIKE '%Runway:%'", chat))
+                .as("one warning for two top-offs; none at approval, when the library was still empty").isEqualTo(1);
     }
 }

@@ -47,6 +47,9 @@ class BusContractsTest {
         HistoryPage history = new HistoryPage(List.of(new HistoryPage.Line("posted", AT, AT.minusSeconds(600), false, null, "Sunset",
                 "@anna", "instagram", "1789", "https://www.instagram.com/stories/x/1789/")));
         assertThat(wire(history.toJson(), HistoryPage::fromJson)).isEqualTo(history);
+        RunwayPage runway = new RunwayPage(List.of(new RunwayPage.Category("merch", 6, 1.5, 4.0, "low", "merch: 4 days left"),
+                new RunwayPage.Category("old", 3, 0, null, "ok", "old: not in the mix")));
+        assertThat(wire(runway.toJson(), RunwayPage::fromJson)).isEqualTo(runway);
         TelegramCall json = TelegramCall.json("sendMessage", new JsonObject().put("chat_id", -5L).put("text", "hi"));
         assertThat(wire(json.toJson(), TelegramCall::fromJson)).isEqualTo(json);
         TelegramCall photo = TelegramCall.upload("sendPhoto", new JsonObject().put("chat_id", -5L), "photo", -5L, 9L).atMostOnce();
@@ -103,7 +106,7 @@ class BusContractsTest {
         List<Class<?>> records = List.of(AlertRaised.class, Dispatch.class, Dispatch.Dispatched.class, Heartbeat.class, HistoryPage.class,
                 HistoryPage.Line.class, InstagramConnect.class, InstagramDisconnected.class, InstagramPublish.class,
                 InstagramPublish.Published.class, InstagramStatus.class, MediaUpload.class, MediaUploadResult.class, PollerStatus.class,
-                QueuePage.class, QueuePage.Line.class, SchedulerCommand.class, SchedulerStatus.class, StoryPress.class,
+                QueuePage.class, QueuePage.Line.class, RunwayPage.class, RunwayPage.Category.class, SchedulerCommand.class, SchedulerStatus.class, StoryPress.class,
                 StoryPress.Answer.class, TelegramCall.class, TelegramCall.Photo.class, TelegramDownload.class,
                 TelegramDownload.Downloaded.class, TenantChanged.class, TenantPage.class, TenantRequest.class);
         for (Class<?> type : records) {

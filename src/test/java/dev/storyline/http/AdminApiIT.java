@@ -92,6 +92,11 @@ class AdminApiIT {
         assertThat(bot.db.column("SELECT category || ' ' || percent || ' ' || source FROM category_mix WHERE tenant_id = -9101 AND is_current "
                 + "ORDER BY category")).containsExactly("memes 70 admin_api", "merch 30 admin_api");
         bot.awaitMessage(-9101, t -> t.contains("category mix no mix (even variety) → memes 70 %, merch 30 %"));
+        // the tenant view shows how long each category lasts (D28): no images yet, so both are critical
+        io.vertx.core.json.JsonArray runway = get("/admin/tenants/-9101").json().getJsonArray("runway");
+        assertThat(runway.stream().map(o -> ((JsonObject) o).getString("text") + " " + ((JsonObject) o).getString("level")))
+                .containsExactly("memes: less than a day left critical", "merch: less than a day left critical");
+        assertThat(runway.getJsonObject(0).getDouble("daysLeft")).isZero();
         assertError(Http.send(port, "PATCH", "/admin/tenants/-9101/settings", TOKEN, "{\"categoryMix\": {\"memes\": 70}}"), 400,
                 "invalid_input", "categoryMix: the percents add up to 70");
         assertThat(bot.db.count("SELECT count(*) FROM category_mix WHERE tenant_id = -9101 AND is_current")).isEqualTo(2);

@@ -48,8 +48,11 @@ class CategoryMixIT {
         vertx.close().await();
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger SEQUENCE = new java.util.concurrent.atomic.AtomicInteger();
+
     private static void images(long tenant, String category, int count) {
-        for (int i = 0; i < count; i++) {
+        for (int n = 0; n < count; n++) {
+            int i = SEQUENCE.incrementAndGet();
             db.execute("INSERT INTO media_items (tenant_id, path, source, file_hash, file_size, mime_type, category) "
                     + "VALUES (?, ?, 'folder', ?, 1, 'image/jpeg', ?)", tenant, "/m/" + tenant + "/" + category + "/" + i + ".jpg",
                     tenant + category + i, category);
@@ -133,5 +136,55 @@ class CategoryMixIT {
         planner.topOff(new TenantRepository(pool).findById(-4603).await().orElseThrow(), 4).await();
         assertThat(total(plan(-4603), "merch")).isEqualTo(16);
         assertThat(total(plan(-4603), "memes")).isEqualTo(4);
+    }
+
+    /** Posts one image of the category: it is locked for the repost interval, so the category has one item fewer to give. */
+    private static void post(long tenant, String category) {
+        db.execute("INSERT INTO media_locks (tenant_id, media_item_id, reason, locked_until) SELECT tenant_id, id, 'posted', ? FROM media_items m "
+                + "WHERE tenant_id = ? AND category = ? AND NOT EXISTS (SELECT 1 FROM media_locks l WHERE l.media_item_id = m.id) "
+                + "ORDER BY id LIMIT 1", java.time.OffsetDateTime.ofInstant(NOW.plus(java.time.Duration.ofDays(30)), ZoneOffset.UTC), tenant, category);
+    }
+
+    private static List<Object> warnings(long tenant) {
+        return db.column("SELECT params->>'text' FROM outbox_messages WHERE chat_id = ? AND params->>'text' LIKE '%Runway%' ORDER BY id", tenant);
+    }
+
+    @Test
+    @DisplayName("D28: a category with 3 items at 1 a day is warned once ⚠️, once 🔴 when it falls to 2 days, not at every check; after recovering it is warned again")
+    void runwayWarnings() {
+        Tenant tenant = team(-4604, 2);
+        images(-4604, "memes", 40);
+        images(-4604, "merch", 3);
+        new CategoryMixRepository(pool).set(-4604, CategoryMix.parse("memes 50, merch 50"), NOW, null, "cli").await();
+        Runways runways = new Runways(pool, Clock.fixed(NOW, ZoneOffset.UTC), new dev.storyline.notice.Notices(pool, null));
+
+        assertThat(runways.figures(tenant).await()).extracting(Runway::line)
+                .containsExactly("merch: 3 days left ⚠️", "memes: 40 days left");
+        assertThat(runways.check(tenant).await()).extracting(Runway::category).containsExactly("merch");
+        assertThat(runways.check(tenant).await()).as("the same level is not said twice").isEmpty();
+        assertThat(warnings(-4604)).containsExactly("⚠️ Runway: <b>merch</b> runs low: 3 days left (3 items ready, 1 a day). "
+                + "Add images to its folder <code>merch/</code> or send them here with <code>#merch</code> in the caption.");
+
+        post(-4604, "merch");
+        assertThat(runways.check(tenant).await()).extracting(Runway::line).containsExactly("merch: 2 days left 🔴");
+        post(-4604, "memes");
+        assertThat(runways.check(tenant).await()).isEmpty();
+        assertThat(warnings(-4604)).hasSize(2);
+        assertThat((String) warnings(-4604).get(1)).startsWith("🔴 Runway: <b>merch</b> is about to run out: 2 days left (2 items ready, 1 a day). "
+                + "When it is empty its slots go to other categories.");
+
+        images(-4604, "merch", 20); // recovers: 22 days
+        assertThat(runways.check(tenant).await()).isEmpty();
+        assertThat(db.count("SELECT count(*) FROM runway_warnings WHERE tenant_id = -4604")).isZero();
+        for (int i = 0; i < 16; i++) {
+            post(-4604, "merch");
+        }
+        assertThat(runways.check(tenant).await()).as("runs low again after recovering: told again")
+                .extracting(Runway::line).containsExactly("merch: 6 days left ⚠️");
+        assertThat(warnings(-4604)).hasSize(3);
+
+        assertThat(runways.check(tenant.withPaused(true, "holiday")).await()).as("a paused team uses nothing up").isEmpty();
+        assertThat(Runways.compute(CategoryMix.NONE, Map.of("memes", 4L, "", 2L), 3)).extracting(Runway::line)
+                .containsExactly("library: 2 days left 🔴");
     }
 }
