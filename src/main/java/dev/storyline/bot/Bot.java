@@ -285,6 +285,7 @@ public final class Bot {
                     + "Schedule: " + t.postsPerDay() + " per day, " + Html.escape(t.window()) + "\n"
                     + "Library: " + counts.active() + " active, " + counts.neverPosted() + " never posted, " + counts.locked() + " locked"
                     + (counts.withWarnings() > 0 ? ", " + counts.withWarnings() + " with warnings" : "")
+                    + " (" + LibraryFlow.kinds(counts) + ")"
                     + runway
                     + plan
                     + warning;

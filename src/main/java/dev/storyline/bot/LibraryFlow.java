@@ -86,6 +86,7 @@ final class LibraryFlow {
             if (counts.withWarnings() > 0) {
                 text.append(", ").append(counts.withWarnings()).append(" with warnings");
             }
+            text.append('\n').append(kinds(counts));
             if (!categories.isEmpty()) {
                 text.append("\nCategories: ").append(Html.escape(String.join(" · ",
                         categories.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList())));
@@ -105,6 +106,12 @@ final class LibraryFlow {
             }
             return s.replies().send(in.chatId(), text.toString());
         });
+    }
+
+    /** "9 images · 3 videos" (D29: the library counts them apart). */
+    static String kinds(MediaRepository.Counts counts) {
+        return counts.images() + (counts.images() == 1 ? " image · " : " images · ") + counts.videos()
+                + (counts.videos() == 1 ? " video" : " videos");
     }
 
     private static String items(long n) {

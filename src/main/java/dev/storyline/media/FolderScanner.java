@@ -250,7 +250,7 @@ public final class FolderScanner {
         Set<String> imageBases = new HashSet<>();
         for (FileEntry entry : entries) {
             String name = entry.file().getFileName().toString();
-            if (ImageFormat.byFileName(name).isPresent()) {
+            if (MediaFormat.byFileName(name).isPresent()) {
                 imageBases.add(base(name));
             }
         }
@@ -258,7 +258,7 @@ public final class FolderScanner {
             Path file = entry.file();
             BasicFileAttributes attrs = entry.attributes();
             String name = file.getFileName().toString();
-            if (ImageFormat.byFileName(name).isEmpty()) {
+            if (MediaFormat.byFileName(name).isEmpty()) {
                 boolean metadata = name.equals(MetadataFiles.FOLDER_FILE) || name.endsWith(".json") && imageBases.contains(base(name));
                 if (!metadata) {
                     skipped++;

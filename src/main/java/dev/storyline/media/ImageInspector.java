@@ -34,11 +34,19 @@ public final class ImageInspector {
     private static final int MAX_JPEG_SEGMENTS = 4096;
 
     /** What {@link #examine} learned about a file. */
-    public record Examined(String hash, long size, Instant modifiedAt, ImageFormat format, int width, int height,
-                           List<String> warnings) {
+    /** {@code durationMillis} and {@code codec} (H.264, HEVC) for a video; 0 and null for an image. */
+    public record Examined(String hash, long size, Instant modifiedAt, MediaFormat format, int width, int height,
+                           List<String> warnings, long durationMillis, String codec) {
+        public Examined(String hash, long size, Instant modifiedAt, MediaFormat format, int width, int height, List<String> warnings) {
+            this(hash, size, modifiedAt, format, width, height, warnings, 0, null);
+        }
+
+        public boolean video() {
+            return format.video();
+        }
     }
 
-    private record Header(ImageFormat format, int width, int height) {
+    private record Header(MediaFormat format, int width, int height) {
     }
 
     private ImageInspector() {
@@ -53,6 +61,11 @@ public final class ImageInspector {
             throw new InvalidImageException(String.format(Locale.ROOT, "File too large: %.1fMB (max 100MB)", size / 1024.0 / 1024.0));
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (VideoInspector.looksLikeVideo(read(channel, 0, 12))) {
+                VideoInspector.Video video = VideoInspector.inspect(channel, size);
+                return new Examined(sha256(channel), size, modifiedAt, video.format(), video.width(), video.height(),
+                        warnings(video.width(), video.height()), video.durationMillis(), video.codec());
+            }
             Header header = header(channel, size);
             if ((long) header.width() * header.height() > maxPixels) {
                 throw InvalidImageException.tooLarge(tooManyPixels(header.width(), header.height(), maxPixels));
@@ -124,16 +137,16 @@ public final class ImageInspector {
             if (!"IHDR".equals(ascii(start, 12, 4))) {
                 throw new InvalidImageException("Failed to open image: corrupt PNG (no IHDR header)");
             }
-            return checked(ImageFormat.PNG, start.order(ByteOrder.BIG_ENDIAN).getInt(16), start.getInt(20));
+            return checked(MediaFormat.PNG, start.order(ByteOrder.BIG_ENDIAN).getInt(16), start.getInt(20));
         }
         if (start.remaining() >= 10 && (ascii(start, 0, 6).equals("GIF87a") || ascii(start, 0, 6).equals("GIF89a"))) {
             ByteBuffer le = start.order(ByteOrder.LITTLE_ENDIAN);
-            return checked(ImageFormat.GIF, le.getShort(6) & 0xFFFF, le.getShort(8) & 0xFFFF);
+            return checked(MediaFormat.GIF, le.getShort(6) & 0xFFFF, le.getShort(8) & 0xFFFF);
         }
         if (start.remaining() >= 30 && ascii(start, 0, 4).equals("RIFF") && ascii(start, 8, 4).equals("WEBP")) {
             return webp(start.order(ByteOrder.LITTLE_ENDIAN));
         }
-        throw new InvalidImageException("Unsupported format: not a " + ImageFormat.accepted() + " image");
+        throw new InvalidImageException("Unsupported format: not a " + MediaFormat.accepted() + " image");
     }
 
     /** Walks the JPEG's marker segments up to the frame header (SOFn), which holds the dimensions. */
@@ -169,7 +182,7 @@ public final class ImageInspector {
                 if (segmentHeader.remaining() < 7) {
                     throw new InvalidImageException("Failed to open image: corrupt JPEG (truncated frame header)");
                 }
-                return checked(ImageFormat.JPEG, segmentHeader.getShort(5) & 0xFFFF, segmentHeader.getShort(3) & 0xFFFF);
+                return checked(MediaFormat.JPEG, segmentHeader.getShort(5) & 0xFFFF, segmentHeader.getShort(3) & 0xFFFF);
             }
             position += 2 + length;
         }
@@ -183,25 +196,25 @@ public final class ImageInspector {
                 if (u8(b, 23) != 0x9D || u8(b, 24) != 0x01 || u8(b, 25) != 0x2A) {
                     throw new InvalidImageException("Failed to open image: corrupt WebP (bad VP8 frame)");
                 }
-                return checked(ImageFormat.WEBP, b.getShort(26) & 0x3FFF, b.getShort(28) & 0x3FFF);
+                return checked(MediaFormat.WEBP, b.getShort(26) & 0x3FFF, b.getShort(28) & 0x3FFF);
             }
             case "VP8L" -> {
                 if (u8(b, 20) != 0x2F) {
                     throw new InvalidImageException("Failed to open image: corrupt WebP (bad VP8L signature)");
                 }
                 int bits = b.getInt(21);
-                return checked(ImageFormat.WEBP, (bits & 0x3FFF) + 1, ((bits >>> 14) & 0x3FFF) + 1);
+                return checked(MediaFormat.WEBP, (bits & 0x3FFF) + 1, ((bits >>> 14) & 0x3FFF) + 1);
             }
             case "VP8X" -> {
                 int width = (u8(b, 24) | u8(b, 25) << 8 | u8(b, 26) << 16) + 1;
                 int height = (u8(b, 27) | u8(b, 28) << 8 | u8(b, 29) << 16) + 1;
-                return checked(ImageFormat.WEBP, width, height);
+                return checked(MediaFormat.WEBP, width, height);
             }
             default -> throw new InvalidImageException("Failed to open image: corrupt WebP (unknown chunk " + chunk.strip() + ")");
         }
     }
 
-    private static Header checked(ImageFormat format, int width, int height) throws InvalidImageException {
+    private static Header checked(MediaFormat format, int width, int height) throws InvalidImageException {
         if (width <= 0 || height <= 0) {
             throw new InvalidImageException("Failed to open image: corrupt " + format.name() + " (size " + width + "x" + height + ")");
         }
@@ -209,7 +222,7 @@ public final class ImageInspector {
     }
 
     /** JPEG ends with EOI (FF D9), PNG with its IEND chunk; trailing zero padding is tolerated. */
-    private static boolean endsWell(ImageFormat format, ByteBuffer tail) {
+    private static boolean endsWell(MediaFormat format, ByteBuffer tail) {
         int end = tail.limit();
         while (end > 0 && tail.get(end - 1) == 0) {
             end--;
@@ -218,7 +231,7 @@ public final class ImageInspector {
             case JPEG -> end >= 2 && u8(tail, end - 2) == 0xFF && u8(tail, end - 1) == 0xD9;
             case PNG -> end >= 8 && ascii(tail, end - 8, 4).equals("IEND");
             case GIF -> end >= 1 && u8(tail, end - 1) == 0x3B;
-            case WEBP -> true;
+            case WEBP, MP4, MOV -> true;
         };
     }
 

@@ -8,7 +8,8 @@ import java.util.List;
 /** One image of a tenant's library, as lists and replies show it. */
 public record MediaItem(long id, long tenantId, String path, String source, String hash, long size, String mimeType,
                         Integer width, Integer height, String category, Metadata metadata, List<String> warnings,
-                        Long duplicateOf, boolean active, int timesPosted, Instant lastPostedAt, Instant createdAt) {
+                        Long duplicateOf, boolean active, int timesPosted, Instant lastPostedAt, Instant createdAt,
+                        long durationMillis) {
     public static final String SOURCE_FOLDER = "folder";
     public static final String SOURCE_TELEGRAM = "telegram";
 
@@ -16,11 +17,16 @@ public record MediaItem(long id, long tenantId, String path, String source, Stri
         warnings = List.copyOf(warnings);
     }
 
+    /** An MP4 or QuickTime story (D29), sent with sendVideo and published as a video container. */
+    public boolean video() {
+        return MediaFormat.isVideo(mimeType);
+    }
+
     /** The title, else the file name (a photo sent without a caption has none worth showing). */
     public String displayName() {
         if (metadata.title() != null) {
             return metadata.title();
         }
-        return SOURCE_TELEGRAM.equals(source) ? "photo #" + id : Path.of(path).getFileName().toString();
+        return SOURCE_TELEGRAM.equals(source) ? (video() ? "video #" : "photo #") + id : Path.of(path).getFileName().toString();
     }
 }

@@ -25,7 +25,7 @@ public final class MediaRepository {
     private static final String COLUMNS = """
             id, tenant_id, path, source, file_hash, file_size, file_modified_at, mime_type, width, height, category,
             title, link, caption, tags, requires_interaction, custom_metadata, warnings, duplicate_of, is_active,
-            times_posted, last_posted_at, created_at""";
+            times_posted, last_posted_at, created_at, duration_ms""";
 
     private static final String COUNTS = """
             SELECT count(*) FILTER (WHERE m.is_active) AS active,
@@ -33,7 +33,8 @@ public final class MediaRepository {
                    count(*) FILTER (WHERE m.is_active AND EXISTS (
                        SELECT 1 FROM media_locks l WHERE l.media_item_id = m.id AND l.locked_until > now())) AS locked,
                    count(*) FILTER (WHERE m.is_active AND cardinality(m.warnings) > 0) AS with_warnings,
-                   count(*) FILTER (WHERE m.is_active AND m.duplicate_of IS NOT NULL) AS duplicates
+                   count(*) FILTER (WHERE m.is_active AND m.duplicate_of IS NOT NULL) AS duplicates,
+                   count(*) FILTER (WHERE m.is_active AND m.mime_type LIKE 'video/%') AS videos
               FROM media_items m
              WHERE m.tenant_id = $1""";
 
@@ -43,14 +44,15 @@ public final class MediaRepository {
     private static final String UPSERT = """
             INSERT INTO media_items (tenant_id, path, source, file_hash, file_size, file_modified_at, mime_type, width, height,
                                      category, title, link, caption, tags, requires_interaction, custom_metadata, warnings,
-                                     telegram_file_unique_id, added_by)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+                                     telegram_file_unique_id, added_by, duration_ms, video_codec)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
             ON CONFLICT (tenant_id, path) DO UPDATE SET
                 file_hash = EXCLUDED.file_hash, file_size = EXCLUDED.file_size, file_modified_at = EXCLUDED.file_modified_at,
                 mime_type = EXCLUDED.mime_type, width = EXCLUDED.width, height = EXCLUDED.height, category = EXCLUDED.category,
                 title = EXCLUDED.title, link = EXCLUDED.link, caption = EXCLUDED.caption, tags = EXCLUDED.tags,
                 requires_interaction = EXCLUDED.requires_interaction, custom_metadata = EXCLUDED.custom_metadata,
-                warnings = EXCLUDED.warnings, is_active = true, updated_at = now(),
+                warnings = EXCLUDED.warnings, duration_ms = EXCLUDED.duration_ms, video_codec = EXCLUDED.video_codec,
+                is_active = true, updated_at = now(),
                 times_posted = CASE WHEN media_items.file_hash = EXCLUDED.file_hash THEN media_items.times_posted ELSE 0 END,
                 last_posted_at = CASE WHEN media_items.file_hash = EXCLUDED.file_hash THEN media_items.last_posted_at END
             RETURNING id""";
@@ -92,7 +94,11 @@ public final class MediaRepository {
     private static final String TRY_LOCK_INDEX = "SELECT pg_try_advisory_lock(hashtextextended('storyline.media.index:' || $1, 0))";
     private static final String UNLOCK_INDEX = "SELECT pg_advisory_unlock(hashtextextended('storyline.media.index:' || $1, 0))";
 
-    public record Counts(long active, long neverPosted, long locked, long withWarnings, long duplicates) {
+    /** Active items ({@code videos} of them videos, the rest images), never posted, locked, with warnings, duplicates. */
+    public record Counts(long active, long neverPosted, long locked, long withWarnings, long duplicates, long videos) {
+        public long images() {
+            return active - videos;
+        }
     }
 
     /** A file to add or update: {@code source}, who added it and its Telegram id are kept from the first insert. */
@@ -110,7 +116,7 @@ public final class MediaRepository {
         return pool.preparedQuery(COUNTS).execute(Tuple.of(tenantId)).map(rows -> {
             Row row = rows.iterator().next();
             return new Counts(row.getLong("active"), row.getLong("never_posted"), row.getLong("locked"),
-                    row.getLong("with_warnings"), row.getLong("duplicates"));
+                    row.getLong("with_warnings"), row.getLong("duplicates"), row.getLong("videos"));
         });
     }
 
@@ -157,7 +163,7 @@ public final class MediaRepository {
                     Sql.utc(image.modifiedAt()),
                     image.format().mimeType(), image.width(), image.height(), f.category(), m.title(), m.link(), m.caption(),
                     m.tags().toArray(String[]::new), m.requiresInteraction(), m.custom(), image.warnings().toArray(String[]::new),
-                    f.telegramFileUniqueId(), f.addedBy())));
+                    f.telegramFileUniqueId(), f.addedBy(), image.video() ? (int) image.durationMillis() : null, image.codec())));
         }
         return client.preparedQuery(UPSERT).executeBatch(batch).map(MediaRepository::ids);
     }
@@ -242,6 +248,7 @@ public final class MediaRepository {
                 row.getString("file_hash"), row.getLong("file_size"), row.getString("mime_type"), row.getInteger("width"),
                 row.getInteger("height"), row.getString("category"), metadata, Arrays.asList(row.getArrayOfStrings("warnings")),
                 row.getLong("duplicate_of"), row.getBoolean("is_active"), row.getInteger("times_posted"),
-                Sql.instant(row, "last_posted_at"), Sql.instant(row, "created_at"));
+                Sql.instant(row, "last_posted_at"), Sql.instant(row, "created_at"),
+                row.getInteger("duration_ms") == null ? 0 : row.getInteger("duration_ms"));
     }
 }

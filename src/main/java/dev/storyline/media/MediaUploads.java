@@ -58,9 +58,9 @@ public final class MediaUploads {
     /** Why this attachment cannot be an image of the library, judged before downloading it; null if it may be. */
     public static String refusalBeforeDownload(boolean photo, String fileName, String mimeType, long fileSize) {
         String name = fileName == null || fileName.isBlank() ? "This file" : fileName;
-        if (!photo && ImageFormat.byMimeType(mimeType).isEmpty() && (fileName == null || ImageFormat.byFileName(fileName).isEmpty())) {
+        if (!photo && MediaFormat.byMimeType(mimeType).isEmpty() && (fileName == null || MediaFormat.byFileName(fileName).isEmpty())) {
             return name + " is not an image I can use" + (mimeType == null ? "" : " (" + mimeType + ")")
-                    + ": send a " + ImageFormat.accepted() + ".";
+                    + ": send a " + MediaFormat.accepted() + ".";
         }
         if (fileSize > MAX_DOWNLOAD_BYTES) {
             return String.format(Locale.ROOT, "%s is too large (%.1f MB): Telegram lets bots fetch files up to 20 MB. "
@@ -115,7 +115,7 @@ public final class MediaUploads {
             } catch (InvalidImageException e) {
                 LOG.info("Upload refused: {}", e.getMessage());
                 String reason = e.tooLarge() ? Character.toLowerCase(e.getMessage().charAt(0)) + e.getMessage().substring(1) + "."
-                        : "it is not a " + ImageFormat.accepted() + " image I can read.";
+                        : "it is not a " + MediaFormat.accepted() + " image I can read.";
                 return new Checked(null, reason);
             }
         }, false);

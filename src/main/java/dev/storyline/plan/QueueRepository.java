@@ -378,7 +378,7 @@ public final class QueueRepository {
                 r.getLong("media_item_id"), tenantId, r.getString("path"), r.getString("source"), null, 0, null, null, null, null,
                 new Metadata(r.getString("title"), r.getString("link"), r.getString("caption"),
                         Arrays.asList(r.getArrayOfStrings("tags")), false, null),
-                List.of(), null, true, 0, null, null));
+                List.of(), null, true, 0, null, null, 0));
         return new Finished(r.getLong("id"), r.getLong("media_item_id"), r.getString("outcome"),
                 Sql.instant(r, "notified_at"), Sql.instant(r, "completed_at"), r.getLong("telegram_message_id"),
                 r.getBoolean("dry_run"), r.getString("slot_key"), Sql.instant(r, "scheduled_for"), item);

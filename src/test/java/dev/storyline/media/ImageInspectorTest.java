@@ -48,7 +48,7 @@ class ImageInspectorTest {
     @DisplayName("the content decides the format, not the extension")
     void contentNotExtension() throws Exception {
         Path file = TestImages.bytes(dir.resolve("really-a-png.jpg"), TestImages.encode("png", 720, 1280, Color.BLUE));
-        assertThat(examine(file).format()).isEqualTo(ImageFormat.PNG);
+        assertThat(examine(file).format()).isEqualTo(MediaFormat.PNG);
     }
 
     @Test
@@ -69,7 +69,7 @@ class ImageInspectorTest {
     void webp() throws Exception {
         assertThat(examine(TestImages.webp(dir.resolve("x.webp"), 1080, 1920)))
                 .extracting(ImageInspector.Examined::format, ImageInspector.Examined::width, ImageInspector.Examined::height)
-                .containsExactly(ImageFormat.WEBP, 1080, 1920);
+                .containsExactly(MediaFormat.WEBP, 1080, 1920);
 
         ByteBuffer lossy = riff("VP8 ");
         lossy.position(20).put(new byte[] {0x10, 0x02, 0x00, (byte) 0x9D, 0x01, 0x2A}).putShort((short) 1080).putShort((short) 1920);

@@ -286,4 +286,32 @@ class MediaIndexIT {
         assertThatThrownBy(() -> indexer.index(tenant, root.resolve("nope"), Trigger.CLI, null, FolderScanner.Progress.NONE).await())
                 .hasMessageStartingWith("Directory not found");
     }
+
+    @Test
+    @DisplayName("D29: MP4 and MOV stories join the library with duration and codec; a 90 s video and an MPEG-4 Part 2 one are refused with the reason")
+    void videos() throws Exception {
+        Path root = dataDir.resolve("videos");
+        Files.createDirectories(root.resolve("reels"));
+        dev.storyline.testing.TestVideos.mp4(root.resolve("reels/clip.mp4"), 10);
+        dev.storyline.testing.TestVideos.write(root.resolve("reels/phone.MOV"), 15, 1080, 1920, "hvc1", 2048, true);
+        dev.storyline.testing.TestVideos.mp4(root.resolve("reels/long.mp4"), 90);
+        dev.storyline.testing.TestVideos.write(root.resolve("reels/old.mp4"), 10, 1080, 1920, "mp4v", 2048, false);
+        TestImages.write(root.resolve("reels/cover.jpg"), "jpg", 1080, 1920, Color.ORANGE);
+        Tenant tenant = tenant(root);
+
+        IndexSummary summary = index(tenant);
+
+        assertThat(summary.added()).isEqualTo(3);
+        assertThat(summary.errors()).isEqualTo(2);
+        assertThat(summary.problems()).anyMatch(p -> p.contains("long.mp4") && p.contains("Too long: 90.0 s; a story video lasts 3–60 s"))
+                .anyMatch(p -> p.contains("old.mp4") && p.contains("Unsupported video codec: mp4v"));
+        assertThat(db.column("SELECT path || ' ' || mime_type || ' ' || coalesce(duration_ms::text, '-') || ' ' || coalesce(video_codec, '-')"
+                + " || ' ' || category FROM media_items WHERE tenant_id = ? ORDER BY path", tenant.id())).containsExactly(
+                root.resolve("reels/clip.mp4") + " video/mp4 10000 H.264 reels",
+                root.resolve("reels/cover.jpg") + " image/jpeg - - reels",
+                root.resolve("reels/phone.MOV") + " video/quicktime 15000 HEVC reels");
+        MediaRepository.Counts counts = media.counts(tenant.id()).await();
+        assertThat(counts.images()).isEqualTo(1);
+        assertThat(counts.videos()).isEqualTo(2);
+    }
 }

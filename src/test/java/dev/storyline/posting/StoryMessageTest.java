@@ -28,7 +28,7 @@ class StoryMessageTest {
 
     private static MediaItem item(String title, String link, String caption, List<String> tags) {
         return new MediaItem(42, -100, "/srv/x.jpg", MediaItem.SOURCE_FOLDER, null, 0, "image/jpeg", 1080, 1920, null,
-                new Metadata(title, link, caption, tags, false, null), List.of(), null, true, 0, null, null);
+                new Metadata(title, link, caption, tags, false, null), List.of(), null, true, 0, null, null, 0);
     }
 
     private static QueueItem slot(boolean dryRun) {
