@@ -207,7 +207,7 @@ public final class Bot {
             }
             if (message.attachment() != null && in.approvedTenant().isPresent()) {
                 Update.Attachment file = message.attachment();
-                return logInteraction(in, "upload", file.photo() ? "photo" : "document",
+                return logInteraction(in, "upload", file.photo() ? "photo" : dev.storyline.media.MediaFormat.isVideo(file.mimeType()) ? "video" : "document",
                         new JsonObject().put("fileUniqueId", file.fileUniqueId()).put("fileName", file.fileName()))
                         .compose(first -> first ? library.upload(in, in.approvedTenant().get(), message) : Future.succeededFuture());
             }

@@ -51,7 +51,8 @@ final class LibraryFlow {
 
     private static String answer(MediaUploadResult result) {
         return switch (result.outcome()) {
-            case ADDED -> "📥 Added " + Html.bold(result.name()) + " to the library (" + items(result.libraryActive()) + ")."
+            case ADDED -> "📥 Added " + Html.bold(result.name()) + " to the library"
+                    + (result.category() == null ? "" : " as " + Html.escape(result.category())) + " (" + items(result.libraryActive()) + ")."
                     + result.warnings().stream().map(w -> "\n⚠️ " + Html.escape(w)).reduce("", String::concat);
             case DUPLICATE -> "♻️ Already in the library as " + Html.bold(result.name()) + ".";
             case REFUSED -> "🚫 Not added: " + Html.escape(result.reason());

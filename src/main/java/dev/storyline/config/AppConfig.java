@@ -110,8 +110,19 @@ public record AppConfig(
     }
 
     /** How a container is polled (a doubling pause from {@code firstPoll}, within {@code pollBudget}) and how often tokens are checked. */
-    public record InstagramTiming(Duration firstPoll, Duration pollBudget, Duration tokenCheckInterval) {
-        public static final InstagramTiming DEFAULT = new InstagramTiming(Duration.ofSeconds(1), Duration.ofSeconds(90), Duration.ofHours(24));
+    /**
+     * How a publish waits for Instagram: the first pause between container polls (then doubling, at
+     * most {@link #MAX_POLL_PAUSE}), how long an image container may take, how often tokens are checked,
+     * and how long a video container may take (D29: 5 minutes).
+     */
+    public record InstagramTiming(Duration firstPoll, Duration pollBudget, Duration tokenCheckInterval, Duration videoPollBudget) {
+        public static final Duration MAX_POLL_PAUSE = Duration.ofSeconds(15);
+        public static final InstagramTiming DEFAULT = new InstagramTiming(Duration.ofSeconds(1), Duration.ofSeconds(90), Duration.ofHours(24),
+                Duration.ofMinutes(5));
+
+        public InstagramTiming(Duration firstPoll, Duration pollBudget, Duration tokenCheckInterval) {
+            this(firstPoll, pollBudget, tokenCheckInterval, Duration.ofMinutes(5));
+        }
     }
 
     public record LoggingConfig(String level, String format) {

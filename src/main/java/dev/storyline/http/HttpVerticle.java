@@ -71,7 +71,32 @@ public final class HttpVerticle extends VerticleBase {
                 });
     }
 
-    /** A story image for Instagram: only with a valid, unexpired signature; no JSON, no listing. */
+    /**
+     * Sends a hosted file, honouring one HTTP range ({@code bytes=a-b}, {@code a-}, {@code -n}): Instagram
+     * fetches videos in pieces (D29). Several ranges are answered whole; an unsatisfiable one is 416.
+     */
+    private void serve(RoutingContext ctx, SelfMediaHost.Found found) {
+        vertx.fileSystem().props(found.file().toString()).onComplete(props -> {
+            if (props.failed()) {
+                ctx.response().setStatusCode(404).putHeader("Content-Type", "text/plain").end("no longer hosted");
+                return;
+            }
+            long size = props.result().size();
+            var response = ctx.response().putHeader("Content-Type", found.contentType()).putHeader("Cache-Control", "no-store")
+                    .putHeader("Accept-Ranges", "bytes");
+            long[] range = ByteRange.parse(ctx.request().getHeader("Range"), size);
+            if (range == null) {
+                response.sendFile(found.file().toString());
+            } else if (range.length == 0) {
+                response.setStatusCode(416).putHeader("Content-Range", "bytes */" + size).end();
+            } else {
+                response.setStatusCode(206).putHeader("Content-Range", "bytes " + range[0] + "-" + range[1] + "/" + size)
+                        .sendFile(found.file().toString(), range[0], range[1] - range[0] + 1);
+            }
+        });
+    }
+
+    /** A story image or video for Instagram: only with a valid, unexpired signature; no JSON, no listing. */
     private void hostedImage(RoutingContext ctx) {
         String name = ctx.pathParam("name");
         String expires = ctx.request().getParam("expires");
@@ -80,7 +105,7 @@ public final class HttpVerticle extends VerticleBase {
             if (ar.failed()) {
                 ctx.response().setStatusCode(500).end();
             } else if (ar.result() instanceof SelfMediaHost.Found found) {
-                ctx.response().putHeader("Content-Type", "image/jpeg").putHeader("Cache-Control", "no-store").sendFile(found.file().toString());
+                serve(ctx, found);
             } else {
                 SelfMediaHost.Refused refused = (SelfMediaHost.Refused) ar.result();
                 ctx.response().setStatusCode(refused.status()).putHeader("Content-Type", "text/plain").end(refused.reason());

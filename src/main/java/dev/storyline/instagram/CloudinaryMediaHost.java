@@ -48,6 +48,19 @@ public final class CloudinaryMediaHost implements MediaHost {
         this.clock = clock;
     }
 
+    /** The handle prefix of a hosted video. */
+    private static final String VIDEO = "video:";
+
+    /** {@code …/image/} or {@code …/video/} (D29: Cloudinary keeps videos apart). */
+    private String kind(boolean video) {
+        return video ? base.replaceAll("/image/$", "/video/") : base;
+    }
+
+    private static boolean isVideo(Path file) {
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return name.endsWith(".mp4") || name.endsWith(".mov");
+    }
+
     @Override
     public String problem() {
         return cloud.isBlank() || apiKey.isBlank() || !apiSecret.isPresent()
@@ -55,10 +68,11 @@ public final class CloudinaryMediaHost implements MediaHost {
     }
 
     @Override
-    public Future<Hosted> host(Path jpeg) {
+    public Future<Hosted> host(Path file) {
         if (problem() != null) {
             return Future.failedFuture(new IllegalStateException(problem()));
         }
+        boolean video = isVideo(file);
         byte[] random = new byte[12];
         RANDOM.nextBytes(random);
         String publicId = "storyline/" + HexFormat.of().formatHex(random);
@@ -68,10 +82,10 @@ public final class CloudinaryMediaHost implements MediaHost {
                 .attribute("timestamp", timestamp)
                 .attribute("api_key", apiKey)
                 .attribute("signature", sign("public_id=" + publicId + "&timestamp=" + timestamp))
-                .binaryFileUpload("file", "story.jpg", jpeg.toString(), "image/jpeg");
-        return web.postAbs(base + "upload").timeout(120_000).sendMultipartForm(form)
+                .binaryFileUpload("file", video ? "story.mp4" : "story.jpg", file.toString(), video ? "video/mp4" : "image/jpeg");
+        return web.postAbs(kind(video) + "upload").timeout(video ? 600_000 : 120_000).sendMultipartForm(form)
                 .transform(ar -> {
-                    vertx.executeBlocking(() -> Files.deleteIfExists(jpeg), false);
+                    vertx.executeBlocking(() -> Files.deleteIfExists(file), false);
                     if (ar.failed()) {
                         return Future.failedFuture(new GraphException(GraphException.Kind.TRANSIENT,
                                 "Cloudinary did not answer the upload: " + ar.cause().getClass().getSimpleName(), false));
@@ -82,19 +96,23 @@ public final class CloudinaryMediaHost implements MediaHost {
                         return Future.failedFuture(new GraphException(ar.result().statusCode() >= 500 ? GraphException.Kind.TRANSIENT
                                 : GraphException.Kind.REJECTED, "Cloudinary refused the upload: " + reason, false));
                     }
-                    return Future.succeededFuture(new Hosted(body.getString("secure_url"), body.getString("public_id", publicId)));
+                    // a video's handle says so, so destroy goes to video/destroy
+                    String handle = body.getString("public_id", publicId);
+                    return Future.succeededFuture(new Hosted(body.getString("secure_url"), video ? VIDEO + handle : handle));
                 });
     }
 
     @Override
     public Future<Void> remove(Hosted hosted) {
+        boolean video = hosted.handle().startsWith(VIDEO);
+        String publicId = video ? hosted.handle().substring(VIDEO.length()) : hosted.handle();
         String timestamp = String.valueOf(clock.instant().getEpochSecond());
         MultiMap form = MultiMap.caseInsensitiveMultiMap()
-                .add("public_id", hosted.handle())
+                .add("public_id", publicId)
                 .add("timestamp", timestamp)
                 .add("api_key", apiKey)
-                .add("signature", sign("public_id=" + hosted.handle() + "&timestamp=" + timestamp));
-        return web.postAbs(base + "destroy").timeout(30_000).sendForm(form)
+                .add("signature", sign("public_id=" + publicId + "&timestamp=" + timestamp));
+        return web.postAbs(kind(video) + "destroy").timeout(30_000).sendForm(form)
                 .onSuccess(r -> {
                     if (r.statusCode() / 100 != 2) {
                         LOG.warn("Cloudinary did not remove {} (HTTP {})", hosted.handle(), r.statusCode());

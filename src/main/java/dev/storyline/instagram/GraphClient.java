@@ -71,6 +71,11 @@ public final class GraphClient {
         return post(accountId + "/media", Map.of("media_type", "STORIES", "image_url", imageUrl), token).map(body -> body.getString("id"));
     }
 
+    /** {@code POST /{ig-user-id}/media} with {@code media_type=STORIES} and {@code video_url} (D29): the container id. */
+    public Future<String> createVideoStory(String accountId, String videoUrl, Secret token) {
+        return post(accountId + "/media", Map.of("media_type", "STORIES", "video_url", videoUrl), token).map(body -> body.getString("id"));
+    }
+
     /** {@code GET /{container-id}?fields=status_code}: IN_PROGRESS, FINISHED, PUBLISHED, ERROR or EXPIRED. */
     public Future<String> containerStatus(String containerId, Secret token) {
         return get(containerId, Map.of("fields", "status_code"), token).map(body -> body.getString("status_code", "ERROR"));

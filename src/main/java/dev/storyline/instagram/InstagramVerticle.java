@@ -13,6 +13,8 @@ import dev.storyline.bus.InstagramStatus;
 import dev.storyline.bus.TenantRequest;
 import dev.storyline.config.AppConfig;
 import dev.storyline.config.Secret;
+import dev.storyline.media.MediaFormat;
+import dev.storyline.media.MediaItem;
 import dev.storyline.media.MediaRepository;
 import dev.storyline.plan.QueueRepository;
 import dev.storyline.run.ServiceRunRepository;
@@ -32,6 +34,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -240,7 +243,11 @@ public final class InstagramVerticle extends VerticleBase {
             if (!account.valid(clock.instant())) {
                 return Future.failedFuture(ErrorCode.INSTAGRAM_TOKEN_INVALID.failure("the Instagram " + account.tokenLine(clock.instant())));
             }
-            return accounts.token(tenantId).compose(token -> resume(request, account, token)
+            return accounts.token(tenantId).compose(token -> media.byId(tenantId, request.mediaItemId())
+                    .compose(item -> item.isPresent() ? Future.succeededFuture(item.get())
+                            : Future.failedFuture(new GraphException(GraphException.Kind.REJECTED,
+                                    "the library has no item " + request.mediaItemId(), false)))
+                    .compose(item -> resume(request, item, account, token))
                     .recover(e -> {
                         if (e instanceof GraphException g && g.kind() == GraphException.Kind.TOKEN) {
                             return tokenTrouble(tenantId, g.getMessage()).transform(v -> Future.failedFuture(e));
@@ -251,9 +258,9 @@ public final class InstagramVerticle extends VerticleBase {
     }
 
     /** An earlier container is checked before anything else (D16); without one, a new publish starts. */
-    private Future<InstagramPublish.Published> resume(InstagramPublish request, InstagramAccount account, Secret token) {
+    private Future<InstagramPublish.Published> resume(InstagramPublish request, MediaItem item, InstagramAccount account, Secret token) {
         if (request.containerId() == null) {
-            return fresh(request, account, token);
+            return fresh(request, item, account, token);
         }
         String container = request.containerId();
         return graph.containerStatus(container, token).compose(status -> switch (status) {
@@ -262,47 +269,56 @@ public final class InstagramVerticle extends VerticleBase {
                         LogFields.tenant(request.tenantId()), LogFields.slot(request.queueId()), container);
                 yield recovered(request, account, token, container);
             }
-            case "FINISHED", "IN_PROGRESS" -> finishAndPublish(request, account, token, container);
-            default -> fresh(request, account, token); // ERROR or EXPIRED: that container will never publish
+            case "FINISHED", "IN_PROGRESS" -> finishAndPublish(request, item, account, token, container);
+            default -> fresh(request, item, account, token); // ERROR or EXPIRED: that container will never publish
         });
     }
 
-    private Future<InstagramPublish.Published> fresh(InstagramPublish request, InstagramAccount account, Secret token) {
+    /**
+     * A new container: an image is prepared as a JPEG, a video (D29) is hosted as it is; either is
+     * hosted only for as long as Instagram needs to fetch it.
+     */
+    private Future<InstagramPublish.Published> fresh(InstagramPublish request, MediaItem item, InstagramAccount account, Secret token) {
         return graph.publishingLimit(account.accountId(), token).compose(limit -> {
             if (limit[0] >= limit[1]) {
                 return Future.failedFuture(new GraphException(GraphException.Kind.RATE_LIMIT,
                         "the 24-hour publishing quota is used up (" + limit[0] + " of " + limit[1] + ")", false));
             }
-            Path jpeg = workDir.resolve("publish-" + request.queueId() + "-" + System.nanoTime() + ".jpg");
-            return media.byId(request.tenantId(), request.mediaItemId())
-                    .compose(item -> item.isPresent() ? Future.succeededFuture(item.get())
-                            : Future.failedFuture(new IOException("the library has no item " + request.mediaItemId())))
-                    .compose(item -> vertx.executeBlocking(() -> {
+            String extension = item.video() ? MediaFormat.byMimeType(item.mimeType()).map(MediaFormat::extension).orElse("mp4") : "jpg";
+            Path copy = workDir.resolve("publish-" + request.queueId() + "-" + System.nanoTime() + "." + extension);
+            return vertx.executeBlocking(() -> {
                         Files.createDirectories(workDir);
-                        JpegPreparer.prepare(Path.of(item.path()), item.mimeType(), jpeg);
-                        return jpeg;
-                    }, false))
+                        if (item.video()) {
+                            Files.copy(Path.of(item.path()), copy, StandardCopyOption.REPLACE_EXISTING);
+                        } else {
+                            JpegPreparer.prepare(Path.of(item.path()), item.mimeType(), copy);
+                        }
+                        return copy;
+                    }, false)
                     .recover(e -> {
-                        vertx.executeBlocking(() -> Files.deleteIfExists(jpeg), false);
+                        vertx.executeBlocking(() -> Files.deleteIfExists(copy), false);
                         return Future.failedFuture(e instanceof IOException ? new GraphException(GraphException.Kind.REJECTED,
-                                "the image could not be prepared for Instagram: " + e.getMessage(), false) : e);
+                                "the " + (item.video() ? "video" : "image") + " could not be prepared for Instagram: " + e.getMessage(), false) : e);
                     })
                     .compose(host::host)
-                    .compose(hosted -> graph.createStory(account.accountId(), hosted.url(), token)
+                    .compose(hosted -> (item.video() ? graph.createVideoStory(account.accountId(), hosted.url(), token)
+                                    : graph.createStory(account.accountId(), hosted.url(), token))
                             // stored before media_publish: whatever happens next, this container settles it (D16)
                             .compose(container -> queue.containerCreated(request.tenantId(), request.queueId(), container,
                                     request.claimToken()).compose(held -> held ? Future.succeededFuture(container)
                                     // the slot was reclaimed meanwhile (D24): whoever has it now decides, this one publishes nothing
                                     : Future.failedFuture(new GraphException(GraphException.Kind.REJECTED,
                                             "the story was taken over by another attempt", false))))
-                            .compose(container -> finishAndPublish(request, account, token, container))
+                            .compose(container -> finishAndPublish(request, item, account, token, container))
                             .onComplete(ar -> host.remove(hosted)));
         });
     }
 
-    private Future<InstagramPublish.Published> finishAndPublish(InstagramPublish request, InstagramAccount account, Secret token,
-                                                                String container) {
-        return awaitFinished(container, token, clock.millis(), timing.firstPoll().toMillis())
+    private Future<InstagramPublish.Published> finishAndPublish(InstagramPublish request, MediaItem item, InstagramAccount account,
+                                                                Secret token, String container) {
+        Poll poll = new Poll(request, container, token, clock.millis(), item.video() ? timing.videoPollBudget() : timing.pollBudget(),
+                item.video() ? "video" : "image");
+        return awaitFinished(poll, timing.firstPoll().toMillis())
                 .compose(status -> "PUBLISHED".equals(status)
                         // another attempt published it meanwhile: that is this story's publish, never a second one
                         ? recovered(request, account, token, container)
@@ -344,23 +360,39 @@ public final class InstagramVerticle extends VerticleBase {
                 });
     }
 
-    /** Polls {@code status_code} with a doubling pause until FINISHED (or PUBLISHED), within the poll budget; the status. */
-    private Future<String> awaitFinished(String container, Secret token, long startedMillis, long pauseMillis) {
-        return graph.containerStatus(container, token).compose(status -> {
+    /** One container being waited for: whose slot, since when, for how long at most, of what (for messages). */
+    private record Poll(InstagramPublish request, String container, Secret token, long startedMillis, Duration budget, String what) {
+    }
+
+    /**
+     * Polls {@code status_code} with a doubling pause (at most {@link AppConfig.InstagramTiming#MAX_POLL_PAUSE})
+     * until FINISHED (or PUBLISHED), within the poll budget (a video may take 5 minutes); while it waits
+     * the slot's claim is kept fresh, so no sweep hands the slot to another attempt. The status.
+     */
+    private Future<String> awaitFinished(Poll poll, long pauseMillis) {
+        return graph.containerStatus(poll.container(), poll.token()).compose(status -> {
             switch (status) {
                 case "FINISHED", "PUBLISHED":
                     return Future.succeededFuture(status);
                 case "IN_PROGRESS":
-                    if (clock.millis() - startedMillis + pauseMillis > timing.pollBudget().toMillis()) {
+                    if (clock.millis() - poll.startedMillis() + pauseMillis > poll.budget().toMillis()) {
                         return Future.failedFuture(new GraphException(GraphException.Kind.TRANSIENT,
-                                "Instagram was still processing the image after " + timing.pollBudget().toSeconds() + " s", false));
+                                "Instagram was still processing the " + poll.what() + " after " + poll.budget().toSeconds() + " s", false));
                     }
-                    Promise<String> later = Promise.promise();
-                    vertx.setTimer(pauseMillis, id -> awaitFinished(container, token, startedMillis, pauseMillis * 2).onComplete(later));
-                    return later.future();
+                    InstagramPublish r = poll.request();
+                    return queue.keepClaim(r.tenantId(), r.queueId(), r.claimToken(), clock.instant()).compose(held -> {
+                        if (!held) {
+                            return Future.failedFuture(new GraphException(GraphException.Kind.REJECTED,
+                                    "the story was taken over by another attempt", false));
+                        }
+                        Promise<String> later = Promise.promise();
+                        long next = Math.min(pauseMillis * 2, AppConfig.InstagramTiming.MAX_POLL_PAUSE.toMillis());
+                        vertx.setTimer(pauseMillis, id -> awaitFinished(poll, next).onComplete(later));
+                        return later.future();
+                    });
                 default:
                     return Future.failedFuture(new GraphException(GraphException.Kind.REJECTED,
-                            "Instagram could not process the image (container " + status + ")", false));
+                            "Instagram could not process the " + poll.what() + " (container " + status + ")", false));
             }
         });
     }

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Makes a prepared JPEG reachable at a public URL for as long as Instagram needs to fetch it
+ * Makes a prepared JPEG (or a story video, D29) reachable at a public URL for as long as Instagram needs to fetch it
  * ({@code MEDIA_HOSTING}): {@link SelfMediaHost} or {@link CloudinaryMediaHost}.
  */
 public interface MediaHost {
@@ -17,8 +17,8 @@ public interface MediaHost {
     record Hosted(String url, String handle) {
     }
 
-    /** Hosts {@code jpeg} (which the host may move or delete: it is a copy made for this publish). */
-    Future<Hosted> host(Path jpeg);
+    /** Hosts {@code file}, a .jpg or an .mp4/.mov (which the host may move or delete: it is a copy made for this publish). */
+    Future<Hosted> host(Path file);
 
     /** Deletes the hosted copy; never fails (a copy left behind expires or is swept). */
     Future<Void> remove(Hosted hosted);

@@ -20,15 +20,15 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * {@code MEDIA_HOSTING=self}: the JPEG is kept under the data dir and served by Storyline's own HTTP
- * server at {@code MEDIA_PUBLIC_BASE_URL/media/<name>?expires=<epoch s>&sig=<HMAC>}. The signature
+ * {@code MEDIA_HOSTING=self}: the JPEG (or the video, D29, served with range requests) is kept under
+ * the data dir and served by Storyline's own HTTP server at {@code MEDIA_PUBLIC_BASE_URL/media/<name>?expires=<epoch s>&sig=<HMAC>}. The signature
  * (HMAC-SHA256 under a key derived from {@code ENCRYPTION_KEY}) covers the name and the expiry, one
  * hour ahead; names are random, so a URL cannot be guessed from another.
  */
 public final class SelfMediaHost implements MediaHost {
     public static final Duration URL_LIFETIME = Duration.ofHours(1);
     public static final String ROUTE = "/media/";
-    private static final Pattern NAME = Pattern.compile("[a-f0-9]{32}\\.jpg");
+    private static final Pattern NAME = Pattern.compile("[a-f0-9]{32}\\.(jpg|mp4|mov)");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Vertx vertx;
@@ -56,17 +56,17 @@ public final class SelfMediaHost implements MediaHost {
     }
 
     @Override
-    public Future<Hosted> host(Path jpeg) {
+    public Future<Hosted> host(Path file) {
         String problem = problem();
         if (problem != null) {
             return Future.failedFuture(new IllegalStateException(problem));
         }
         byte[] random = new byte[16];
         RANDOM.nextBytes(random);
-        String name = HexFormat.of().formatHex(random) + ".jpg";
+        String name = HexFormat.of().formatHex(random) + "." + extension(file);
         return vertx.executeBlocking(() -> {
             Files.createDirectories(dir);
-            Files.move(jpeg, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            Files.move(file, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
             long expires = clock.instant().plus(URL_LIFETIME).getEpochSecond();
             String base = publicBase.get().toString().replaceAll("/+$", "");
             return new Hosted(base + ROUTE + name + "?expires=" + expires + "&sig=" + sign(name, expires), name);
@@ -83,7 +83,8 @@ public final class SelfMediaHost implements MediaHost {
     public sealed interface Lookup permits Found, Refused {
     }
 
-    public record Found(Path file) implements Lookup {
+    /** A hosted file and its {@code Content-Type}. */
+    public record Found(Path file, String contentType) implements Lookup {
     }
 
     /** {@code status} 403 (bad signature), 410 (expired) or 404 (removed). */
@@ -114,7 +115,14 @@ public final class SelfMediaHost implements MediaHost {
             return new Refused(410, "link expired");
         }
         Path file = dir.resolve(name);
-        return Files.isRegularFile(file) ? new Found(file) : new Refused(404, "no longer hosted");
+        String type = name.endsWith(".mp4") ? "video/mp4" : name.endsWith(".mov") ? "video/quicktime" : "image/jpeg";
+        return Files.isRegularFile(file) ? new Found(file, type) : new Refused(404, "no longer hosted");
+    }
+
+    /** jpg for a prepared image, mp4 or mov for a video story (D29). */
+    private static String extension(Path file) {
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return name.endsWith(".mp4") ? "mp4" : name.endsWith(".mov") ? "mov" : "jpg";
     }
 
     private String sign(String name, long expires) {

@@ -18,7 +18,15 @@ public final class InvalidImageException extends Exception {
         return new InvalidImageException(message, true);
     }
 
-    /** Whether the image was readable but refused for its size, not for its content. */
+    /** A video refused for what it is (D29: its length, its codec, a broken index); the message says which. */
+    static InvalidImageException video(String message) {
+        return new InvalidImageException(message, true);
+    }
+
+    /**
+     * Whether the file was readable but refused for what it is (too many pixels, a video too long or in
+     * another codec), so the sender is told the precise reason rather than "not an image".
+     */
     public boolean tooLarge() {
         return tooLarge;
     }

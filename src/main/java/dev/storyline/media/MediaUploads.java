@@ -8,6 +8,7 @@ import dev.storyline.bus.MediaUploadResult;
 import dev.storyline.bus.TelegramDownload;
 import dev.storyline.run.ServiceRunRepository;
 import dev.storyline.run.Trigger;
+import dev.storyline.tenant.CategoryMixRepository;
 import dev.storyline.tenant.Tenant;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -45,8 +46,11 @@ public final class MediaUploads {
     private final EventBusClient bus;
     private final ServiceRunRepository runs;
     private final Clock clock;
+    private final CategoryMixRepository mixes;
 
-    public MediaUploads(Vertx vertx, MediaRepository media, ServiceRunRepository runs, MediaRoots roots, EventBusClient bus, Clock clock) {
+    public MediaUploads(Vertx vertx, MediaRepository media, ServiceRunRepository runs, MediaRoots roots, EventBusClient bus, Clock clock,
+                        CategoryMixRepository mixes) {
+        this.mixes = mixes;
         this.vertx = vertx;
         this.media = media;
         this.roots = roots;
@@ -59,8 +63,8 @@ public final class MediaUploads {
     public static String refusalBeforeDownload(boolean photo, String fileName, String mimeType, long fileSize) {
         String name = fileName == null || fileName.isBlank() ? "This file" : fileName;
         if (!photo && MediaFormat.byMimeType(mimeType).isEmpty() && (fileName == null || MediaFormat.byFileName(fileName).isEmpty())) {
-            return name + " is not an image I can use" + (mimeType == null ? "" : " (" + mimeType + ")")
-                    + ": send a " + MediaFormat.accepted() + ".";
+            return name + " is not an image or video I can use" + (mimeType == null ? "" : " (" + mimeType + ")")
+                    + ": send a " + MediaFormat.acceptedAll() + ".";
         }
         if (fileSize > MAX_DOWNLOAD_BYTES) {
             return String.format(Locale.ROOT, "%s is too large (%.1f MB): Telegram lets bots fetch files up to 20 MB. "
@@ -114,7 +118,8 @@ public final class MediaUploads {
                 return new Checked(ImageInspector.examine(file, attrs.size(), FolderScanner.modifiedAt(attrs), roots.maxPixels()), null);
             } catch (InvalidImageException e) {
                 LOG.info("Upload refused: {}", e.getMessage());
-                String reason = e.tooLarge() ? Character.toLowerCase(e.getMessage().charAt(0)) + e.getMessage().substring(1) + "."
+                String reason = e.tooLarge()
+                        ? Character.toLowerCase(e.getMessage().charAt(0)) + e.getMessage().substring(1) + "."
                         : "it is not a " + MediaFormat.accepted() + " image I can read.";
                 return new Checked(null, reason);
             }
@@ -130,14 +135,32 @@ public final class MediaUploads {
             Files.move(incoming, target, StandardCopyOption.ATOMIC_MOVE);
             BasicFileAttributes attrs = Files.readAttributes(target, BasicFileAttributes.class);
             return ImageInspector.examine(target, attrs.size(), FolderScanner.modifiedAt(attrs), roots.maxPixels());
-        }, false).compose(image -> media.upsert(tenant.id(), List.of(new MediaRepository.NewFile(
-                        target.toString(), MediaItem.SOURCE_TELEGRAM, image, MediaItem.SOURCE_TELEGRAM, metadata,
+        }, false).compose(image -> category(tenant, metadata).compose(category -> media.upsert(tenant.id(), List.of(new MediaRepository.NewFile(
+                        target.toString(), MediaItem.SOURCE_TELEGRAM, image, category, metadata,
                         upload.fileUniqueId(), upload.userId())))
                 .compose(ids -> media.counts(tenant.id()).map(counts -> {
-                    String name = metadata.title() != null ? metadata.title() : "your photo";
+                    String name = metadata.title() != null ? metadata.title() : image.video() ? "your video" : "your photo";
                     LOG.info("Tenant {}: added upload {} as item {}", LogFields.tenant(tenant.id()), target.getFileName(), ids.get(0));
-                    return MediaUploadResult.added(ids.get(0), name, image.warnings(), counts.active());
-                })));
+                    return MediaUploadResult.added(ids.get(0), name, image.warnings(), counts.active(),
+                            MediaItem.SOURCE_TELEGRAM.equals(category) ? null : category);
+                }))));
+    }
+
+    /**
+     * D27: an upload's category is the first of its caption's #tags that names one of the team's
+     * categories (a top-level folder of the library, or one its mix names); else {@code telegram}.
+     */
+    private Future<String> category(Tenant tenant, Metadata metadata) {
+        if (metadata.tags().isEmpty()) {
+            return Future.succeededFuture(MediaItem.SOURCE_TELEGRAM);
+        }
+        return Future.all(media.categories(tenant.id()), mixes.current(tenant.id())).map(both -> {
+            java.util.SortedMap<String, Long> library = both.resultAt(0);
+            dev.storyline.tenant.CategoryMix mix = both.resultAt(1);
+            return metadata.tags().stream().map(t -> t.toLowerCase(Locale.ROOT))
+                    .filter(t -> library.containsKey(t) || mix.percents().containsKey(t))
+                    .findFirst().orElse(MediaItem.SOURCE_TELEGRAM);
+        });
     }
 
     private Future<MediaUploadResult> duplicate(Tenant tenant, MediaItem item) {

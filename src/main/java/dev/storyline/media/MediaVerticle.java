@@ -63,7 +63,8 @@ public final class MediaVerticle extends VerticleBase {
     public Future<?> start() {
         tenants = new TenantRepository(pool);
         indexer = new MediaIndexer(vertx, pool, roots, clock, MediaIndexer.defaultThreads());
-        uploads = new MediaUploads(vertx, new MediaRepository(pool), new ServiceRunRepository(pool, clock), roots, new EventBusClient(vertx), clock);
+        uploads = new MediaUploads(vertx, new MediaRepository(pool), new ServiceRunRepository(pool, clock), roots, new EventBusClient(vertx), clock,
+                new dev.storyline.tenant.CategoryMixRepository(pool));
         List<MessageConsumer<JsonObject>> consumers = List.of(
                 Consumers.register(vertx.eventBus(), Addresses.MEDIA_INDEX, MediaIndexRequest::fromJson, this::index),
                 Consumers.register(vertx.eventBus(), Addresses.MEDIA_UPLOAD, MediaUpload::fromJson, this::upload),

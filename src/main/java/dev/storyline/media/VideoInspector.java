@@ -127,7 +127,7 @@ final class VideoInspector {
             String fourcc = stsd.getBoxes().get(0).getType();
             String codec = CODECS.get(fourcc);
             if (codec == null) {
-                throw new InvalidImageException("Unsupported video codec: " + printable(fourcc) + "; Instagram and Telegram need H.264 or HEVC");
+                throw InvalidImageException.video("Unsupported video codec: " + printable(fourcc) + "; Instagram and Telegram need H.264 or HEVC");
             }
             checkDuration(millis);
             int width;
@@ -151,22 +151,22 @@ final class VideoInspector {
             }
             return new Video(format, width, height, millis, codec);
         }
-        throw new InvalidImageException("Not a video story: the file has no video track");
+        throw InvalidImageException.video("Not a video story: the file has no video track");
     }
 
     /** Refuses a duration outside 3–60 s with the figure. */
     static void checkDuration(long millis) throws InvalidImageException {
         double seconds = millis / 1000.0;
         if (seconds < MIN_SECONDS) {
-            throw new InvalidImageException(String.format(Locale.ROOT, "Too short: %.1f s; a story video lasts 3–60 s", seconds));
+            throw InvalidImageException.video(String.format(Locale.ROOT, "Too short: %.1f s; a story video lasts 3–60 s", seconds));
         }
         if (seconds > MAX_SECONDS) {
-            throw new InvalidImageException(String.format(Locale.ROOT, "Too long: %.1f s; a story video lasts 3–60 s", seconds));
+            throw InvalidImageException.video(String.format(Locale.ROOT, "Too long: %.1f s; a story video lasts 3–60 s", seconds));
         }
     }
 
     private static InvalidImageException corrupt(String why) {
-        return new InvalidImageException("Failed to open video: " + why);
+        return InvalidImageException.video("Failed to open video: " + why);
     }
 
     private static String printable(String fourcc) {

@@ -94,6 +94,11 @@ public final class QueueRepository {
              WHERE tenant_id = $1 AND id = $2 AND state = $4 AND ($5::bigint IS NULL OR claim_token = $5)
             RETURNING claim_token""";
 
+    /** A publish still waiting for Instagram keeps its claim fresh, so no sweep takes the slot meanwhile (D29). */
+    private static final String KEEP_CLAIM = """
+            UPDATE posting_queue SET claimed_at = $3, updated_at = now()
+             WHERE tenant_id = $1 AND id = $2 AND state = 'publishing' AND claim_token = $4""";
+
     private static final String CONTAINER = """
             UPDATE posting_queue SET instagram_container_id = $3, updated_at = now()
              WHERE tenant_id = $1 AND id = $2 AND state = 'publishing' AND claim_token = $4""";
@@ -311,6 +316,11 @@ public final class QueueRepository {
     }
 
     /** Stored before {@code media_publish}, so the container decides after a crash or a timeout (D16); false when the claim is void. */
+    /** Dates the publishing claim {@code now}; false when the claim was taken over. */
+    public Future<Boolean> keepClaim(long tenantId, long id, long claimToken, Instant now) {
+        return pool.preparedQuery(KEEP_CLAIM).execute(Tuple.of(tenantId, id, Sql.utc(now), claimToken)).map(rows -> rows.rowCount() == 1);
+    }
+
     public Future<Boolean> containerCreated(long tenantId, long id, String containerId, long claimToken) {
         return pool.preparedQuery(CONTAINER).execute(Tuple.of(tenantId, id, containerId, claimToken)).map(rows -> rows.rowCount() == 1);
     }

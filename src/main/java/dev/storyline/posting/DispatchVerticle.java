@@ -42,7 +42,7 @@ import java.util.Optional;
 /**
  * Sends due stories (architecture "A slot's journey", steps 3–4): {@code posting.dispatch} takes a
  * claimed slot, re-checks its image (another one if it became ineligible, D9), routes it (product.md
- * §3), sends it to the chat with {@code sendPhoto} or publishes it through the Instagram verticle,
+ * §3), sends it to the chat with {@code sendPhoto} ({@code sendVideo} for a video, D29) or publishes it through the Instagram verticle,
  * records what happened under the slot's claim (D24) and answers with a {@link Dispatch.Outcome};
  * {@code posting.next} plans and sends one story now ({@code /next}). Keeps nothing between messages.
  */
@@ -165,8 +165,19 @@ public final class DispatchVerticle extends VerticleBase {
         JsonObject params = new JsonObject().put("chat_id", tenant.id()).put("parse_mode", "HTML")
                 .put("caption", StoryMessage.pending(image, slot, zone, note))
                 .put("reply_markup", StoryMessage.buttons(image, slot.id(), tenant.instagramEnabled() && !slot.dryRun()));
-        // a photo that may have arrived is not sent again by the outbox: this verticle decides (D15)
-        return bus.telegram(TelegramCall.upload("sendPhoto", params, "photo", tenant.id(), image.id()).atMostOnce())
+        TelegramCall call;
+        if (image.video()) {
+            // D29: a video story streams in the chat (its duration and size let clients show it before it loads)
+            params.put("supports_streaming", true).put("duration", Math.max(1, Math.round(image.durationMillis() / 1000.0)));
+            if (image.width() != null && image.height() != null) {
+                params.put("width", image.width()).put("height", image.height());
+            }
+            call = TelegramCall.upload("sendVideo", params, "video", tenant.id(), image.id());
+        } else {
+            call = TelegramCall.upload("sendPhoto", params, "photo", tenant.id(), image.id());
+        }
+        // a story that may have arrived is not sent again by the outbox: this verticle decides (D15)
+        return bus.telegram(call.atMostOnce())
                 .transform(sent -> {
                     if (sent.succeeded()) {
                         long messageId = sent.result().message().getLong("message_id");

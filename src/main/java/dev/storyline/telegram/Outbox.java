@@ -33,8 +33,8 @@ import java.util.function.LongSupplier;
  */
 public final class Outbox {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
-    private static final Set<String> NEW_MESSAGES = Set.of("sendMessage", "sendPhoto", "sendDocument");
-    private static final Set<String> MESSAGES = Set.of("sendMessage", "sendPhoto", "sendDocument", "editMessageText",
+    private static final Set<String> NEW_MESSAGES = Set.of("sendMessage", "sendPhoto", "sendVideo", "sendDocument");
+    private static final Set<String> MESSAGES = Set.of("sendMessage", "sendPhoto", "sendVideo", "sendDocument", "editMessageText",
             "editMessageCaption", "editMessageReplyMarkup", "deleteMessage");
     private static final int MAX_IN_FLIGHT = 32;
     private static final int MAX_TRANSIENT_ATTEMPTS = 5;

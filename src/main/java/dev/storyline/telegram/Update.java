@@ -64,8 +64,8 @@ public record Update(long updateId, Kind kind, Message message, CallbackQuery ca
     }
 
     /**
-     * A message or channel post. {@code from} is null in channels; {@code attachment} is a photo or a
-     * document, if any; {@code migrateToChatId} marks a group that became a supergroup.
+     * A message or channel post. {@code from} is null in channels; {@code attachment} is a photo, a
+     * video or a document, if any; {@code migrateToChatId} marks a group that became a supergroup.
      */
     public record Message(long messageId, Chat chat, User from, String text, String caption, Attachment attachment,
                           Long migrateToChatId, Long replyToMessageId) {
@@ -77,6 +77,9 @@ public record Update(long updateId, Kind kind, Message message, CallbackQuery ca
                 Object largest = sizes.getValue(sizes.size() - 1);
                 require(largest instanceof JsonObject, "photo size malformed");
                 attachment = Attachment.parse((JsonObject) largest, true);
+            } else if (json.getValue("video") instanceof JsonObject video) {
+                // a video sent as a video (D29); Telegram may leave out its MIME type, which is then MP4
+                attachment = Attachment.parse(video.getString("mime_type") == null ? video.copy().put("mime_type", "video/mp4") : video, false);
             } else if (json.getValue("document") instanceof JsonObject document) {
                 attachment = Attachment.parse(document, false);
             }

@@ -91,7 +91,8 @@ class LibraryBotIT {
         Path pdf = TestImages.text(files.resolve("price-list.pdf"), "%PDF-1.7 not an image");
 
         bot.fake.userSendsDocument(group, MEMBER, pdf, "price-list.pdf", "application/pdf", 21);
-        bot.awaitMessage(-3002, t -> t.equals("🚫 price-list.pdf is not an image I can use (application/pdf): send a JPEG, PNG, GIF or WebP."));
+        bot.awaitMessage(-3002, t -> t.equals("🚫 price-list.pdf is not an image or video I can use (application/pdf): "
+                + "send a JPEG, PNG, GIF or WebP image, or an MP4 or MOV video."));
 
         bot.fake.userSendsDocument(group, MEMBER, pdf, "poster.png", "image/png", 30L * 1024 * 1024);
         bot.awaitMessage(-3002, t -> t.startsWith("🚫 poster.png is too large (30.0 MB)"));
@@ -163,5 +164,29 @@ class LibraryBotIT {
         assertThat(bot.fake.messagesIn(-3005)).isEmpty();
         assertThat(bot.fake.calls("getFile")).noneMatch(c -> c.params().getString("file_id").equals("never"));
         assertThat(bot.fake.calls("download")).allSatisfy(c -> assertThat(c.params().getString("path")).doesNotContain("waiting"));
+    }
+
+    @Test
+    @DisplayName("D29, D27: a 10 s video joins the library in the category its #tag names; a 90 s one sent as a file is refused with the reason")
+    void videos() throws Exception {
+        JsonObject group = registeredGroup(-3007, "Video team");
+        bot.db.execute("INSERT INTO media_items (tenant_id, path, source, file_hash, file_size, mime_type, category) "
+                + "VALUES (-3007, '/m/-3007/memes/a.jpg', 'folder', 'h-memes', 1, 'image/jpeg', 'memes')");
+        Path clip = dev.storyline.testing.TestVideos.mp4(files.resolve("clip.mp4"), 10);
+
+        bot.fake.userSendsVideo(group, MEMBER, clip, "Teaser | #Memes #launch", 10);
+
+        assertThat(bot.awaitMessage(-3007, t -> t.startsWith("📥")).getString("text"))
+                .isEqualTo("📥 Added Teaser to the library as memes (2 items).");
+        assertThat(column("SELECT mime_type || ' ' || duration_ms || ' ' || video_codec || ' ' || category || ' ' || (path LIKE '%.mp4') "
+                + "FROM media_items WHERE tenant_id = -3007 AND source = 'telegram'")).containsExactly("video/mp4 10000 H.264 memes true");
+
+        Path longer = dev.storyline.testing.TestVideos.mp4(files.resolve("long.mp4"), 90);
+        bot.fake.userSendsDocument(group, MEMBER, longer, "long.mp4", "video/mp4", 0);
+        bot.awaitMessage(-3007, t -> t.equals("🚫 Not added: too long: 90.0 s; a story video lasts 3–60 s."));
+        assertThat(bot.db.count("SELECT count(*) FROM media_items WHERE tenant_id = -3007")).isEqualTo(2);
+
+        bot.fake.userSends(group, MEMBER, "/library");
+        assertThat(bot.awaitMessageContaining(-3007, "🖼").getString("text")).contains("1 image · 1 video", "Categories: memes 2");
     }
 }

@@ -78,7 +78,7 @@ class BusContractsTest {
         assertThat(wire(alert.toJson(), AlertRaised::fromJson)).isEqualTo(alert);
         MediaUpload upload = new MediaUpload(-5L, 8L, true, "f", "u", "a.jpg", "image/jpeg", 100L, "Title | #tag");
         assertThat(wire(upload.toJson(), MediaUpload::fromJson)).isEqualTo(upload);
-        MediaUploadResult added = MediaUploadResult.added(9L, "Sunset", List.of("small"), 3L);
+        MediaUploadResult added = MediaUploadResult.added(9L, "Sunset", List.of("small"), 3L, "memes");
         assertThat(wire(added.toJson(), MediaUploadResult::fromJson)).isEqualTo(added);
         MediaIndexRequest index = new MediaIndexRequest(-5L, null, Trigger.CLI, 8L);
         assertThat(wire(index.toJson(), MediaIndexRequest::fromJson)).isEqualTo(index);

@@ -134,8 +134,22 @@ class InstagramIT {
      * account connected through the admin API with a token that expires in {@code days}.
      */
     private static JsonObject team(long id, String title, String link, String accountId, String token, int days) {
+        return team(id, title, link, accountId, token, days, false);
+    }
+
+    /** As above; with {@code video} the story is a 10 s H.264 MP4 (D29) instead of an image. */
+    private static JsonObject team(long id, String title, String link, String accountId, String token, int days, boolean video) {
         Path folder = dataDir.resolve("media/" + id);
-        TestImages.write(folder.resolve("story.jpg"), "jpg", 1080, 1920, new Color((int) (-id % 200), 80, 160));
+        if (video) {
+            try {
+                java.nio.file.Files.createDirectories(folder);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            dev.storyline.testing.TestVideos.write(folder.resolve("story.mp4"), 10, 1080, 1920, "avc1", 256 * 1024, false);
+        } else {
+            TestImages.write(folder.resolve("story.jpg"), "jpg", 1080, 1920, new Color((int) (-id % 200), 80, 160));
+        }
         if (link != null) {
             TestImages.text(folder.resolve("story.json"), new JsonObject().put("title", "Linked " + title).put("link", link).encode());
         } else {
@@ -217,6 +231,46 @@ class InstagramIT {
         assertThat(graph.published()).noneMatch(p -> p.accountId().equals("17841400000000002"));
         assertThat(bot.db.column("SELECT state || ' ' || route FROM posting_queue WHERE id = ?", linked)).containsExactly("notified telegram");
         assertThat(photos(-7002).get(0).getJsonObject("reply_markup").encode()).contains("🤖 Auto post");
+    }
+
+    @Test
+    @DisplayName("D29: a 10 s MP4 becomes a video_url STORIES container, fetched by range from the signed URL, published once it "
+            + "FINISHED after polls of IN_PROGRESS; without an account it goes to the chat with sendVideo, streaming, and its buttons")
+    void video() {
+        graph.videoProcessingPolls(4);
+        team(-7020, "Video team", null, "17841400000000020", "token-video-0020", 50, true);
+        long queueId = fire(-7020);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "posted instagram false".equals(historyOf(queueId)));
+
+        List<FakeGraph.Published> published = graph.published().stream().filter(p -> p.accountId().equals("17841400000000020")).toList();
+        assertThat(published).hasSize(1);
+        String url = published.get(0).imageUrl();
+        assertThat(url).contains("/media/").contains(".mp4?expires=");
+        long size = (Long) bot.db.column("SELECT file_size FROM media_items WHERE tenant_id = -7020").get(0);
+        assertThat(graph.fetches()).anySatisfy(f -> {
+            assertThat(f.url()).isEqualTo(url);
+            assertThat(f.contentRange()).as("the first read is a range").isEqualTo("bytes 0-15/" + size);
+            assertThat(f.video()).isTrue();
+            assertThat(f.contentType()).isEqualTo("video/mp4");
+            assertThat(f.bytes()).isEqualTo((int) size);
+        });
+        assertThat(Http.get(port, url.substring(url.indexOf("/media/"))).status()).as("the hosted copy is removed").isEqualTo(404);
+        assertThat(bot.fake.calls("sendVideo")).noneMatch(c -> c.chatId() != null && c.chatId() == -7020);
+
+        team(-7021, "Chat video team", null, null, null, 0, true);
+        long manual = fire(-7021);
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.fake.messagesIn(-7021).stream().anyMatch(m -> m.containsKey("video")));
+        FakeTelegram.Call sent = bot.fake.calls("sendVideo").stream().filter(c -> c.chatId() != null && c.chatId() == -7021).findFirst()
+                .orElseThrow();
+        assertThat(sent.params().getValue("supports_streaming")).hasToString("true");
+        assertThat(sent.params().getValue("duration")).hasToString("10");
+        assertThat(bot.fake.calls("sendPhoto")).noneMatch(c -> c.chatId() != null && c.chatId() == -7021);
+        JsonObject story = bot.fake.messagesIn(-7021).stream().filter(m -> m.containsKey("video")).findFirst().orElseThrow();
+        assertThat(story.getString("caption")).contains("Sunset Chat video team");
+        bot.press(-7021, ADMIN_OF_GROUP, story, "✅ Posted");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "posted telegram false".equals(historyOf(manual)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> bot.fake.message(-7021, story.getLong("message_id")).getString("caption")
+                .contains("✅ POSTED"));
     }
 
     @Test

@@ -30,8 +30,11 @@ import java.util.Map;
 public final class FakeGraph implements AutoCloseable {
     public static final String VERSION = "v21.0";
 
-    /** An image the fake fetched from a URL it was given. */
-    public record Fetch(String url, int status, String contentType, int bytes, boolean jpeg) {
+    /**
+     * A file the fake fetched from a URL it was given: an image whole; a video first by a range request
+     * ({@code contentRange} what the server answered), then whole ({@code video} its MP4 header was there).
+     */
+    public record Fetch(String url, int status, String contentType, int bytes, boolean jpeg, String contentRange, boolean video) {
     }
 
     /** A story the fake published. */
@@ -62,6 +65,7 @@ public final class FakeGraph implements AutoCloseable {
     private int quotaUsage;
     private int quotaTotal = 25;
     private int pollsBeforeFinished = 1;
+    private int videoPollsBeforeFinished = 3;
     private boolean loseNextPublishAnswer;
     private int failedReadsAfterLostAnswer;
     private long nextId = 17_900_000_000_000L;
@@ -284,8 +288,49 @@ public final class FakeGraph implements AutoCloseable {
         published.add(new Published(accountId, containerId, mediaId, containerImage.get(containerId)));
     }
 
+    /** How many status reads a video container answers IN_PROGRESS before FINISHED (Meta transcodes a while). */
+    public synchronized void videoProcessingPolls(int polls) {
+        videoPollsBeforeFinished = polls;
+    }
+
+    /**
+     * A video container (D29): Meta reads the start of the video with a range request, then the whole
+     * file; a link that does not serve ranges or an MP4 makes the container fail. It stays IN_PROGRESS
+     * for {@link #videoProcessingPolls} reads.
+     */
+    private void createVideoContainer(RoutingContext ctx, MultiMap params) {
+        String url = params.get("video_url");
+        web.getAbs(url).putHeader("Range", "bytes=0-15").send().onComplete(head -> {
+            int headStatus = head.succeeded() ? head.result().statusCode() : 0;
+            Buffer start = head.succeeded() && head.result().body() != null ? head.result().body() : Buffer.buffer();
+            String range = head.succeeded() ? head.result().getHeader("Content-Range") : null;
+            boolean mp4 = start.length() == 16 && "ftyp".equals(start.getString(4, 8));
+            web.getAbs(url).send().onComplete(ar -> {
+                int status = ar.succeeded() ? ar.result().statusCode() : 0;
+                Buffer body = ar.succeeded() && ar.result().body() != null ? ar.result().body() : Buffer.buffer();
+                String type = ar.succeeded() ? ar.result().getHeader("Content-Type") : null;
+                synchronized (this) {
+                    fetches.add(new Fetch(url, headStatus == 206 ? status : headStatus, type, body.length(), false, range, mp4));
+                    if (headStatus != 206 || !mp4 || status != 200 || type == null || !type.startsWith("video/")) {
+                        error(ctx, 400, 9004, "The media could not be fetched from this URI: " + url);
+                        return;
+                    }
+                    String id = String.valueOf(nextId++);
+                    containers.put(id, videoPollsBeforeFinished > 0 ? "IN_PROGRESS" : "FINISHED");
+                    pollsLeft.put(id, videoPollsBeforeFinished);
+                    containerImage.put(id, url);
+                    ctx.json(new JsonObject().put("id", id));
+                }
+            });
+        });
+    }
+
     /** Meta fetches the image at once; a link it cannot fetch as a JPEG makes the container fail. */
     private void createContainer(RoutingContext ctx, String accountId, MultiMap params) {
+        if ("STORIES".equals(params.get("media_type")) && params.get("video_url") != null && params.get("image_url") == null) {
+            createVideoContainer(ctx, params);
+            return;
+        }
         String url = params.get("image_url");
         if (!"STORIES".equals(params.get("media_type")) || url == null) {
             error(ctx, 400, 100, "The parameter media_type must be STORIES and image_url is required");
@@ -297,7 +342,7 @@ public final class FakeGraph implements AutoCloseable {
             String type = ar.succeeded() ? ar.result().getHeader("Content-Type") : null;
             boolean jpeg = body.length() > 3 && (body.getByte(0) & 0xFF) == 0xFF && (body.getByte(1) & 0xFF) == 0xD8;
             synchronized (this) {
-                fetches.add(new Fetch(url, status, type, body.length(), jpeg));
+                fetches.add(new Fetch(url, status, type, body.length(), jpeg, null, false));
                 if (status != 200 || !jpeg) {
                     error(ctx, 400, 9004, "The media could not be fetched from this URI: " + url);
                     return;

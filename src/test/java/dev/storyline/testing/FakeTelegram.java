@@ -46,7 +46,7 @@ public final class FakeTelegram implements AutoCloseable {
     private static final Pattern TAG = Pattern.compile("<(/?)([a-zA-Z-]+)([^>]*)>");
     private static final Set<String> HTML_TAGS = Set.of("b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code",
             "pre", "tg-spoiler", "blockquote", "span");
-    private static final Set<String> MESSAGE_METHODS = Set.of("sendMessage", "sendPhoto", "sendDocument", "editMessageText",
+    private static final Set<String> MESSAGE_METHODS = Set.of("sendMessage", "sendPhoto", "sendVideo", "sendDocument", "editMessageText",
             "editMessageCaption", "editMessageReplyMarkup", "deleteMessage");
 
     /** One call as the fake received it. */
@@ -169,6 +169,22 @@ public final class FakeTelegram implements AutoCloseable {
                             .put("height", 160).put("file_size", 1000))
                     .add(new JsonObject().put("file_id", id).put("file_unique_id", "u" + id).put("width", 1080)
                             .put("height", 1920).put("file_size", size)));
+            if (caption != null) {
+                message.put("caption", caption);
+            }
+            return enqueue(new JsonObject().put("message", message));
+        });
+    }
+
+    /** Someone sends a video (as a video, not a document): Telegram reports its duration and size, maybe no MIME type. */
+    public long userSendsVideo(JsonObject chat, Person from, Path file, String caption, int seconds) {
+        return run(() -> {
+            registerChat(chat);
+            String id = "vid-" + nextFileId++;
+            files.put(id, file);
+            JsonObject message = newMessage(chat, from.json()).put("video", new JsonObject().put("file_id", id)
+                    .put("file_unique_id", "u" + id).put("width", 1080).put("height", 1920).put("duration", seconds)
+                    .put("file_size", size(file)));
             if (caption != null) {
                 message.put("caption", caption);
             }
@@ -478,7 +494,8 @@ public final class FakeTelegram implements AutoCloseable {
                 case "deleteWebhook", "setMyCommands", "leaveChat" -> ok(ctx, true);
                 case "getUpdates" -> getUpdates(ctx, params);
                 case "sendMessage" -> ok(ctx, sendMessage(params));
-                case "sendPhoto" -> ok(ctx, sendPhoto(ctx, params));
+                case "sendPhoto" -> ok(ctx, sendMedia(ctx, params, "photo"));
+                case "sendVideo" -> ok(ctx, sendMedia(ctx, params, "video"));
                 case "editMessageText" -> ok(ctx, edit(params, "text"));
                 case "editMessageCaption" -> ok(ctx, edit(params, "caption"));
                 case "editMessageReplyMarkup" -> ok(ctx, edit(params, null));
@@ -571,12 +588,19 @@ public final class FakeTelegram implements AutoCloseable {
         return message.copy();
     }
 
-    private JsonObject sendPhoto(RoutingContext ctx, JsonObject params) {
+    /** {@code sendPhoto} or {@code sendVideo} ({@code field} photo or video): multipart upload or a file id. */
+    private JsonObject sendMedia(RoutingContext ctx, JsonObject params, String field) {
         long chatId = requireChat(params);
         List<FileUpload> uploads = ctx.fileUploads();
-        String photoParam = params.getString("photo");
+        String photoParam = params.getString(field);
         if (uploads.isEmpty() && (photoParam == null || photoParam.isBlank())) {
-            throw new BadRequest("there is no photo in the request");
+            throw new BadRequest("there is no " + field + " in the request");
+        }
+        if (!uploads.isEmpty() && !uploads.get(0).name().equals(field)) {
+            throw new BadRequest("there is no " + field + " in the request");
+        }
+        if ("video".equals(field) && !uploads.isEmpty() && !uploads.get(0).contentType().startsWith("video/")) {
+            throw new BadRequest("wrong type of the web page content");
         }
         String caption = params.getString("caption");
         if (caption != null) {
@@ -587,9 +611,16 @@ public final class FakeTelegram implements AutoCloseable {
         }
         long size = uploads.isEmpty() ? 0 : uploads.get(0).size();
         JsonObject markup = markup(params);
-        JsonObject message = newMessage(chats.getOrDefault(chatId, new JsonObject().put("id", chatId).put("type", "group")), botUser())
-                .put("photo", new JsonArray().add(new JsonObject().put("file_id", "photo-" + System.nanoTime())
-                        .put("file_unique_id", "u" + System.nanoTime()).put("width", 1080).put("height", 1920).put("file_size", size)));
+        JsonObject message = newMessage(chats.getOrDefault(chatId, new JsonObject().put("id", chatId).put("type", "group")), botUser());
+        if ("video".equals(field)) {
+            message.put("video", new JsonObject().put("file_id", "video-" + System.nanoTime()).put("file_unique_id", "v" + System.nanoTime())
+                    .put("width", Integer.parseInt(String.valueOf(params.getValue("width", 1080))))
+                    .put("height", Integer.parseInt(String.valueOf(params.getValue("height", 1920))))
+                    .put("duration", Integer.parseInt(String.valueOf(params.getValue("duration", 10)))).put("mime_type", "video/mp4").put("file_size", size));
+        } else {
+            message.put("photo", new JsonArray().add(new JsonObject().put("file_id", "photo-" + System.nanoTime())
+                    .put("file_unique_id", "u" + System.nanoTime()).put("width", 1080).put("height", 1920).put("file_size", size)));
+        }
         if (caption != null) {
             message.put("caption", plain(caption, params.getString("parse_mode")));
         }
@@ -609,7 +640,7 @@ public final class FakeTelegram implements AutoCloseable {
         if ("text".equals(field) && !message.containsKey("text")) {
             throw new BadRequest("there is no text in the message to edit");
         }
-        if ("caption".equals(field) && !message.containsKey("photo")) {
+        if ("caption".equals(field) && !message.containsKey("photo") && !message.containsKey("video")) {
             throw new BadRequest("there is no caption in the message to edit");
         }
         String newValue = field == null ? null : params.getString(field);
