@@ -3,7 +3,9 @@
 #   scripts/bench.sh orchestrator [tenant counts...]    (default: 1000 10000)
 #   scripts/bench.sh telegram                           (outbox backlog, update throughput and latency)
 #   scripts/bench.sh media [files]                      (folder indexing vs sha256sum; default 3000 files of 1 MB)
-#   scripts/bench.sh posting [tenants] [images]         (top-off, dispatch lateness, presses; default 1000 × 3000)
+#   scripts/bench.sh media videos [files] [MB]          (the same with MP4 videos; default 100 of 50 MB)
+#   scripts/bench.sh posting [tenants] [images] [topoff] (top-off (also with a category mix), dispatch lateness, presses;
+#                                                       default 1000 × 3000; topoff: planning only)
 # Figures and how to read them: docs/benchmarks.md
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -103,11 +103,24 @@ final class MixFlow {
                 + " (was " + Html.escape(before.describe()) + "). Stories not yet sent are planned again.";
     }
 
-    /** The screen's categories: the library's, then any the mix names that the library lacks; at most {@link #MAX_CATEGORIES}. */
+    /**
+     * The screen's categories, sorted: the library's and any the mix names that the library lacks. With
+     * more than {@link #MAX_CATEGORIES}, the mix's own come first, so Save never drops one of them.
+     */
     static List<String> categories(SortedMap<String, Long> library, CategoryMix mix) {
-        List<String> categories = new ArrayList<>(library.keySet());
-        mix.percents().keySet().stream().filter(c -> !library.containsKey(c)).sorted().forEach(categories::add);
-        return categories.size() > MAX_CATEGORIES ? categories.subList(0, MAX_CATEGORIES) : categories;
+        java.util.TreeSet<String> all = new java.util.TreeSet<>(library.keySet());
+        all.addAll(mix.percents().keySet());
+        if (all.size() <= MAX_CATEGORIES) {
+            return new ArrayList<>(all);
+        }
+        java.util.TreeSet<String> shown = new java.util.TreeSet<>(mix.percents().keySet());
+        for (String category : all) {
+            if (shown.size() >= MAX_CATEGORIES) {
+                break;
+            }
+            shown.add(category);
+        }
+        return new ArrayList<>(shown);
     }
 
     static int[] draft(CategoryMix mix, List<String> categories) {

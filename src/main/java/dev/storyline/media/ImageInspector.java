@@ -63,8 +63,13 @@ public final class ImageInspector {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             if (VideoInspector.looksLikeVideo(read(channel, 0, 12))) {
                 VideoInspector.Video video = VideoInspector.inspect(channel, size);
+                List<String> warnings = new ArrayList<>(warnings(video.width(), video.height()));
+                if (size > VideoInspector.MAX_TELEGRAM_UPLOAD_BYTES) {
+                    warnings.add(String.format(Locale.ROOT, "Larger than 50 MB (%.1f MB): Telegram takes no bigger file from a bot, "
+                            + "so this video can only go to Instagram", size / 1024.0 / 1024.0));
+                }
                 return new Examined(sha256(channel), size, modifiedAt, video.format(), video.width(), video.height(),
-                        warnings(video.width(), video.height()), video.durationMillis(), video.codec());
+                        List.copyOf(warnings), video.durationMillis(), video.codec());
             }
             Header header = header(channel, size);
             if ((long) header.width() * header.height() > maxPixels) {

@@ -30,6 +30,8 @@ import java.util.Map;
 final class VideoInspector {
     static final double MIN_SECONDS = 3;
     static final double MAX_SECONDS = 60;
+    /** The Bot API takes files up to 50 MB from bots: a larger video can only be published to Instagram. */
+    static final long MAX_TELEGRAM_UPLOAD_BYTES = 50L * 1024 * 1024;
     /** A story's index is a few hundred KB at most; more is a broken or hostile file. */
     static final int MAX_INDEX_BYTES = 16 * 1024 * 1024;
     private static final int MAX_TOP_LEVEL_BOXES = 10_000;

@@ -27,6 +27,8 @@ import java.util.stream.Stream;
  * Folder indexing speed (issue 4): a first index of N generated images of about 1 MB each, as a
  * ratio to {@code sha256sum} over the same files in the same run, and a re-index of the unchanged
  * library. Run with {@code scripts/bench.sh media [files]} (default 3000); figures go to docs/benchmarks.md.
+ * {@code scripts/bench.sh media videos [files] [MB]} (issue 15, D29) does the same with MP4 videos
+ * (default 100 of 50 MB): their boxes are walked and the index read besides the hash.
  *
  * <p>The files are valid JPEG headers (1080×1920) followed by random data, so no two share a hash
  * and nothing compresses; both contestants read them from a warm page cache.
@@ -38,15 +40,19 @@ public final class MediaBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int files = args.length == 0 ? 3000 : Integer.parseInt(args[0]);
+        boolean videos = args.length > 0 && args[0].equals("videos");
+        int numbers = videos ? 1 : 0;
+        int files = args.length > numbers ? Integer.parseInt(args[numbers]) : videos ? 100 : 3000;
+        long bytes = videos ? (args.length > numbers + 1 ? Long.parseLong(args[numbers + 1]) : 50) * 1024 * 1024 : FILE_BYTES;
         dev.storyline.app.Logging.quiet();
         TestDatabase db = TestDatabase.create();
         Path dataDir = Files.createTempDirectory("storyline-media-bench");
         Path root = dataDir.resolve("media").resolve("-777");
-        System.out.printf("Storyline media benchmark: Java %s, %d cores, %d files of %d KB, database: %s%n",
-                Runtime.version(), Runtime.getRuntime().availableProcessors(), files, FILE_BYTES / 1024, TestDatabase.serverKind());
+        System.out.printf("Storyline media benchmark: Java %s, %d cores, %d %s of %d KB, database: %s%n",
+                Runtime.version(), Runtime.getRuntime().availableProcessors(), files, videos ? "MP4 videos" : "images", bytes / 1024,
+                TestDatabase.serverKind());
         try {
-            List<Path> written = generate(root, files);
+            List<Path> written = videos ? videos(root, files, bytes) : generate(root, files);
             long warm = sha256sum(written); // first pass warms the page cache for both contestants
             long sha = sha256sum(written);
             long openssl = hash("openssl dgst -sha256", written); // for context: an implementation using the CPU's SHA instructions
@@ -68,8 +74,8 @@ public final class MediaBench {
                 again.add((System.nanoTime() - start) / 1_000_000);
             }
             System.out.printf("sha256sum (warm-up pass %d ms): %d ms; openssl dgst -sha256: %d ms%n", warm, sha, openssl);
-            System.out.printf("first index: %d ms, %d added (%.2fx sha256sum, target <= 2x)%n", firstMillis, first.added(),
-                    (double) firstMillis / sha);
+            System.out.printf("first index: %d ms, %d added, %d errors (%.2fx sha256sum, target <= 2x)%n", firstMillis, first.added(),
+                    first.errors(), (double) firstMillis / sha);
             System.out.printf("re-index of the unchanged library: %s ms, %d unchanged (target < 1000 ms)%n", again, second.unchanged());
             pool.close().await();
             vertx.close().await();
@@ -78,6 +84,17 @@ public final class MediaBench {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /** 30 s H.264 MP4s (index first, as phones and editors write them for streaming) of {@code bytes} each. */
+    private static List<Path> videos(Path root, int count, long bytes) throws IOException {
+        List<Path> paths = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            Path file = root.resolve("reels" + (i % 3)).resolve(String.format("clip-%04d.mp4", i));
+            Files.createDirectories(file.getParent());
+            paths.add(dev.storyline.testing.TestVideos.write(file, 30, 1080, 1920, i % 2 == 0 ? "avc1" : "hvc1", bytes - 2048, false));
+        }
+        return paths;
     }
 
     private static List<Path> generate(Path root, int count) throws IOException {

@@ -43,6 +43,9 @@ class VideoInspectorTest {
         assertThat(mov.durationMillis()).isEqualTo(59_500);
         ImageInspector.Examined wide = examine(TestVideos.write(dir.resolve("thin.mp4"), 5, 480, 1920, "hev1", 4096, false));
         assertThat(wide.warnings()).anyMatch(w -> w.startsWith("Non-ideal aspect ratio"));
+        ImageInspector.Examined large = examine(TestVideos.write(dir.resolve("large.mp4"), 20, 1080, 1920, "avc1", 51L * 1024 * 1024, false));
+        assertThat(large.warnings()).containsExactly("Larger than 50 MB (51.0 MB): Telegram takes no bigger file from a bot, "
+                + "so this video can only go to Instagram");
     }
 
     @Test
