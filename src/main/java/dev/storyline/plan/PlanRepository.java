@@ -54,9 +54,15 @@ final class PlanRepository {
              ORDER BY last_posted_at NULLS FIRST, times_posted, random()
              LIMIT $4""";
 
-    /** {@link #ELIGIBLE} within one category (the library's top-level folder, without case). */
-    private static final String ELIGIBLE_IN = ELIGIBLE.replace("WHERE m.tenant_id = $1 AND m.is_active",
-            "WHERE m.tenant_id = $1 AND m.is_active AND lower(m.category) = $5");
+    /**
+     * {@link #ELIGIBLE} within each of the categories {@code $5} (the library's top-level folders, lower
+     * case), up to its own limit in {@code $4}, in one statement: each walks
+     * {@code media_items_category_eligible_idx} for its own items.
+     */
+    private static final String ELIGIBLE_IN = "SELECT k.category AS wanted, e.id, e.category, e.file_hash "
+            + "FROM unnest($5::text[], $4::int[]) AS k(category, lim) "
+            + "CROSS JOIN LATERAL (" + ELIGIBLE.replace("WHERE m.tenant_id = $1 AND m.is_active",
+            "WHERE m.tenant_id = $1 AND m.is_active AND lower(m.category) = k.category").replace("$4", "k.lim") + ") e";
 
     /** How many future planned slots each category has (images only, without case). */
     private static final String PLANNED_CATEGORIES = """
@@ -129,14 +135,18 @@ final class PlanRepository {
                 });
     }
 
-    /** Up to {@code limit} eligible images of {@code category} in the D14 order. */
-    static Future<List<Planner.Candidate>> eligibleIn(SqlClient client, long tenantId, Instant now, int avoidRepostDays, int limit,
-                                                      String category) {
-        return client.preparedQuery(ELIGIBLE_IN).execute(Tuple.of(tenantId, Sql.utc(now), avoidRepostDays, limit, category))
+    /** Eligible images of each category (lower case) in the D14 order, up to its limit ({@code limits}, by category). */
+    static Future<java.util.Map<String, List<Planner.Candidate>>> eligibleIn(SqlClient client, long tenantId, Instant now,
+                                                                              int avoidRepostDays, java.util.Map<String, Integer> limits) {
+        List<String> categories = new ArrayList<>(limits.keySet());
+        return client.preparedQuery(ELIGIBLE_IN).execute(Tuple.of(tenantId, Sql.utc(now), avoidRepostDays,
+                        limits.values().toArray(Integer[]::new), categories.toArray(String[]::new)))
                 .map(rows -> {
-                    List<Planner.Candidate> list = new ArrayList<>();
-                    rows.forEach(r -> list.add(new Planner.Candidate(r.getLong("id"), r.getString("category"), r.getString("file_hash"))));
-                    return list;
+                    java.util.Map<String, List<Planner.Candidate>> found = new java.util.LinkedHashMap<>();
+                    categories.forEach(c -> found.put(c, new ArrayList<>()));
+                    rows.forEach(r -> found.get(r.getString("wanted")).add(new Planner.Candidate(r.getLong("id"), r.getString("category"),
+                            r.getString("file_hash"))));
+                    return found;
                 });
     }
 

@@ -133,22 +133,32 @@ public final class Planner {
                     .compose(found -> PlanRepository.lastCategory(conn, tenant.id())
                             .map(last -> new Picking(new Picker(found, last)::next, Map::of)));
         }
-        Map<String, Future<List<Candidate>>> byCategory = new LinkedHashMap<>();
-        for (String category : mix.percents().keySet()) {
-            byCategory.put(category, PlanRepository.eligibleIn(conn, tenant.id(), now, scheduling.avoidRepostDays(), needed + 5, category));
-        }
         List<LocalDate> dates = new ArrayList<>();
         missing.forEach(slot -> dates.add(slot.date()));
         empty.forEach(item -> dates.add(item.localDate() != null ? item.localDate()
                 : item.scheduledFor().atZone(ZoneId.of(tenant.timezone())).toLocalDate()));
-        return Future.all(new ArrayList<>(byCategory.values()))
-                .compose(all -> PlanRepository.plannedCategories(conn, tenant.id(), now))
-                .map(planned -> {
-                    Map<String, List<Candidate>> candidates = new LinkedHashMap<>();
-                    byCategory.forEach((category, found) -> candidates.put(category, found.result()));
-                    MixPicker picker = new MixPicker(mix, candidates, Apportion.sequence(mix, planned, dates));
-                    return new Picking(picker::next, picker::shortfall);
-                });
+        return PlanRepository.plannedCategories(conn, tenant.id(), now).compose(planned -> {
+            List<String> sequence = Apportion.sequence(mix, planned, dates);
+            // each category is read as deep as its share of these slots (and a few more): the library is read once, not once per category
+            Map<String, Integer> shares = new LinkedHashMap<>();
+            mix.percents().keySet().forEach(category -> shares.put(category, 0));
+            sequence.forEach(category -> shares.merge(category, 1, Integer::sum));
+            Map<String, Integer> limits = new LinkedHashMap<>();
+            shares.forEach((category, share) -> limits.put(category, share + 5));
+            return PlanRepository.eligibleIn(conn, tenant.id(), now, scheduling.avoidRepostDays(), limits).compose(found -> {
+                boolean lacking = shares.entrySet().stream().anyMatch(e -> found.get(e.getKey()).size() < e.getValue());
+                if (!lacking) {
+                    return Future.succeededFuture(found);
+                }
+                // a category cannot fill its share, so the others give its slots: read them as deep as the whole top-off needs
+                Map<String, Integer> deep = new LinkedHashMap<>();
+                shares.keySet().forEach(category -> deep.put(category, needed + 5));
+                return PlanRepository.eligibleIn(conn, tenant.id(), now, scheduling.avoidRepostDays(), deep);
+            }).map(candidates -> {
+                MixPicker picker = new MixPicker(mix, candidates, sequence);
+                return new Picking(picker::next, picker::shortfall);
+            });
+        });
     }
 
     /** Inserts the missing slots and fills the empty ones, in that order, with what {@code picker} gives: {added, filled, without image}. */

@@ -78,7 +78,7 @@ public final class PostingBench {
                 + "SELECT t.id, ? || '/img-' || i || '.jpg', 'folder', md5(t.id || ':' || i), " + jpeg.length
                 + ", 'image/jpeg', 540, 960, 'cat' || (i % 5) FROM tenants t, generate_series(0, ? - 1) i WHERE t.id < ?",
                 images.toString(), items, BASE);
-        bot.db.execute("ANALYZE");
+        bot.db.execute("VACUUM ANALYZE"); // as autovacuum would after the bulk insert, so it does not run during the measurements
         System.out.printf("setup: %,d images inserted in %.1f s%n", (long) tenants * items, (System.nanoTime() - started) / 1e9);
 
         probe = bot.db.connect();
@@ -118,18 +118,23 @@ public final class PostingBench {
         // issue 15 (D27): every tenant takes a 3-category mix; its untried slots go, as a mix change does, and are planned again
         bot.db.execute("INSERT INTO category_mix (tenant_id, category, percent, valid_from, source) SELECT t.id, m.c, m.p, now(), 'cli' "
                 + "FROM tenants t, (VALUES ('cat0', 50), ('cat1', 30), ('cat2', 20)) m(c, p) WHERE t.id < ?", BASE);
-        bot.db.execute("DELETE FROM posting_queue WHERE tenant_id < ? AND state = 'planned' AND attempts = 0", BASE);
-        started = System.nanoTime();
-        runs.clear();
-        for (Tenant tenant : all) {
-            runs.add(planner.topOff(tenant, 7));
+        bot.db.execute("ANALYZE category_mix"); // as autovacuum does once a table gained rows
+        for (int round = 1; round <= 2; round++) {
+            bot.db.execute("DELETE FROM posting_queue WHERE tenant_id < ? AND state = 'planned' AND attempts = 0", BASE);
+            bot.db.execute("VACUUM ANALYZE posting_queue"); // what autovacuum does after a mass delete; a real mix change deletes one team's slots
+            started = System.nanoTime();
+            runs.clear();
+            for (Tenant tenant : all) {
+                runs.add(planner.topOff(tenant, 7));
+            }
+            Future.all(runs).await();
+            seconds = (System.nanoTime() - started) / 1e9;
+            List<Object> split = bot.db.column("SELECT string_agg(c || ' ' || n, ', ' ORDER BY c) FROM (SELECT m.category c, count(*) n "
+                    + "FROM posting_queue q JOIN media_items m ON m.id = q.media_item_id WHERE q.tenant_id < ? GROUP BY 1) x", BASE);
+            System.out.printf("top-off with a 3-category mix (50/30/20), run %d: 7 days for %d tenants = %,d slots in %.2f s (target < 5 s); "
+                    + "slots %s%n", round,
+                    all.size(), bot.db.count("SELECT count(*) FROM posting_queue WHERE tenant_id < ?", BASE), seconds, split.get(0));
         }
-        Future.all(runs).await();
-        seconds = (System.nanoTime() - started) / 1e9;
-        List<Object> split = bot.db.column("SELECT string_agg(c || ' ' || n, ', ' ORDER BY c) FROM (SELECT m.category c, count(*) n "
-                + "FROM posting_queue q JOIN media_items m ON m.id = q.media_item_id WHERE q.tenant_id < ? GROUP BY 1) x", BASE);
-        System.out.printf("top-off with a 3-category mix (50/30/20): 7 days for %d tenants = %,d slots in %.2f s (target < 5 s); slots %s%n",
-                all.size(), bot.db.count("SELECT count(*) FROM posting_queue WHERE tenant_id < ?", BASE), seconds, split.get(0));
     }
 
     private static void dispatch(BotHarness bot, int tenants) {
