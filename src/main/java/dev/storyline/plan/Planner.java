@@ -103,8 +103,9 @@ public final class Planner {
                                 if (needed == 0) {
                                     return Future.succeededFuture(new TopOff(0, wanted.size(), 0, moved, 0, today.plusDays(days - 1)));
                                 }
+                                boolean anyPlanned = planned.stream().anyMatch(item -> item.mediaItemId() != null && !stale.contains(item.id()));
                                 return CategoryMixRepository.current(conn, tenant.id())
-                                        .compose(mix -> picker(conn, tenant, now, needed, mix, missing, empty))
+                                        .compose(mix -> picker(conn, tenant, now, needed, mix, missing, empty, anyPlanned))
                                         .compose(picking -> fill(conn, tenant, missing, empty, picking.next()).onSuccess(r -> {
                                             if (!picking.shortfall().get().isEmpty()) {
                                                 LOG.info("Tenant {}: the mix lacks images, other categories took those slots: {}",
@@ -127,7 +128,7 @@ public final class Planner {
     }
 
     private Future<Picking> picker(SqlConnection conn, Tenant tenant, Instant now, int needed, CategoryMix mix,
-                                               List<SlotPlanner.Slot> missing, List<QueueItem> empty) {
+                                   List<SlotPlanner.Slot> missing, List<QueueItem> empty, boolean anyPlanned) {
         if (mix.none()) {
             return PlanRepository.eligible(conn, tenant.id(), now, scheduling.avoidRepostDays(), needed + 20)
                     .compose(found -> PlanRepository.lastCategory(conn, tenant.id())
@@ -137,7 +138,10 @@ public final class Planner {
         missing.forEach(slot -> dates.add(slot.date()));
         empty.forEach(item -> dates.add(item.localDate() != null ? item.localDate()
                 : item.scheduledFor().atZone(ZoneId.of(tenant.timezone())).toLocalDate()));
-        return PlanRepository.plannedCategories(conn, tenant.id(), now).compose(planned -> {
+        // a plan started afresh (a new mix, a new team) has no planned slots whose categories count
+        Future<Map<String, Integer>> plannedSoFar = anyPlanned ? PlanRepository.plannedCategories(conn, tenant.id(), now)
+                : Future.succeededFuture(Map.of());
+        return plannedSoFar.compose(planned -> {
             List<String> sequence = Apportion.sequence(mix, planned, dates);
             // each category is read as deep as its share of these slots (and a few more): the library is read once, not once per category
             Map<String, Integer> shares = new LinkedHashMap<>();
