@@ -75,7 +75,7 @@ final class MixFlow {
             return s.replies().answer(callbackId, "The shares add up to " + sum + " %; make them 100 % first.", true).mapEmpty();
         }
         CategoryMix mix = sum == 0 ? CategoryMix.NONE : CategoryMix.of(percents);
-        return record(in, tenant, mix, "mix:save").compose(replaced -> {
+        return record(in, tenant, mix, "callback", "mix:save").compose(replaced -> {
             Future<Void> screen = s.replies().edit(in.chatId(), messageId, render(tenant, mix, categories, draft(mix, categories), items),
                     keyboard(categories, draft(mix, categories)));
             if (replaced.isEmpty()) {
@@ -88,13 +88,14 @@ final class MixFlow {
 
     /** The ✏️ input: "memes 70, merch 30" (already parsed). */
     Future<Void> typed(Incoming in, Tenant tenant, CategoryMix mix) {
-        return record(in, tenant, mix, "set:" + Setting.MIX.wire()).compose(replaced -> s.replies().send(in.chatId(),
+        return record(in, tenant, mix, "message", "set:" + Setting.MIX.wire()).compose(replaced -> s.replies().send(in.chatId(),
                 replaced.map(old -> saved(in, old, mix)).orElse("✅ The category mix stays " + Html.escape(mix.describe()) + ".")));
     }
 
-    private Future<java.util.Optional<CategoryMix>> record(Incoming in, Tenant tenant, CategoryMix mix, String name) {
-        Actor actor = in.from() == null ? new Actor(null, "telegram", in.updateId(), "callback", name)
-                : Actor.telegram(in.from().id(), in.updateId(), "callback", name);
+    /** {@code kind}: what carried the change, a button press ({@code callback}) or the typed answer ({@code message}). */
+    private Future<java.util.Optional<CategoryMix>> record(Incoming in, Tenant tenant, CategoryMix mix, String kind, String name) {
+        Actor actor = in.from() == null ? new Actor(null, "telegram", in.updateId(), kind, name)
+                : Actor.telegram(in.from().id(), in.updateId(), kind, name);
         return s.admin().recordMix(tenant, actor, mix);
     }
 
