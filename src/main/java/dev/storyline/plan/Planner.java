@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -134,10 +135,7 @@ public final class Planner {
                     .compose(found -> PlanRepository.lastCategory(conn, tenant.id())
                             .map(last -> new Picking(new Picker(found, last)::next, Map::of)));
         }
-        List<LocalDate> dates = new ArrayList<>();
-        missing.forEach(slot -> dates.add(slot.date()));
-        empty.forEach(item -> dates.add(item.localDate() != null ? item.localDate()
-                : item.scheduledFor().atZone(ZoneId.of(tenant.timezone())).toLocalDate()));
+        List<LocalDate> dates = inOrder(missing, empty).stream().map(target -> target.date(tenant)).toList();
         // a plan started afresh (a new mix, a new team) has no planned slots whose categories count
         Future<Map<String, Integer>> plannedSoFar = anyPlanned ? PlanRepository.plannedCategories(conn, tenant.id(), now)
                 : Future.succeededFuture(Map.of());
@@ -165,22 +163,44 @@ public final class Planner {
         });
     }
 
-    /** Inserts the missing slots and fills the empty ones, in that order, with what {@code picker} gives: {added, filled, without image}. */
+    /** A slot that wants an image: one to insert ({@code slot}) or a planned one left empty ({@code item}). */
+    private record Target(SlotPlanner.Slot slot, QueueItem item) {
+        Instant at() {
+            return slot != null ? slot.at() : item.dueAt() != null ? item.dueAt() : item.scheduledFor();
+        }
+
+        LocalDate date(Tenant tenant) {
+            if (slot != null) {
+                return slot.date();
+            }
+            return item.localDate() != null ? item.localDate() : item.scheduledFor().atZone(ZoneId.of(tenant.timezone())).toLocalDate();
+        }
+    }
+
+    /** The slots to give images, soonest first: an image added today goes out at the next free slot, not at the horizon's end. */
+    private static List<Target> inOrder(List<SlotPlanner.Slot> missing, List<QueueItem> empty) {
+        List<Target> targets = new ArrayList<>(missing.size() + empty.size());
+        missing.forEach(slot -> targets.add(new Target(slot, null)));
+        empty.forEach(item -> targets.add(new Target(null, item)));
+        targets.sort(Comparator.comparing(Target::at));
+        return targets;
+    }
+
+    /** Inserts the missing slots and fills the empty ones, soonest first, with what {@code picker} gives: {added, filled, without image}. */
     private Future<int[]> fill(SqlConnection conn, Tenant tenant, List<SlotPlanner.Slot> missing, List<QueueItem> empty,
                                Supplier<Candidate> picker) {
         List<PlanRepository.NewSlot> inserts = new ArrayList<>();
-        int withoutImage = 0;
-        for (SlotPlanner.Slot slot : missing) {
-            Candidate pick = picker.get();
-            withoutImage += pick == null ? 1 : 0;
-            inserts.add(new PlanRepository.NewSlot(tenant.id(), slot.key(), slot.date(), slot.index(), slot.at(),
-                    pick == null ? null : pick.id(), tenant.dryRun()));
-        }
         List<PlanRepository.Fill> fills = new ArrayList<>();
-        for (QueueItem item : empty) {
+        int withoutImage = 0;
+        for (Target target : inOrder(missing, empty)) {
             Candidate pick = picker.get();
-            if (pick != null) {
-                fills.add(new PlanRepository.Fill(tenant.id(), item.id(), pick.id()));
+            if (target.slot() != null) {
+                SlotPlanner.Slot slot = target.slot();
+                inserts.add(new PlanRepository.NewSlot(tenant.id(), slot.key(), slot.date(), slot.index(), slot.at(),
+                        pick == null ? null : pick.id(), tenant.dryRun()));
+                withoutImage += pick == null ? 1 : 0;
+            } else if (pick != null) {
+                fills.add(new PlanRepository.Fill(tenant.id(), target.item().id(), pick.id()));
             } else {
                 withoutImage++;
             }

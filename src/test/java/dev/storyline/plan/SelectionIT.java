@@ -87,4 +87,25 @@ class SelectionIT {
         assertThat(db.column("SELECT m.category FROM posting_queue q JOIN media_items m ON m.id = q.media_item_id "
                 + "WHERE q.tenant_id = -4502 ORDER BY q.scheduled_for")).containsExactly("cats", "dogs");
     }
+
+    @Test
+    @DisplayName("a new image takes the soonest empty slot, also when the same top-off adds days at the horizon's end")
+    void newImageGoesOutSoonest() {
+        db.insertTenant(-4503, "Soonest team", "approved", false);
+        db.execute("UPDATE tenants SET posts_per_day = 1 WHERE id = -4503");
+        image(-4503, "first.jpg", null, null, 0);
+        Tenant tenant = new TenantRepository(pool).findById(-4503).await().orElseThrow();
+        Planner planner = new Planner(pool, scheduling, Clock.fixed(NOW, ZoneOffset.UTC));
+        Planner.TopOff week = planner.topOff(tenant, 3).await();
+        assertThat(week.added()).isEqualTo(3);
+        assertThat(week.withoutImage()).as("one image, one slot: the repost lock leaves the rest empty").isEqualTo(2);
+        long second = image(-4503, "second.jpg", null, null, 0);
+        Planner.TopOff longer = planner.topOff(tenant, 4).await();
+        assertThat(longer.added()).isEqualTo(1);
+        assertThat(longer.filled()).isEqualTo(1);
+        assertThat(db.column("SELECT media_item_id FROM posting_queue WHERE tenant_id = -4503 ORDER BY scheduled_for"))
+                .as("second.jpg on day 2, not on the new day 4").containsExactly(
+                        db.column("SELECT media_item_id FROM posting_queue WHERE tenant_id = -4503 ORDER BY scheduled_for LIMIT 1").get(0),
+                        second, null, null);
+    }
 }
