@@ -11,6 +11,8 @@ import dev.storyline.db.EmbeddedDatabase;
 import dev.storyline.db.Migrations;
 import dev.storyline.db.ServerLock;
 import dev.storyline.http.HttpVerticle;
+import dev.storyline.miniapp.MiniAppVerticle;
+import dev.storyline.miniapp.Thumbnails;
 import dev.storyline.instagram.CloudinaryMediaHost;
 import dev.storyline.instagram.InstagramAccountRepository;
 import dev.storyline.instagram.InstagramVerticle;
@@ -179,11 +181,13 @@ public final class Application {
         // liveness is real elapsed time, like rate limits: the orchestrator never reads the (injectable) business clock
         deploy(new TenantOrchestratorVerticle(new TenantRepository(pool), new CategoryMixRepository(pool), new Notices(pool, vertx.eventBus()), config.orchestrator(),
                 livenessClock, factory, new OrchestratorMetrics(registry)), "tenant orchestrator");
+        Thumbnails thumbnails = new Thumbnails(config.paths().dataDir(), config.telegram().botToken().reveal());
+        deploy(new MiniAppVerticle(pool, config.scheduling(), thumbnails, clock), "Mini App");
         EventBusClient bus = new EventBusClient(vertx);
         http = new HttpVerticle(config.http(), registry, selfHost, List.of(
                 new DatabaseHealthCheck(pool, database.describe()),
                 new SchedulerHealthCheck(bus),
-                new TelegramHealthCheck(bus, clock)), accounts::draft);
+                new TelegramHealthCheck(bus, clock)), accounts::draft, thumbnails, clock);
         deploy(http, "HTTP server");
     }
 

@@ -54,6 +54,7 @@ public final class Bot {
     private final MixFlow mix;
     private final LibraryFlow library;
     private final PostingFlow posting;
+    private final PlannerFlow planner;
     private final Map<String, Command> commands = new LinkedHashMap<>();
     private String botUsername = "";
     private boolean canReadAllGroupMessages = true;
@@ -68,7 +69,10 @@ public final class Bot {
         this.settings = new SettingsFlow(services, mix);
         this.library = new LibraryFlow(services);
         this.posting = new PostingFlow(services);
-        commands.put("start", new Command("Register this chat or see its state", false, false, (in, a) -> registration.start(in)));
+        this.planner = new PlannerFlow(services);
+        commands.put("start", new Command("Register this chat or see its state", false, false, (in, a) ->
+                PlannerLinks.startTenant(a).filter(id -> in.chat().isPrivate()).map(id -> planner.open(in, id))
+                        .orElseGet(() -> registration.start(in))));
         commands.put("help", new Command("What I can do", false, false, (in, a) -> help(in)));
         commands.put("status", new Command("State, schedule and library", false, false, (in, a) -> status(in)));
         commands.put("queue", new Command("The next 10 planned stories", true, false,
@@ -91,6 +95,8 @@ public final class Bot {
                 (in, a) -> settings.command(in, in.approvedTenant().orElseThrow(), "resume")));
         commands.put("dryrun", new Command("Toggle dry run (administrators)", true, true,
                 (in, a) -> settings.command(in, in.approvedTenant().orElseThrow(), "dryrun")));
+        commands.put("login", new Command("A link that opens the planner in a browser (private chat)", false, false,
+                (in, a) -> planner.login(in)));
         commands.put("cancel", new Command("Cancel a pending settings input", true, false,
                 (in, a) -> settings.cancel(in, in.approvedTenant().orElseThrow())));
     }
@@ -98,6 +104,7 @@ public final class Bot {
     /** Learned from {@code getMe} at start. */
     public void identity(JsonObject me) {
         botUsername = me.getString("username", "");
+        s.planner().identity(botUsername);
         botId = me.getLong("id", 0L);
         canReadAllGroupMessages = me.getBoolean("can_read_all_group_messages", false);
     }
@@ -289,7 +296,8 @@ public final class Bot {
                     + runway
                     + plan
                     + warning;
-            return s.replies().send(in.chatId(), text).mapEmpty();
+            return s.replies().send(in.chatId(), text, PlannerLinks.withButton(null, s.planner().button(t, in.chat().isPrivate())))
+                    .mapEmpty();
         })))));
     }
 

@@ -32,7 +32,9 @@ public record BotServices(
         EventBusClient bus,
         Clock clock,
         AppConfig.TelegramConfig telegram,
-        AppConfig.TenantDefaults defaults) {
+        AppConfig.TenantDefaults defaults,
+        PlannerLinks planner,
+        dev.storyline.miniapp.AppRepository app) {
 
     /** Every change to a tenant goes through here (the chat's settings, pause and resume, the admin chat's decisions). */
     public TenantAdmin admin() {

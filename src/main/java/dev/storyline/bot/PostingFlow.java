@@ -49,7 +49,8 @@ final class PostingFlow {
             if (tenant.paused()) {
                 text.append("⏸ Posting is paused: nothing is sent until /resume.");
             }
-            return s.replies().send(in.chatId(), text.toString().strip());
+            return s.replies().send(in.chatId(), text.toString().strip(),
+                    PlannerLinks.withButton(null, s.planner().button(tenant, in.chat().isPrivate())));
         });
     }
 
@@ -146,7 +147,8 @@ final class PostingFlow {
                 }
                 text.append('\n');
             }
-            return s.replies().send(in.chatId(), text.toString().strip());
+            return s.replies().send(in.chatId(), text.toString().strip(),
+                    PlannerLinks.withButton(null, s.planner().button(tenant, in.chat().isPrivate())));
         });
     }
 
@@ -167,7 +169,8 @@ final class PostingFlow {
             if (st.medianTimeToPost() != null) {
                 text.append("\nMedian time to post: ").append(StoryMessage.humanize(st.medianTimeToPost()));
             }
-            return s.replies().send(in.chatId(), text.toString().strip());
+            return s.replies().send(in.chatId(), text.toString().strip(),
+                    PlannerLinks.withButton(null, s.planner().button(tenant, in.chat().isPrivate())));
         });
     }
 

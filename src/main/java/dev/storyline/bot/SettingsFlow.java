@@ -34,7 +34,7 @@ final class SettingsFlow {
 
     /** {@code /settings}: anyone may look. */
     Future<Void> show(Incoming in, Tenant tenant) {
-        return instagramLine(tenant).compose(line -> s.replies().send(in.chatId(), render(tenant, line), keyboard(tenant))).mapEmpty();
+        return instagramLine(tenant).compose(line -> s.replies().send(in.chatId(), render(tenant, line), markup(in, tenant))).mapEmpty();
     }
 
     /**
@@ -64,7 +64,7 @@ final class SettingsFlow {
             };
             return apply(in, tenant, "callback", "toggle:" + setting.wire(), edit).compose(change -> {
                 Future<Void> refreshed = instagramLine(change.tenant())
-                        .compose(line -> s.replies().edit(in.chatId(), messageId, render(change.tenant(), line), keyboard(change.tenant())));
+                        .compose(line -> s.replies().edit(in.chatId(), messageId, render(change.tenant(), line), markup(in, change.tenant())));
                 if (!change.applied()) {
                     return refreshed.mapEmpty(); // a replayed press: the message shows the state, the press was answered then
                 }
@@ -132,7 +132,7 @@ final class SettingsFlow {
                             Future<Void> confirm = s.replies().send(in.chatId(), "✅ " + describe(pending.setting(), change.tenant()));
                             Future<Void> refresh = pending.settingsMessageId() == null ? Future.succeededFuture()
                                     : instagramLine(change.tenant()).compose(line -> s.replies().edit(in.chatId(),
-                                            pending.settingsMessageId(), render(change.tenant(), line), keyboard(change.tenant())))
+                                            pending.settingsMessageId(), render(change.tenant(), line), markup(in, change.tenant())))
                                     .otherwiseEmpty();
                             return Future.join(confirm, refresh).mapEmpty();
                         });
@@ -192,6 +192,11 @@ final class SettingsFlow {
                 + "Posts per day: " + t.postsPerDay() + "\n"
                 + "Hours: " + Html.escape(t.window()) + "\n"
                 + "<i>Chat administrators can change these with the buttons.</i>";
+    }
+
+    /** The settings buttons, and the planner's under them (D30). */
+    private JsonObject markup(Incoming in, Tenant t) {
+        return PlannerLinks.withButton(keyboard(t), s.planner().button(t, in.chat().isPrivate()));
     }
 
     static JsonObject keyboard(Tenant t) {

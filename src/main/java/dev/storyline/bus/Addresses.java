@@ -136,6 +136,15 @@ public final class Addresses {
      */
     public static final String ADMIN_USER_REACTIVATE = "admin.user.reactivate";
 
+    /** Request to the Mini App's actor, {@link AppRequest} → the page's JSON (D30); {@link ErrorCode#FORBIDDEN} for another team's data. */
+    public static final String APP_REQUEST = "app.request";
+
+    /** Request to the Mini App's actor, {@link AppRequest.Login} → {@code {"userId"}}: uses up a one-time browser login link. */
+    public static final String APP_LOGIN = "app.login";
+
+    /** Request to the Mini App's actor, {@link AppRequest.Thumbnail} → {@code {}}: the thumbnail file is ready to serve. */
+    public static final String APP_THUMBNAIL = "app.thumbnail";
+
     /** Publish to the watch (the alerts actor), {@link AlertRaised}: a message for the admin chat, sent at most once an hour per key. */
     public static final String ALERT_RAISE = "alert.raise";
 

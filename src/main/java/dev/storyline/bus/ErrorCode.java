@@ -15,6 +15,8 @@ import java.util.Arrays;
 public enum ErrorCode {
     INVALID_INPUT(4000, 400, "invalid_input"),
     UNAUTHORIZED(4010, 401, "unauthorized"),
+    /** Authenticated, but not allowed: another team's data, or a change that needs the chat's admin rights. */
+    FORBIDDEN(4030, 403, "forbidden"),
     NOT_FOUND(4040, 404, "not_found"),
     TENANT_NOT_FOUND(4041, 404, "tenant_not_found"),
     ADMIN_DISABLED(4042, 404, "admin_disabled"),

@@ -81,6 +81,19 @@ public final class EventBusClient {
         return request(Addresses.ADMIN_TENANTS, new JsonObject()).map(TenantOverview.Page::fromJson);
     }
 
+    /** A Mini App API call (D30), answered with the page's JSON. */
+    public Future<JsonObject> app(AppRequest request) {
+        return request(Addresses.APP_REQUEST, request.toJson(), Duration.ofSeconds(30));
+    }
+
+    public Future<Long> appLogin(AppRequest.Login login) {
+        return request(Addresses.APP_LOGIN, login.toJson()).map(json -> json.getLong("userId"));
+    }
+
+    public Future<Void> appThumbnail(AppRequest.Thumbnail thumbnail) {
+        return request(Addresses.APP_THUMBNAIL, thumbnail.toJson(), Duration.ofSeconds(30)).mapEmpty();
+    }
+
     /** Any Bot API call through the outbox; completes with Telegram's {@code result}. */
     public Future<TelegramCall.Result> telegram(TelegramCall call) {
         return request(Addresses.TELEGRAM_SEND, call.toJson()).map(TelegramCall.Result::fromJson);

@@ -88,9 +88,28 @@ public record AppConfig(
         public static final Duration SWEEP_INTERVAL = Duration.ofSeconds(60);
     }
 
-    public record HttpConfig(String host, int port, Secret adminToken) {
+    public record HttpConfig(String host, int port, Secret adminToken, MiniAppConfig miniApp) {
+        /** Without the Mini App's settings (its pages are still served; no buttons point at them). */
+        public HttpConfig(String host, int port, Secret adminToken) {
+            this(host, port, adminToken, MiniAppConfig.NONE);
+        }
+
         public boolean adminEnabled() {
             return adminToken.isPresent();
+        }
+    }
+
+    /**
+     * D30: where the Mini App lives ({@code PUBLIC_BASE_URL}, empty = no buttons point at it), how old a
+     * Telegram sign-in may be, the BotFather short name (groups then get a t.me link that opens it), and
+     * the bot token, the key of Telegram's initData signature and of the session cookies.
+     */
+    public record MiniAppConfig(Optional<URI> publicBaseUrl, Duration authMaxAge, Optional<String> shortName, Secret botToken) {
+        public static final MiniAppConfig NONE = new MiniAppConfig(Optional.empty(), Duration.ofHours(24), Optional.empty(), Secret.of(""));
+
+        /** The app's address ({@code <base>/app/}), when the base is configured. */
+        public Optional<String> appUrl() {
+            return publicBaseUrl.map(base -> base.toString().replaceAll("/+$", "") + "/app/");
         }
     }
 

@@ -51,6 +51,9 @@ public enum ConfigKey {
     HTTP_HOST("127.0.0.1", "Address of the HTTP server (health, metrics, admin API, signed media)."),
     HTTP_PORT("8080", "Port of the HTTP server (0 = any free port)."),
     ADMIN_TOKEN("", "Bearer token for /admin/*; empty = the admin API is off."),
+    PUBLIC_BASE_URL("", "Public HTTPS address of the HTTP server (behind your reverse proxy); the Mini App lives at <it>/app/. Empty = no Mini App buttons."),
+    MINIAPP_AUTH_MAX_AGE("24h", "How old a Mini App's Telegram sign-in (initData auth_date) may be: 90m, 24h, 7d or seconds."),
+    TELEGRAM_MINIAPP_SHORT_NAME("", "The Mini App's short name from BotFather /newapp; groups then get a t.me/<bot>/<name> link."),
 
     ENCRYPTION_KEY("", "Base64 of 32 random bytes (openssl rand -base64 32); encrypts stored Instagram tokens."),
     INSTAGRAM_GRAPH_BASE_URL("https://graph.facebook.com", "Graph API base URL."),

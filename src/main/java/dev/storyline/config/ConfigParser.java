@@ -82,7 +82,7 @@ public final class ConfigParser {
         HttpConfig http = new HttpConfig(
                 nonBlank(ConfigKey.HTTP_HOST),
                 intIn(ConfigKey.HTTP_PORT, 0, 65535),
-                Secret.of(string(ConfigKey.ADMIN_TOKEN)));
+                Secret.of(string(ConfigKey.ADMIN_TOKEN)), miniApp(telegram.botToken()));
         InstagramConfig instagram = instagram();
         LoggingConfig logging = new LoggingConfig(
                 oneOf(ConfigKey.LOG_LEVEL, LOG_LEVELS, true),
@@ -242,6 +242,48 @@ public final class ConfigParser {
                 Secret.of(string(ConfigKey.CLOUDINARY_API_SECRET)),
                 url(ConfigKey.CLOUDINARY_API_BASE_URL),
                 AppConfig.InstagramTiming.DEFAULT);
+    }
+
+    /** D30: the Mini App's address must be HTTPS (Telegram opens nothing else), but for a loopback address. */
+    private AppConfig.MiniAppConfig miniApp(Secret botToken) {
+        Optional<URI> base = Optional.empty();
+        if (!string(ConfigKey.PUBLIC_BASE_URL).isEmpty()) {
+            URI uri = url(ConfigKey.PUBLIC_BASE_URL);
+            String host = uri.getHost() == null ? "" : uri.getHost();
+            boolean loopback = host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+            if (!"https".equalsIgnoreCase(uri.getScheme()) && !loopback) {
+                error(ConfigKey.PUBLIC_BASE_URL, "must start with https:// (Telegram opens Mini Apps only over HTTPS), not " + uri);
+            }
+            base = Optional.of(uri);
+        }
+        String shortName = string(ConfigKey.TELEGRAM_MINIAPP_SHORT_NAME);
+        if (!shortName.isEmpty() && !shortName.matches("[A-Za-z0-9_]{3,30}")) {
+            error(ConfigKey.TELEGRAM_MINIAPP_SHORT_NAME, "must be the short name BotFather gave (3-30 letters, digits or _), not " + shortName);
+        }
+        return new AppConfig.MiniAppConfig(base, duration(ConfigKey.MINIAPP_AUTH_MAX_AGE, Duration.ofMinutes(1), Duration.ofDays(30)),
+                shortName.isEmpty() ? Optional.empty() : Optional.of(shortName), botToken);
+    }
+
+    /** A duration as {@code 90m}, {@code 24h}, {@code 7d} or plain seconds, within bounds. */
+    private Duration duration(ConfigKey key, Duration min, Duration max) {
+        String raw = string(key).toLowerCase(java.util.Locale.ROOT);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})\\s*([smhd]?)").matcher(raw);
+        if (!m.matches()) {
+            error(key, "must look like 90m, 24h, 7d or a number of seconds, not " + raw);
+            return min;
+        }
+        long n = Long.parseLong(m.group(1));
+        Duration value = switch (m.group(2)) {
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
+            default -> Duration.ofSeconds(n);
+        };
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            error(key, "must be between " + min.toMinutes() + " minutes and " + max.toDays() + " days, not " + raw);
+            return min;
+        }
+        return value;
     }
 
     // --- typed readers: each records an error and returns a harmless value, so parsing goes on ---

@@ -32,6 +32,8 @@ public final class HttpVerticle extends VerticleBase {
     private final List<HealthCheck> checks;
     private final SelfMediaHost media;
     private final AdminApi.TokenDrafts drafts;
+    private final dev.storyline.miniapp.Thumbnails thumbnails;
+    private final java.time.Clock clock;
     private HttpServer server;
 
     /**
@@ -39,6 +41,14 @@ public final class HttpVerticle extends VerticleBase {
      * {@code media} serves the signed image links Instagram fetches ({@code MEDIA_HOSTING=self}); null for none. */
     public HttpVerticle(HttpConfig config, PrometheusMeterRegistry registry, SelfMediaHost media, List<HealthCheck> checks,
                         AdminApi.TokenDrafts drafts) {
+        this(config, registry, media, checks, drafts, null, java.time.Clock.systemUTC());
+    }
+
+    /** With the Mini App (D30) under {@code /app/}: its thumbnails, and the clock its sign-ins are checked against. */
+    public HttpVerticle(HttpConfig config, PrometheusMeterRegistry registry, SelfMediaHost media, List<HealthCheck> checks,
+                        AdminApi.TokenDrafts drafts, dev.storyline.miniapp.Thumbnails thumbnails, java.time.Clock clock) {
+        this.thumbnails = thumbnails;
+        this.clock = clock;
         this.drafts = drafts;
         this.config = config;
         this.registry = registry;
@@ -56,6 +66,9 @@ public final class HttpVerticle extends VerticleBase {
         router.get("/health").handler(this::health);
         router.get("/metrics").handler(this::metrics);
         router.route("/admin/*").subRouter(new AdminApi(vertx, config, this::report, drafts, requests).router());
+        if (thumbnails != null) {
+            new MiniAppRoutes(vertx, config.miniApp(), thumbnails, clock).mount(router);
+        }
         if (media != null) {
             router.get(SelfMediaHost.ROUTE + ":name").handler(this::hostedImage);
         }

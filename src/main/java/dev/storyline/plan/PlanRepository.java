@@ -21,7 +21,7 @@ final class PlanRepository {
     private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('storyline.plan:' || $1, 0))";
 
     private static final String FUTURE_PLANNED = "SELECT " + QueueRepository.COLUMNS + " " + """
-            FROM posting_queue WHERE tenant_id = $1 AND state = 'planned' AND NOT is_manual AND scheduled_for > $2""";
+            FROM posting_queue WHERE tenant_id = $1 AND state = 'planned' AND NOT is_manual AND moved_at IS NULL AND scheduled_for > $2""";
 
     private static final String KEYS = """
             SELECT slot_key FROM posting_queue WHERE tenant_id = $1 AND local_date >= $2

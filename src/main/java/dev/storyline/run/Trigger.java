@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /** What started a job, as {@code service_runs.trigger} records it. */
 public enum Trigger {
-    STARTUP, SCHEDULE, TELEGRAM, ADMIN_API, CLI, SYSTEM;
+    STARTUP, SCHEDULE, TELEGRAM, ADMIN_API, CLI, SYSTEM, APP;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

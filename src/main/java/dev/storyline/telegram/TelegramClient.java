@@ -99,6 +99,11 @@ public final class TelegramClient {
         return call("setMyCommands", new JsonObject().put("commands", commands)).mapEmpty();
     }
 
+    /** The default menu button of private chats (the Mini App's, D30). */
+    public Future<Void> setChatMenuButton(JsonObject button) {
+        return call("setChatMenuButton", new JsonObject().put("menu_button", button)).mapEmpty();
+    }
+
     public Future<JsonArray> getChatAdministrators(long chatId) {
         return call("getChatAdministrators", new JsonObject().put("chat_id", chatId)).map(JsonArray.class::cast);
     }

@@ -133,7 +133,8 @@ public final class TelegramVerticle extends VerticleBase {
         services = new BotServices(replies, notices, new TenantRepository(pool), new dev.storyline.tenant.CategoryMixRepository(pool),
                 new UserRepository(pool), new PendingInputRepository(pool), new MediaRepository(pool), new QueueQueries(pool),
                 new dev.storyline.plan.Runways(pool, clock, null),
-                new ChatAdmins(replies::administrators, clock), new EventBusClient(vertx), clock, telegram, config.tenantDefaults());
+                new ChatAdmins(replies::administrators, clock), new EventBusClient(vertx), clock, telegram, config.tenantDefaults(),
+                new dev.storyline.bot.PlannerLinks(config.http().miniApp()), new dev.storyline.miniapp.AppRepository(pool));
         bot = new Bot(services, pool);
         batches = new UpdateBatches(bot, services, state, metrics, clock, botId, () -> running);
 
@@ -205,6 +206,8 @@ public final class TelegramVerticle extends VerticleBase {
                     return optional("deleteWebhook", client::deleteWebhook);
                 })
                 .compose(v -> optional("setMyCommands", () -> client.setMyCommands(bot.menu())))
+                .compose(v -> services.planner().menuButton().map(button -> optional("setChatMenuButton",
+                        () -> client.setChatMenuButton(button))).orElse(Future.succeededFuture()))
                 .compose(v -> config.telegram().channelId().map(bot::registerConfiguredChannel).orElse(Future.succeededFuture()))
                 .compose(v -> state.offset(botId))
                 .onSuccess(stored -> {

@@ -34,7 +34,7 @@ public final class TenantSettingsPatch {
         if (patch.containsKey("postsPerDay")) {
             Setting.Parsed parsed = Setting.POSTS_PER_DAY.parse(String.valueOf(patch.getValue("postsPerDay")));
             if (!parsed.valid() || !(patch.getValue("postsPerDay") instanceof Number)) {
-                problems.add("postsPerDay: must be a whole number from 1 to 50");
+                problems.add("postsPerDay: posts per day must be 1–50");
             } else {
                 edit = then(edit, t -> t.withPostsPerDay(parsed.number()));
             }

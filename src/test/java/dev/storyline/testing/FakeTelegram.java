@@ -88,6 +88,7 @@ public final class FakeTelegram implements AutoCloseable {
     private final Map<Long, Long> nextMessageId = new HashMap<>();
     private final Map<Long, JsonObject> chats = new HashMap<>();
     private final Map<Long, Set<Long>> admins = new HashMap<>();
+    private final Set<String> left = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<String, JsonObject> callbacks = new HashMap<>();
     private final Map<String, JsonObject> answers = new HashMap<>();
     private final Map<String, Deque<Fault>> faults = new HashMap<>();
@@ -296,6 +297,11 @@ public final class FakeTelegram implements AutoCloseable {
         });
     }
 
+    /** Telegram answers getChatMember for this person in this chat with "left". */
+    public void setLeft(long chatId, long userId) {
+        left.add(chatId + ":" + userId);
+    }
+
     public void setAdmins(long chatId, long... userIds) {
         run(() -> {
             Set<Long> set = new HashSet<>();
@@ -491,7 +497,7 @@ public final class FakeTelegram implements AutoCloseable {
             switch (method) {
                 case "getMe" -> ok(ctx, new JsonObject().put("id", BOT_ID).put("is_bot", true).put("first_name", "Storyline")
                         .put("username", BOT_USERNAME).put("can_join_groups", true).put("can_read_all_group_messages", false));
-                case "deleteWebhook", "setMyCommands", "leaveChat" -> ok(ctx, true);
+                case "deleteWebhook", "setMyCommands", "leaveChat", "setChatMenuButton" -> ok(ctx, true);
                 case "getUpdates" -> getUpdates(ctx, params);
                 case "sendMessage" -> ok(ctx, sendMessage(params));
                 case "sendPhoto" -> ok(ctx, sendMedia(ctx, params, "photo"));
@@ -710,7 +716,8 @@ public final class FakeTelegram implements AutoCloseable {
     private JsonObject member(JsonObject params) {
         long chatId = requireChat(params);
         long userId = params.getLong("user_id", 0L);
-        String status = admins.getOrDefault(chatId, Set.of()).contains(userId) ? "administrator" : "member";
+        String status = admins.getOrDefault(chatId, Set.of()).contains(userId) ? "administrator"
+                : left.contains(chatId + ":" + userId) ? "left" : "member";
         return new JsonObject().put("status", status).put("user", new JsonObject().put("id", userId).put("is_bot", false)
                 .put("first_name", "User" + userId));
     }
