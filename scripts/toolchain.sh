@@ -22,3 +22,12 @@ fi
 if ! command -v mvn >/dev/null 2>&1; then
   apt_install maven
 fi
+
+# The Mini App's browser tests (scripts/test.sh) drive Debian's Chromium through its chromedriver.
+need_browser() {
+  if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+    apt_install chromium chromium-driver
+  elif ! command -v chromedriver >/dev/null 2>&1 && [ ! -x /usr/lib/chromium/chromedriver ]; then
+    apt_install chromium-driver
+  fi
+}

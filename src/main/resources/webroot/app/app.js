@@ -44,6 +44,7 @@
     return el;
   }
   const $ = id => document.getElementById(id);
+  const fill = (el, ...nodes) => el.replaceChildren(...nodes.flat().filter(n => n !== null && n !== undefined && n !== false));
 
   class ApiError extends Error {
     constructor(status, body) { super(body && body.message ? body.message : 'request failed (' + status + ')'); this.status = status; }
@@ -138,7 +139,7 @@
       }
       return col;
     }));
-    page.replaceChildren(head, week);
+    fill(page, head, week);
   }
 
   function slotCard(s, zone) {
@@ -240,7 +241,7 @@
       h('button', { type: 'button', class: 'quiet', disabled: f.offset === 0, onclick: () => { f.offset = Math.max(0, f.offset - 30); showLibrary().catch(handle); } }, '‹ Previous'),
       h('span', { class: 'hint' }, lib.total ? (f.offset + 1) + '–' + Math.min(f.offset + 30, lib.total) + ' of ' + lib.total : 'nothing here'),
       h('button', { type: 'button', class: 'quiet', disabled: f.offset + 30 >= lib.total, onclick: () => { f.offset += 30; showLibrary().catch(handle); } }, 'Next ›'));
-    page.replaceChildren(
+    fill(page, 
       h('p', { class: 'hint' }, c.active + ' active: ' + c.images + ' images, ' + c.videos + ' videos; ' + c.neverPosted + ' never posted, ' + c.locked + ' locked'),
       h('h2', {}, 'Runway'), runway,
       h('div', { class: 'row' }, cat, filter), grid, pager);
@@ -261,7 +262,7 @@
     const person = h('select', { id: 'hist-person', onchange: e => { f.person = e.target.value; showHistory().catch(handle); } },
       h('option', { value: '' }, 'everybody'),
       Object.keys(f.people).map(id => h('option', { value: id, selected: id === String(f.person || '') }, f.people[id])));
-    page.replaceChildren(h('div', { class: 'row' }, outcome, person),
+    fill(page, h('div', { class: 'row' }, outcome, person),
       hist.items.length ? h('ul', { class: 'list' }, hist.items.map(i => h('li', {},
         thumb(i),
         h('div', {},
@@ -315,7 +316,7 @@
       h('td', { class: 'num' }, rows[k].last7), h('td', { class: 'num' }, rows[k].last30)))));
     const median = st.medianSecondsToPost === null || st.medianSecondsToPost === undefined ? 'no posts yet'
       : Math.round(st.medianSecondsToPost / 60) + ' min';
-    page.replaceChildren(
+    fill(page, 
       h('h2', {}, 'Posts a day, last 30 days'),
       barChart(days.map(d => ({ label: d, value: posted[d] || 0 })), 'posts per day'),
       h('p', { class: 'hint' }, 'Total ' + Object.values(posted).reduce((a, b) => a + b, 0) + ' posted; median time to post: ' + median),
@@ -374,7 +375,7 @@
       } catch (err) { handle(err); }
     });
     const ig = st.instagram;
-    page.replaceChildren(form,
+    fill(page, form,
       h('h2', {}, 'Instagram'),
       h('p', { class: 'hint', id: 'instagram-status' }, ig && ig.connected ? '@' + ig.username + ' · token ' + ig.tokenStatus
         + (ig.tokenDaysLeft !== null && ig.tokenDaysLeft !== undefined ? ' (' + ig.tokenDaysLeft + ' days)' : '') : 'not connected'),

@@ -97,6 +97,10 @@ class MiniAppApiIT {
     }
 
     static Reply call(String method, String path, String authorization, String body) {
+        return call(port, method, path, authorization, body);
+    }
+
+    static Reply call(int port, String method, String path, String authorization, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
