@@ -6,6 +6,8 @@
 #   scripts/bench.sh media videos [files] [MB]          (the same with MP4 videos; default 100 of 50 MB)
 #   scripts/bench.sh posting [tenants] [images] [topoff] (top-off (also with a category mix), dispatch lateness, presses;
 #                                                       default 1000 × 3000; topoff: planning only)
+#   scripts/bench.sh miniapp [images]                 (the planner: page paint in headless Chromium, API latency,
+#                                                       thumbnails vs sha256sum; default 3000 images)
 # Figures and how to read them: docs/benchmarks.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,5 +20,6 @@ case "$which" in
   telegram) exec java -Xmx512m ${BENCH_OPTS:-} -cp "$cp" dev.storyline.bench.TelegramBench "$@" ;;
   posting) exec java -Xmx1g ${BENCH_OPTS:-} -cp "$cp" dev.storyline.bench.PostingBench "$@" ;;
   media) exec java -Xmx512m ${BENCH_OPTS:-} -cp "$cp" dev.storyline.bench.MediaBench "$@" ;;
-  *) echo "unknown benchmark '$which' (known: orchestrator, telegram, media, posting)" >&2; exit 2 ;;
+  miniapp) exec java -Xmx512m ${BENCH_OPTS:-} -cp "$cp" dev.storyline.bench.MiniAppBench "$@" ;;
+  *) echo "unknown benchmark '$which' (known: orchestrator, telegram, media, posting, miniapp)" >&2; exit 2 ;;
 esac

@@ -44,14 +44,17 @@ public record AppRequest(long userId, Op op, Long tenantId, JsonObject params) {
                 json.getJsonObject("params"));
     }
 
-    /** A browser's one-time {@code /login} link being used: answers {@code {"userId"}}, or fails {@link ErrorCode#UNAUTHORIZED}. */
-    public record Login(String token) {
+    /**
+     * A browser's one-time {@code /login} link being used, named by the SHA-256 of its token (hex: the
+     * token itself never travels): answers {@code {"userId"}}, or fails {@link ErrorCode#UNAUTHORIZED}.
+     */
+    public record Login(String sha256) {
         public JsonObject toJson() {
-            return new JsonObject().put("token", token);
+            return new JsonObject().put("sha256", sha256);
         }
 
         public static Login fromJson(JsonObject json) {
-            return new Login(Json.requiredString(json, "token"));
+            return new Login(Json.requiredString(json, "sha256"));
         }
     }
 

@@ -180,7 +180,7 @@ final class MiniAppRoutes {
             page(ctx, 401, "This login link is not valid. Send /login to the bot for a new one.");
             return;
         }
-        bus.appLogin(new AppRequest.Login(token)).onSuccess(userId -> {
+        bus.appLogin(new AppRequest.Login(java.util.HexFormat.of().formatHex(dev.storyline.miniapp.MiniAppVerticle.sha256(token)))).onSuccess(userId -> {
             Cookie cookie = Cookie.cookie(Sessions.COOKIE, sessions.issue(userId, clock.instant())).setPath("/app")
                     .setMaxAge(Sessions.TTL.toSeconds()).setHttpOnly(true).setSameSite(CookieSameSite.STRICT)
                     .setSecure(config.publicBaseUrl().map(u -> "https".equalsIgnoreCase(u.getScheme())).orElse(false));

@@ -412,7 +412,13 @@ public final class MiniAppVerticle extends VerticleBase {
     // --- login links and thumbnails ---
 
     private Future<JsonObject> login(AppRequest.Login login) {
-        return app.useLogin(sha256(login.token()), clock.instant()).compose(user -> user.isPresent()
+        byte[] hash;
+        try {
+            hash = java.util.HexFormat.of().parseHex(login.sha256());
+        } catch (IllegalArgumentException e) {
+            return Future.failedFuture(ErrorCode.INVALID_INPUT.failure("sha256 must be hex"));
+        }
+        return app.useLogin(hash, clock.instant()).compose(user -> user.isPresent()
                 ? Future.succeededFuture(new JsonObject().put("userId", user.get()))
                 : Future.failedFuture(ErrorCode.UNAUTHORIZED.failure("This login link was used already or has expired: send /login to the bot again.")));
     }

@@ -50,6 +50,10 @@ class BusContractsTest {
         RunwayPage runway = new RunwayPage(List.of(new RunwayPage.Category("merch", 6, 1.5, 4.0, "low", "merch: 4 days left"),
                 new RunwayPage.Category("old", 3, 0, null, "ok", "old: not in the mix")));
         assertThat(wire(runway.toJson(), RunwayPage::fromJson)).isEqualTo(runway);
+        AppRequest app = new AppRequest(502, AppRequest.Op.MOVE_SLOT, -100L, new JsonObject().put("slotId", 7).put("at", "2026-12-05T14:30"));
+        assertThat(wire(app.toJson(), AppRequest::fromJson)).isEqualTo(app);
+        AppRequest.Thumbnail thumb = new AppRequest.Thumbnail(-100, 7, "7-0123456789ab.jpg");
+        assertThat(wire(thumb.toJson(), AppRequest.Thumbnail::fromJson)).isEqualTo(thumb);
         TelegramCall json = TelegramCall.json("sendMessage", new JsonObject().put("chat_id", -5L).put("text", "hi"));
         assertThat(wire(json.toJson(), TelegramCall::fromJson)).isEqualTo(json);
         TelegramCall photo = TelegramCall.upload("sendPhoto", new JsonObject().put("chat_id", -5L), "photo", -5L, 9L).atMostOnce();
@@ -108,7 +112,8 @@ class BusContractsTest {
                 InstagramPublish.Published.class, InstagramStatus.class, MediaUpload.class, MediaUploadResult.class, PollerStatus.class,
                 QueuePage.class, QueuePage.Line.class, RunwayPage.class, RunwayPage.Category.class, SchedulerCommand.class, SchedulerStatus.class, StoryPress.class,
                 StoryPress.Answer.class, TelegramCall.class, TelegramCall.Photo.class, TelegramDownload.class,
-                TelegramDownload.Downloaded.class, TenantChanged.class, TenantPage.class, TenantRequest.class);
+                TelegramDownload.Downloaded.class, TenantChanged.class, TenantPage.class, TenantRequest.class, AppRequest.class,
+                AppRequest.Login.class, AppRequest.Thumbnail.class);
         for (Class<?> type : records) {
             for (RecordComponent c : type.getRecordComponents()) {
                 assertThat(c.getType()).as(type.getSimpleName() + "." + c.getName()).isNotIn(Path.class, java.io.File.class,

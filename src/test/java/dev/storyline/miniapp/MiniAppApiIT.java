@@ -354,4 +354,25 @@ class MiniAppApiIT {
         assertThat(page.body()).contains("<script src=\"app.js\"").doesNotContainPattern("<script>[^<]");
         assertThat(call("GET", "/app/app.js", null, null).status()).isEqualTo(200);
     }
+
+    @Test
+    @DisplayName("openapi.json describes every API route, and every route it describes wants a sign-in")
+    void openApi() {
+        JsonObject doc = call("GET", "/app/openapi.json", null, null).json();
+        List<String> documented = new java.util.ArrayList<>();
+        doc.getJsonObject("paths").forEach(path -> ((JsonObject) path.getValue()).fieldNames()
+                .forEach(method -> documented.add(method.toUpperCase(java.util.Locale.ROOT) + " " + path.getKey())));
+        assertThat(documented).containsExactlyInAnyOrder("GET /app/api/me", "GET /app/api/tenants/{chatId}/plan",
+                "POST /app/api/tenants/{chatId}/plan", "GET /app/api/tenants/{chatId}/candidates",
+                "PATCH /app/api/tenants/{chatId}/slots/{slotId}", "DELETE /app/api/tenants/{chatId}/slots/{slotId}",
+                "GET /app/api/tenants/{chatId}/library", "POST /app/api/tenants/{chatId}/library/{itemId}/unlock",
+                "GET /app/api/tenants/{chatId}/history", "GET /app/api/tenants/{chatId}/stats",
+                "GET /app/api/tenants/{chatId}/settings", "PATCH /app/api/tenants/{chatId}/settings");
+        for (String route : documented) {
+            String[] parts = route.split(" ");
+            String path = parts[1].replace("{chatId}", Long.toString(TEAM)).replace("{slotId}", "1").replace("{itemId}", "1");
+            refused(call(parts[0], path, null, parts[0].equals("PATCH") ? "{}" : null), 401, "unauthorized", "sign in");
+            assertThat(as(MEMBER, parts[0], path, parts[0].equals("PATCH") ? "{\"at\": \"x\"}" : null).status()).as(route).isNotEqualTo(404);
+        }
+    }
 }
