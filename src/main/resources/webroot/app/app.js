@@ -52,9 +52,10 @@
   async function api(method, path, body) {
     const headers = { 'Accept': 'application/json' };
     if (initData) headers['Authorization'] = 'tma ' + initData;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const form = body instanceof FormData;
+    if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
     const res = await fetch('/app/api' + path, { method, headers, credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body) });
+      body: body === undefined ? undefined : form ? body : JSON.stringify(body) });
     const text = await res.text();
     let json = null;
     try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
@@ -241,7 +242,24 @@
       h('button', { type: 'button', class: 'quiet', disabled: f.offset === 0, onclick: () => { f.offset = Math.max(0, f.offset - 30); showLibrary().catch(handle); } }, '‹ Previous'),
       h('span', { class: 'hint' }, lib.total ? (f.offset + 1) + '–' + Math.min(f.offset + 30, lib.total) + ' of ' + lib.total : 'nothing here'),
       h('button', { type: 'button', class: 'quiet', disabled: f.offset + 30 >= lib.total, onclick: () => { f.offset += 30; showLibrary().catch(handle); } }, 'Next ›'));
-    fill(page, 
+    const file = h('input', { type: 'file', id: 'upload-file', accept: 'image/jpeg,image/png,image/webp,video/mp4,video/quicktime,.mp4,.mov' });
+    const caption = h('input', { type: 'text', id: 'upload-caption', placeholder: 'Title | https://link | #category' });
+    const upload = h('form', { class: 'row', id: 'upload-form' }, file, caption, h('button', { type: 'submit', id: 'upload' }, 'Add to library'));
+    upload.addEventListener('submit', async e => {
+      e.preventDefault();
+      if (!file.files.length) { toast('Choose an image or a video first', true); return; }
+      const data = new FormData();
+      data.append('caption', caption.value);
+      data.append('file', file.files[0]);
+      try {
+        const r = await api('POST', tenantPath() + '/library', data);
+        if (r.outcome === 'REFUSED') toast('Not added: ' + r.reason, true);
+        else if (r.outcome === 'DUPLICATE') toast(r.name + ' is in the library already');
+        else toast('Added ' + r.name + (r.category ? ' as ' + r.category : '') + ' (' + r.libraryActive + ' items)');
+      } catch (err) { handle(err); }
+      showLibrary().catch(handle);
+    });
+    fill(page, upload,
       h('p', { class: 'hint' }, c.active + ' active: ' + c.images + ' images, ' + c.videos + ' videos; ' + c.neverPosted + ' never posted, ' + c.locked + ' locked'),
       h('h2', {}, 'Runway'), runway,
       h('div', { class: 'row' }, cat, filter), grid, pager);

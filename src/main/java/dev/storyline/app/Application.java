@@ -187,7 +187,8 @@ public final class Application {
         http = new HttpVerticle(config.http(), registry, selfHost, List.of(
                 new DatabaseHealthCheck(pool, database.describe()),
                 new SchedulerHealthCheck(bus),
-                new TelegramHealthCheck(bus, clock)), accounts::draft, thumbnails, clock);
+                new TelegramHealthCheck(bus, clock)), accounts::draft,
+                new dev.storyline.http.MiniAppRoutes.Files(thumbnails, MediaRoots.of(config)), clock);
         deploy(http, "HTTP server");
     }
 

@@ -32,7 +32,7 @@ public final class HttpVerticle extends VerticleBase {
     private final List<HealthCheck> checks;
     private final SelfMediaHost media;
     private final AdminApi.TokenDrafts drafts;
-    private final dev.storyline.miniapp.Thumbnails thumbnails;
+    private final MiniAppRoutes.Files app;
     private final java.time.Clock clock;
     private HttpServer server;
 
@@ -44,10 +44,10 @@ public final class HttpVerticle extends VerticleBase {
         this(config, registry, media, checks, drafts, null, java.time.Clock.systemUTC());
     }
 
-    /** With the Mini App (D30) under {@code /app/}: its thumbnails, and the clock its sign-ins are checked against. */
+    /** With the Mini App (D30) under {@code /app/}: its thumbnails and uploads, and the clock its sign-ins are checked against. */
     public HttpVerticle(HttpConfig config, PrometheusMeterRegistry registry, SelfMediaHost media, List<HealthCheck> checks,
-                        AdminApi.TokenDrafts drafts, dev.storyline.miniapp.Thumbnails thumbnails, java.time.Clock clock) {
-        this.thumbnails = thumbnails;
+                        AdminApi.TokenDrafts drafts, MiniAppRoutes.Files app, java.time.Clock clock) {
+        this.app = app;
         this.clock = clock;
         this.drafts = drafts;
         this.config = config;
@@ -66,8 +66,8 @@ public final class HttpVerticle extends VerticleBase {
         router.get("/health").handler(this::health);
         router.get("/metrics").handler(this::metrics);
         router.route("/admin/*").subRouter(new AdminApi(vertx, config, this::report, drafts, requests).router());
-        if (thumbnails != null) {
-            new MiniAppRoutes(vertx, config.miniApp(), thumbnails, clock).mount(router);
+        if (app != null) {
+            new MiniAppRoutes(vertx, config.miniApp(), app, clock).mount(router);
         }
         if (media != null) {
             router.get(SelfMediaHost.ROUTE + ":name").handler(this::hostedImage);

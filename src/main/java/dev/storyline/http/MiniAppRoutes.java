@@ -28,24 +28,32 @@ import java.util.Optional;
  * signed initData ({@code Authorization: tma <initData>}) or by the session cookie a login link set;
  * what the person may see and change is the Mini App actor's decision, one bus request per call.
  */
-final class MiniAppRoutes {
+public final class MiniAppRoutes {
     static final String CSP = "default-src 'self'; script-src 'self' https://telegram.org; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
             + "frame-ancestors 'self' https://web.telegram.org https://*.telegram.org";
     private static final long MAX_BODY_BYTES = 16 * 1024;
+    /** An upload: a video may have 100 MB (D29), and the form a caption. */
+    static final long MAX_UPLOAD_BYTES = 100L * 1024 * 1024 + 64 * 1024;
     private static final String USER = "storyline.user";
 
     private final Vertx vertx;
     private final MiniAppConfig config;
     private final Thumbnails thumbnails;
+    private final dev.storyline.media.MediaRoots roots;
     private final Sessions sessions;
     private final EventBusClient bus;
     private final Clock clock;
 
-    MiniAppRoutes(Vertx vertx, MiniAppConfig config, Thumbnails thumbnails, Clock clock) {
+    /** What the planner's routes need besides the configuration: its thumbnails, and where uploads land. */
+    public record Files(Thumbnails thumbnails, dev.storyline.media.MediaRoots roots) {
+    }
+
+    MiniAppRoutes(Vertx vertx, MiniAppConfig config, Files files, Clock clock) {
         this.vertx = vertx;
+        this.roots = files.roots();
         this.config = config;
-        this.thumbnails = thumbnails;
+        this.thumbnails = files.thumbnails();
         this.clock = clock;
         this.sessions = new Sessions(config.botToken().reveal());
         this.bus = new EventBusClient(vertx);
@@ -72,6 +80,9 @@ final class MiniAppRoutes {
             ctx.next();
         });
         api.route().handler(this::authenticate);
+        // uploads before the small-body handler: a file goes to disk next to the tenants' incoming uploads, never into the heap
+        api.post("/tenants/:chatId/library").handler(BodyHandler.create(roots.dataDir().resolve("media").resolve(".app-uploads").toString())
+                .setBodyLimit(MAX_UPLOAD_BYTES).setDeleteUploadedFilesOnEnd(true)).handler(this::upload);
         api.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         api.get("/me").handler(ctx -> call(ctx, Op.ME, null, new JsonObject()));
         api.get("/tenants/:chatId/plan").handler(ctx -> call(ctx, Op.PLAN, query(ctx, "days", "from")));
@@ -102,6 +113,35 @@ final class MiniAppRoutes {
             }
             call(ctx, at ? Op.MOVE_SLOT : Op.SWAP_SLOT, body.copy().put("slotId", ctx.pathParam("slotId")));
         });
+    }
+
+    /**
+     * {@code POST .../library} (multipart: {@code file}, optional {@code caption} as in the chat: {@code Title | link | #tags}):
+     * the file is moved to the tenant's incoming uploads under a random id and checked like a file sent in the chat.
+     */
+    private void upload(RoutingContext ctx) {
+        var files = ctx.fileUploads();
+        if (files.size() != 1 || !"file".equals(files.get(0).name())) {
+            JsonErrors.send(ctx, ErrorCode.INVALID_INPUT, "send one file as the multipart field 'file' (and optionally 'caption')");
+            return;
+        }
+        long chatId;
+        try {
+            chatId = Long.parseLong(ctx.pathParam("chatId"));
+        } catch (NumberFormatException e) {
+            JsonErrors.send(ctx, ErrorCode.INVALID_INPUT, "chatId must be a chat id such as -1001234567890");
+            return;
+        }
+        var file = files.get(0);
+        String uploadId = "app-" + java.util.UUID.randomUUID();
+        String target = roots.incoming(chatId, uploadId).toString();
+        JsonObject params = new JsonObject().put("uploadId", uploadId).put("fileName", file.fileName()).put("mimeType", file.contentType())
+                .put("fileSize", file.size()).put("caption", ctx.request().getFormAttribute("caption"));
+        vertx.fileSystem().mkdirs(roots.incoming(chatId, uploadId).getParent().toString())
+                .compose(v -> vertx.fileSystem().move(file.uploadedFileName(), target))
+                .compose(v -> bus.app(new AppRequest(ctx.get(USER), Op.UPLOAD, chatId, params)))
+                .onSuccess(body -> ctx.response().putHeader("Content-Type", "application/json").end(body.encode()))
+                .onFailure(e -> vertx.fileSystem().delete(target).onComplete(x -> JsonErrors.sendFailure(ctx, e)));
     }
 
     /** Telegram's initData first (inside Telegram), else the browser's session cookie; 401 with the reason otherwise. */

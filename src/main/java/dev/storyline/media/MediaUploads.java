@@ -74,12 +74,13 @@ public final class MediaUploads {
     }
 
     public Future<MediaUploadResult> add(Tenant tenant, MediaUpload upload) {
-        String refusal = refusalBeforeDownload(upload.photo(), upload.fileName(), upload.mimeType(), upload.fileSize());
+        String refusal = upload.received() ? null : refusalBeforeDownload(upload.photo(), upload.fileName(), upload.mimeType(), upload.fileSize());
         if (refusal != null) {
             return Future.succeededFuture(MediaUploadResult.refused(refusal));
         }
         JsonObject inputs = new JsonObject().put("fileUniqueId", upload.fileUniqueId()).put("fileName", upload.fileName());
-        return runs.start(tenant.id(), SERVICE, Trigger.TELEGRAM, upload.userId(), inputs).compose(run -> fetchAndAdd(tenant, upload)
+        return runs.start(tenant.id(), SERVICE, upload.received() ? Trigger.APP : Trigger.TELEGRAM, upload.userId(), inputs)
+                .compose(run -> (upload.received() ? addReceived(tenant, upload) : fetchAndAdd(tenant, upload))
                 .compose(result -> runs.completed(run, result.toJson()).map(result),
                         e -> runs.failed(run, String.valueOf(e.getMessage())).transform(x -> Future.failedFuture(e))));
     }
@@ -104,6 +105,18 @@ public final class MediaUploads {
                                 .eventually(() -> vertx.fileSystem().delete(incoming.toString()).otherwiseEmpty());
                     });
         });
+    }
+
+    /** A file uploaded in the planner (D30): already under {@code .incoming/}, checked and stored as one from the chat. */
+    private Future<MediaUploadResult> addReceived(Tenant tenant, MediaUpload upload) {
+        Path incoming = roots.incoming(tenant.id(), upload.uploadId());
+        String safeId = upload.uploadId().replaceAll("[^A-Za-z0-9_-]", "_");
+        return examine(incoming)
+                .compose(checked -> checked.refusal() != null ? Future.succeededFuture(MediaUploadResult.refused(checked.refusal()))
+                        : media.byHash(tenant.id(), checked.image().hash()).compose(same -> same.isPresent() ? duplicate(tenant, same.get())
+                                : store(tenant, upload, incoming, roots.uploads(tenant.id()).resolve(STAMP.format(clock.instant()) + "-app-"
+                                        + safeId + "." + checked.image().format().extension()))))
+                .eventually(() -> vertx.fileSystem().delete(incoming.toString()).otherwiseEmpty());
     }
 
     /** An upload's check: the image, or why it was refused (said to the sender). */

@@ -121,6 +121,7 @@ public final class MiniAppVerticle extends VerticleBase {
             case HISTORY -> history(tenant, p);
             case STATS -> stats(tenant);
             case SETTINGS -> settings(tenant, role);
+            case UPLOAD -> upload(tenant, request.userId(), p);
             default -> role != Role.ADMIN ? Future.failedFuture(ErrorCode.FORBIDDEN.failure(
                     request.op() == AppRequest.Op.CHANGE_SETTINGS ? SETTINGS_ADMINS_ONLY : ADMINS_ONLY)) : switch (request.op()) {
                 case PLAN_NOW -> bus.plan(tenantId, null, Trigger.APP).map(Planner.TopOff::toJson)
@@ -407,6 +408,12 @@ public final class MiniAppVerticle extends VerticleBase {
                 ? Future.succeededFuture(change.tenant())
                 : admin.setPaused(change.tenant(), (Boolean) paused, actor, "paused in the planner").map(TenantRepository.Change::tenant))
                 .compose(changed -> settings(changed, Role.ADMIN));
+    }
+
+    /** A file the HTTP server received for the library: checked and kept as one sent in the chat (anyone in the chat may add). */
+    private Future<JsonObject> upload(Tenant tenant, long userId, JsonObject p) {
+        return bus.uploadMedia(dev.storyline.bus.MediaUpload.received(tenant.id(), userId, p.getString("uploadId"), p.getString("fileName"),
+                p.getString("mimeType"), p.getLong("fileSize", 0L), p.getString("caption"))).map(dev.storyline.bus.MediaUploadResult::toJson);
     }
 
     // --- login links and thumbnails ---

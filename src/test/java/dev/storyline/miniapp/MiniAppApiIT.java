@@ -286,9 +286,11 @@ class MiniAppApiIT {
         String base = "/app/api/tenants/" + TEAM;
         JsonObject library = as(MEMBER, "GET", base + "/library?limit=5", null).json();
         assertThat(library.getJsonArray("items")).hasSize(5);
-        assertThat(library.getLong("total")).isEqualTo(8);
+        assertThat(library.getLong("total")).isEqualTo(bot.db.count("SELECT count(*) FROM media_items WHERE tenant_id = ? AND is_active", TEAM))
+                .isGreaterThanOrEqualTo(8);
         assertThat(library.getJsonObject("categories").getMap()).containsKeys("memes", "merch");
-        assertThat(as(MEMBER, "GET", base + "/library?category=merch", null).json().getLong("total")).isEqualTo(4);
+        assertThat(as(MEMBER, "GET", base + "/library?category=merch", null).json().getLong("total")).isEqualTo(
+                bot.db.count("SELECT count(*) FROM media_items WHERE tenant_id = ? AND is_active AND category = 'merch'", TEAM));
         refused(as(MEMBER, "GET", base + "/library?filter=everything", null), 400, "invalid_input", "filter must be");
         refused(as(MEMBER, "GET", base + "/library?limit=0", null), 400, "invalid_input", "limit must be between");
         refused(as(MEMBER, "GET", base + "/history?outcome=won", null), 400, "invalid_input", "outcome must be");
@@ -363,6 +365,7 @@ class MiniAppApiIT {
         doc.getJsonObject("paths").forEach(path -> ((JsonObject) path.getValue()).fieldNames()
                 .forEach(method -> documented.add(method.toUpperCase(java.util.Locale.ROOT) + " " + path.getKey())));
         assertThat(documented).containsExactlyInAnyOrder("GET /app/api/me", "GET /app/api/tenants/{chatId}/plan",
+                "POST /app/api/tenants/{chatId}/library",
                 "POST /app/api/tenants/{chatId}/plan", "GET /app/api/tenants/{chatId}/candidates",
                 "PATCH /app/api/tenants/{chatId}/slots/{slotId}", "DELETE /app/api/tenants/{chatId}/slots/{slotId}",
                 "GET /app/api/tenants/{chatId}/library", "POST /app/api/tenants/{chatId}/library/{itemId}/unlock",
@@ -373,6 +376,62 @@ class MiniAppApiIT {
             String path = parts[1].replace("{chatId}", Long.toString(TEAM)).replace("{slotId}", "1").replace("{itemId}", "1");
             refused(call(parts[0], path, null, parts[0].equals("PATCH") ? "{}" : null), 401, "unauthorized", "sign in");
             assertThat(as(MEMBER, parts[0], path, parts[0].equals("PATCH") ? "{\"at\": \"x\"}" : null).status()).as(route).isNotEqualTo(404);
+        }
+    }
+
+    static Reply upload(FakeTelegram.Person who, long team, String fileName, String type, byte[] content, String caption) {
+        String boundary = "----storyline" + System.nanoTime();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        java.util.function.Consumer<String> text = t -> body.writeBytes(t.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (caption != null) {
+            text.accept("--" + boundary + "\r\nContent-Disposition: form-data; name=\"caption\"\r\n\r\n" + caption + "\r\n");
+        }
+        if (content != null) {
+            text.accept("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName + "\"\r\n"
+                    + "Content-Type: " + type + "\r\n\r\n");
+            body.writeBytes(content);
+            text.accept("\r\n");
+        }
+        text.accept("--" + boundary + "--\r\n");
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/app/api/tenants/" + team + "/library"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+        if (who != null) {
+            request.header("Authorization", "tma " + initData(who, bot.clock.instant()));
+        }
+        try {
+            HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Reply(response.statusCode(), response.body(), response.headers());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    @DisplayName("uploads: a member adds an image with its #category as in the chat; a second copy is a duplicate; a text file is refused; another team's member gets 403 and nothing stays behind")
+    void uploads() throws IOException {
+        byte[] jpeg = TestImages.encode("jpg", 1080, 1920, new Color(12, 200, 99));
+        Reply added = upload(MEMBER, TEAM, "shop.jpg", "image/jpeg", jpeg, "Shop window | #merch");
+        assertThat(added.status()).as(added.body()).isEqualTo(200);
+        assertThat(added.json().getString("outcome")).isEqualTo("ADDED");
+        assertThat(added.json().getString("category")).isEqualTo("merch");
+        assertThat(bot.db.column("SELECT title || ' ' || category || ' ' || added_by FROM media_items WHERE id = ?",
+                added.json().getLong("itemId"))).containsExactly("Shop window merch " + MEMBER.id());
+        assertThat(upload(MEMBER, TEAM, "again.jpg", "image/jpeg", jpeg, null).json().getString("outcome")).isEqualTo("DUPLICATE");
+        Reply refused = upload(MEMBER, TEAM, "notes.txt", "text/plain", "not an image".getBytes(), null);
+        assertThat(refused.json().getString("outcome")).isEqualTo("REFUSED");
+        assertThat(refused.json().getString("reason")).contains("image");
+
+        refused(upload(STRANGER, TEAM, "x.jpg", "image/jpeg", TestImages.encode("jpg", 1080, 1920, Color.BLUE), null), 403, "forbidden",
+                "not a member");
+        refused(upload(MEMBER, TEAM, null, null, null, "caption only"), 400, "invalid_input", "multipart field 'file'");
+        refused(upload(null, TEAM, "x.jpg", "image/jpeg", jpeg, null), 401, "unauthorized", "sign in");
+        Path incoming = dataDir.resolve("media").resolve(Long.toString(TEAM)).resolve("telegram").resolve(".incoming");
+        try (var left = java.nio.file.Files.list(incoming)) {
+            assertThat(left.toList()).as("received files are kept or deleted, never left in .incoming").isEmpty();
+        }
+        try (var left = java.nio.file.Files.list(dataDir.resolve("media").resolve(".app-uploads"))) {
+            assertThat(left.toList()).isEmpty();
         }
     }
 }
