@@ -6,8 +6,8 @@
 #   scripts/bench.sh media videos [files] [MB]          (the same with MP4 videos; default 100 of 50 MB)
 #   scripts/bench.sh posting [tenants] [images] [topoff] (top-off (also with a category mix), dispatch lateness, presses;
 #                                                       default 1000 × 3000; topoff: planning only)
-#   scripts/bench.sh miniapp [images]                 (the planner: page paint in headless Chromium, API latency,
-#                                                       thumbnails vs sha256sum; default 3000 images)
+#   scripts/bench.sh miniapp [images] [page]          (the planner: page paint in headless Chromium, API latency,
+#                                                       thumbnails vs sha256sum; default 3000 images; page: no thumbnails run)
 # Figures and how to read them: docs/benchmarks.md
 set -euo pipefail
 cd "$(dirname "$0")/.."

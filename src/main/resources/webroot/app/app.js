@@ -410,6 +410,7 @@
     try {
       await pages[name]();
       document.body.dataset.ready = name;
+      performance.mark('storyline-ready-' + name);
     } catch (e) { handle(e); }
   }
 

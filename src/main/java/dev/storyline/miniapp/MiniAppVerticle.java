@@ -397,7 +397,8 @@ public final class MiniAppVerticle extends VerticleBase {
         UnaryOperator<Tenant> edit;
         Optional<CategoryMix> mix;
         try {
-            edit = TenantSettingsPatch.parse(patch);
+            // pausing alone is a change of its own (the admin API has /pause for it)
+            edit = paused != null && patch.isEmpty() ? t -> t : TenantSettingsPatch.parse(patch);
             mix = TenantSettingsPatch.mix(patch);
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(ErrorCode.INVALID_INPUT.failure(e.getMessage()));

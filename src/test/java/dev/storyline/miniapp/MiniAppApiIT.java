@@ -223,6 +223,11 @@ class MiniAppApiIT {
                 + "WHERE tenant_id = ? AND source = 'app'", TEAM)).contains("posts_per_day 4 " + ADMIN_OF_GROUP.id());
         assertThat(bot.db.count("SELECT count(*) FROM category_mix WHERE tenant_id = ? AND source = 'app' AND is_current", TEAM)).isEqualTo(2);
         bot.awaitMessage(TEAM, t -> t.contains("4") && t.contains("category mix"));
+        Reply paused = as(ADMIN_OF_GROUP, "PATCH", path, "{\"paused\": true}");
+        assertThat(paused.json().getJsonObject("tenant").getBoolean("paused")).as(paused.body()).isTrue();
+        assertThat(bot.db.count("SELECT count(*) FROM tenant_settings_history WHERE tenant_id = ? AND source = 'app' AND setting LIKE '%paus%'",
+                TEAM)).isEqualTo(1);
+        assertThat(as(ADMIN_OF_GROUP, "PATCH", path, "{\"paused\": false}").json().getJsonObject("tenant").getBoolean("paused")).isFalse();
         JsonObject read = as(MEMBER, "GET", path, null).json();
         assertThat(read.getString("role")).isEqualTo("member");
         assertThat(read.getJsonArray("categories").getList()).containsExactly("memes", "merch");
