@@ -33,11 +33,15 @@ public final class QueueRepository {
             claim_token""";
     private static final String NEXT_DUE = "SELECT min(due_at) FROM posting_queue WHERE tenant_id = $1 AND state = 'planned'";
 
-    /** Claims the oldest due slot (D10); SKIP LOCKED lets a second claimer pass by instead of waiting. */
+    /**
+     * Claims the oldest due slot (D10); SKIP LOCKED lets a second claimer pass by instead of waiting. Only while the tenant is
+     * active: a scheduler that has not yet been stopped after a pause (or one deployed from a read made before it) claims nothing.
+     */
     private static final String CLAIM = "UPDATE posting_queue SET state = 'claimed', claimed_at = $2, attempts = attempts + 1, "
             + "claim_token = nextval('posting_claim_seq'), "
             + "updated_at = now() WHERE id IN (SELECT id FROM posting_queue WHERE tenant_id = $1 AND state = 'planned' "
-            + "AND due_at <= $2 ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS;
+            + "AND due_at <= $2 AND EXISTS (SELECT 1 FROM tenants WHERE id = $1 AND state = 'approved' AND NOT is_paused) "
+            + "ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS;
 
     private static final String CLAIM_ONE = "UPDATE posting_queue SET state = 'claimed', claimed_at = $3, attempts = attempts + 1, "
             + "claim_token = nextval('posting_claim_seq'), "

@@ -69,6 +69,9 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
     private final SchedulerFactory factory;
     private final OrchestratorMetrics metrics;
     private final Map<Long, Slot> slots = new HashMap<>();
+    /** Per tenant, the number of the latest tenant.changed event seen: a read started before it must not undo what it applies. */
+    private final Map<Long, Long> changeSeqs = new HashMap<>();
+    private long changeSeq;
     private Instant lastDiscoveryAt;
     private long lastDiscoveryMillis;
     private long restartsTotal;
@@ -142,18 +145,22 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
 
     private Future<Void> discoverAll() {
         long started = System.nanoTime();
+        long readAfter = changeSeq;
         return tenants.findActive()
                 .compose(active -> {
                     Set<Long> activeIds = new HashSet<>();
                     List<Future<Void>> converging = new ArrayList<>(active.size());
                     for (Tenant tenant : active) {
                         activeIds.add(tenant.id());
+                        if (changedSince(tenant.id(), readAfter)) {
+                            continue; // a change (a pause, say) arrived while this read ran: its own, newer read decides
+                        }
                         Slot slot = slots.computeIfAbsent(tenant.id(), Slot::new);
                         slot.wanted = tenant;
                         converging.add(converge(slot));
                     }
                     for (Slot slot : List.copyOf(slots.values())) {
-                        if (!activeIds.contains(slot.tenantId)) {
+                        if (!activeIds.contains(slot.tenantId) && !changedSince(slot.tenantId, readAfter)) {
                             slot.wanted = null;
                             converging.add(converge(slot));
                         }
@@ -231,8 +238,13 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
             LOG.warn("Ignoring a malformed tenant.changed event: {}", message.body());
             return;
         }
+        long seq = ++changeSeq;
+        changeSeqs.put(changed.tenantId(), seq);
         tenants.findById(changed.tenantId())
                 .onSuccess(found -> {
+                    if (changedSince(changed.tenantId(), seq)) {
+                        return; // a later change is being read; that read is the fresher one
+                    }
                     Optional<Tenant> active = found.filter(Tenant::active);
                     Slot slot = slots.get(changed.tenantId());
                     if (active.isEmpty() && slot == null) {
@@ -247,6 +259,10 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
                 })
                 .onFailure(e -> LOG.error("Tenant {}: could not re-read after a change ({}); the next discovery retries",
                         LogFields.tenant(changed.tenantId()), e.getMessage()));
+    }
+
+    private boolean changedSince(long tenantId, long seq) {
+        return changeSeqs.getOrDefault(tenantId, 0L) > seq;
     }
 
     // --- reconciling one tenant ---

@@ -64,6 +64,24 @@ class FencedClaimsIT {
     }
 
     @Test
+    @DisplayName("a scheduler still running after its team was paused claims nothing due; after the resume it claims the slot")
+    void pausedTenantClaimsNothing() {
+        db.insertTenant(-4102, "Resting", "approved", false);
+        db.execute("INSERT INTO media_items (tenant_id, path, source, file_hash, file_size, mime_type) "
+                + "VALUES (-4102, '/f/p.jpg', 'folder', 'paused:p', 1, 'image/jpeg')");
+        OffsetDateTime at = OffsetDateTime.ofInstant(NOW, ZoneOffset.UTC);
+        db.execute("INSERT INTO posting_queue (tenant_id, slot_key, scheduled_for, due_at, media_item_id, state) "
+                + "SELECT -4102, 'p', ?, ?, id, 'planned' FROM media_items WHERE tenant_id = -4102", at, at);
+        db.execute("UPDATE tenants SET is_paused = true WHERE id = -4102");
+
+        assertThat(queue.claimDue(-4102, NOW.plusSeconds(1), 5).await()).isEmpty();
+        assertThat(db.column("SELECT state FROM posting_queue WHERE tenant_id = -4102")).containsExactly("planned");
+
+        db.execute("UPDATE tenants SET is_paused = false WHERE id = -4102");
+        assertThat(queue.claimDue(-4102, NOW.plusSeconds(1), 5).await()).hasSize(1);
+    }
+
+    @Test
     @DisplayName("the stale owner can neither record its send, nor retry, nor fail the slot; the current owner can")
     void telegramRoute() {
         long id = slot("t");
