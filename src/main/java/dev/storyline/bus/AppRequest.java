@@ -11,7 +11,7 @@ import io.vertx.core.json.JsonObject;
  */
 public record AppRequest(long userId, Op op, Long tenantId, JsonObject params) {
     public enum Op {
-        ME, PLAN, PLAN_NOW, MOVE_SLOT, SWAP_SLOT, SKIP_SLOT, CANDIDATES, LIBRARY, UNLOCK, UPLOAD, HISTORY, STATS, SETTINGS, CHANGE_SETTINGS;
+        ME, ACCESS, PLAN, PLAN_NOW, MOVE_SLOT, SWAP_SLOT, SKIP_SLOT, CANDIDATES, LIBRARY, UNLOCK, UPLOAD, HISTORY, STATS, SETTINGS, CHANGE_SETTINGS;
 
         public String wire() {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

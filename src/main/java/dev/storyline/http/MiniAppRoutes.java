@@ -81,6 +81,8 @@ public final class MiniAppRoutes {
         });
         api.route().handler(this::authenticate);
         // uploads before the small-body handler: a file goes to disk next to the tenants' incoming uploads, never into the heap
+        // the membership is checked on its own route first (a body handler must lead its route), so a stranger's file is never received
+        api.post("/tenants/:chatId/library").handler(this::mayUpload);
         api.post("/tenants/:chatId/library").handler(BodyHandler.create(roots.dataDir().resolve("media").resolve(".app-uploads").toString())
                 .setBodyLimit(MAX_UPLOAD_BYTES).setDeleteUploadedFilesOnEnd(true)).handler(this::upload);
         api.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
@@ -113,6 +115,24 @@ public final class MiniAppRoutes {
             }
             call(ctx, at ? Op.MOVE_SLOT : Op.SWAP_SLOT, body.copy().put("slotId", ctx.pathParam("slotId")));
         });
+    }
+
+    /** Before an upload's body is read: the person must be in the team's chat (the request waits, paused, meanwhile). */
+    private void mayUpload(RoutingContext ctx) {
+        long chatId;
+        try {
+            chatId = Long.parseLong(ctx.pathParam("chatId"));
+        } catch (NumberFormatException e) {
+            JsonErrors.send(ctx, ErrorCode.INVALID_INPUT, "chatId must be a chat id such as -1001234567890");
+            return;
+        }
+        ctx.request().pause();
+        bus.app(new AppRequest(ctx.get(USER), Op.ACCESS, chatId, new JsonObject()))
+                .onSuccess(role -> ctx.next())
+                .onFailure(e -> {
+                    ctx.response().putHeader("Connection", "close");
+                    JsonErrors.sendFailure(ctx, e);
+                });
     }
 
     /**

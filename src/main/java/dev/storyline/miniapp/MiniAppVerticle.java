@@ -115,6 +115,7 @@ public final class MiniAppVerticle extends VerticleBase {
         long tenantId = request.tenantId();
         JsonObject p = request.params();
         return access(request.userId(), tenantId).compose(role -> tenants.required(tenantId).compose(tenant -> switch (request.op()) {
+            case ACCESS -> Future.succeededFuture(new JsonObject().put("role", role.name().toLowerCase(java.util.Locale.ROOT)));
             case PLAN -> plan(tenant, role, p);
             case CANDIDATES -> candidates(tenant);
             case LIBRARY -> library(tenant, p);

@@ -429,6 +429,18 @@ class MiniAppApiIT {
 
         refused(upload(STRANGER, TEAM, "x.jpg", "image/jpeg", TestImages.encode("jpg", 1080, 1920, Color.BLUE), null), 403, "forbidden",
                 "not a member");
+        // a stranger is refused before the body is read: the answer comes although no byte of the announced 50 MB was sent
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /app/api/tenants/" + TEAM + "/library HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Authorization: tma " + initData(STRANGER, bot.clock.instant()) + "\r\n"
+                    + "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 52428800\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            assertThat(status).startsWith("HTTP/1.1 403");
+        }
         refused(upload(MEMBER, TEAM, null, null, null, "caption only"), 400, "invalid_input", "multipart field 'file'");
         refused(upload(null, TEAM, "x.jpg", "image/jpeg", jpeg, null), 401, "unauthorized", "sign in");
         Path incoming = dataDir.resolve("media").resolve(Long.toString(TEAM)).resolve("telegram").resolve(".incoming");
