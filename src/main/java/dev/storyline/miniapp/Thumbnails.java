@@ -9,6 +9,8 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
+import dev.storyline.media.TurboJpeg;
+
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -28,7 +30,8 @@ import java.util.regex.Pattern;
 
 /**
  * The planner's thumbnails (D30): a 320 px wide JPEG of each library image, made once from the
- * original with a bounded decode (every n-th pixel, so a 100 MP file never fills the heap) and kept
+ * original with a bounded decode (TurboJPEG's scaled decode when the host has libturbojpeg, else
+ * ImageIO reading every n-th pixel, so a 100 MP file never fills the heap) and kept
  * under {@code <data dir>/thumbs/<tenant>/<item>-<hash>.jpg} (a changed file gets a new name). A page
  * gets signed links ({@code /app/thumbs/<tenant>/<name>?exp=&sig=}) because an {@code <img>} cannot
  * carry the API's header; a link lives for a week and stays the same for a day, so browsers cache it.
@@ -38,6 +41,10 @@ public final class Thumbnails {
     public static final String ROUTE = "/app/thumbs/";
     private static final Pattern NAME = Pattern.compile("(\\d{1,18})-([0-9a-f]{12})\\.jpg");
     private static final Duration LIFE = Duration.ofDays(7);
+    /** Larger JPEGs are not read into memory whole for TurboJPEG; ImageIO streams them. */
+    private static final long MAX_FAST_BYTES = 32L * 1024 * 1024;
+    /** A picture larger than this (a header's claim) is not decoded at all: no library image is this large (MAX_IMAGE_PIXELS). */
+    static final long MAX_SOURCE_PIXELS = 250_000_000L;
 
     /** A checked request for a thumbnail: the tenant, the item and the file name. */
     public record Wanted(long tenantId, long mediaItemId, String name) {
@@ -88,32 +95,21 @@ public final class Thumbnails {
 
     /** Makes the thumbnail of {@code source} at {@code target} unless it is there. Blocking: call it on a worker. */
     public static void make(Path source, Path target) throws IOException {
+        make(source, target, true);
+    }
+
+    /** {@code fast = false}: ImageIO alone, as on a host without libturbojpeg. */
+    static void make(Path source, Path target, boolean fast) throws IOException {
         if (Files.exists(target)) {
             return;
         }
         Files.createDirectories(target.getParent());
-        BufferedImage read;
-        try (ImageInputStream in = ImageIO.createImageInputStream(source.toFile())) {
-            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-            if (readers == null || !readers.hasNext()) {
-                throw new IOException("the image cannot be read");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                int width = reader.getWidth(0);
-                ImageReadParam param = reader.getDefaultReadParam();
-                int step = Math.max(1, width / (WIDTH * 2));
-                if (step > 1) {
-                    param.setSourceSubsampling(step, step, 0, 0);
-                }
-                read = reader.read(0, param);
-            } finally {
-                reader.dispose();
-            }
+        BufferedImage read = fast ? fast(source).orElse(null) : null;
+        if (read == null) {
+            read = slow(source);
         }
         int height = Math.max(1, (int) Math.round((double) read.getHeight() * WIDTH / read.getWidth()));
-        BufferedImage small = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
+        BufferedImage small = new BufferedImage(WIDTH, height, BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = small.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
@@ -124,8 +120,58 @@ public final class Thumbnails {
             g.dispose();
         }
         Path part = target.resolveSibling(target.getFileName() + ".part");
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         Files.deleteIfExists(part);
+        Optional<byte[]> encoded = fast ? TurboJpeg.encode(small, 80) : Optional.empty();
+        if (encoded.isPresent()) {
+            Files.write(part, encoded.get());
+        } else {
+            write(small, part);
+        }
+        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** A JPEG decoded by TurboJPEG at the smallest scale still {@link #WIDTH} wide; empty for other files or without the library. */
+    private static Optional<BufferedImage> fast(Path source) throws IOException {
+        if (!TurboJpeg.available() || Files.size(source) > MAX_FAST_BYTES) {
+            return Optional.empty();
+        }
+        byte[] data = Files.readAllBytes(source);
+        if (data.length < 3 || (data[0] & 0xFF) != 0xFF || (data[1] & 0xFF) != 0xD8) {
+            return Optional.empty();
+        }
+        return TurboJpeg.decodeAtLeast(data, WIDTH, MAX_SOURCE_PIXELS);
+    }
+
+    /** Any picture ImageIO reads, decoded reading every n-th pixel so that it stays at least twice {@link #WIDTH} wide. */
+    private static BufferedImage slow(Path source) throws IOException {
+        BufferedImage read;
+        try (ImageInputStream in = ImageIO.createImageInputStream(source.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new IOException("the image cannot be read");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                int width = reader.getWidth(0);
+                if ((long) width * reader.getHeight(0) > MAX_SOURCE_PIXELS) {
+                    throw new IOException("the image is too large for a thumbnail: " + width + "×" + reader.getHeight(0));
+                }
+                ImageReadParam param = reader.getDefaultReadParam();
+                int step = Math.max(1, width / (WIDTH * 2));
+                if (step > 1) {
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
+                read = reader.read(0, param);
+            } finally {
+                reader.dispose();
+            }
+        }
+        return read;
+    }
+
+    private static void write(BufferedImage small, Path part) throws IOException {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         try (ImageOutputStream out = ImageIO.createImageOutputStream(part.toFile())) {
             ImageWriteParam param = writer.getDefaultWriteParam();
             param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
@@ -135,7 +181,6 @@ public final class Thumbnails {
         } finally {
             writer.dispose();
         }
-        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private String sign(String what) {
