@@ -71,9 +71,11 @@ final class PlanRepository {
              WHERE q.tenant_id = $1 AND q.state = 'planned' AND NOT q.is_manual AND q.scheduled_for > $2 AND m.category IS NOT NULL
              GROUP BY 1""";
 
+    /** All of a top-off's new slots in one statement (arrays side by side), not one statement a slot. */
     private static final String INSERT = """
             INSERT INTO posting_queue (tenant_id, slot_key, local_date, slot_index, scheduled_for, due_at, media_item_id, route, dry_run)
-            VALUES ($1, $2, $3, $4, $5, $5, $6, NULL, $7)
+            SELECT $1, k, d, i, at, at, m, NULL, $7
+              FROM unnest($2::text[], $3::date[], $4::int[], $5::timestamptz[], $6::bigint[]) AS s(k, d, i, at, m)
             ON CONFLICT (tenant_id, slot_key) DO NOTHING""";
 
     /** The category of the tenant's latest slot with an image (planned or sent): the next pick prefers another (D14). */
@@ -82,15 +84,16 @@ final class PlanRepository {
              WHERE q.tenant_id = $1 ORDER BY q.scheduled_for DESC, q.id DESC LIMIT 1""";
 
     private static final String FILL = """
-            UPDATE posting_queue SET media_item_id = $3, updated_at = now()
-             WHERE tenant_id = $1 AND id = $2 AND state = 'planned' AND media_item_id IS NULL""";
+            UPDATE posting_queue q SET media_item_id = f.m, updated_at = now()
+              FROM unnest($2::bigint[], $3::bigint[]) AS f(id, m)
+             WHERE q.tenant_id = $1 AND q.id = f.id AND q.state = 'planned' AND q.media_item_id IS NULL""";
 
     /** A slot to insert. */
-    record NewSlot(long tenantId, String key, LocalDate date, int index, Instant at, Long mediaItemId, boolean dryRun) {
+    record NewSlot(String key, LocalDate date, int index, Instant at, Long mediaItemId) {
     }
 
     /** An image for a planned slot that has none. */
-    record Fill(long tenantId, long queueId, long mediaItemId) {
+    record Fill(long queueId, long mediaItemId) {
     }
 
     private PlanRepository() {
@@ -165,27 +168,27 @@ final class PlanRepository {
                 .map(r -> r.size() == 0 ? null : r.iterator().next().getString(0));
     }
 
-    /** Inserts the slots (a key already taken is skipped); how many were added. */
-    static Future<Integer> insert(SqlClient conn, List<NewSlot> slots) {
-        return batch(conn, INSERT, slots.stream().map(s -> Tuple.from(Arrays.asList(s.tenantId(), s.key(), s.date(), s.index(),
-                Sql.utc(s.at()), s.mediaItemId(), s.dryRun()))).toList());
-    }
-
-    /** Gives planned slots without an image one; how many took it. */
-    static Future<Integer> fill(SqlClient conn, List<Fill> fills) {
-        return batch(conn, FILL, fills.stream().map(f -> Tuple.of(f.tenantId(), f.queueId(), f.mediaItemId())).toList());
-    }
-
-    private static Future<Integer> batch(SqlClient conn, String sql, List<Tuple> tuples) {
-        if (tuples.isEmpty()) {
+    /** Inserts one tenant's slots (a key already taken is skipped); how many were added. */
+    static Future<Integer> insert(SqlClient conn, long tenantId, boolean dryRun, List<NewSlot> slots) {
+        if (slots.isEmpty()) {
             return Future.succeededFuture(0);
         }
-        return conn.preparedQuery(sql).executeBatch(tuples).map(rows -> {
-            int count = 0;
-            for (var set = rows; set != null; set = set.next()) {
-                count += set.rowCount();
-            }
-            return count;
-        });
+        return conn.preparedQuery(INSERT).execute(Tuple.from(Arrays.asList(tenantId,
+                        slots.stream().map(NewSlot::key).toArray(String[]::new),
+                        slots.stream().map(NewSlot::date).toArray(LocalDate[]::new),
+                        slots.stream().map(NewSlot::index).toArray(Integer[]::new),
+                        slots.stream().map(s -> Sql.utc(s.at())).toArray(java.time.OffsetDateTime[]::new),
+                        slots.stream().map(NewSlot::mediaItemId).toArray(Long[]::new),
+                        dryRun)))
+                .map(rows -> rows.rowCount());
+    }
+
+    /** Gives one tenant's planned slots without an image one; how many took it. */
+    static Future<Integer> fill(SqlClient conn, long tenantId, List<Fill> fills) {
+        if (fills.isEmpty()) {
+            return Future.succeededFuture(0);
+        }
+        return conn.preparedQuery(FILL).execute(Tuple.of(tenantId, fills.stream().map(Fill::queueId).toArray(Long[]::new),
+                fills.stream().map(Fill::mediaItemId).toArray(Long[]::new))).map(rows -> rows.rowCount());
     }
 }

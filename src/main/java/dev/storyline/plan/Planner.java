@@ -196,18 +196,18 @@ public final class Planner {
             Candidate pick = picker.get();
             if (target.slot() != null) {
                 SlotPlanner.Slot slot = target.slot();
-                inserts.add(new PlanRepository.NewSlot(tenant.id(), slot.key(), slot.date(), slot.index(), slot.at(),
-                        pick == null ? null : pick.id(), tenant.dryRun()));
+                inserts.add(new PlanRepository.NewSlot(slot.key(), slot.date(), slot.index(), slot.at(),
+                        pick == null ? null : pick.id()));
                 withoutImage += pick == null ? 1 : 0;
             } else if (pick != null) {
-                fills.add(new PlanRepository.Fill(tenant.id(), target.item().id(), pick.id()));
+                fills.add(new PlanRepository.Fill(target.item().id(), pick.id()));
             } else {
                 withoutImage++;
             }
         }
         int noImage = withoutImage;
-        return PlanRepository.insert(conn, inserts)
-                .compose(added -> PlanRepository.fill(conn, fills).map(filled -> new int[] {added, filled, noImage}));
+        return PlanRepository.insert(conn, tenant.id(), tenant.dryRun(), inserts)
+                .compose(added -> PlanRepository.fill(conn, tenant.id(), fills).map(filled -> new int[] {added, filled, noImage}));
     }
 
     /** Future planned slots whose time or index the current settings no longer produce (or whose dry-run flag changed). */
