@@ -172,6 +172,7 @@ public final class Application {
         InstagramAccountRepository accounts = new InstagramAccountRepository(pool, cipher);
         deploy(new InstagramVerticle(pool, ig, accounts, host,
                 config.paths().dataDir().resolve("instagram-work"), clock), "Instagram");
+        deploy(new dev.storyline.instagram.InsightsVerticle(pool, ig, accounts, clock), "Instagram insights");
         PostingMetrics postingMetrics = new PostingMetrics(registry);
         deploy(new DispatchVerticle(pool, config.scheduling(), clock, postingMetrics), "posting dispatch");
         deploy(new PressVerticle(pool, config.scheduling(), clock, postingMetrics), "story buttons");

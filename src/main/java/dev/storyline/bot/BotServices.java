@@ -34,7 +34,8 @@ public record BotServices(
         AppConfig.TelegramConfig telegram,
         AppConfig.TenantDefaults defaults,
         PlannerLinks planner,
-        dev.storyline.miniapp.AppRepository app) {
+        dev.storyline.miniapp.AppRepository app,
+        dev.storyline.instagram.InsightsRepository insights) {
 
     /** Every change to a tenant goes through here (the chat's settings, pause and resume, the admin chat's decisions). */
     public TenantAdmin admin() {

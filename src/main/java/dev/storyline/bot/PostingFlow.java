@@ -169,9 +169,36 @@ final class PostingFlow {
             if (st.medianTimeToPost() != null) {
                 text.append("\nMedian time to post: ").append(StoryMessage.humanize(st.medianTimeToPost()));
             }
-            return s.replies().send(in.chatId(), text.toString().strip(),
-                    PlannerLinks.withButton(null, s.planner().button(tenant, in.chat().isPrivate())));
+            return s.insights().week(tenant.id(), s.clock().instant()).compose(week -> {
+                text.append(instagramLines(week));
+                return s.replies().send(in.chatId(), text.toString().strip(),
+                        PlannerLinks.withButton(null, s.planner().button(tenant, in.chat().isPrivate())));
+            });
         });
+    }
+
+    /** D31 in {@code /stats}: the week's Instagram figures, its top 3 stories and the average reach per category; nothing without any. */
+    static String instagramLines(dev.storyline.instagram.InsightsRepository.Week week) {
+        if (week.stories() == 0) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder("\n\n<b>Instagram</b> (7 days, " + week.stories() + (week.stories() == 1 ? " story" : " stories")
+                + ")\nReach " + week.reach() + " · replies " + week.replies() + " · exits " + week.exits());
+        if (!week.top().isEmpty()) {
+            text.append("\nTop stories:");
+            int rank = 1;
+            for (io.vertx.core.json.JsonObject story : week.top()) {
+                String title = story.getString("title") == null ? "story " + story.getString("mediaId") : story.getString("title");
+                text.append("\n").append(rank++).append(". ").append(Html.escape(title)).append(": reach ")
+                        .append(story.getJsonObject("latest").getInteger("reach"));
+            }
+        }
+        if (!week.averageReachByCategory().isEmpty()) {
+            text.append("\nAverage reach: ");
+            text.append(String.join(" · ", week.averageReachByCategory().entrySet().stream()
+                    .map(e -> Html.escape(e.getKey()) + " " + e.getValue()).toList()));
+        }
+        return text.toString();
     }
 
     /** The posting lines of {@code /status}. */

@@ -118,6 +118,12 @@ public final class Addresses {
     /** Request to the Instagram verticle, {@link TenantRequest} → {@link InstagramStatus}: refreshes its long-lived token now. */
     public static final String INSTAGRAM_REFRESH = "instagram.refresh";
 
+    /**
+     * Request to the insights actor, {@link TenantRequest} → {@code {"tenantId", "stories": [...]}}: the tenant's
+     * stories of the last 30 days with an Instagram media id, newest first, each with its latest reading (D31).
+     */
+    public static final String INSTAGRAM_INSIGHTS = "instagram.insights";
+
     /** Request to the watch (the alerts actor), {@link Page} → {@link AlertsPage}. */
     public static final String ADMIN_ALERTS = "admin.alerts";
 

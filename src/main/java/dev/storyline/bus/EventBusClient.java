@@ -161,6 +161,11 @@ public final class EventBusClient {
         return request(Addresses.INSTAGRAM_STATUS, new TenantRequest(tenantId).toJson()).map(InstagramStatus::fromJson);
     }
 
+    /** A tenant's stories with their latest Instagram figures (D31). */
+    public Future<JsonObject> instagramInsights(long tenantId) {
+        return request(Addresses.INSTAGRAM_INSIGHTS, new TenantRequest(tenantId).toJson());
+    }
+
     /** Connects with a token stored as a draft first ({@code InstagramAccountRepository.draft}): only its id travels. */
     public Future<InstagramStatus> instagramConnect(InstagramConnect connect) {
         return request(Addresses.INSTAGRAM_CONNECT, connect.toJson(), Duration.ofMinutes(2)).map(InstagramStatus::fromJson);

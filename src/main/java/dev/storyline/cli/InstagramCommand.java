@@ -37,9 +37,9 @@ import java.util.concurrent.Callable;
  * (the server reads the account on its next publish).
  */
 @Command(name = "instagram", mixinStandardHelpOptions = true,
-        description = "Connected Instagram accounts: connect, status, disconnect, refresh-token.",
+        description = "Connected Instagram accounts: connect, status, disconnect, refresh-token, insights.",
         subcommands = {InstagramCommand.Connect.class, InstagramCommand.Status.class, InstagramCommand.Disconnect.class,
-                InstagramCommand.Refresh.class})
+                InstagramCommand.Refresh.class, InstagramCommand.Insights.class})
 final class InstagramCommand extends CommandGroup {
 
     /** What each subcommand does with a connector, a repository and the clock. */
@@ -123,6 +123,52 @@ final class InstagramCommand extends CommandGroup {
                     return failed(err, "Not connected", e);
                 }
             });
+        }
+    }
+
+    @Command(name = "insights", mixinStandardHelpOptions = true,
+            description = "A tenant's Instagram stories of the last 30 days with their latest figures (D31), newest first.")
+    static final class Insights implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--tenant", required = true, paramLabel = "CHAT_ID", description = "The tenant.")
+        long tenant;
+
+        @Option(names = "--json", description = "Print JSON instead of a table.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            return withInstagram(spec, (connector, accounts, pool, out, err) -> {
+                io.vertx.core.json.JsonArray stories = new dev.storyline.instagram.InsightsRepository(pool)
+                        .stories(tenant, Instant.now().minus(java.time.Duration.ofDays(30)), 100).await();
+                if (json) {
+                    out.println(new JsonObject().put("tenantId", tenant).put("stories", stories).encodePrettily());
+                    return Cli.OK;
+                }
+                if (stories.isEmpty()) {
+                    out.println("Tenant " + tenant + " has no Instagram stories in the last 30 days.");
+                    return Cli.OK;
+                }
+                Table table = new Table("POSTED", "STORY", "CATEGORY", "REACH", "REPLIES", "SHARES", "TAPS FWD", "TAPS BACK", "EXITS",
+                        "READINGS", "SERIES");
+                for (Object each : stories) {
+                    JsonObject story = (JsonObject) each;
+                    JsonObject latest = story.getJsonObject("latest", new JsonObject());
+                    table.row(story.getString("postedAt"), story.getString("title") == null ? story.getString("mediaId") : story.getString("title"),
+                            or(story.getString("category")), or(latest.getValue("reach")), or(latest.getValue("replies")),
+                            or(latest.getValue("shares")), or(latest.getValue("tapsForward")), or(latest.getValue("tapsBack")),
+                            or(latest.getValue("exits")), story.getLong("readings"),
+                            story.getString("seriesEnd") == null ? "live" : story.getString("seriesEnd"));
+                }
+                table.print(out);
+                return Cli.OK;
+            });
+        }
+
+        private static String or(Object value) {
+            return value == null ? "-" : String.valueOf(value);
         }
     }
 

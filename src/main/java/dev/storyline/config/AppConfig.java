@@ -134,13 +134,25 @@ public record AppConfig(
      * most {@link #MAX_POLL_PAUSE}), how long an image container may take, how often tokens are checked,
      * and how long a video container may take (D29: 5 minutes).
      */
-    public record InstagramTiming(Duration firstPoll, Duration pollBudget, Duration tokenCheckInterval, Duration videoPollBudget) {
+    public record InstagramTiming(Duration firstPoll, Duration pollBudget, Duration tokenCheckInterval, Duration videoPollBudget,
+                                  Duration insightsCheck, int insightsCallsPerHour) {
         public static final Duration MAX_POLL_PAUSE = Duration.ofSeconds(15);
+        /** D31: how often the insights actor looks for due readings, and the Graph calls an account may spend on them an hour. */
+        public static final Duration INSIGHTS_CHECK = Duration.ofMinutes(1);
+        public static final int INSIGHTS_CALLS_PER_HOUR = 150;
         public static final InstagramTiming DEFAULT = new InstagramTiming(Duration.ofSeconds(1), Duration.ofSeconds(90), Duration.ofHours(24),
                 Duration.ofMinutes(5));
 
+        public InstagramTiming(Duration firstPoll, Duration pollBudget, Duration tokenCheckInterval, Duration videoPollBudget) {
+            this(firstPoll, pollBudget, tokenCheckInterval, videoPollBudget, INSIGHTS_CHECK, INSIGHTS_CALLS_PER_HOUR);
+        }
+
         public InstagramTiming(Duration firstPoll, Duration pollBudget, Duration tokenCheckInterval) {
             this(firstPoll, pollBudget, tokenCheckInterval, Duration.ofMinutes(5));
+        }
+
+        public InstagramTiming withInsights(Duration check, int callsPerHour) {
+            return new InstagramTiming(firstPoll, pollBudget, tokenCheckInterval, videoPollBudget, check, callsPerHour);
         }
     }
 

@@ -95,6 +95,7 @@ final class AdminApi {
         route(router.get("/tenants/:chatId/queue"), "getQueue", (ctx, r) -> bus.queue(new TenantPage(chatId(r), limit(r))).map(QueuePage::toJson));
         route(router.get("/tenants/:chatId/instagram"), "getInstagram", (ctx, r) -> bus.instagramStatus(chatId(r)).map(InstagramStatus::toJson));
         route(router.post("/tenants/:chatId/instagram"), "connectInstagram", this::connectInstagram);
+        route(router.get("/tenants/:chatId/instagram/insights"), "getInsights", (ctx, r) -> bus.instagramInsights(chatId(r)));
         route(router.delete("/tenants/:chatId/instagram"), "disconnectInstagram",
                 (ctx, r) -> bus.instagramDisconnect(chatId(r)).map(InstagramDisconnected::toJson));
         route(router.post("/tenants/:chatId/instagram/refresh"), "refreshInstagram",

@@ -107,6 +107,17 @@ public final class GraphClient {
         return get(mediaId, Map.of("fields", "permalink"), token).map(body -> body.getString("permalink"));
     }
 
+    /**
+     * A story's numbers (D31): {@code GET /{media-id}/insights} for the plain metrics, then again for
+     * {@code navigation} broken down by {@code story_navigation_action_type} (Graph answers a breakdown
+     * only for the metric it belongs to). Two calls; a metric Graph leaves out is null.
+     */
+    public Future<StoryMetrics> storyInsights(String mediaId, Secret token) {
+        return get(mediaId + "/insights", Map.of("metric", "reach,replies,shares,total_interactions,follows,profile_visits"), token)
+                .compose(plain -> get(mediaId + "/insights", Map.of("metric", "navigation",
+                        "breakdown", "story_navigation_action_type"), token).map(navigation -> StoryMetrics.from(plain, navigation)));
+    }
+
     private Future<JsonObject> get(String path, Map<String, String> params, Secret token) {
         HttpRequest<Buffer> request = web.getAbs(base + path).timeout(CALL_TIMEOUT_MILLIS);
         params.forEach(request::addQueryParam);
@@ -143,7 +154,7 @@ public final class GraphClient {
         int code = error.getInteger("code", 0);
         String message = error.getString("message", "HTTP " + status);
         return Future.failedFuture(new GraphException(GraphException.classify(status, code),
-                "Instagram said: " + message + (code != 0 ? " (code " + code + ")" : ""), false));
+                "Instagram said: " + message + (code != 0 ? " (code " + code + ")" : ""), false, code, error.getInteger("error_subcode", 0)));
     }
 
     private static GraphException network(String path, Throwable cause) {

@@ -19,11 +19,29 @@ public final class GraphException extends RuntimeException {
 
     private final Kind kind;
     private final boolean outcomeUnknown;
+    private final int code;
+    private final int subcode;
 
     public GraphException(Kind kind, String message, boolean outcomeUnknown) {
+        this(kind, message, outcomeUnknown, 0, 0);
+    }
+
+    public GraphException(Kind kind, String message, boolean outcomeUnknown, int code, int subcode) {
         super(message, null, false, false);
         this.kind = kind;
         this.outcomeUnknown = outcomeUnknown;
+        this.code = code;
+        this.subcode = subcode;
+    }
+
+    /** Graph's {@code error.code}, 0 when the answer had none. */
+    public int code() {
+        return code;
+    }
+
+    /** Graph's {@code error.error_subcode}, 0 when the answer had none. */
+    public int subcode() {
+        return subcode;
     }
 
     /** D15 by Graph error code, then by HTTP status. */

@@ -134,7 +134,8 @@ public final class TelegramVerticle extends VerticleBase {
                 new UserRepository(pool), new PendingInputRepository(pool), new MediaRepository(pool), new QueueQueries(pool),
                 new dev.storyline.plan.Runways(pool, clock, null),
                 new ChatAdmins(replies::administrators, clock), new EventBusClient(vertx), clock, telegram, config.tenantDefaults(),
-                new dev.storyline.bot.PlannerLinks(config.http().miniApp()), new dev.storyline.miniapp.AppRepository(pool));
+                new dev.storyline.bot.PlannerLinks(config.http().miniApp()), new dev.storyline.miniapp.AppRepository(pool),
+                new dev.storyline.instagram.InsightsRepository(pool));
         bot = new Bot(services, pool);
         batches = new UpdateBatches(bot, services, state, metrics, clock, botId, () -> running);
 

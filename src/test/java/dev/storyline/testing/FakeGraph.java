@@ -44,6 +44,10 @@ public final class FakeGraph implements AutoCloseable {
     private record Fault(int httpStatus, int code, String message) {
     }
 
+    /** A call to {@code /{media-id}/insights}: which story, when by the fake's clock, and which metrics. */
+    public record InsightsCall(String mediaId, java.time.Instant at, String metric) {
+    }
+
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     private final WebClient web = WebClient.create(vertx);
     private final HttpServer server;
@@ -62,6 +66,9 @@ public final class FakeGraph implements AutoCloseable {
     private final List<Fetch> fetches = new ArrayList<>();
     private final List<Published> published = new ArrayList<>();
     private final Map<String, Deque<Fault>> faults = new HashMap<>();
+    private final Map<String, java.time.Instant> postedAt = new HashMap<>();   // media id → when it went live
+    private final List<InsightsCall> insightsCalls = new ArrayList<>();
+    private java.util.function.Supplier<java.time.Instant> now = java.time.Instant::now;
     private int quotaUsage;
     private int quotaTotal = 25;
     private int pollsBeforeFinished = 1;
@@ -187,6 +194,11 @@ public final class FakeGraph implements AutoCloseable {
                 }
             }
         }
+        if (path.endsWith("/insights")) {
+            synchronized (this) {
+                insightsCalls.add(new InsightsCall(path.substring(0, path.indexOf('/')), now.get(), params.get("metric")));
+            }
+        }
         Fault fault;
         synchronized (this) {
             fault = faults.entrySet().stream().filter(e -> path.endsWith(e.getKey()) && !e.getValue().isEmpty())
@@ -214,6 +226,8 @@ public final class FakeGraph implements AutoCloseable {
         String[] parts = path.split("/");
         if (parts.length == 1 && method.equals("GET")) {
             read(ctx, parts[0], params.get("fields"));
+        } else if (parts.length == 2 && parts[1].equals("insights") && method.equals("GET")) {
+            insights(ctx, parts[0], params.get("metric"), params.get("breakdown"));
         } else if (parts.length == 2 && parts[1].equals("stories") && method.equals("GET")) {
             stories(ctx, parts[0]);
         } else if (parts.length == 2 && parts[1].equals("content_publishing_limit")) {
@@ -269,6 +283,86 @@ public final class FakeGraph implements AutoCloseable {
         }
     }
 
+    /** The clock the fake's stories age by (the application's business clock in a test); the system's by default. */
+    public synchronized void clock(java.util.function.Supplier<java.time.Instant> clock) {
+        this.now = clock;
+    }
+
+    /** A story the account posted at {@code at} (by hand, or before Storyline), with its media id. */
+    public synchronized void liveStory(String accountId, String mediaId, java.time.Instant at) {
+        media.put(mediaId, "https://www.instagram.com/stories/" + usernames.get(accountId) + "/" + mediaId + "/");
+        published.add(new Published(accountId, null, mediaId, null));
+        postedAt.put(mediaId, at);
+    }
+
+    public synchronized List<InsightsCall> insightsCalls() {
+        return List.copyOf(insightsCalls);
+    }
+
+    /**
+     * D31 as Graph answers it: a story's figures grow with its age (reach 40 an hour, and so on); Graph
+     * answers a breakdown only for {@code navigation}; after 24 hours the story is gone (code 100,
+     * subcode 33), as is an id the fake never posted.
+     */
+    private synchronized void insights(RoutingContext ctx, String mediaId, String metric, String breakdown) {
+        java.time.Instant at = postedAt.get(mediaId);
+        java.time.Instant current = now.get();
+        if (at == null || !current.isBefore(at.plus(java.time.Duration.ofHours(24)))) {
+            ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json").end(new JsonObject().put("error",
+                    new JsonObject().put("message", "Unsupported get request. Object with ID '" + mediaId + "' does not exist, "
+                            + "cannot be loaded due to missing permissions, or does not support this operation").put("type", "GraphMethodException")
+                            .put("code", 100).put("error_subcode", 33)).encode());
+            return;
+        }
+        long hours = Math.max(0, java.time.Duration.between(at, current).toHours());
+        long salt = Math.abs(mediaId.hashCode() % 7);
+        JsonArray data = new JsonArray();
+        for (String name : (metric == null ? "" : metric).split(",")) {
+            if (name.equals("navigation")) {
+                if (!"story_navigation_action_type".equals(breakdown)) {
+                    error(ctx, 400, 100, "navigation needs breakdown=story_navigation_action_type here");
+                    return;
+                }
+                long forward = 20 * hours;
+                long back = 3 * hours;
+                long exits = 5 * hours + salt;
+                long swipes = 7 * hours;
+                JsonArray results = new JsonArray()
+                        .add(new JsonObject().put("dimension_values", new JsonArray().add("tap_forward")).put("value", forward))
+                        .add(new JsonObject().put("dimension_values", new JsonArray().add("tap_back")).put("value", back))
+                        .add(new JsonObject().put("dimension_values", new JsonArray().add("tap_exit")).put("value", exits))
+                        .add(new JsonObject().put("dimension_values", new JsonArray().add("swipe_forward")).put("value", swipes))
+                        .add(new JsonObject().put("dimension_values", new JsonArray().add("automatic_forward")).put("value", hours));
+                data.add(new JsonObject().put("name", "navigation").put("period", "lifetime")
+                        .put("total_value", new JsonObject().put("value", forward + back + exits + swipes + hours)
+                                .put("breakdowns", new JsonArray().add(new JsonObject()
+                                        .put("dimension_keys", new JsonArray().add("story_navigation_action_type")).put("results", results))))
+                        .put("id", mediaId + "/insights/navigation/lifetime"));
+                continue;
+            }
+            if (breakdown != null) {
+                error(ctx, 400, 100, "The breakdown is not supported for metric " + name);
+                return;
+            }
+            long value = switch (name) {
+                case "reach" -> 40 * hours + salt;
+                case "replies" -> hours / 2;
+                case "shares" -> hours / 4;
+                case "total_interactions" -> hours;
+                case "follows" -> hours / 6;
+                case "profile_visits" -> hours / 3;
+                default -> -1;
+            };
+            if (value < 0) {
+                error(ctx, 400, 100, "(#100) metric[0] must be one of the following values: reach, replies, shares, ...");
+                return;
+            }
+            data.add(new JsonObject().put("name", name).put("period", "lifetime").put("values",
+                    new JsonArray().add(new JsonObject().put("value", value))).put("id", mediaId + "/insights/" + name + "/lifetime"));
+        }
+        ctx.json(new JsonObject().put("data", data));
+    }
+
     /** The account's live stories, newest first. */
     private synchronized void stories(RoutingContext ctx, String accountId) {
         JsonArray data = new JsonArray();
@@ -286,6 +380,7 @@ public final class FakeGraph implements AutoCloseable {
         String mediaId = String.valueOf(nextId++);
         media.put(mediaId, "https://www.instagram.com/stories/" + usernames.get(accountId) + "/" + mediaId + "/");
         published.add(new Published(accountId, containerId, mediaId, containerImage.get(containerId)));
+        postedAt.put(mediaId, now.get());
     }
 
     /** How many status reads a video container answers IN_PROGRESS before FINISHED (Meta transcodes a while). */
@@ -370,6 +465,7 @@ public final class FakeGraph implements AutoCloseable {
             scripted.remove(containerId);
             media.put(mediaId, "https://www.instagram.com/stories/" + usernames.get(accountId) + "/" + mediaId + "/");
             published.add(new Published(accountId, containerId, mediaId, containerImage.get(containerId)));
+            postedAt.put(mediaId, now.get());
             lose = loseNextPublishAnswer;
             loseNextPublishAnswer = false;
         }

@@ -1,0 +1,199 @@
+package dev.storyline.instagram;
+
+import dev.storyline.app.LogFields;
+import dev.storyline.bus.Addresses;
+import dev.storyline.bus.Consumers;
+import dev.storyline.bus.TenantRequest;
+import dev.storyline.config.AppConfig;
+import dev.storyline.config.Secret;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The insights actor (D31): every {@code insightsCheck} it reads the stories whose next reading is due
+ * (hourly while live, the final one between 22 and 23 hours), asks Graph for their numbers and stores
+ * them. Graph's rate limits are kept per account: a token bucket of {@code insightsCallsPerHour} calls,
+ * and after a rate-limit answer (codes 4, 17, 32, 613) no call to that account for a while, doubling up
+ * to an hour. A story Graph no longer has ends its series quietly; one with too few viewers gets an
+ * empty reading. Answers {@link Addresses#INSTAGRAM_INSIGHTS} with a tenant's stories and figures.
+ */
+public final class InsightsVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(InsightsVerticle.class);
+    /** Calls a reading costs: the plain metrics, then navigation with its breakdown. */
+    private static final int CALLS_PER_READING = 2;
+    private static final int BATCH = 500;
+    private static final int IN_FLIGHT = 8;
+    private static final Duration FIRST_BACKOFF = Duration.ofMinutes(5);
+    private static final Duration MAX_BACKOFF = Duration.ofHours(1);
+
+    private final Pool pool;
+    private final AppConfig.InstagramConfig config;
+    private final InstagramAccountRepository accounts;
+    private final Clock clock;
+    private final Map<String, Bucket> buckets = new HashMap<>();
+    private InsightsRepository insights;
+    private GraphClient graph;
+    private long timer = -1;
+    private boolean collecting;
+
+    public InsightsVerticle(Pool pool, AppConfig.InstagramConfig config, InstagramAccountRepository accounts, Clock clock) {
+        this.pool = pool;
+        this.config = config;
+        this.accounts = accounts;
+        this.clock = clock;
+    }
+
+    /** One account's allowance: refills continuously at the hourly rate; after a rate-limit answer it rests. */
+    static final class Bucket {
+        private final int capacity;
+        private double tokens;
+        private Instant refilledAt;
+        private Instant restUntil;
+        private Duration nextRest = FIRST_BACKOFF;
+
+        Bucket(int capacity, Instant now) {
+            this.capacity = capacity;
+            this.tokens = capacity;
+            this.refilledAt = now;
+        }
+
+        boolean take(int calls, Instant now) {
+            if (restUntil != null && now.isBefore(restUntil)) {
+                return false;
+            }
+            long millis = Math.max(0, Duration.between(refilledAt, now).toMillis());
+            tokens = Math.min(capacity, tokens + millis * capacity / 3_600_000.0);
+            refilledAt = now;
+            if (tokens < calls) {
+                return false;
+            }
+            tokens -= calls;
+            return true;
+        }
+
+        void limited(Instant now) {
+            restUntil = now.plus(nextRest);
+            nextRest = nextRest.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : nextRest.multipliedBy(2);
+        }
+
+        void answered() {
+            nextRest = FIRST_BACKOFF;
+        }
+
+        Instant restUntil() {
+            return restUntil;
+        }
+    }
+
+    @Override
+    public Future<?> start() {
+        insights = new InsightsRepository(pool);
+        graph = new GraphClient(vertx, config.graphBaseUrl(), config.graphApiVersion());
+        List<MessageConsumer<JsonObject>> consumers = List.of(
+                Consumers.register(vertx.eventBus(), Addresses.INSTAGRAM_INSIGHTS, TenantRequest::fromJson, this::read));
+        return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
+                .onSuccess(v -> timer = vertx.setPeriodic(config.timing().insightsCheck().toMillis(), id -> collect()));
+    }
+
+    @Override
+    public Future<?> stop() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        return Future.succeededFuture();
+    }
+
+    private Future<JsonObject> read(TenantRequest request) {
+        Instant now = clock.instant();
+        return insights.stories(request.tenantId(), now.minus(Duration.ofDays(30)), 100)
+                .map(stories -> new JsonObject().put("tenantId", request.tenantId()).put("stories", stories));
+    }
+
+    /** One pass: the due stories, a few at a time; a pass still running when the timer fires again is not doubled. */
+    private void collect() {
+        if (collecting) {
+            return;
+        }
+        collecting = true;
+        Instant now = clock.instant();
+        insights.due(now, BATCH)
+                .compose(due -> {
+                    Map<Long, Future<Secret>> tokens = new HashMap<>();
+                    List<InsightsRepository.Due> queue = new ArrayList<>(due);
+                    List<Future<Void>> lanes = new ArrayList<>();
+                    for (int i = 0; i < IN_FLIGHT; i++) {
+                        lanes.add(next(queue, tokens, now));
+                    }
+                    return Future.join(lanes);
+                })
+                .onFailure(e -> LOG.warn("Insights pass failed (the next one retries): {}", e.getMessage()))
+                .onComplete(done -> collecting = false);
+    }
+
+    private Future<Void> next(List<InsightsRepository.Due> queue, Map<Long, Future<Secret>> tokens, Instant now) {
+        if (queue.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        InsightsRepository.Due story = queue.remove(0);
+        return one(story, tokens, now).recover(e -> {
+            LOG.debug("Tenant {}: story {} not read: {}", LogFields.tenant(story.tenantId()), story.mediaId(), e.getMessage());
+            return Future.succeededFuture();
+        }).compose(v -> next(queue, tokens, now));
+    }
+
+    private Future<Void> one(InsightsRepository.Due story, Map<Long, Future<Secret>> tokens, Instant now) {
+        Duration age = story.age(now);
+        if (age.compareTo(InsightsRepository.LIVE) >= 0) {
+            return insights.end(story.historyId(), now, "expired");
+        }
+        if (story.accountId() == null) {
+            return insights.end(story.historyId(), now, "gone"); // the account was disconnected: nothing can read it now
+        }
+        Bucket bucket = buckets.computeIfAbsent(story.accountId(), a -> new Bucket(config.timing().insightsCallsPerHour(), now));
+        if (!bucket.take(CALLS_PER_READING, now)) {
+            return Future.succeededFuture(); // stays due; read when the account has calls left
+        }
+        boolean last = age.compareTo(InsightsRepository.FINAL_FROM) >= 0;
+        Future<Secret> token = tokens.computeIfAbsent(story.tenantId(), accounts::token);
+        return token.compose(secret -> graph.storyInsights(story.mediaId(), secret))
+                .compose(metrics -> {
+                    bucket.answered();
+                    return insights.store(story, now, last, metrics);
+                }, e -> failed(story, bucket, now, last, e));
+    }
+
+    private Future<Void> failed(InsightsRepository.Due story, Bucket bucket, Instant now, boolean last, Throwable e) {
+        if (!(e instanceof GraphException g)) {
+            return Future.failedFuture(e);
+        }
+        if (g.kind() == GraphException.Kind.RATE_LIMIT) {
+            bucket.limited(now);
+            LOG.info("Tenant {}: Instagram limits insights calls for this account; none until {}", LogFields.tenant(story.tenantId()),
+                    bucket.restUntil());
+            return Future.succeededFuture();
+        }
+        if (g.code() == 10) {
+            return insights.store(story, now, last, null); // too few viewers for figures: an empty reading keeps the hourly rhythm
+        }
+        if (g.code() == 100 || g.kind() == GraphException.Kind.REJECTED) {
+            return insights.end(story.historyId(), now, "gone"); // Graph no longer has the story: the series ends quietly
+        }
+        if (g.kind() == GraphException.Kind.TOKEN) {
+            bucket.limited(now); // the token checks tell the chat; no use asking meanwhile
+        }
+        return Future.failedFuture(e);
+    }
+}
