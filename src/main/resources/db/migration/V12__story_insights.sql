@@ -6,6 +6,15 @@ ALTER TABLE posting_history ADD COLUMN instagram_posted_at timestamptz;  -- live
 ALTER TABLE posting_history ADD COLUMN insights_ended_at timestamptz;
 ALTER TABLE posting_history ADD COLUMN insights_end text
     CHECK (insights_end IN ('final', 'expired', 'gone', 'missed'));
+-- A story a person posted by hand (Posted pressed) is matched to one of the account's stories whose
+-- time falls between the notification and the press, of the same media type; the evidence is kept.
+-- Several candidates, or none within an hour of the press, are not guessed: the attempt ends.
+ALTER TABLE posting_history ADD COLUMN instagram_match jsonb;
+ALTER TABLE posting_history ADD COLUMN instagram_match_tried_at timestamptz;
+ALTER TABLE posting_history ADD COLUMN instagram_match_end text
+    CHECK (instagram_match_end IN ('matched', 'ambiguous', 'unmatched'));
+CREATE INDEX posting_history_match_idx ON posting_history (completed_at)
+    WHERE outcome = 'posted' AND instagram_media_id IS NULL AND instagram_match_end IS NULL;
 -- stories published before this version: too old for a series are ended as 'missed'
 UPDATE posting_history SET insights_ended_at = now(), insights_end = 'missed'
  WHERE instagram_media_id IS NOT NULL AND completed_at < now() - interval '22 hours';

@@ -14,6 +14,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +102,32 @@ public final class GraphClient {
             return stories;
         });
     }
+
+    /** A live story with what matching a hand-posted one needs (D31): its type ({@code IMAGE}, {@code VIDEO}) and time. */
+    public record TimedStory(String mediaId, String permalink, String mediaType, Instant timestamp) {
+    }
+
+    /** {@code GET /{ig-user-id}/stories?fields=id,permalink,media_type,timestamp}: the live stories; one without a readable time is left out. */
+    public Future<List<TimedStory>> timedStories(String accountId, Secret token) {
+        return get(accountId + "/stories", Map.of("fields", "id,permalink,media_type,timestamp"), token).map(body -> {
+            List<TimedStory> stories = new ArrayList<>();
+            for (Object each : body.getJsonArray("data", new JsonArray())) {
+                if (each instanceof JsonObject story && story.getString("id") != null && story.getValue("timestamp") instanceof String at) {
+                    try {
+                        stories.add(new TimedStory(story.getString("id"), story.getString("permalink"), story.getString("media_type"),
+                                java.time.OffsetDateTime.parse(at, GRAPH_TIME).toInstant()));
+                    } catch (java.time.format.DateTimeParseException e) {
+                        // not a time: this story cannot be matched by time
+                    }
+                }
+            }
+            return stories;
+        });
+    }
+
+    /** Graph's timestamps: {@code 2026-12-03T08:05:00+0000}. */
+    private static final java.time.format.DateTimeFormatter GRAPH_TIME = new java.time.format.DateTimeFormatterBuilder()
+            .append(java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME).appendPattern("[XXX][XX][X]").toFormatter();
 
     /** {@code GET /{media-id}?fields=permalink}. */
     public Future<String> permalink(String mediaId, Secret token) {

@@ -74,6 +74,40 @@ public final class InsightsRepository {
              ORDER BY posted_at DESC, h.id DESC
              LIMIT $3""";
 
+    /** A story a person marked Posted, not yet matched to one of the account's stories. */
+    public record Pending(long historyId, long tenantId, Instant notifiedAt, Instant pressedAt, String mimeType, String accountId) {
+        /** Graph's media type this story must have: VIDEO for a video, IMAGE otherwise. */
+        public String mediaType() {
+            return mimeType != null && mimeType.startsWith("video/") ? "VIDEO" : "IMAGE";
+        }
+    }
+
+    /** Hand-posted stories of the last 24 hours still to match, on tenants with an account; not tried within 5 minutes. */
+    private static final String PENDING = """
+            SELECT h.id, h.tenant_id, h.notified_at, h.completed_at, m.mime_type, a.account_id
+              FROM posting_history h
+              JOIN instagram_accounts a ON a.tenant_id = h.tenant_id
+              LEFT JOIN media_items m ON m.id = h.media_item_id AND m.tenant_id = h.tenant_id
+             WHERE h.outcome = 'posted' AND h.instagram_media_id IS NULL AND h.instagram_match_end IS NULL
+               AND h.completed_at > $1::timestamptz - interval '24 hours' AND h.notified_at IS NOT NULL AND NOT h.dry_run
+               AND h.route IS DISTINCT FROM 'instagram'
+               AND (h.instagram_match_tried_at IS NULL OR h.instagram_match_tried_at <= $1::timestamptz - interval '5 minutes')
+             ORDER BY h.completed_at, h.id
+             LIMIT $2""";
+
+    private static final String TAKEN = """
+            SELECT instagram_media_id FROM posting_history WHERE tenant_id = $1 AND instagram_media_id = ANY($2)""";
+
+    private static final String MATCH = """
+            UPDATE posting_history SET instagram_media_id = $2, instagram_permalink = $3, instagram_posted_at = $4, instagram_match = $5,
+                                       instagram_match_end = 'matched', instagram_match_tried_at = $6
+             WHERE id = $1 AND instagram_media_id IS NULL
+               AND NOT EXISTS (SELECT 1 FROM posting_history o WHERE o.tenant_id = posting_history.tenant_id AND o.instagram_media_id = $2)""";
+
+    private static final String TRIED = """
+            UPDATE posting_history SET instagram_match_tried_at = $2, instagram_match_end = $3, instagram_match = coalesce($4, instagram_match)
+             WHERE id = $1 AND instagram_media_id IS NULL""";
+
     private final Pool pool;
 
     public InsightsRepository(Pool pool) {
@@ -98,6 +132,37 @@ public final class InsightsRepository {
         return pool.preparedQuery(STORE).execute(Tuple.from(Arrays.asList(story.tenantId(), story.historyId(), story.mediaId(), Sql.utc(at),
                 (int) story.age(at).toMinutes(), last, m.reach(), m.replies(), m.shares(), m.totalInteractions(), m.follows(),
                 m.profileVisits(), m.navigation(), m.tapsForward(), m.tapsBack(), m.exits(), m.swipesForward()))).mapEmpty();
+    }
+
+    public Future<List<Pending>> pending(Instant now, int limit) {
+        return pool.preparedQuery(PENDING).execute(Tuple.of(Sql.utc(now), limit)).map(rows -> {
+            List<Pending> pending = new ArrayList<>();
+            for (Row r : rows) {
+                pending.add(new Pending(r.getLong("id"), r.getLong("tenant_id"), r.getOffsetDateTime("notified_at").toInstant(),
+                        r.getOffsetDateTime("completed_at").toInstant(), r.getString("mime_type"), r.getString("account_id")));
+            }
+            return pending;
+        });
+    }
+
+    /** Which of these media ids a story of the tenant already holds. */
+    public Future<java.util.Set<String>> taken(long tenantId, List<String> mediaIds) {
+        return pool.preparedQuery(TAKEN).execute(Tuple.of(tenantId, (Object) mediaIds.toArray(String[]::new))).map(rows -> {
+            java.util.Set<String> taken = new java.util.HashSet<>();
+            rows.forEach(r -> taken.add(r.getString(0)));
+            return taken;
+        });
+    }
+
+    /** Records the match and its evidence; false when the row or the story was matched meanwhile. */
+    public Future<Boolean> match(Pending story, GraphClient.TimedStory found, JsonObject evidence, Instant now) {
+        return pool.preparedQuery(MATCH).execute(Tuple.from(Arrays.asList(story.historyId(), found.mediaId(), found.permalink(),
+                Sql.utc(found.timestamp()), evidence, Sql.utc(now)))).map(rows -> rows.rowCount() == 1);
+    }
+
+    /** An attempt that found no single story: tried again later ({@code end} null), or ended {@code ambiguous} / {@code unmatched}. */
+    public Future<Void> tried(long historyId, Instant now, String end, JsonObject evidence) {
+        return pool.preparedQuery(TRIED).execute(Tuple.of(historyId, Sql.utc(now), end, evidence)).mapEmpty();
     }
 
     /** Ends a series without a final reading: {@code expired} (24 h passed first) or {@code gone} (Graph no longer has it). */

@@ -28,7 +28,8 @@ import java.util.Map;
  * them. Graph's rate limits are kept per account: a token bucket of {@code insightsCallsPerHour} calls,
  * and after a rate-limit answer (codes 4, 17, 32, 613) no call to that account for a while, doubling up
  * to an hour. A story Graph no longer has ends its series quietly; one with too few viewers gets an
- * empty reading. Answers {@link Addresses#INSTAGRAM_INSIGHTS} with a tenant's stories and figures.
+ * empty reading. Each pass also matches stories people posted by hand to the account's live stories
+ * ({@link #matchPending}). Answers {@link Addresses#INSTAGRAM_INSIGHTS} with a tenant's stories and figures.
  */
 public final class InsightsVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(InsightsVerticle.class);
@@ -38,6 +39,10 @@ public final class InsightsVerticle extends VerticleBase {
     private static final int IN_FLIGHT = 8;
     private static final Duration FIRST_BACKOFF = Duration.ofMinutes(5);
     private static final Duration MAX_BACKOFF = Duration.ofHours(1);
+    /** Clocks differ: a story up to a minute before the notification or after the press still counts. */
+    private static final Duration MATCH_SLACK = Duration.ofMinutes(1);
+    /** How long after the press a hand-posted story is looked for (Graph can be slow to list a new story). */
+    private static final Duration MATCH_WAIT = Duration.ofHours(1);
 
     private final Pool pool;
     private final AppConfig.InstagramConfig config;
@@ -139,8 +144,78 @@ public final class InsightsVerticle extends VerticleBase {
                     }
                     return Future.join(lanes);
                 })
+                .transform(read -> matchPending(now))
                 .onFailure(e -> LOG.warn("Insights pass failed (the next one retries): {}", e.getMessage()))
                 .onComplete(done -> collecting = false);
+    }
+
+    /**
+     * Stories people posted by hand (D31): each account's live stories are read once a pass (one call),
+     * and a story marked Posted is matched to the one whose time falls between its notification and
+     * the press (a minute either side for clocks), of its media type, that no other story holds. Two or
+     * more such stories are not guessed between; none within an hour of the press ends the attempt.
+     */
+    private Future<Void> matchPending(Instant now) {
+        return insights.pending(now, BATCH).compose(pending -> {
+            Map<String, List<InsightsRepository.Pending>> byAccount = new java.util.LinkedHashMap<>();
+            pending.forEach(p -> byAccount.computeIfAbsent(p.accountId(), a -> new ArrayList<>()).add(p));
+            Future<Void> chain = Future.succeededFuture();
+            for (Map.Entry<String, List<InsightsRepository.Pending>> account : byAccount.entrySet()) {
+                chain = chain.compose(v -> matchAccount(account.getKey(), account.getValue(), now)
+                        .otherwise(e -> {
+                            LOG.debug("Account {}: hand-posted stories not matched this pass: {}", account.getKey(), e.getMessage());
+                            return null;
+                        }));
+            }
+            return chain;
+        });
+    }
+
+    private Future<Void> matchAccount(String accountId, List<InsightsRepository.Pending> stories, Instant now) {
+        Bucket bucket = buckets.computeIfAbsent(accountId, a -> new Bucket(config.timing().insightsCallsPerHour(), now));
+        if (!bucket.take(1, now)) {
+            return Future.succeededFuture();
+        }
+        long tenantId = stories.get(0).tenantId();
+        return accounts.token(tenantId).compose(token -> graph.timedStories(accountId, token)).compose(live -> {
+            bucket.answered();
+            return insights.taken(tenantId, live.stream().map(GraphClient.TimedStory::mediaId).toList()).compose(taken -> {
+                java.util.Set<String> used = new java.util.HashSet<>(taken);
+                Future<Void> chain = Future.succeededFuture();
+                for (InsightsRepository.Pending story : stories) {
+                    chain = chain.compose(v -> matchOne(story, live, used, now));
+                }
+                return chain;
+            });
+        }, e -> {
+            if (e instanceof GraphException g && g.kind() == GraphException.Kind.RATE_LIMIT) {
+                bucket.limited(now);
+            }
+            return Future.failedFuture(e);
+        });
+    }
+
+    private Future<Void> matchOne(InsightsRepository.Pending story, List<GraphClient.TimedStory> live, java.util.Set<String> used, Instant now) {
+        Instant from = story.notifiedAt().minus(MATCH_SLACK);
+        Instant to = story.pressedAt().plus(MATCH_SLACK);
+        List<GraphClient.TimedStory> candidates = live.stream()
+                .filter(s -> !used.contains(s.mediaId()))
+                .filter(s -> s.mediaType() == null || s.mediaType().equalsIgnoreCase(story.mediaType()))
+                .filter(s -> !s.timestamp().isBefore(from) && !s.timestamp().isAfter(to))
+                .toList();
+        JsonObject evidence = new JsonObject().put("notifiedAt", story.notifiedAt().toString()).put("pressedAt", story.pressedAt().toString())
+                .put("mediaType", story.mediaType()).put("liveStories", live.size())
+                .put("candidates", new io.vertx.core.json.JsonArray(candidates.stream().map(GraphClient.TimedStory::mediaId).toList()));
+        if (candidates.size() == 1) {
+            GraphClient.TimedStory found = candidates.get(0);
+            used.add(found.mediaId());
+            return insights.match(story, found, evidence.put("storyAt", found.timestamp().toString()), now).mapEmpty();
+        }
+        if (candidates.size() > 1) {
+            return insights.tried(story.historyId(), now, "ambiguous", evidence);
+        }
+        boolean givenUp = !now.isBefore(story.pressedAt().plus(MATCH_WAIT));
+        return insights.tried(story.historyId(), now, givenUp ? "unmatched" : null, givenUp ? evidence : null);
     }
 
     private Future<Void> next(List<InsightsRepository.Due> queue, Map<Long, Future<Secret>> tokens, Instant now) {

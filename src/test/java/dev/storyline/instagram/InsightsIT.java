@@ -202,6 +202,56 @@ class InsightsIT {
         assertThat(calls("R1")).hasSize(3);
     }
 
+    /** A story sent to the chat at {@code notified} and marked Posted at {@code pressed}: no media id, as a press leaves it. */
+    private static long handPosted(long tenantId, String key, Instant notified, Instant pressed) {
+        bot.db.execute("INSERT INTO media_items (tenant_id, path, source, file_hash, file_size, mime_type, title) "
+                + "VALUES (?, ?, 'folder', ?, 1, 'image/jpeg', ?)", tenantId, "/m/" + key + ".jpg", "hash-" + key, "Hand " + key);
+        bot.db.execute("INSERT INTO posting_history (tenant_id, queue_item_id, media_item_id, slot_key, scheduled_for, outcome, route, "
+                + "notified_at, completed_at, acted_by) SELECT ?, ?, id, ?, ?, 'posted', 'telegram', ?, ?, NULL FROM media_items "
+                + "WHERE tenant_id = ? AND path = ?", tenantId, queueIds++, "k-" + key, OffsetDateTime.ofInstant(notified, ZoneOffset.UTC),
+                OffsetDateTime.ofInstant(notified, ZoneOffset.UTC), OffsetDateTime.ofInstant(pressed, ZoneOffset.UTC), tenantId, "/m/" + key + ".jpg");
+        return (Long) bot.db.column("SELECT id FROM posting_history WHERE slot_key = ?", "k-" + key).get(0);
+    }
+
+    private static String match(long historyId) {
+        return (String) bot.db.column("SELECT coalesce(instagram_match_end, '-') || ' ' || coalesce(instagram_media_id, '-') "
+                + "FROM posting_history WHERE id = ?", historyId).get(0);
+    }
+
+    @Test
+    @DisplayName("a story posted by hand is matched (its time between notification and press, same type) and measured; "
+            + "two candidates or none are not guessed")
+    void handPostedStories() {
+        long tenant = -7106;
+        team(tenant, "178410006");
+        String account = accountIdOf(tenant);
+        Instant at = fresh();
+        bot.clock.set(at);
+        graph.liveStory(account, "IG-H1", at.plus(Duration.ofMinutes(5)), "IMAGE");
+        graph.liveStory(account, "IG-V1", at.plus(Duration.ofMinutes(6)), "VIDEO"); // in the window, but a video
+        graph.liveStory(account, "IG-A1", at.plus(Duration.ofMinutes(25)), "IMAGE");
+        graph.liveStory(account, "IG-A2", at.plus(Duration.ofMinutes(30)), "IMAGE");
+        long h1 = handPosted(tenant, "H1", at, at.plus(Duration.ofMinutes(10)));
+        long h2 = handPosted(tenant, "H2", at.plus(Duration.ofMinutes(20)), at.plus(Duration.ofMinutes(40)));
+        long h3 = handPosted(tenant, "H3", at.plus(Duration.ofMinutes(50)), at.plus(Duration.ofMinutes(55)));
+
+        bot.clock.set(at.plus(Duration.ofMinutes(56)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> match(h1).equals("matched IG-H1") && match(h2).equals("ambiguous -")
+                && bot.db.count("SELECT count(*) FROM posting_history WHERE id = ? AND instagram_match_tried_at IS NOT NULL", h3) == 1);
+        assertThat(bot.db.column("SELECT instagram_match->>'storyAt' || ' ' || (instagram_match->'candidates')::text FROM posting_history "
+                + "WHERE id = ?", h1)).containsExactly(at.plus(Duration.ofMinutes(5)) + " [\"IG-H1\"]");
+        assertThat(bot.db.column("SELECT string_agg(c, ',' ORDER BY c) FROM posting_history, jsonb_array_elements_text(instagram_match->'candidates') c "
+                + "WHERE id = ?", h2)).containsExactly("IG-A1,IG-A2");
+        assertThat(match(h3)).as("not found yet: tried again later").isEqualTo("- -");
+
+        // an hour on: the matched story is measured like a published one; the one never found is given up
+        bot.clock.set(at.plus(Duration.ofHours(2)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> readings("IG-H1") == 1 && match(h3).equals("unmatched -"));
+        assertThat(bot.db.column("SELECT age_minutes FROM instagram_post_metrics WHERE instagram_media_id = 'IG-H1'")).containsExactly(115);
+        assertThat(calls("IG-A1")).isEmpty();
+        assertThat(calls("IG-A2")).isEmpty();
+    }
+
     @Test
     @DisplayName("the figures reach /stats (week's reach, replies, exits, top 3, reach per category), the admin API and the CLI")
     void readOuts() {

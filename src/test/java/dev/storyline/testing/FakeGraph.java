@@ -67,6 +67,7 @@ public final class FakeGraph implements AutoCloseable {
     private final List<Published> published = new ArrayList<>();
     private final Map<String, Deque<Fault>> faults = new HashMap<>();
     private final Map<String, java.time.Instant> postedAt = new HashMap<>();   // media id → when it went live
+    private final Map<String, String> mediaTypes = new HashMap<>();            // media id → VIDEO (else IMAGE)
     private final List<InsightsCall> insightsCalls = new ArrayList<>();
     private java.util.function.Supplier<java.time.Instant> now = java.time.Instant::now;
     private int quotaUsage;
@@ -229,7 +230,7 @@ public final class FakeGraph implements AutoCloseable {
         } else if (parts.length == 2 && parts[1].equals("insights") && method.equals("GET")) {
             insights(ctx, parts[0], params.get("metric"), params.get("breakdown"));
         } else if (parts.length == 2 && parts[1].equals("stories") && method.equals("GET")) {
-            stories(ctx, parts[0]);
+            stories(ctx, parts[0], params.get("fields"));
         } else if (parts.length == 2 && parts[1].equals("content_publishing_limit")) {
             synchronized (this) {
                 ctx.json(new JsonObject().put("data", new JsonArray().add(new JsonObject().put("quota_usage", quotaUsage)
@@ -289,6 +290,11 @@ public final class FakeGraph implements AutoCloseable {
     }
 
     /** A story the account posted at {@code at} (by hand, or before Storyline), with its media id. */
+    public synchronized void liveStory(String accountId, String mediaId, java.time.Instant at, String mediaType) {
+        liveStory(accountId, mediaId, at);
+        mediaTypes.put(mediaId, mediaType);
+    }
+
     public synchronized void liveStory(String accountId, String mediaId, java.time.Instant at) {
         media.put(mediaId, "https://www.instagram.com/stories/" + usernames.get(accountId) + "/" + mediaId + "/");
         published.add(new Published(accountId, null, mediaId, null));
@@ -364,12 +370,22 @@ public final class FakeGraph implements AutoCloseable {
     }
 
     /** The account's live stories, newest first. */
-    private synchronized void stories(RoutingContext ctx, String accountId) {
+    private synchronized void stories(RoutingContext ctx, String accountId, String fields) {
         JsonArray data = new JsonArray();
+        java.time.Instant current = now.get();
         for (int i = published.size() - 1; i >= 0; i--) {
             Published story = published.get(i);
-            if (story.accountId().equals(accountId)) {
-                data.add(new JsonObject().put("id", story.mediaId()).put("permalink", media.get(story.mediaId())));
+            java.time.Instant at = postedAt.get(story.mediaId());
+            if (story.accountId().equals(accountId) && (at == null || current.isBefore(at.plus(java.time.Duration.ofHours(24))))) {
+                JsonObject each = new JsonObject().put("id", story.mediaId()).put("permalink", media.get(story.mediaId()));
+                if (fields != null && fields.contains("media_type")) {
+                    each.put("media_type", mediaTypes.getOrDefault(story.mediaId(), "IMAGE"));
+                }
+                if (fields != null && fields.contains("timestamp") && at != null) {
+                    each.put("timestamp", java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxx")
+                            .format(at.atOffset(java.time.ZoneOffset.UTC)));
+                }
+                data.add(each);
             }
         }
         ctx.json(new JsonObject().put("data", data));
