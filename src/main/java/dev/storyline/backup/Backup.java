@@ -43,7 +43,7 @@ public final class Backup {
     public static final List<String> TABLES = List.of("tenants", "users", "tenant_members", "tenant_settings_history", "category_mix",
             "pending_inputs", "media_items", "media_locks", "posting_queue", "posting_history", "telegram_state", "interactions",
             "service_runs", "instagram_accounts", "alerts", "outbox_messages", "telegram_dead_letters", "instagram_token_drafts", "runway_warnings",
-            "app_logins");
+            "app_logins", "instagram_post_metrics");
     public static final Duration RETENTION = Duration.ofDays(30);
     public static final String PREFIX = "storyline-backup-";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
