@@ -117,13 +117,20 @@ public final class MiniAppRoutes {
         });
     }
 
-    /** Before an upload's body is read: the person must be in the team's chat (the request waits, paused, meanwhile). */
-    private void mayUpload(RoutingContext ctx) {
-        long chatId;
+    /** The path's chat id; null (and a 400 sent) when it is not a number. */
+    private static Long chatId(RoutingContext ctx) {
         try {
-            chatId = Long.parseLong(ctx.pathParam("chatId"));
+            return Long.parseLong(ctx.pathParam("chatId"));
         } catch (NumberFormatException e) {
             JsonErrors.send(ctx, ErrorCode.INVALID_INPUT, "chatId must be a chat id such as -1001234567890");
+            return null;
+        }
+    }
+
+    /** Before an upload's body is read: the person must be in the team's chat (the request waits, paused, meanwhile). */
+    private void mayUpload(RoutingContext ctx) {
+        Long chatId = chatId(ctx);
+        if (chatId == null) {
             return;
         }
         ctx.request().pause();
@@ -145,11 +152,8 @@ public final class MiniAppRoutes {
             JsonErrors.send(ctx, ErrorCode.INVALID_INPUT, "send one file as the multipart field 'file' (and optionally 'caption')");
             return;
         }
-        long chatId;
-        try {
-            chatId = Long.parseLong(ctx.pathParam("chatId"));
-        } catch (NumberFormatException e) {
-            JsonErrors.send(ctx, ErrorCode.INVALID_INPUT, "chatId must be a chat id such as -1001234567890");
+        Long chatId = chatId(ctx);
+        if (chatId == null) {
             return;
         }
         var file = files.get(0);
