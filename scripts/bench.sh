@@ -6,6 +6,8 @@
 #   scripts/bench.sh media videos [files] [MB]          (the same with MP4 videos; default 100 of 50 MB)
 #   scripts/bench.sh posting [tenants] [images] [topoff] (top-off (also with a category mix), dispatch lateness, presses;
 #                                                       default 1000 × 3000; topoff: planning only)
+#   scripts/bench.sh insights [tenants] [stories]       (story insights: every live story read within its hour;
+#                                                       default 1000 tenants × 3 stories)
 #   scripts/bench.sh miniapp [images] [page]          (the planner: page paint in headless Chromium, API latency,
 #                                                       thumbnails vs sha256sum; default 3000 images; page: no thumbnails run)
 # Figures and how to read them: docs/benchmarks.md
@@ -20,6 +22,7 @@ case "$which" in
   telegram) exec java -Xmx512m ${BENCH_OPTS:-} -cp "$cp" dev.storyline.bench.TelegramBench "$@" ;;
   posting) exec java -Xmx1g ${BENCH_OPTS:-} -cp "$cp" dev.storyline.bench.PostingBench "$@" ;;
   media) exec java -Xmx512m ${BENCH_OPTS:-} -cp "$cp" dev.storyline.bench.MediaBench "$@" ;;
+  insights) exec java -Xmx512m ${BENCH_OPTS:-} -cp "$cp" dev.storyline.bench.InsightsBench "$@" ;;
   miniapp) exec java -Xmx512m ${BENCH_OPTS:-} -cp "$cp" dev.storyline.bench.MiniAppBench "$@" ;;
-  *) echo "unknown benchmark '$which' (known: orchestrator, telegram, media, posting, miniapp)" >&2; exit 2 ;;
+  *) echo "unknown benchmark '$which' (known: orchestrator, telegram, media, posting, insights, miniapp)" >&2; exit 2 ;;
 esac

@@ -263,7 +263,7 @@ public final class PostingBench {
      * CPU seconds used so far by this JVM and by the PostgreSQL processes of this machine (from
      * {@code /proc}; 0 where there is none), to tell where a burst's time goes.
      */
-    private static double[] cpuSeconds() {
+    static double[] cpuSeconds() {
         double jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime() / 1e9;
         double postgres = 0;
