@@ -343,7 +343,24 @@
       h('h2', {}, 'By category, 30 days'),
       st.categories.length ? barChart(st.categories.map(c => ({ label: c.category || 'none', value: c.posted })), 'posts per category') : null,
       h('table', {}, h('tbody', {}, st.categories.map(c => h('tr', {}, h('td', {}, c.category || 'none'),
-        h('td', { class: 'num' }, c.posted + ' posted'), h('td', { class: 'num' }, c.stories + ' stories'))))));
+        h('td', { class: 'num' }, c.posted + ' posted'), h('td', { class: 'num' }, c.stories + ' stories'))))),
+      instagramStats(st.instagram || []));
+  }
+
+  /** D31: each Instagram story's latest figures, 30 days, newest first: reach as bars, then the numbers. */
+  function instagramStats(stories) {
+    const measured = stories.filter(s => s.latest);
+    if (!measured.length) return null;
+    const num = v => v === null || v === undefined ? '–' : String(v);
+    const name = s => s.title || ('story ' + s.mediaId);
+    return h('section', { id: 'instagram-stats' },
+      h('h2', {}, 'Instagram reach, 30 days'),
+      barChart(measured.slice().reverse().map(s => ({ label: name(s), value: s.latest.reach || 0 })), 'reach per story'),
+      h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'story'), h('th', { class: 'num' }, 'reach'), h('th', { class: 'num' }, 'replies'),
+        h('th', { class: 'num' }, 'taps fwd'), h('th', { class: 'num' }, 'exits'))),
+        h('tbody', {}, measured.map(s => h('tr', {}, h('td', {}, name(s) + (s.category ? ' · ' + s.category : '')),
+          h('td', { class: 'num' }, num(s.latest.reach)), h('td', { class: 'num' }, num(s.latest.replies)),
+          h('td', { class: 'num' }, num(s.latest.tapsForward)), h('td', { class: 'num' }, num(s.latest.exits)))))));
   }
 
   async function showSettings() {

@@ -324,7 +324,9 @@ public final class MiniAppVerticle extends VerticleBase {
                     return new JsonObject().put("outcomes", outcomes).put("people", people)
                             .put("medianSecondsToPost", stats.medianTimeToPost() == null ? null : stats.medianTimeToPost().toSeconds())
                             .put("daily", daily).put("categories", categories);
-                })));
+                }))).compose(page -> bus.instagramInsights(tenant.id()) // D31: the stories' Instagram figures, when there are any
+                .map(insights -> page.put("instagram", insights.getJsonArray("stories")))
+                .otherwise(e -> page.put("instagram", new io.vertx.core.json.JsonArray())));
     }
 
     private Future<JsonObject> settings(Tenant tenant, Role role) {

@@ -301,7 +301,17 @@ class MiniAppApiIT {
         refused(as(MEMBER, "GET", base + "/history?outcome=won", null), 400, "invalid_input", "outcome must be");
         assertThat(as(MEMBER, "GET", base + "/history", null).json().getJsonArray("items")).isNotNull();
         JsonObject stats = as(MEMBER, "GET", base + "/stats", null).json();
-        assertThat(stats.getMap()).containsKeys("outcomes", "people", "daily", "categories");
+        assertThat(stats.getMap()).containsKeys("outcomes", "people", "daily", "categories", "instagram");
+        // D31: a published story with a reading shows up with its latest figures
+        bot.db.execute("INSERT INTO posting_history (tenant_id, queue_item_id, media_item_id, slot_key, scheduled_for, outcome, route, "
+                + "completed_at, instagram_media_id) SELECT tenant_id, 987654, id, 'ig-stats', now(), 'posted', 'instagram', now(), 'IGSTATS' "
+                + "FROM media_items WHERE tenant_id = ? ORDER BY id LIMIT 1", TEAM);
+        bot.db.execute("INSERT INTO instagram_post_metrics (tenant_id, history_id, instagram_media_id, taken_at, age_minutes, reach, exits) "
+                + "SELECT tenant_id, id, instagram_media_id, now(), 60, 321, 7 FROM posting_history WHERE instagram_media_id = 'IGSTATS'");
+        JsonObject ig = as(MEMBER, "GET", base + "/stats", null).json().getJsonArray("instagram").getJsonObject(0);
+        assertThat(ig.getString("mediaId")).isEqualTo("IGSTATS");
+        assertThat(ig.getJsonObject("latest").getInteger("reach")).isEqualTo(321);
+        assertThat(ig.getJsonObject("latest").getInteger("exits")).isEqualTo(7);
         refused(as(MEMBER, "GET", base + "/nothing", null), 404, "not_found", "no route");
     }
 

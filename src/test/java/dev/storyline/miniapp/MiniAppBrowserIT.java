@@ -225,6 +225,15 @@ class MiniAppBrowserIT {
     @Test
     @DisplayName("every page renders at 360 px in light and dark, without console errors from the page's own code")
     void screenshots() throws IOException {
+        // a published story with its Instagram figures (D31), for the Stats page's reach chart and table
+        if (bot.db.count("SELECT count(*) FROM posting_history WHERE instagram_media_id = 'IGSHOT'") == 0) {
+            bot.db.execute("INSERT INTO posting_history (tenant_id, queue_item_id, media_item_id, slot_key, scheduled_for, outcome, route, "
+                    + "completed_at, instagram_media_id) SELECT tenant_id, 987655, id, 'ig-shot', now(), 'posted', 'instagram', now(), 'IGSHOT' "
+                    + "FROM media_items WHERE tenant_id = ? ORDER BY id LIMIT 1", TEAM);
+            bot.db.execute("INSERT INTO instagram_post_metrics (tenant_id, history_id, instagram_media_id, taken_at, age_minutes, reach, "
+                    + "replies, taps_forward, exits) SELECT tenant_id, id, instagram_media_id, now(), 120, 4321, 3, 88, 12 "
+                    + "FROM posting_history WHERE instagram_media_id = 'IGSHOT'");
+        }
         for (String theme : List.of("light", "dark")) {
             for (String page : List.of("plan", "library", "history", "stats", "settings")) {
                 browser.get(open(ADMIN_OF_GROUP, bot.clock.instant(), theme.equals("light") ? LIGHT : DARK, page));
@@ -235,6 +244,10 @@ class MiniAppBrowserIT {
                 String background = (String) ((JavascriptExecutor) browser).executeScript(
                         "return getComputedStyle(document.body).backgroundColor;");
                 assertThat(background).isEqualTo(theme.equals("light") ? "rgb(255, 255, 255)" : "rgb(23, 33, 43)");
+                if (page.equals("stats")) {
+                    assertThat(browser.findElement(By.id("instagram-stats")).getText()).contains("Instagram reach, 30 days").contains("4321")
+                            .contains("88");
+                }
                 screenshot(page + "-" + theme);
             }
         }
