@@ -144,8 +144,13 @@ public final class InsightsVerticle extends VerticleBase {
                     }
                     return Future.join(lanes);
                 })
-                .transform(read -> matchPending(now))
-                .onFailure(e -> LOG.warn("Insights pass failed (the next one retries): {}", e.getMessage()))
+                .transform(read -> {
+                    if (read.failed()) {
+                        LOG.warn("Insights readings failed (the next pass retries): {}", read.cause().getMessage());
+                    }
+                    return matchPending(now);
+                })
+                .onFailure(e -> LOG.warn("Matching hand-posted stories failed (the next pass retries): {}", e.getMessage()))
                 .onComplete(done -> collecting = false);
     }
 
