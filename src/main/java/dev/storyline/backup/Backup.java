@@ -197,6 +197,7 @@ public final class Backup {
                     repo.resetSequence(table);
                 }
             }
+            repo.resetQueueSequence();
             List<Path> roots = new ArrayList<>(mediaRoots);
             roots.addAll(repo.tenantMediaDirs());
             for (var folder : manifest.path("folders")) {

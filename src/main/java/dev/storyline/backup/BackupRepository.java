@@ -87,6 +87,18 @@ final class BackupRepository {
         }
     }
 
+    /**
+     * Moves the queue's id sequence past every id a history row names too: slots that ended left the
+     * queue, and a backfill's history rows draw their ids from it (D31), so the highest queue row is
+     * not the highest id in use. A new slot must never take an id a history row holds.
+     */
+    void resetQueueSequence() throws SQLException {
+        try (Statement st = conn.createStatement()) {
+            st.execute("SELECT setval(pg_get_serial_sequence('posting_queue', 'id'), greatest(coalesce((SELECT max(id) FROM posting_queue), 1), "
+                    + "coalesce((SELECT max(queue_item_id) FROM posting_history), 1)), true)");
+        }
+    }
+
     /** Moves a table's id sequence past its rows; a table without a serial id is left alone. */
     void resetSequence(String table) throws SQLException {
         try (Statement st = conn.createStatement()) {

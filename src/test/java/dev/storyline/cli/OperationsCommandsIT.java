@@ -96,6 +96,9 @@ class OperationsCommandsIT {
         db.execute("INSERT INTO media_items (tenant_id, path, source, file_hash, file_size, mime_type) "
                 + "VALUES (-8201, ?, 'folder', 'h1', 10, 'image/jpeg')", workDir.resolve("media/-8201/a.jpg").toString());
         db.execute("INSERT INTO alerts (alert_key, message) VALUES ('k', 'm')");
+        // a slot that ended left the queue (empty now); its history row keeps the id it had
+        db.execute("INSERT INTO posting_history (tenant_id, queue_item_id, slot_key, scheduled_for, outcome) "
+                + "VALUES (-8201, 5000, 'ended', now(), 'posted')");
         Files.createDirectories(workDir.resolve("backups"));
         Files.writeString(workDir.resolve("backups/" + Backup.PREFIX + "20200101-000000.zip"), "old");
 
@@ -136,6 +139,8 @@ class OperationsCommandsIT {
         assertThat(Files.readAllBytes(restoredMedia.resolve("0/-8201/sub/b.png")))
                 .isEqualTo(Files.readAllBytes(workDir.resolve("media/-8201/sub/b.png")));
         fresh.execute("INSERT INTO alerts (alert_key, message) VALUES ('after', 'restore')"); // sequences continue after the restored ids
+        assertThat(fresh.column("SELECT nextval(pg_get_serial_sequence('posting_queue', 'id'))").get(0))
+                .as("a new slot never takes an id a history row holds").isEqualTo(5001L);
 
         CliRun again = CliRun.against(fresh, workDir.resolve("other"), "restore", file.toString(), "--media-to", restoredMedia.toString());
         assertThat(again.exit()).isEqualTo(1);
