@@ -173,6 +173,8 @@ public final class Application {
         deploy(new InstagramVerticle(pool, ig, accounts, host,
                 config.paths().dataDir().resolve("instagram-work"), clock), "Instagram");
         deploy(new dev.storyline.instagram.InsightsVerticle(pool, ig, accounts, clock), "Instagram insights");
+        deploy(new dev.storyline.instagram.BackfillVerticle(pool, ig, accounts, MediaRoots.of(config), config.scheduling().repostTtlDays(),
+                clock), "Instagram backfill");
         PostingMetrics postingMetrics = new PostingMetrics(registry);
         deploy(new DispatchVerticle(pool, config.scheduling(), clock, postingMetrics), "posting dispatch");
         deploy(new PressVerticle(pool, config.scheduling(), clock, postingMetrics), "story buttons");

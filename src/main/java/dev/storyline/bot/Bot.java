@@ -87,6 +87,8 @@ public final class Bot {
                 (in, a) -> posting.stats(in, in.approvedTenant().orElseThrow())));
         commands.put("library", new Command("Library size and the latest images", true, false,
                 (in, a) -> library.library(in, in.approvedTenant().orElseThrow())));
+        commands.put("backfill", new Command("Import what your Instagram account posted: /backfill [days|all] [limit] (administrators)", true,
+                false, (in, a) -> library.backfill(in, in.approvedTenant().orElseThrow(), a)));
         commands.put("settings", new Command("Show and change the settings", true, false,
                 (in, a) -> settings.show(in, in.approvedTenant().orElseThrow())));
         commands.put("pause", new Command("Pause posting (administrators)", true, true,

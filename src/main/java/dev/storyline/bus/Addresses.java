@@ -124,6 +124,14 @@ public final class Addresses {
      */
     public static final String INSTAGRAM_INSIGHTS = "instagram.insights";
 
+    /**
+     * Request to the backfill actor, {@link InstagramBackfill} → {@link InstagramBackfill.Summary}: imports what the
+     * tenant's account already posted (D31). Fails with {@link ErrorCode#TENANT_NOT_FOUND},
+     * {@link ErrorCode#INSTAGRAM_NOT_CONNECTED}, {@link ErrorCode#CONFLICT} (an index or import of that library runs)
+     * or Graph's coded error when the account's listing cannot be read.
+     */
+    public static final String INSTAGRAM_BACKFILL = "instagram.backfill";
+
     /** Request to the watch (the alerts actor), {@link Page} → {@link AlertsPage}. */
     public static final String ADMIN_ALERTS = "admin.alerts";
 

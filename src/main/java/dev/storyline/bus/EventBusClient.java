@@ -166,6 +166,11 @@ public final class EventBusClient {
         return request(Addresses.INSTAGRAM_INSIGHTS, new TenantRequest(tenantId).toJson());
     }
 
+    /** A backfill downloads every new post: it may wait up to {@link #LONG_TIMEOUT}. */
+    public Future<InstagramBackfill.Summary> instagramBackfill(InstagramBackfill backfill) {
+        return request(Addresses.INSTAGRAM_BACKFILL, backfill.toJson(), LONG_TIMEOUT).map(InstagramBackfill.Summary::fromJson);
+    }
+
     /** Connects with a token stored as a draft first ({@code InstagramAccountRepository.draft}): only its id travels. */
     public Future<InstagramStatus> instagramConnect(InstagramConnect connect) {
         return request(Addresses.INSTAGRAM_CONNECT, connect.toJson(), Duration.ofMinutes(2)).map(InstagramStatus::fromJson);

@@ -37,9 +37,9 @@ import java.util.concurrent.Callable;
  * (the server reads the account on its next publish).
  */
 @Command(name = "instagram", mixinStandardHelpOptions = true,
-        description = "Connected Instagram accounts: connect, status, disconnect, refresh-token, insights.",
+        description = "Connected Instagram accounts: connect, status, disconnect, refresh-token, insights, backfill.",
         subcommands = {InstagramCommand.Connect.class, InstagramCommand.Status.class, InstagramCommand.Disconnect.class,
-                InstagramCommand.Refresh.class, InstagramCommand.Insights.class})
+                InstagramCommand.Refresh.class, InstagramCommand.Insights.class, InstagramCommand.BackfillCommand.class})
 final class InstagramCommand extends CommandGroup {
 
     /** What each subcommand does with a connector, a repository and the clock. */
@@ -169,6 +169,135 @@ final class InstagramCommand extends CommandGroup {
 
         private static String or(Object value) {
             return value == null ? "-" : String.valueOf(value);
+        }
+    }
+
+    @Command(name = "backfill", mixinStandardHelpOptions = true,
+            description = {"Import what a tenant's Instagram account already posted (its live stories and its media, newest first)",
+                    "into the library's folder instagram/, each recorded as posted at its Instagram time (D31).",
+                    "Posts imported before, or whose content the library holds, are not imported again."})
+    static final class BackfillCommand implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--tenant", required = true, paramLabel = "CHAT_ID", description = "The tenant.")
+        long tenant;
+
+        @Option(names = "--since", paramLabel = "DATE", description = "Only what was posted on or after this day (2026-11-01) or time "
+                + "(2026-11-01T08:00:00Z); default 30 days ago.")
+        String since;
+
+        @Option(names = "--all", description = "As far back as Instagram lists (instead of --since).")
+        boolean all;
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "200", description = "At most N posts and stories (default ${DEFAULT-VALUE}, at most 5000).")
+        int limit;
+
+        @Option(names = "--json", description = "Print the counts as JSON.")
+        boolean json;
+
+        @Option(names = "--no-progress", description = "Do not draw a progress bar.")
+        boolean noProgress;
+
+        @Override
+        public Integer call() {
+            if (limit < 1 || limit > dev.storyline.bus.InstagramBackfill.MAX_LIMIT) {
+                throw new ParameterException(spec.commandLine(), "--limit must be between 1 and " + dev.storyline.bus.InstagramBackfill.MAX_LIMIT);
+            }
+            if (all && since != null) {
+                throw new ParameterException(spec.commandLine(), "--all and --since contradict each other: choose one");
+            }
+            Instant from;
+            try {
+                from = all ? null : since == null ? Instant.now().minus(java.time.Duration.ofDays(30)) : since.length() == 10
+                        ? java.time.LocalDate.parse(since).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+                        : java.time.OffsetDateTime.parse(since).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new ParameterException(spec.commandLine(), "--since must be a day such as 2026-11-01 or a time such as 2026-11-01T08:00:00Z");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            Optional<AppConfig> config = CommandSupport.config(CommandSupport.sources(spec), ConfigParser.Purpose.DATABASE, err);
+            if (config.isEmpty()) {
+                return Cli.FAILED;
+            }
+            try {
+                return CommandSupport.withVertx(config.get(), (Vertx vertx, Pool pool) -> {
+                    Optional<dev.storyline.tenant.Tenant> found = CommandSupport.tenant(pool, tenant, err);
+                    if (found.isEmpty()) {
+                        return Cli.FAILED;
+                    }
+                    AppConfig.InstagramConfig ig = config.get().instagram();
+                    dev.storyline.instagram.Backfill backfill = new dev.storyline.instagram.Backfill(vertx, pool,
+                            new GraphClient(vertx, ig.graphBaseUrl(), ig.graphApiVersion()),
+                            new InstagramAccountRepository(pool, TokenCipher.of(ig.encryptionKey())),
+                            dev.storyline.media.MediaRoots.of(config.get()), config.get().scheduling().repostTtlDays(), Clock.systemUTC());
+                    try (BackfillBar bar = new BackfillBar(tenant, err, !noProgress && !json)) {
+                        dev.storyline.bus.InstagramBackfill.Summary summary = backfill.run(found.get(), new dev.storyline.bus.InstagramBackfill(
+                                tenant, from, limit, Trigger.CLI, null, null, null), bar).await();
+                        bar.close();
+                        if (json) {
+                            out.println(summary.toJson().encodePrettily());
+                        } else {
+                            out.println("Imported " + summary.imported() + " of " + summary.listed() + " listed posts and stories into tenant "
+                                    + tenant + "'s folder instagram/ (" + summary.known() + " imported before, " + summary.duplicates()
+                                    + " already in the library, " + summary.skipped() + " skipped, " + summary.failed() + " failed) in "
+                                    + summary.durationMillis() + " ms.");
+                            summary.problems().forEach(p -> out.println("  - " + p));
+                        }
+                        return summary.failed() == 0 ? Cli.OK : Cli.FAILED;
+                    } catch (RuntimeException e) {
+                        return failed(err, "Not imported", e);
+                    } finally {
+                        backfill.close().await();
+                    }
+                });
+            } catch (RuntimeException e) {
+                return failed(err, "Not imported", e);
+            }
+        }
+    }
+
+    /** The backfill's progress bar on standard error: drawn once the listing says how many files there are to fetch. */
+    private static final class BackfillBar implements dev.storyline.instagram.Backfill.Progress, AutoCloseable {
+        private final long tenant;
+        private final PrintWriter err;
+        private final boolean enabled;
+        private me.tongfei.progressbar.ProgressBar bar;
+
+        BackfillBar(long tenant, PrintWriter err, boolean enabled) {
+            this.tenant = tenant;
+            this.err = err;
+            this.enabled = enabled;
+        }
+
+        @Override
+        public synchronized void listed(int listed, int toFetch) {
+            if (enabled && toFetch > 0) {
+                bar = new me.tongfei.progressbar.ProgressBarBuilder().setTaskName("Importing into " + tenant).setInitialMax(toFetch)
+                        .setUnit(" posts", 1).setStyle(me.tongfei.progressbar.ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
+                        .setConsumer(new me.tongfei.progressbar.DelegatingProgressBarConsumer(line -> {
+                            err.print("\r" + line);
+                            err.flush();
+                        }, 100)).build();
+            }
+        }
+
+        @Override
+        public synchronized void step(dev.storyline.bus.InstagramBackfill.Summary soFar) {
+            if (bar != null) {
+                bar.stepTo(soFar.imported() + soFar.duplicates() + soFar.skipped() + soFar.failed());
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            if (bar != null) {
+                bar.close();
+                bar = null;
+                err.println();
+                err.flush();
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.MediaIndexRequest;
 import dev.storyline.bus.HistoryPage;
+import dev.storyline.bus.InstagramBackfill;
 import dev.storyline.bus.InstagramConnect;
 import dev.storyline.bus.InstagramDisconnected;
 import dev.storyline.bus.InstagramStatus;
@@ -96,6 +97,7 @@ final class AdminApi {
         route(router.get("/tenants/:chatId/instagram"), "getInstagram", (ctx, r) -> bus.instagramStatus(chatId(r)).map(InstagramStatus::toJson));
         route(router.post("/tenants/:chatId/instagram"), "connectInstagram", this::connectInstagram);
         route(router.get("/tenants/:chatId/instagram/insights"), "getInsights", (ctx, r) -> bus.instagramInsights(chatId(r)));
+        route(router.post("/tenants/:chatId/instagram/backfill"), "backfillInstagram", this::backfill);
         route(router.delete("/tenants/:chatId/instagram"), "disconnectInstagram",
                 (ctx, r) -> bus.instagramDisconnect(chatId(r)).map(InstagramDisconnected::toJson));
         route(router.post("/tenants/:chatId/instagram/refresh"), "refreshInstagram",
@@ -132,6 +134,23 @@ final class AdminApi {
         return drafts.store(chatId, String.valueOf(body.getValue("accountId")), Secret.of(body.getString("token")))
                 .compose(draftId -> bus.instagramConnect(new InstagramConnect(chatId, draftId, null)))
                 .map(InstagramStatus::toJson);
+    }
+
+    /**
+     * {@code POST /tenants/{chatId}/instagram/backfill} with an optional {@code {"since": "2026-11-01T00:00:00Z", "limit": 500}}
+     * or {@code {"all": true}}: imports the account's earlier posts (D31) and answers with the counts when done.
+     */
+    private Future<JsonObject> backfill(RoutingContext ctx, ValidatedRequest r) {
+        JsonObject body = body(r);
+        java.time.Instant since;
+        try {
+            since = body.getBoolean("all", false) ? null : body.getString("since") == null
+                    ? java.time.Instant.now().minus(java.time.Duration.ofDays(30)) : java.time.OffsetDateTime.parse(body.getString("since")).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return Future.failedFuture(ErrorCode.INVALID_INPUT.failure("since must be a time such as 2026-11-01T00:00:00Z"));
+        }
+        return bus.instagramBackfill(new InstagramBackfill(chatId(r), since, body.getInteger("limit", InstagramBackfill.DEFAULT_LIMIT),
+                Trigger.ADMIN_API, null, null, null)).map(InstagramBackfill.Summary::toJson);
     }
 
     /** {@code POST /tenants/{chatId}/plan?days=N}: tops off the plan through the tenant's scheduler. */

@@ -12,6 +12,8 @@ public record MediaItem(long id, long tenantId, String path, String source, Stri
                         long durationMillis) {
     public static final String SOURCE_FOLDER = "folder";
     public static final String SOURCE_TELEGRAM = "telegram";
+    /** Imported from the tenant's Instagram account (D31), into the library's folder {@code instagram/}. */
+    public static final String SOURCE_INSTAGRAM = "instagram";
 
     public MediaItem {
         warnings = List.copyOf(warnings);

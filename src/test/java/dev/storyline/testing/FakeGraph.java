@@ -68,7 +68,12 @@ public final class FakeGraph implements AutoCloseable {
     private final Map<String, Deque<Fault>> faults = new HashMap<>();
     private final Map<String, java.time.Instant> postedAt = new HashMap<>();   // media id → when it went live
     private final Map<String, String> mediaTypes = new HashMap<>();            // media id → VIDEO (else IMAGE)
+    private final Map<String, String> contentTypes = new HashMap<>();          // media id → its file's Content-Type
     private final List<InsightsCall> insightsCalls = new ArrayList<>();
+    private final Map<String, List<Post>> posts = new HashMap<>();             // account → its feed posts, oldest first
+    private final Map<String, byte[]> files = new HashMap<>();                 // media id → the file its media_url serves
+    private final Map<String, List<String>> mediaPages = new HashMap<>();      // account → the after cursor of each /media call ("" = first)
+    private final List<String> downloads = new ArrayList<>();
     private java.util.function.Supplier<java.time.Instant> now = java.time.Instant::now;
     private int quotaUsage;
     private int quotaTotal = 25;
@@ -82,6 +87,7 @@ public final class FakeGraph implements AutoCloseable {
     public FakeGraph() {
         Router router = Router.router(vertx);
         router.route().handler(BodyHandler.create());
+        router.get("/cdn/:id").handler(this::cdn);
         router.route("/" + VERSION + "/*").handler(this::api);
         server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await();
     }
@@ -229,6 +235,8 @@ public final class FakeGraph implements AutoCloseable {
             read(ctx, parts[0], params.get("fields"));
         } else if (parts.length == 2 && parts[1].equals("insights") && method.equals("GET")) {
             insights(ctx, parts[0], params.get("metric"), params.get("breakdown"));
+        } else if (parts.length == 2 && parts[1].equals("media") && method.equals("GET")) {
+            mediaList(ctx, parts[0], params);
         } else if (parts.length == 2 && parts[1].equals("stories") && method.equals("GET")) {
             stories(ctx, parts[0], params.get("fields"));
         } else if (parts.length == 2 && parts[1].equals("content_publishing_limit")) {
@@ -299,6 +307,112 @@ public final class FakeGraph implements AutoCloseable {
         media.put(mediaId, "https://www.instagram.com/stories/" + usernames.get(accountId) + "/" + mediaId + "/");
         published.add(new Published(accountId, null, mediaId, null));
         postedAt.put(mediaId, at);
+    }
+
+    /** A post of the account's feed (what {@code GET /{ig-user-id}/media} lists), and the file its {@code media_url} serves (null: none offered). */
+    public record Post(String mediaId, java.time.Instant at, String mediaType, String contentType) {
+    }
+
+    /** The account posted this to its feed at {@code at}; {@code file} is served at its media_url (null: Graph offers no media_url). */
+    public synchronized void post(String accountId, String mediaId, java.time.Instant at, String mediaType, byte[] file, String contentType) {
+        posts.computeIfAbsent(accountId, a -> new ArrayList<>()).add(new Post(mediaId, at, mediaType, contentType));
+        media.put(mediaId, "https://www.instagram.com/p/" + mediaId + "/");
+        if (file != null) {
+            files.put(mediaId, file);
+            contentTypes.put(mediaId, contentType);
+        }
+    }
+
+    /** A live story as {@link #liveStory(String, String, java.time.Instant, String)}, whose media_url serves {@code file}. */
+    public synchronized void liveStory(String accountId, String mediaId, java.time.Instant at, String mediaType, byte[] file, String contentType) {
+        liveStory(accountId, mediaId, at, mediaType);
+        files.put(mediaId, file);
+        contentTypes.put(mediaId, contentType);
+    }
+
+    /** The {@code after} cursor of every media listing of the account read, in order ({@code ""} for a first page). */
+    public synchronized List<String> mediaPages(String accountId) {
+        return List.copyOf(mediaPages.getOrDefault(accountId, List.of()));
+    }
+
+    /** The media ids whose files were downloaded, in order. */
+    public synchronized List<String> downloads() {
+        return List.copyOf(downloads);
+    }
+
+    private String mediaUrl(String mediaId) {
+        return files.containsKey(mediaId) ? baseUrl() + "/cdn/" + mediaId + "?oh=signed&oe=" + Long.toHexString(mediaId.hashCode()) : null;
+    }
+
+    /** Instagram's CDN: a media_url serves the file (no token needed, as at Meta). */
+    private void cdn(RoutingContext ctx) {
+        byte[] file;
+        String type;
+        synchronized (this) {
+            String id = ctx.pathParam("id");
+            file = files.get(id);
+            type = contentTypes.getOrDefault(id, "image/jpeg");
+            if (file != null) {
+                downloads.add(id);
+            }
+        }
+        if (file == null) {
+            ctx.response().setStatusCode(404).end("URL signature expired");
+            return;
+        }
+        ctx.response().putHeader("Content-Type", type).end(Buffer.buffer(file));
+    }
+
+    /**
+     * {@code GET /{ig-user-id}/media}: the feed, newest first, {@code limit} a page (25 by default, at
+     * most 100), with Graph's cursors; {@code paging.next} only while more follow.
+     */
+    private synchronized void mediaList(RoutingContext ctx, String accountId, MultiMap params) {
+        String after = params.get("after");
+        mediaPages.computeIfAbsent(accountId, a -> new ArrayList<>()).add(after == null ? "" : after);
+        List<Post> feed = new ArrayList<>(posts.getOrDefault(accountId, List.of()));
+        feed.sort((a, b) -> b.at().compareTo(a.at()));
+        int limit = Math.min(100, params.get("limit") == null ? 25 : Integer.parseInt(params.get("limit")));
+        int from = 0;
+        if (after != null) {
+            if (!after.startsWith("QVFIU") ) {
+                error(ctx, 400, 100, "Invalid cursor");
+                return;
+            }
+            from = Integer.parseInt(after.substring(5));
+        }
+        String fields = params.get("fields") == null ? "id" : params.get("fields");
+        JsonArray data = new JsonArray();
+        int to = Math.min(feed.size(), from + limit);
+        for (Post p : feed.subList(from, to)) {
+            data.add(entry(p.mediaId(), p.mediaType(), p.at(), fields));
+        }
+        JsonObject body = new JsonObject().put("data", data);
+        if (!data.isEmpty()) {
+            JsonObject paging = new JsonObject().put("cursors", new JsonObject().put("before", "QVFIU" + from).put("after", "QVFIU" + to));
+            if (to < feed.size()) {
+                paging.put("next", baseUrl() + "/" + VERSION + "/" + accountId + "/media?limit=" + limit + "&after=QVFIU" + to);
+            }
+            body.put("paging", paging);
+        }
+        ctx.json(body);
+    }
+
+    private JsonObject entry(String mediaId, String mediaType, java.time.Instant at, String fields) {
+        JsonObject each = new JsonObject().put("id", mediaId);
+        if (fields.contains("media_type")) {
+            each.put("media_type", mediaType);
+        }
+        if (fields.contains("media_url") && mediaUrl(mediaId) != null) {
+            each.put("media_url", mediaUrl(mediaId));
+        }
+        if (fields.contains("permalink")) {
+            each.put("permalink", media.get(mediaId));
+        }
+        if (fields.contains("timestamp") && at != null) {
+            each.put("timestamp", java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxx").format(at.atOffset(java.time.ZoneOffset.UTC)));
+        }
+        return each;
     }
 
     public synchronized List<InsightsCall> insightsCalls() {
@@ -377,15 +491,8 @@ public final class FakeGraph implements AutoCloseable {
             Published story = published.get(i);
             java.time.Instant at = postedAt.get(story.mediaId());
             if (story.accountId().equals(accountId) && (at == null || current.isBefore(at.plus(java.time.Duration.ofHours(24))))) {
-                JsonObject each = new JsonObject().put("id", story.mediaId()).put("permalink", media.get(story.mediaId()));
-                if (fields != null && fields.contains("media_type")) {
-                    each.put("media_type", mediaTypes.getOrDefault(story.mediaId(), "IMAGE"));
-                }
-                if (fields != null && fields.contains("timestamp") && at != null) {
-                    each.put("timestamp", java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxx")
-                            .format(at.atOffset(java.time.ZoneOffset.UTC)));
-                }
-                data.add(each);
+                data.add(entry(story.mediaId(), mediaTypes.getOrDefault(story.mediaId(), "IMAGE"), at,
+                        "permalink," + (fields == null ? "" : fields)));
             }
         }
         ctx.json(new JsonObject().put("data", data));
