@@ -59,6 +59,7 @@ final class SettingsFlow {
             UnaryOperator<Tenant> edit = switch (setting) {
                 case DRY_RUN -> t -> t.withDryRun(!t.dryRun());
                 case INSTAGRAM -> t -> t.withInstagram(!t.instagramEnabled());
+                case PERFORMANCE -> t -> t.withPerformancePlanning(!t.performancePlanning());
                 case PAUSED -> t -> t.withPaused(!t.paused(), "paused by " + in.who());
                 default -> throw new IllegalArgumentException(setting + " is not a toggle");
             };
@@ -191,6 +192,8 @@ final class SettingsFlow {
                 + instagramLine + "\n"
                 + "Posts per day: " + t.postsPerDay() + "\n"
                 + "Hours: " + Html.escape(t.window()) + "\n"
+                + "Plan by performance: " + onOff(t.performancePlanning())
+                + (t.performancePlanning() ? " (prefers what reached more followers; 1 story in 5 explores)" : "") + "\n"
                 + "<i>Chat administrators can change these with the buttons.</i>";
     }
 
@@ -203,7 +206,8 @@ final class SettingsFlow {
         return Replies.keyboard(List.of(
                 List.of(Replies.button("Dry run: " + (t.dryRun() ? "ON" : "off"), toggle(Setting.DRY_RUN)),
                         Replies.button("Instagram: " + (t.instagramEnabled() ? "ON" : "off"), toggle(Setting.INSTAGRAM))),
-                List.of(Replies.button("Posting: " + (t.paused() ? "Paused" : "Active"), toggle(Setting.PAUSED))),
+                List.of(Replies.button("Posting: " + (t.paused() ? "Paused" : "Active"), toggle(Setting.PAUSED)),
+                        Replies.button("📈 By performance: " + (t.performancePlanning() ? "ON" : "off"), toggle(Setting.PERFORMANCE))),
                 List.of(Replies.button("Posts/day: " + t.postsPerDay() + " ✏️", edit(Setting.POSTS_PER_DAY)),
                         Replies.button("Hours: " + String.format("%02d–%02d", t.postingHoursStart(), t.postingHoursEnd()) + " ✏️",
                                 edit(Setting.HOURS))),
@@ -223,6 +227,7 @@ final class SettingsFlow {
         return switch (setting) {
             case DRY_RUN -> "Dry run is now " + (t.dryRun() ? "ON" : "off");
             case INSTAGRAM -> "Instagram is now " + (t.instagramEnabled() ? "ON" : "off");
+            case PERFORMANCE -> "Planning by performance is now " + (t.performancePlanning() ? "ON" : "off");
             case PAUSED -> "Posting is now " + (t.paused() ? "paused" : "active");
             case POSTS_PER_DAY -> "Posts per day: " + t.postsPerDay();
             case HOURS, TIMEZONE -> "Hours: " + t.window();

@@ -178,6 +178,12 @@ public final class GraphClient {
         return media;
     }
 
+    /** {@code GET /{ig-user-id}?fields=followers_count} (D31: reach per follower); null when Graph leaves it out. */
+    public Future<Integer> followers(String accountId, Secret token) {
+        return get(accountId, Map.of("fields", "followers_count"), token)
+                .map(body -> body.getValue("followers_count") instanceof Number n ? n.intValue() : null);
+    }
+
     /** {@code GET /{media-id}?fields=permalink}. */
     public Future<String> permalink(String mediaId, Secret token) {
         return get(mediaId, Map.of("fields", "permalink"), token).map(body -> body.getString("permalink"));

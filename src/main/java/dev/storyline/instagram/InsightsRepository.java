@@ -50,11 +50,20 @@ public final class InsightsRepository {
             WITH m AS (
                 INSERT INTO instagram_post_metrics (tenant_id, history_id, instagram_media_id, taken_at, age_minutes, is_final, reach,
                                                     replies, shares, total_interactions, follows, profile_visits, navigation,
-                                                    taps_forward, taps_back, exits, swipes_forward)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                                                    taps_forward, taps_back, exits, swipes_forward, followers)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                        (SELECT followers_count FROM instagram_accounts WHERE tenant_id = $1))
                 ON CONFLICT (history_id, taken_at) DO NOTHING RETURNING history_id)
             UPDATE posting_history SET insights_ended_at = $4, insights_end = 'final'
              WHERE id = $2 AND $6 AND insights_ended_at IS NULL""";
+
+    /** The account's follower count as Graph gave it (D31), for the readings to keep beside their reach. */
+    private static final String FOLLOWERS = """
+            UPDATE instagram_accounts SET followers_count = $2, followers_checked_at = $3 WHERE account_id = $1""";
+
+    Future<Void> followers(String accountId, Integer count, Instant now) {
+        return pool.preparedQuery(FOLLOWERS).execute(Tuple.of(accountId, count, dev.storyline.db.Sql.utc(now))).mapEmpty();
+    }
 
     private static final String END = """
             UPDATE posting_history SET insights_ended_at = $2, insights_end = $3 WHERE id = $1 AND insights_ended_at IS NULL""";

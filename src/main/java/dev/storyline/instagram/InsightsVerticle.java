@@ -43,12 +43,15 @@ public final class InsightsVerticle extends VerticleBase {
     private static final Duration MATCH_SLACK = Duration.ofMinutes(1);
     /** How long after the press a hand-posted story is looked for (Graph can be slow to list a new story). */
     private static final Duration MATCH_WAIT = Duration.ofHours(1);
+    /** How often an account's follower count is read again. */
+    private static final Duration FOLLOWERS_EVERY = Duration.ofHours(6);
 
     private final Pool pool;
     private final AppConfig.InstagramConfig config;
     private final InstagramAccountRepository accounts;
     private final Clock clock;
     private final Map<String, Bucket> buckets = new HashMap<>();
+    private final Map<String, Instant> followersCheckedAt = new HashMap<>();
     private InsightsRepository insights;
     private GraphClient graph;
     private long timer = -1;
@@ -248,11 +251,29 @@ public final class InsightsVerticle extends VerticleBase {
         }
         boolean last = age.compareTo(InsightsRepository.FINAL_FROM) >= 0;
         Future<Secret> token = tokens.computeIfAbsent(story.tenantId(), accounts::token);
-        return token.compose(secret -> graph.storyInsights(story.mediaId(), secret))
+        return token.compose(secret -> followers(story.accountId(), secret, bucket, now).compose(v -> graph.storyInsights(story.mediaId(), secret)))
                 .compose(metrics -> {
                     bucket.answered();
                     return insights.store(story, now, last, metrics);
                 }, e -> failed(story, bucket, now, last, e));
+    }
+
+    /**
+     * The account's follower count, read at most every {@link #FOLLOWERS_EVERY} (one call from its
+     * bucket), so each reading keeps the count it was taken with (D31: reach per follower). A failure
+     * leaves the last count; the reading goes on.
+     */
+    private Future<Void> followers(String accountId, Secret token, Bucket bucket, Instant now) {
+        Instant checked = followersCheckedAt.get(accountId);
+        if (checked != null && now.isBefore(checked.plus(FOLLOWERS_EVERY)) || !bucket.take(1, now)) {
+            return Future.succeededFuture();
+        }
+        followersCheckedAt.put(accountId, now);
+        return graph.followers(accountId, token).compose(count -> count == null ? Future.<Void>succeededFuture()
+                : insights.followers(accountId, count, now)).otherwise(e -> {
+                    LOG.debug("Account {}: followers not read: {}", accountId, e.getMessage());
+                    return null;
+                });
     }
 
     private Future<Void> failed(InsightsRepository.Due story, Bucket bucket, Instant now, boolean last, Throwable e) {

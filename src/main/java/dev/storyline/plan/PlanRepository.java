@@ -128,6 +128,36 @@ final class PlanRepository {
         });
     }
 
+    /**
+     * D31: each image's stories of the last 180 days, scored by their last reading's reach per follower
+     * (the followers the reading was taken with, else the account's count now; raw reach when neither
+     * is known): the image's average score and its number of stories, with its category (lower case).
+     */
+    private static final String SCORES = """
+            WITH last AS (
+                SELECT DISTINCT ON (p.history_id) h.media_item_id, p.reach, p.followers
+                  FROM instagram_post_metrics p JOIN posting_history h ON h.id = p.history_id
+                 WHERE p.tenant_id = $1 AND h.tenant_id = $1 AND p.reach IS NOT NULL AND h.media_item_id IS NOT NULL
+                   AND p.taken_at > $2::timestamptz - interval '180 days'
+                 ORDER BY p.history_id, p.taken_at DESC)
+            SELECT l.media_item_id, lower(m.category) AS category, count(*) AS stories,
+                   avg(l.reach::float8 / coalesce(nullif(l.followers, 0), nullif(a.followers_count, 0), 1)) AS score
+              FROM last l JOIN media_items m ON m.id = l.media_item_id AND m.tenant_id = $1
+              LEFT JOIN instagram_accounts a ON a.tenant_id = $1
+             GROUP BY l.media_item_id, m.category""";
+
+    static Future<Preference.Scores> scores(SqlClient client, long tenantId, Instant now) {
+        return client.preparedQuery(SCORES).execute(Tuple.of(tenantId, Sql.utc(now))).map(rows -> {
+            java.util.Map<Long, double[]> items = new java.util.LinkedHashMap<>();
+            java.util.Map<Long, String> categories = new java.util.HashMap<>();
+            rows.forEach(r -> {
+                items.put(r.getLong("media_item_id"), new double[] {r.getDouble("score"), r.getLong("stories")});
+                categories.put(r.getLong("media_item_id"), r.getString("category"));
+            });
+            return Preference.of(items, categories);
+        });
+    }
+
     /** Up to {@code limit} eligible images in the D14 order. */
     static Future<List<Planner.Candidate>> eligible(SqlClient client, long tenantId, Instant now, int avoidRepostDays, int limit) {
         return client.preparedQuery(ELIGIBLE).execute(Tuple.of(tenantId, Sql.utc(now), avoidRepostDays, limit))

@@ -47,6 +47,9 @@ public final class Planner {
         }
     }
 
+    /** How many images of a category performance-aware planning weighs at most in one top-off. */
+    private static final int PREFERENCE_DEPTH = 1_000;
+
     /** An image that may be planned. */
     public record Candidate(long id, String category, String hash) {
     }
@@ -55,12 +58,19 @@ public final class Planner {
     private final dev.storyline.run.ServiceRunRepository runs;
     private final AppConfig.SchedulingConfig scheduling;
     private final Clock clock;
+    private final Supplier<java.util.random.RandomGenerator> random;
 
     public Planner(Pool pool, AppConfig.SchedulingConfig scheduling, Clock clock) {
+        this(pool, scheduling, clock, java.util.concurrent.ThreadLocalRandom::current);
+    }
+
+    /** With the chance that decides which picks explore (D31) given, so a test can repeat it. */
+    Planner(Pool pool, AppConfig.SchedulingConfig scheduling, Clock clock, Supplier<java.util.random.RandomGenerator> random) {
         this.runs = new dev.storyline.run.ServiceRunRepository(pool, clock);
         this.pool = pool;
         this.scheduling = scheduling;
         this.clock = clock;
+        this.random = random;
     }
 
     public static SlotPlanner.Window window(Tenant tenant) {
@@ -130,10 +140,27 @@ public final class Planner {
 
     private Future<Picking> picker(SqlConnection conn, Tenant tenant, Instant now, int needed, CategoryMix mix,
                                    List<SlotPlanner.Slot> missing, List<QueueItem> empty, boolean anyPlanned) {
+        if (!tenant.performancePlanning()) {
+            return picker(conn, tenant, now, needed, mix, missing, empty, anyPlanned, Preference.Scores.NONE);
+        }
+        return PlanRepository.scores(conn, tenant.id(), now)
+                .compose(scores -> picker(conn, tenant, now, needed, mix, missing, empty, anyPlanned, scores));
+    }
+
+    /**
+     * With scores (D31), each category's images are read deeper (the best may not be at the D14
+     * order's front) and taken in {@link Preference}'s order.
+     */
+    private Future<Picking> picker(SqlConnection conn, Tenant tenant, Instant now, int needed, CategoryMix mix,
+                                   List<SlotPlanner.Slot> missing, List<QueueItem> empty, boolean anyPlanned, Preference.Scores scores) {
+        int depth = scores.none() ? 0 : Math.min(PREFERENCE_DEPTH, 3 * needed + 50);
+        java.util.random.RandomGenerator random = this.random.get();
         if (mix.none()) {
-            return PlanRepository.eligible(conn, tenant.id(), now, scheduling.avoidRepostDays(), needed + 20)
+            // preferring what performs outranks the variety of categories: the scores decide the order
+            return PlanRepository.eligible(conn, tenant.id(), now, scheduling.avoidRepostDays(), Math.max(needed + 20, depth))
                     .compose(found -> PlanRepository.lastCategory(conn, tenant.id())
-                            .map(last -> new Picking(new Picker(found, last)::next, Map::of)));
+                            .map(last -> new Picking(new Picker(Preference.ordered(found, scores, random), last, scores.none())::next,
+                                    Map::of)));
         }
         List<LocalDate> dates = inOrder(missing, empty).stream().map(target -> target.date(tenant)).toList();
         // a plan started afresh (a new mix, a new team) has no planned slots whose categories count
@@ -146,7 +173,7 @@ public final class Planner {
             mix.percents().keySet().forEach(category -> shares.put(category, 0));
             sequence.forEach(category -> shares.merge(category, 1, Integer::sum));
             Map<String, Integer> limits = new LinkedHashMap<>();
-            shares.forEach((category, share) -> limits.put(category, share + 5));
+            shares.forEach((category, share) -> limits.put(category, Math.max(share + 5, depth)));
             return PlanRepository.eligibleIn(conn, tenant.id(), now, scheduling.avoidRepostDays(), limits).compose(found -> {
                 boolean lacking = shares.entrySet().stream().anyMatch(e -> found.get(e.getKey()).size() < e.getValue());
                 if (!lacking) {
@@ -156,7 +183,9 @@ public final class Planner {
                 Map<String, Integer> deep = new LinkedHashMap<>();
                 shares.keySet().forEach(category -> deep.put(category, needed + 5));
                 return PlanRepository.eligibleIn(conn, tenant.id(), now, scheduling.avoidRepostDays(), deep);
-            }).map(candidates -> {
+            }).map(found -> {
+                Map<String, List<Candidate>> candidates = new LinkedHashMap<>();
+                found.forEach((category, list) -> candidates.put(category, Preference.ordered(list, scores, random)));
                 MixPicker picker = new MixPicker(mix, candidates, sequence);
                 return new Picking(picker::next, picker::shortfall);
             });
@@ -292,10 +321,18 @@ public final class Planner {
         private final Set<String> usedHashes = new HashSet<>();
         private String previousCategory;
 
+        private final boolean variety;
+
         /** {@code previousCategory}: the category of the slot before the first one picked (the last top-off's), or null. */
         Picker(List<Candidate> candidates, String previousCategory) {
+            this(candidates, previousCategory, true);
+        }
+
+        /** Without {@code variety}, the candidates are taken in their order (each content once). */
+        Picker(List<Candidate> candidates, String previousCategory, boolean variety) {
             candidates.forEach(c -> left.put(c.id(), c));
             this.previousCategory = previousCategory;
+            this.variety = variety;
         }
 
         Candidate next() {
@@ -308,7 +345,7 @@ public final class Planner {
                 if (first == null) {
                     first = c;
                 }
-                if (!Objects.equals(c.category(), previousCategory) || previousCategory == null) {
+                if (!variety || !Objects.equals(c.category(), previousCategory) || previousCategory == null) {
                     other = c;
                     break;
                 }

@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 public enum Setting {
     DRY_RUN("dry", "dry run", true),
     INSTAGRAM("ig", "Instagram", true),
+    /** D31: prefer what reached more followers (with an exploration share). */
+    PERFORMANCE("perf", "plan by performance", true),
     PAUSED("pause", "posting", true),
     POSTS_PER_DAY("ppd", "posts per day", false),
     HOURS("hours", "posting hours", false),

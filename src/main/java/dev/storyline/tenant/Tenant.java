@@ -20,7 +20,8 @@ public record Tenant(
         int postingHoursEnd,
         String timezone,
         String mediaDir,
-        long settingsVersion) {
+        long settingsVersion,
+        boolean performancePlanning) {
 
     public static final String APPROVED = "approved";
 
@@ -31,32 +32,38 @@ public record Tenant(
 
     public Tenant withDryRun(boolean value) {
         return new Tenant(id, title, chatType, state, paused, pausedReason, value, instagramEnabled, postsPerDay,
-                postingHoursStart, postingHoursEnd, timezone, mediaDir, settingsVersion);
+                postingHoursStart, postingHoursEnd, timezone, mediaDir, settingsVersion, performancePlanning);
     }
 
     public Tenant withInstagram(boolean value) {
         return new Tenant(id, title, chatType, state, paused, pausedReason, dryRun, value, postsPerDay,
-                postingHoursStart, postingHoursEnd, timezone, mediaDir, settingsVersion);
+                postingHoursStart, postingHoursEnd, timezone, mediaDir, settingsVersion, performancePlanning);
     }
 
     public Tenant withPaused(boolean value, String reason) {
         return new Tenant(id, title, chatType, state, value, value ? reason : null, dryRun, instagramEnabled, postsPerDay,
-                postingHoursStart, postingHoursEnd, timezone, mediaDir, settingsVersion);
+                postingHoursStart, postingHoursEnd, timezone, mediaDir, settingsVersion, performancePlanning);
     }
 
     public Tenant withPostsPerDay(int value) {
         return new Tenant(id, title, chatType, state, paused, pausedReason, dryRun, instagramEnabled, value,
-                postingHoursStart, postingHoursEnd, timezone, mediaDir, settingsVersion);
+                postingHoursStart, postingHoursEnd, timezone, mediaDir, settingsVersion, performancePlanning);
     }
 
     public Tenant withHours(int start, int end) {
         return new Tenant(id, title, chatType, state, paused, pausedReason, dryRun, instagramEnabled, postsPerDay,
-                start, end, timezone, mediaDir, settingsVersion);
+                start, end, timezone, mediaDir, settingsVersion, performancePlanning);
     }
 
     public Tenant withTimezone(String zone) {
         return new Tenant(id, title, chatType, state, paused, pausedReason, dryRun, instagramEnabled, postsPerDay,
-                postingHoursStart, postingHoursEnd, zone, mediaDir, settingsVersion);
+                postingHoursStart, postingHoursEnd, zone, mediaDir, settingsVersion, performancePlanning);
+    }
+
+    /** D31: selection prefers the images and categories whose stories reached more followers (with an exploration share). */
+    public Tenant withPerformancePlanning(boolean value) {
+        return new Tenant(id, title, chatType, state, paused, pausedReason, dryRun, instagramEnabled, postsPerDay,
+                postingHoursStart, postingHoursEnd, timezone, mediaDir, settingsVersion, value);
     }
 
     /** The posting window as people read it: {@code 09–21 Europe/Berlin}. */
@@ -79,7 +86,8 @@ public record Tenant(
                 .put("postingHoursEnd", postingHoursEnd)
                 .put("timezone", timezone)
                 .put("mediaDir", mediaDir)
-                .put("settingsVersion", settingsVersion);
+                .put("settingsVersion", settingsVersion)
+                .put("performancePlanning", performancePlanning);
     }
 
     public static Tenant fromJson(JsonObject json) {
@@ -97,6 +105,7 @@ public record Tenant(
                 json.getInteger("postingHoursEnd"),
                 json.getString("timezone"),
                 json.getString("mediaDir"),
-                json.getLong("settingsVersion", 1L));
+                json.getLong("settingsVersion", 1L),
+                json.getBoolean("performancePlanning", false));
     }
 }

@@ -22,7 +22,7 @@ public final class TenantRepository {
 
     private static final List<String> COLUMN_NAMES = List.of("id", "title", "chat_type", "state", "is_paused", "paused_reason",
             "dry_run", "enable_instagram", "posts_per_day", "posting_hours_start", "posting_hours_end", "timezone", "media_dir",
-            "settings_version");
+            "settings_version", "plan_by_performance");
 
     /** The columns {@link #map(Row)} reads. */
     public static final String COLUMNS = String.join(", ", COLUMN_NAMES);
@@ -61,7 +61,7 @@ public final class TenantRepository {
                        paused_at = CASE WHEN $4 AND NOT is_paused THEN now() WHEN NOT $4 THEN NULL ELSE paused_at END,
                        paused_by = CASE WHEN $4 AND NOT is_paused THEN $6 WHEN NOT $4 THEN NULL ELSE paused_by END,
                        posts_per_day = $7, posting_hours_start = $8, posting_hours_end = $9, timezone = $10,
-                       settings_version = settings_version + 1, updated_at = now()
+                       plan_by_performance = $21, settings_version = settings_version + 1, updated_at = now()
                  WHERE id = $1 AND settings_version = $17
                    AND ($18::bigint IS NULL OR NOT EXISTS (SELECT 1 FROM interactions WHERE update_id = $18 AND kind = $19))
                 RETURNING\s""" + COLUMNS + """
@@ -123,7 +123,8 @@ public final class TenantRepository {
             row.getInteger("posting_hours_end"),
             row.getString("timezone"),
             row.getString("media_dir"),
-            row.getLong("settings_version"));
+            row.getLong("settings_version"),
+            row.getBoolean("plan_by_performance"));
 
     private static final String SET_MEDIA_DIR = """
             WITH old AS (SELECT id, media_dir FROM tenants WHERE id = $1 FOR UPDATE),
@@ -206,7 +207,8 @@ public final class TenantRepository {
                 .addArrayOfString(changes.stream().map(c -> c[0]).toArray(String[]::new))
                 .addArrayOfString(changes.stream().map(c -> c[1]).toArray(String[]::new))
                 .addArrayOfString(changes.stream().map(c -> c[2]).toArray(String[]::new))
-                .addLong(current.settingsVersion()).addValue(actor.updateId()).addString(actor.kind()).addString(actor.name());
+                .addLong(current.settingsVersion()).addValue(actor.updateId()).addString(actor.kind()).addString(actor.name())
+                .addBoolean(after.performancePlanning());
         return pool.preparedQuery(CHANGE).execute(params).compose(rows -> {
             if (rows.size() > 0) {
                 return Future.succeededFuture(new Change(MAPPER.apply(rows.iterator().next()), current, true));
@@ -236,7 +238,8 @@ public final class TenantRepository {
                 new String[] {"is_paused", String.valueOf(before.paused()), String.valueOf(after.paused())},
                 new String[] {"posts_per_day", String.valueOf(before.postsPerDay()), String.valueOf(after.postsPerDay())},
                 new String[] {"posting_hours", hours(before), hours(after)},
-                new String[] {"timezone", before.timezone(), after.timezone()});
+                new String[] {"timezone", before.timezone(), after.timezone()},
+                new String[] {"plan_by_performance", String.valueOf(before.performancePlanning()), String.valueOf(after.performancePlanning())});
         return all.stream().filter(c -> !c[1].equals(c[2])).toList();
     }
 

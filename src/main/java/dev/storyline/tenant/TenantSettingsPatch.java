@@ -14,7 +14,7 @@ import java.util.function.UnaryOperator;
  * are refused, so a typo never passes silently.
  */
 public final class TenantSettingsPatch {
-    private static final Set<String> FIELDS = Set.of("postsPerDay", "hours", "timezone", "dryRun", "instagram", "categoryMix");
+    private static final Set<String> FIELDS = Set.of("postsPerDay", "hours", "timezone", "dryRun", "instagram", "performancePlanning", "categoryMix");
 
     private TenantSettingsPatch() {
     }
@@ -24,11 +24,11 @@ public final class TenantSettingsPatch {
         List<String> problems = new ArrayList<>();
         for (String field : patch.fieldNames()) {
             if (!FIELDS.contains(field)) {
-                problems.add(field + ": unknown setting (known: postsPerDay, hours, timezone, dryRun, instagram, categoryMix)");
+                problems.add(field + ": unknown setting (known: postsPerDay, hours, timezone, dryRun, instagram, performancePlanning, categoryMix)");
             }
         }
         if (patch.isEmpty()) {
-            problems.add("nothing to change: send one of postsPerDay, hours, timezone, dryRun, instagram, categoryMix");
+            problems.add("nothing to change: send one of postsPerDay, hours, timezone, dryRun, instagram, performancePlanning, categoryMix");
         }
         UnaryOperator<Tenant> edit = t -> t;
         if (patch.containsKey("postsPerDay")) {
@@ -55,12 +55,16 @@ public final class TenantSettingsPatch {
                 edit = then(edit, t -> t.withTimezone(parsed.zone().getId()));
             }
         }
-        for (String flag : List.of("dryRun", "instagram")) {
+        for (String flag : List.of("dryRun", "instagram", "performancePlanning")) {
             if (patch.containsKey(flag)) {
                 if (!(patch.getValue(flag) instanceof Boolean value)) {
                     problems.add(flag + ": must be true or false");
                 } else {
-                    edit = then(edit, flag.equals("dryRun") ? t -> t.withDryRun(value) : t -> t.withInstagram(value));
+                    edit = then(edit, switch (flag) {
+                        case "dryRun" -> t -> t.withDryRun(value);
+                        case "instagram" -> t -> t.withInstagram(value);
+                        default -> t -> t.withPerformancePlanning(value);
+                    });
                 }
             }
         }

@@ -124,6 +124,7 @@ class InsightsIT {
     void hourlyThenFinal() {
         long tenant = -7101;
         team(tenant, "178410001");
+        graph.followers("178410001", 2500);
         Instant T0 = fresh();
         bot.clock.set(T0);
         published(tenant, "M1", T0, "Sunset", "memes", true);
@@ -139,6 +140,8 @@ class InsightsIT {
         long salt = Math.abs("M1".hashCode() % 7);
         assertThat(hour5).containsExactly((200 + salt) + " 2 100 " + (25 + salt));
         assertThat(seriesEnd("M1")).isEqualTo("live");
+        assertThat(bot.db.column("SELECT DISTINCT followers FROM instagram_post_metrics WHERE instagram_media_id = 'M1'"))
+                .as("each reading keeps the follower count it was taken with (reach per follower)").containsExactly(2500);
 
         bot.clock.set(T0.plus(Duration.ofHours(22)).plus(Duration.ofMinutes(5)));
         await().atMost(Duration.ofSeconds(10)).until(() -> seriesEnd("M1").equals("final"));

@@ -101,6 +101,44 @@ class CategoryMixIT {
     }
 
     @Test
+    @DisplayName("planning by performance (D31): on, the category whose stories reached more followers fills the slots but for the explored ones; off, variety")
+    void byPerformance() {
+        for (long id : new long[] {-4611, -4612}) {
+            team(id, 5);
+            images(id, "reels", 10);
+            images(id, "quotes", 10);
+            // each image went out once, 40 days ago: the reels reached 10 % of 1,000 followers, the quotes 2 %
+            db.execute("INSERT INTO posting_history (tenant_id, queue_item_id, media_item_id, slot_key, scheduled_for, outcome, completed_at, "
+                    + "instagram_media_id, insights_ended_at, insights_end) SELECT tenant_id, 7000000 + id, id, 'k' || id, ?, 'posted', ?, 'M' || id, ?, 'final' "
+                    + "FROM media_items WHERE tenant_id = ?", NOW.minus(java.time.Duration.ofDays(40)).atOffset(ZoneOffset.UTC),
+                    NOW.minus(java.time.Duration.ofDays(40)).atOffset(ZoneOffset.UTC), NOW.minus(java.time.Duration.ofDays(39)).atOffset(ZoneOffset.UTC), id);
+            db.execute("INSERT INTO instagram_post_metrics (tenant_id, history_id, instagram_media_id, taken_at, age_minutes, is_final, reach, followers) "
+                    + "SELECT h.tenant_id, h.id, h.instagram_media_id, h.completed_at + interval '22 hours', 1320, true, "
+                    + "CASE m.category WHEN 'reels' THEN 100 ELSE 20 END, 1000 FROM posting_history h JOIN media_items m ON m.id = h.media_item_id "
+                    + "WHERE h.tenant_id = ?", id);
+        }
+        new TenantRepository(pool).change(new TenantRepository(pool).findById(-4611).await().orElseThrow(),
+                TenantRepository.Actor.system(), t -> t.withPerformancePlanning(true), NOW).await();
+        Tenant on = new TenantRepository(pool).findById(-4611).await().orElseThrow();
+        Tenant off = new TenantRepository(pool).findById(-4612).await().orElseThrow();
+        assertThat(on.performancePlanning()).isTrue();
+        assertThat(off.performancePlanning()).isFalse();
+
+        new Planner(pool, scheduling, Clock.fixed(NOW, ZoneOffset.UTC), () -> new java.util.Random(5)).topOff(on, 2).await();
+        new Planner(pool, scheduling, Clock.fixed(NOW, ZoneOffset.UTC), () -> new java.util.Random(5)).topOff(off, 2).await();
+
+        java.util.Random draws = new java.util.Random(5);
+        int explored = 0;
+        for (int i = 0; i < 10; i++) {
+            explored += draws.nextDouble() < Preference.EXPLORE ? 1 : 0;
+        }
+        assertThat(explored).as("this seed explores a few of the 10 picks").isBetween(1, 3);
+        assertThat(total(plan(-4611), "reels")).as("every pick but the explored ones").isGreaterThanOrEqualTo(10L - explored);
+        assertThat(total(plan(-4612), "reels")).as("off: categories alternate").isEqualTo(5);
+        assertThat(total(plan(-4612), "quotes")).isEqualTo(5);
+    }
+
+    @Test
     @DisplayName("a category with nothing eligible yields its slots to the next one; a left-out category gets none; no mix = variety")
     void emptyCategoryYields() {
         Tenant tenant = team(-4602, 4);

@@ -68,7 +68,8 @@ public final class FakeGraph implements AutoCloseable {
     private final Map<String, Deque<Fault>> faults = new HashMap<>();
     private final Map<String, java.time.Instant> postedAt = new HashMap<>();   // media id → when it went live
     private final Map<String, String> mediaTypes = new HashMap<>();            // media id → VIDEO (else IMAGE)
-    private final Map<String, String> contentTypes = new HashMap<>();          // media id → its file's Content-Type
+    private final Map<String, String> contentTypes = new HashMap<>();
+    private final Map<String, Integer> followers = new HashMap<>();           // account → followers_count (1,000 unless set)          // media id → its file's Content-Type
     private final List<InsightsCall> insightsCalls = new ArrayList<>();
     private final Map<String, List<Post>> posts = new HashMap<>();             // account → its feed posts, oldest first
     private final Map<String, byte[]> files = new HashMap<>();                 // media id → the file its media_url serves
@@ -263,7 +264,11 @@ public final class FakeGraph implements AutoCloseable {
 
     private synchronized void read(RoutingContext ctx, String id, String fields) {
         if (usernames.containsKey(id)) {
-            ctx.json(new JsonObject().put("id", id).put("username", usernames.get(id)));
+            JsonObject account = new JsonObject().put("id", id).put("username", usernames.get(id));
+            if (fields != null && fields.contains("followers_count")) {
+                account.put("followers_count", followers.getOrDefault(id, 1000));
+            }
+            ctx.json(account);
         } else if (containers.containsKey(id)) {
             if (failedReadsAfterLostAnswer > 0 && !loseNextPublishAnswer) {
                 failedReadsAfterLostAnswer--;
@@ -328,6 +333,11 @@ public final class FakeGraph implements AutoCloseable {
         liveStory(accountId, mediaId, at, mediaType);
         files.put(mediaId, file);
         contentTypes.put(mediaId, contentType);
+    }
+
+    /** The account's follower count from now on. */
+    public synchronized void followers(String accountId, int count) {
+        followers.put(accountId, count);
     }
 
     /** The {@code after} cursor of every media listing of the account read, in order ({@code ""} for a first page). */
