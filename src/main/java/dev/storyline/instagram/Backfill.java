@@ -308,15 +308,16 @@ public final class Backfill {
      * {@link #MAX_DOWNLOAD_BYTES}; the bytes written.
      */
     private Future<Long> download(String url, Path target) {
-        RequestOptions options;
-        try {
-            options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url).setIdleTimeout(DOWNLOAD_TIMEOUT_MILLIS)
-                    .setConnectTimeout(10_000);
-        } catch (RuntimeException e) {
-            return Future.failedFuture(new Refused("its file address is not a URL"));
-        }
         if (!url.startsWith("https://") && !url.startsWith("http://")) {
             return Future.failedFuture(new Refused("its file address is not an http(s) URL"));
+        }
+        RequestOptions options;
+        try {
+            // Instagram's CDN may redirect to another edge: followed (Vert.x stops after 16)
+            options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url).setIdleTimeout(DOWNLOAD_TIMEOUT_MILLIS)
+                    .setConnectTimeout(10_000).setFollowRedirects(true);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(new Refused("its file address is not a URL"));
         }
         return http.request(options).compose(req -> req.send()).compose(response -> {
             if (response.statusCode() != 200) {
