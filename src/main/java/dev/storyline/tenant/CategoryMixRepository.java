@@ -19,7 +19,14 @@ import java.util.Map;
  * any settings change), and writes the {@code tenant_settings_history} row that audits every setting.
  */
 public final class CategoryMixRepository {
-    private static final String LOCK_TENANT = "SELECT id FROM tenants WHERE id = $1 FOR UPDATE";
+    /**
+     * A mix change plans the untried slots again, so it waits for a top-off of the tenant under way
+     * (the planner's own lock, {@code PlanRepository}'s) before it locks the tenant: a top-off that
+     * deletes and inserts slots while this deletes them would otherwise deadlock with it. The tenant
+     * row is locked {@code NO KEY UPDATE}, which new slots' foreign-key checks do not wait for.
+     */
+    private static final String PLAN_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('storyline.plan:' || $1, 0))";
+    private static final String LOCK_TENANT = "SELECT id FROM tenants WHERE id = $1 FOR NO KEY UPDATE";
     private static final String CURRENT = """
             SELECT category, percent FROM category_mix WHERE tenant_id = $1 AND is_current ORDER BY percent DESC, category""";
     private static final String CLOSE = """
@@ -68,7 +75,8 @@ public final class CategoryMixRepository {
      * mix it replaced, read in the same transaction; empty when it is the mix already (nothing is written).
      */
     public Future<java.util.Optional<CategoryMix>> set(long tenantId, CategoryMix mix, Instant now, Long changedBy, String source) {
-        return pool.withTransaction(conn -> conn.preparedQuery(LOCK_TENANT).execute(Tuple.of(tenantId))
+        return pool.withTransaction(conn -> conn.preparedQuery(PLAN_LOCK).execute(Tuple.of(String.valueOf(tenantId)))
+                .compose(planning -> conn.preparedQuery(LOCK_TENANT).execute(Tuple.of(tenantId)))
                 .compose(locked -> locked.size() == 0 ? Future.failedFuture(new IllegalArgumentException("No tenant with chat id " + tenantId))
                         : conn.preparedQuery(CURRENT).execute(Tuple.of(tenantId)))
                 .compose(rows -> {
