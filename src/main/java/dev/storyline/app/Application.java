@@ -9,6 +9,10 @@ import dev.storyline.db.DatabaseHealthCheck;
 import dev.storyline.db.DatabaseStartException;
 import dev.storyline.db.EmbeddedDatabase;
 import dev.storyline.db.Migrations;
+import dev.storyline.cluster.ClusterVertx;
+import dev.storyline.cluster.LeaseRepository;
+import dev.storyline.cluster.Leadership;
+import dev.storyline.cluster.TenantLeases;
 import dev.storyline.db.ServerLock;
 import dev.storyline.http.HttpVerticle;
 import dev.storyline.miniapp.MiniAppVerticle;
@@ -76,13 +80,16 @@ public final class Application {
     private final AppConfig config;
     private final Database database;
     private final ServerLock serverLock;
+    /** This node's id in a cluster (D32); null on a single server. */
+    private final String node;
     private final Vertx vertx;
     private final Pool pool;
     private final Deque<String> deployments = new ArrayDeque<>();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private HttpVerticle http;
 
-    private Application(AppConfig config, Database database, ServerLock serverLock, Vertx vertx, Pool pool) {
+    private Application(AppConfig config, Database database, ServerLock serverLock, Vertx vertx, Pool pool, String node) {
+        this.node = node;
         this.config = config;
         this.database = database;
         this.serverLock = serverLock;
@@ -116,13 +123,20 @@ public final class Application {
         ServerLock lock = null;
         try {
             String schema = Migrations.migrate(database.settings());
-            lock = ServerLock.acquire(database.settings(), database.describe());
+            lock = ServerLock.acquire(database.settings(), database.describe(), config.cluster().enabled());
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            Vertx vertx = Vertx.builder()
-                    .with(new VertxOptions().setMetricsOptions(
-                            new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
-                    .withMetrics(new MicrometerMetricsFactory(registry))
-                    .build();
+            VertxOptions options = new VertxOptions().setMetricsOptions(
+                    new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+            String node = null;
+            Vertx vertx;
+            if (config.cluster().enabled()) {
+                ClusterVertx.Node joined = ClusterVertx.start(options, new MicrometerMetricsFactory(registry), config.cluster());
+                vertx = joined.vertx();
+                node = joined.nodeId();
+                LOG.info("Joined the cluster as node {} ({}:{})", node, config.cluster().publicHost(), config.cluster().port());
+            } else {
+                vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+            }
             Pool pool = database.createPool(vertx, config.database().poolSize());
             Gauge.builder("storyline_db_pool_connections", pool, Pool::size)
                     .description("Open connections in the shared pool")
@@ -130,7 +144,7 @@ public final class Application {
             Gauge.builder("storyline_db_pool_max_connections", () -> config.database().poolSize())
                     .description("Configured size of the shared pool")
                     .register(registry);
-            app = new Application(config, database, lock, vertx, pool);
+            app = new Application(config, database, lock, vertx, pool, node);
             app.deployAll(clock, registry, schedulerFactory, livenessClock);
             LOG.info("Storyline {} ready in {} ms: {}, schema v{}, http://{}:{}", Version.current(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), database.describe(), schema,
@@ -157,7 +171,10 @@ public final class Application {
         SchedulerFactory factory = schedulerFactory != null ? schedulerFactory
                 : tenant -> new TenantSchedulerVerticle(heartbeat, clock, pipeline);
         // each actor is deployed after the ones it sends to: Telegram ← media, posting ← schedulers
-        deploy(new TelegramVerticle(config, pool, clock, new TelegramMetrics(registry), OutboxLimiter.Limits.TELEGRAM),
+        AppConfig.ClusterConfig cluster = config.cluster();
+        LeaseRepository leases = node == null ? null : new LeaseRepository(pool, cluster.lease());
+        deploy(new TelegramVerticle(config, pool, clock, new TelegramMetrics(registry), OutboxLimiter.Limits.TELEGRAM,
+                        leases == null ? null : new Leadership(leases, "telegram", node, cluster.renewEvery())),
                 "Telegram bot");
         deploy(new MediaVerticle(pool, MediaRoots.of(config), config.scheduling().mediaIndexInterval(), clock),
                 "media library");
@@ -183,7 +200,9 @@ public final class Application {
         deploy(new WatchVerticle(pool, config.paths().dataDir(), sweep, config.telegram().adminChatId(), clock), "watch");
         // liveness is real elapsed time, like rate limits: the orchestrator never reads the (injectable) business clock
         deploy(new TenantOrchestratorVerticle(new TenantRepository(pool), new CategoryMixRepository(pool), new Notices(pool, vertx.eventBus()), config.orchestrator(),
-                livenessClock, factory, new OrchestratorMetrics(registry)), "tenant orchestrator");
+                livenessClock, factory, new OrchestratorMetrics(registry),
+                leases == null ? null : new TenantLeases(leases, node, cluster.publicHost() + ":" + cluster.port()), cluster.renewEvery()),
+                "tenant orchestrator");
         Thumbnails thumbnails = new Thumbnails(config.paths().dataDir(), config.telegram().botToken().reveal());
         deploy(new MiniAppVerticle(pool, config.scheduling(), thumbnails, clock), "Mini App");
         EventBusClient bus = new EventBusClient(vertx);
@@ -209,6 +228,11 @@ public final class Application {
 
     public Vertx vertx() {
         return vertx;
+    }
+
+    /** This node's id in a cluster (D32), or null on a single server. */
+    public String node() {
+        return node;
     }
 
     /** Where the database is, for tools and tests that open their own connections (the pool stays the actors'). */

@@ -21,9 +21,17 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Option(names = "--cluster", description = "Join the other nodes named by CLUSTER_MEMBERS (the same as CLUSTER_ENABLED=true).")
+    boolean cluster;
+
     @Override
     public Integer call() {
-        return serve(CommandSupport.sources(spec), spec.commandLine().getErr());
+        ConfigLoader.Sources sources = CommandSupport.sources(spec);
+        if (cluster) {
+            sources = new ConfigLoader.Sources(sources.workingDirectory(), sources.environment(), sources.systemProperties(),
+                    sources.overrides().copy().put("CLUSTER_ENABLED", "true"));
+        }
+        return serve(sources, spec.commandLine().getErr());
     }
 
     static int serve(ConfigLoader.Sources sources, PrintWriter err) {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,7 +20,8 @@ public record AppConfig(
         OrchestratorConfig orchestrator,
         HttpConfig http,
         InstagramConfig instagram,
-        LoggingConfig logging) {
+        LoggingConfig logging,
+        ClusterConfig cluster) {
 
     public enum Registration { APPROVAL, OPEN, CLOSED }
 
@@ -153,6 +155,34 @@ public record AppConfig(
 
         public InstagramTiming withInsights(Duration check, int callsPerHour) {
             return new InstagramTiming(firstPoll, pollBudget, tokenCheckInterval, videoPollBudget, check, callsPerHour);
+        }
+    }
+
+    /**
+     * D32: {@code serve --cluster}. Hazelcast listens on {@code host:port} (joining {@code members} over
+     * TCP/IP), the event bus on {@code port + 1}, both reached at {@code publicHost}; the event bus is TLS
+     * with {@code tls} (mutual: every node's certificate signed by the CA). Leases run {@code lease}.
+     */
+    public record ClusterConfig(boolean enabled, String host, int port, List<String> members, String publicHost, Optional<Tls> tls,
+                                Duration lease) {
+        public static final ClusterConfig OFF = new ClusterConfig(false, "127.0.0.1", 5701, List.of(), "127.0.0.1", Optional.empty(),
+                Duration.ofSeconds(30));
+
+        /** PEM files: this node's certificate and key, and the CA that signed every node's. */
+        public record Tls(java.nio.file.Path cert, java.nio.file.Path key, java.nio.file.Path ca) {
+        }
+
+        public int eventBusPort() {
+            return port + 1;
+        }
+
+        /** How often leases are renewed: a third of their length. */
+        public Duration renewEvery() {
+            return lease.dividedBy(3);
+        }
+
+        public AppConfig.ClusterConfig withLease(Duration value) {
+            return new ClusterConfig(enabled, host, port, members, publicHost, tls, value);
         }
     }
 

@@ -67,6 +67,16 @@ public enum ConfigKey {
     CLOUDINARY_API_SECRET("", "Cloudinary API secret."),
     CLOUDINARY_API_BASE_URL("https://api.cloudinary.com", "Cloudinary API base URL."),
 
+    CLUSTER_ENABLED("false", "Join other nodes (serve --cluster): needs an external database and a MEDIA_DIR every node reads."),
+    CLUSTER_HOST("127.0.0.1", "Address this node's cluster traffic (Hazelcast, the event bus) listens on."),
+    CLUSTER_PORT("5701", "Hazelcast's port; the event bus listens on the next one (1024-65534)."),
+    CLUSTER_MEMBERS("", "The other nodes, host:port,host:port (TCP/IP join; multicast is off)."),
+    CLUSTER_PUBLIC_HOST("", "The address other nodes reach this one at, when not CLUSTER_HOST (NAT, containers)."),
+    CLUSTER_TLS_CERT("", "PEM certificate of this node for the clustered event bus (required unless CLUSTER_HOST is loopback)."),
+    CLUSTER_TLS_KEY("", "PEM private key of CLUSTER_TLS_CERT."),
+    CLUSTER_TLS_CA("", "PEM CA every node's certificate is signed by (nodes verify each other)."),
+    CLUSTER_LEASE_SECONDS("30", "How long a tenant's or the Telegram leader's lease runs without renewal (6-600); renewed every third of it."),
+
     LOG_LEVEL("INFO", "TRACE, DEBUG, INFO, WARN or ERROR."),
     LOG_FORMAT("text", "text (for people) or json (one object per line, for machines).");
 

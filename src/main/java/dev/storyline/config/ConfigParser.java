@@ -1,5 +1,6 @@
 package dev.storyline.config;
 
+import dev.storyline.config.AppConfig.ClusterConfig;
 import dev.storyline.config.AppConfig.DatabaseConfig;
 import dev.storyline.config.AppConfig.ExternalDatabase;
 import dev.storyline.config.AppConfig.HttpConfig;
@@ -87,10 +88,11 @@ public final class ConfigParser {
         LoggingConfig logging = new LoggingConfig(
                 oneOf(ConfigKey.LOG_LEVEL, LOG_LEVELS, true),
                 oneOf(ConfigKey.LOG_FORMAT, Set.of("text", "json"), false));
+        ClusterConfig cluster = cluster(database);
         if (!errors.isEmpty()) {
             throw new ConfigException(errors);
         }
-        return new AppConfig(telegram, database, paths, defaults, scheduling, orchestrator, http, instagram, logging);
+        return new AppConfig(telegram, database, paths, defaults, scheduling, orchestrator, http, instagram, logging, cluster);
     }
 
     private TelegramConfig telegram() {
@@ -211,6 +213,58 @@ public final class ConfigParser {
         }
         return new OrchestratorConfig(Duration.ofSeconds(beat), Duration.ofSeconds(timeout), OrchestratorConfig.DISCOVERY_INTERVAL,
                 OrchestratorConfig.SWEEP_INTERVAL);
+    }
+
+    /**
+     * D32: cluster mode needs an external database every node shares, and TLS on the event bus unless
+     * every node is on this machine (a loopback host).
+     */
+    private ClusterConfig cluster(DatabaseConfig database) {
+        boolean enabled = bool(ConfigKey.CLUSTER_ENABLED);
+        String host = nonBlank(ConfigKey.CLUSTER_HOST);
+        int port = intIn(ConfigKey.CLUSTER_PORT, 1024, 65534);
+        List<String> members = new ArrayList<>();
+        for (String member : string(ConfigKey.CLUSTER_MEMBERS).split(",")) {
+            String m = member.trim();
+            if (m.isEmpty()) {
+                continue;
+            }
+            if (!m.matches("[A-Za-z0-9.:\\[\\]-]+:\\d{1,5}")) {
+                error(ConfigKey.CLUSTER_MEMBERS, "must be host:port pairs separated by commas, not '" + m + "'");
+            } else {
+                members.add(m);
+            }
+        }
+        String publicHost = string(ConfigKey.CLUSTER_PUBLIC_HOST).isEmpty() ? host : string(ConfigKey.CLUSTER_PUBLIC_HOST);
+        String cert = string(ConfigKey.CLUSTER_TLS_CERT);
+        String key = string(ConfigKey.CLUSTER_TLS_KEY);
+        String ca = string(ConfigKey.CLUSTER_TLS_CA);
+        Optional<ClusterConfig.Tls> tls = Optional.empty();
+        if (!cert.isEmpty() || !key.isEmpty() || !ca.isEmpty()) {
+            if (cert.isEmpty() || key.isEmpty() || ca.isEmpty()) {
+                error(ConfigKey.CLUSTER_TLS_CERT, "CLUSTER_TLS_CERT, CLUSTER_TLS_KEY and CLUSTER_TLS_CA go together: set all three");
+            } else {
+                for (ConfigKey file : List.of(ConfigKey.CLUSTER_TLS_CERT, ConfigKey.CLUSTER_TLS_KEY, ConfigKey.CLUSTER_TLS_CA)) {
+                    if (!java.nio.file.Files.isReadable(Path.of(string(file)))) {
+                        error(file, "names no readable file: " + string(file));
+                    }
+                }
+                tls = Optional.of(new ClusterConfig.Tls(Path.of(cert), Path.of(key), Path.of(ca)));
+            }
+        }
+        Duration lease = Duration.ofSeconds(intIn(ConfigKey.CLUSTER_LEASE_SECONDS, 6, 600));
+        if (enabled && purpose == Purpose.SERVE) {
+            if (database.external().isEmpty()) {
+                error(ConfigKey.CLUSTER_ENABLED, "needs an external database (DATABASE_URL or DB_HOST) that every node shares: "
+                        + "the embedded one belongs to one machine");
+            }
+            boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+            if (!loopback && tls.isEmpty()) {
+                error(ConfigKey.CLUSTER_TLS_CERT, "is required when CLUSTER_HOST (" + host + ") is not a loopback address: "
+                        + "the event bus between machines carries the teams' data (set CLUSTER_TLS_CERT, CLUSTER_TLS_KEY and CLUSTER_TLS_CA)");
+            }
+        }
+        return new ClusterConfig(enabled, host, port, List.copyOf(members), publicHost, tls, lease);
     }
 
     private InstagramConfig instagram() {

@@ -18,6 +18,8 @@ public final class DatabaseRepository {
     private static final String PING = "SELECT 1";
     /** 1400139634 = "Stor": the session-level lock one Storyline server holds while it runs. */
     private static final String TRY_SERVER_LOCK = "SELECT pg_try_advisory_lock(1400139634, 1)";
+    /** D32: every node of a cluster shares the lock; a single server (exclusive) and a cluster never run on one database together. */
+    private static final String TRY_SHARED_SERVER_LOCK = "SELECT pg_try_advisory_lock_shared(1400139634, 1)";
     private static final String DATABASE_EXISTS = "SELECT 1 FROM pg_database WHERE datname = ?";
 
     private final Pool pool;
@@ -32,8 +34,9 @@ public final class DatabaseRepository {
     }
 
     /** Takes the one-server lock on {@code connection}'s session; false when another session holds it. */
-    static boolean tryServerLock(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(TRY_SERVER_LOCK); ResultSet rows = statement.executeQuery()) {
+    static boolean tryServerLock(Connection connection, boolean shared) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(shared ? TRY_SHARED_SERVER_LOCK : TRY_SERVER_LOCK);
+             ResultSet rows = statement.executeQuery()) {
             rows.next();
             return rows.getBoolean(1);
         }

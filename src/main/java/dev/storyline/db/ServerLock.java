@@ -22,13 +22,25 @@ public final class ServerLock implements AutoCloseable {
 
     /** @throws DatabaseStartException when another server holds the lock, or the database cannot be reached */
     public static ServerLock acquire(ConnectionSettings settings, String description) {
+        return acquire(settings, description, false);
+    }
+
+    /**
+     * D32: the nodes of a cluster take the lock shared (any number of them), a single server takes it
+     * alone: a cluster node never starts beside a single server, nor a single server beside a cluster.
+     */
+    public static ServerLock acquire(ConnectionSettings settings, String description, boolean clusterNode) {
         Connection connection = null;
         try {
             connection = DriverManager.getConnection(settings.jdbcUrl(), settings.jdbcProperties());
-            if (!DatabaseRepository.tryServerLock(connection)) {
-                throw new DatabaseStartException("Another Storyline server is already running on " + description
-                        + ". Only one server may use a database: stop the other one first (commands such as "
-                        + "'tenants list' work beside it), or give this one another database.");
+            if (!DatabaseRepository.tryServerLock(connection, clusterNode)) {
+                throw new DatabaseStartException(clusterNode
+                        ? "A Storyline server that is not part of a cluster is running on " + description
+                                + ". Stop it before starting cluster nodes on this database (serve --cluster on every machine)."
+                        : "Another Storyline server is already running on " + description
+                                + ". Only one server may use a database: stop the other one first (commands such as "
+                                + "'tenants list' work beside it), or give this one another database; several servers "
+                                + "share one database only as a cluster (serve --cluster).");
             }
             return new ServerLock(connection);
         } catch (SQLException e) {

@@ -41,6 +41,9 @@ public final class QueueRepository {
             + "claim_token = nextval('posting_claim_seq'), "
             + "updated_at = now() WHERE id IN (SELECT id FROM posting_queue WHERE tenant_id = $1 AND state = 'planned' "
             + "AND due_at <= $2 AND EXISTS (SELECT 1 FROM tenants WHERE id = $1 AND state = 'approved' AND NOT is_paused) "
+            // D32: in a cluster, only under the tenant's current lease (an old owner that woke up claims nothing)
+            + "AND ($5::bigint IS NULL OR EXISTS (SELECT 1 FROM tenant_leases WHERE tenant_id = $1 AND owner = $4 AND epoch = $5 "
+            + "AND lease_until > now())) "
             + "ORDER BY due_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS;
 
     private static final String CLAIM_ONE = "UPDATE posting_queue SET state = 'claimed', claimed_at = $3, attempts = attempts + 1, "
@@ -243,8 +246,18 @@ public final class QueueRepository {
                 .map(rows -> Optional.ofNullable(Sql.instant(rows.iterator().next(), "min")));
     }
 
+    /** A tenant's lease in a cluster (D32): the node that holds it and its epoch. */
+    public record Lease(String owner, long epoch) {
+    }
+
     public Future<List<QueueItem>> claimDue(long tenantId, Instant now, int limit) {
-        return pool.preparedQuery(CLAIM).execute(Tuple.of(tenantId, Sql.utc(now), limit)).map(QueueRepository::items);
+        return claimDue(tenantId, now, limit, null);
+    }
+
+    /** Due slots, claimed only while {@code lease} (null on a single node) is the tenant's current one. */
+    public Future<List<QueueItem>> claimDue(long tenantId, Instant now, int limit, Lease lease) {
+        return pool.preparedQuery(CLAIM).execute(Tuple.of(tenantId, Sql.utc(now), limit, lease == null ? null : lease.owner(),
+                lease == null ? null : lease.epoch())).map(QueueRepository::items);
     }
 
     public Future<Optional<QueueItem>> claim(long tenantId, long id, Instant now) {

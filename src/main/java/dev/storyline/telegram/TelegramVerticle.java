@@ -91,8 +91,27 @@ public final class TelegramVerticle extends VerticleBase {
     private String lastError;
     private boolean conflict;
     private String botUsername;
+    private final dev.storyline.cluster.Leadership leadership;
+    /** Whether this node polls and sends (always on a single node). */
+    private boolean leader;
+    /** A poll is under way or waiting in a timer: a node that leads again must not start a second loop. */
+    private boolean polling;
+    private List<MessageConsumer<JsonObject>> consumers = List.of();
+    private long leadTimer = -1;
 
     public TelegramVerticle(AppConfig config, Pool pool, Clock clock, TelegramMetrics metrics, OutboxLimiter.Limits limits) {
+        this(config, pool, clock, metrics, limits, null);
+    }
+
+    /**
+     * In a cluster (D32), only the node that holds {@code leadership} polls and answers the Telegram
+     * addresses (sends, downloads, status, the notices): every node's requests reach its outbox over the
+     * clustered bus, so Telegram's limits hold cluster-wide. A node that takes over resumes from the
+     * stored offset and the durable notices.
+     */
+    public TelegramVerticle(AppConfig config, Pool pool, Clock clock, TelegramMetrics metrics, OutboxLimiter.Limits limits,
+                            dev.storyline.cluster.Leadership leadership) {
+        this.leadership = leadership;
         this.config = config;
         this.roots = MediaRoots.of(config);
         this.pool = pool;
@@ -139,7 +158,19 @@ public final class TelegramVerticle extends VerticleBase {
         bot = new Bot(services, pool);
         batches = new UpdateBatches(bot, services, state, metrics, clock, botId, () -> running);
 
-        List<MessageConsumer<JsonObject>> consumers = List.of(
+        running = true;
+        if (leadership == null) {
+            leader = true;
+            return register().onSuccess(v -> vertx.runOnContext(x -> boot()));
+        }
+        leadTimer = vertx.setPeriodic(leadership.every().toMillis(), id -> lead());
+        lead();
+        return Future.succeededFuture();
+    }
+
+    /** The Telegram addresses this node answers while it leads (always on a single node). */
+    private Future<Void> register() {
+        consumers = List.of(
                 Consumers.register(vertx.eventBus(), Addresses.TELEGRAM_SEND, TelegramCall::fromJson, c -> send(c).map(TelegramCall.Result::toJson)),
                 Consumers.register(vertx.eventBus(), Addresses.TELEGRAM_STATUS, json -> json, x -> Future.succeededFuture(status().toJson())),
                 Consumers.register(vertx.eventBus(), Addresses.TELEGRAM_DOWNLOAD, TelegramDownload::fromJson,
@@ -147,27 +178,64 @@ public final class TelegramVerticle extends VerticleBase {
                 Consumers.register(vertx.eventBus(), Addresses.ADMIN_USER_REACTIVATE, UserRequest::fromJson,
                         r -> reactivate(r).map(UserRequest.Person::toJson)),
                 vertx.eventBus().consumer(Addresses.TELEGRAM_NOTICES, m -> {
-                    if (identified) {
+                    if (identified && leader) {
                         noticeSender.sweep();
                     }
                 }));
-        running = true;
-        return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
-                .onSuccess(v -> vertx.runOnContext(x -> boot()));
+        return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
+    }
+
+    /**
+     * D32: takes or renews the Telegram lease. Gaining it: answer the addresses, then poll from the
+     * stored offset (booting first if this node never did). Losing it (another node holds it, or the
+     * database did not answer): stop answering and polling; a batch that arrives after is not handled.
+     */
+    private void lead() {
+        if (!running) {
+            return;
+        }
+        leadership.hold().otherwise(false).onSuccess(held -> {
+            if (held && !leader) {
+                leader = true;
+                LOG.info("Node {}: this node polls Telegram and sends for the cluster now", leadership.node());
+                register().onSuccess(v -> {
+                    if (!identified) {
+                        boot();
+                    } else {
+                        state.offset(botId).onSuccess(stored -> {
+                            offset = Math.max(offset, stored);
+                            noticeSender.sweep();
+                            if (!polling) {
+                                poll();
+                            }
+                        });
+                    }
+                });
+            } else if (!held && leader) {
+                leader = false;
+                LOG.warn("Node {}: another node polls Telegram now (or the lease could not be renewed)", leadership.node());
+                List<MessageConsumer<JsonObject>> old = consumers;
+                consumers = List.of();
+                old.forEach(c -> c.unregister());
+            }
+        });
     }
 
     @Override
     public Future<?> stop() {
         running = false;
         vertx.cancelTimer(noticeTimer);
-        if (!identified) {
-            return Future.succeededFuture();
+        vertx.cancelTimer(leadTimer);
+        Future<Void> handOver = leadership != null && leader ? leadership.release().otherwiseEmpty() : Future.succeededFuture();
+        if (!identified || !leader) {
+            return handOver;
         }
         Future<Object> goodbye = config.telegram().adminChatId()
                 .map(id -> services.replies().deliver(id, "🔴 Storyline " + Html.escape(Version.current()) + " is stopping.", null))
                 .orElse(Future.succeededFuture());
         return goodbye.timeout(SHUTDOWN_MESSAGE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .otherwiseEmpty()
+                .compose(v -> handOver)
                 .onComplete(v -> client.close());
     }
 
@@ -219,7 +287,11 @@ public final class TelegramVerticle extends VerticleBase {
                     greetAdmin();
                     // what must arrive: what a crash interrupted now, then what the CLI writes within seconds
                     noticeSender.sweep();
-                    noticeTimer = vertx.setPeriodic(Notices.SWEEP_SECONDS * 1000L, id -> noticeSender.sweep());
+                    noticeTimer = vertx.setPeriodic(Notices.SWEEP_SECONDS * 1000L, id -> {
+                        if (leader) {
+                            noticeSender.sweep();
+                        }
+                    });
                     poll();
                 })
                 .onFailure(e -> {
@@ -238,16 +310,19 @@ public final class TelegramVerticle extends VerticleBase {
     }
 
     private void poll() {
-        if (!running) {
+        if (!running || !leader) {
+            polling = false;
             return;
         }
+        polling = true;
         long started = System.nanoTime();
         // Telegram answers a 409 or an error at once: a poll still parked after a moment was accepted
         long parked = vertx.setTimer(PARKED_AFTER_MILLIS, id -> pollAccepted());
         client.getUpdates(offset, TelegramClient.LONG_POLL_SECONDS, ALLOWED_UPDATES).onComplete(result -> {
             vertx.cancelTimer(parked);
-            if (!running) {
-                return;
+            if (!running || !leader) {
+                polling = false;
+                return; // not handled, the offset not stored: the node that leads now gets these updates again
             }
             if (result.failed()) {
                 pollFailed(result.cause());

@@ -35,6 +35,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +54,9 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
     private static final Duration UNDEPLOY_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration RESTART_ALERT_WINDOW = Duration.ofHours(1);
     private static final int RESTART_ALERT_THRESHOLD = 3;
+    /** In a scheduler's deployment config (D32): the node that holds its tenant's lease, and the lease's epoch. */
+    public static final String LEASE_OWNER = "leaseOwner";
+    public static final String LEASE_EPOCH = "leaseEpoch";
 
     /** Creates the verticle for one tenant; production passes the real scheduler, tests one they can silence. */
     @FunctionalInterface
@@ -69,6 +73,10 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
     private final SchedulerFactory factory;
     private final OrchestratorMetrics metrics;
     private final Map<Long, Slot> slots = new HashMap<>();
+    private final dev.storyline.cluster.TenantLeases leases;
+    private final Duration renewEvery;
+    /** In a cluster, the tenants this node holds the lease of (tenant → epoch); null on a single node (all of them). */
+    private Map<Long, Long> leased;
     /** Per tenant, the number of the latest tenant.changed event seen: a read started before it must not undo what it applies. */
     private final Map<Long, Long> changeSeqs = new HashMap<>();
     private long changeSeq;
@@ -78,6 +86,18 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
 
     public TenantOrchestratorVerticle(TenantRepository tenants, CategoryMixRepository mixes, Notices notices, OrchestratorConfig config,
                                       Clock clock, SchedulerFactory factory, OrchestratorMetrics metrics) {
+        this(tenants, mixes, notices, config, clock, factory, metrics, null, null);
+    }
+
+    /**
+     * In a cluster (D32), {@code leases} decides which active tenants this node runs, renewed every
+     * {@code renewEvery}; each scheduler is deployed with its lease's owner and epoch, which fence its claims.
+     */
+    public TenantOrchestratorVerticle(TenantRepository tenants, CategoryMixRepository mixes, Notices notices, OrchestratorConfig config,
+                                      Clock clock, SchedulerFactory factory, OrchestratorMetrics metrics,
+                                      dev.storyline.cluster.TenantLeases leases, Duration renewEvery) {
+        this.leases = leases;
+        this.renewEvery = renewEvery;
         this.mixes = mixes;
         this.tenants = tenants;
         this.notices = notices;
@@ -92,6 +112,8 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
         final long tenantId;
         Tenant wanted;              // null = should not run
         Tenant running;             // null = not deployed
+        Long wantedEpoch;           // in a cluster, the lease's epoch the scheduler must run with
+        Long runningEpoch;
         String deploymentId;
         Instant deployedAt;
         Instant lastBeatAt;
@@ -124,6 +146,12 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
                 Consumers.register(vertx.eventBus(), Addresses.ADMIN_TENANT_SETTINGS, TenantSettings::fromJson, r -> settings(r).map(Tenant::toJson)));
         vertx.setPeriodic(config.discoveryInterval().toMillis(), id -> discoverAll());
         vertx.setPeriodic(watchPeriod().toMillis(), id -> checkHeartbeats());
+        if (leases != null) {
+            leased = Map.of();
+            vertx.setPeriodic(renewEvery.toMillis(), id -> refreshLeases().onComplete(v -> discoverAll()));
+            return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
+                    .compose(ready -> refreshLeases()).compose(v -> discoverAll());
+        }
         return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
                 .compose(ready -> discoverAll());
     }
@@ -138,7 +166,29 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
             }
         }
         LOG.info("Stopping {} tenant schedulers", undeploys.size());
-        return Future.join(undeploys);
+        Future<Void> stopped = Future.join(undeploys).mapEmpty();
+        if (leases == null || leased == null || leased.isEmpty()) {
+            return stopped;
+        }
+        // a clean stop hands the tenants over at once instead of after their leases run out
+        List<Long> held = List.copyOf(leased.keySet());
+        return stopped.compose(v -> leases.releaseAll(held).<Void>mapEmpty().otherwiseEmpty());
+    }
+
+    /** D32: this node's round of leases; a failed round keeps the last (the claims' fencing guards a lease that ran out meanwhile). */
+    private Future<Void> refreshLeases() {
+        return leases.refresh().onSuccess(held -> {
+            if (!held.keySet().equals(leased.keySet())) {
+                LOG.info("Node {}: running {} tenants", leases.node(), held.size());
+            }
+            leased = held;
+        }).onFailure(e -> LOG.warn("Node {}: leases not renewed ({}); retrying in {} s", leases.node(), e.getMessage(),
+                renewEvery.toSeconds())).<Void>mapEmpty().otherwiseEmpty();
+    }
+
+    /** Whether this node runs the tenant: always on a single node; in a cluster, while it holds the lease. */
+    private boolean mine(long tenantId) {
+        return leased == null || leased.containsKey(tenantId);
     }
 
     // --- discovery ---
@@ -151,12 +201,16 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
                     Set<Long> activeIds = new HashSet<>();
                     List<Future<Void>> converging = new ArrayList<>(active.size());
                     for (Tenant tenant : active) {
+                        if (!mine(tenant.id())) {
+                            continue; // another node of the cluster runs it
+                        }
                         activeIds.add(tenant.id());
                         if (changedSince(tenant.id(), readAfter)) {
                             continue; // a change (a pause, say) arrived while this read ran: its own, newer read decides
                         }
                         Slot slot = slots.computeIfAbsent(tenant.id(), Slot::new);
                         slot.wanted = tenant;
+                        slot.wantedEpoch = leased == null ? null : leased.get(tenant.id());
                         converging.add(converge(slot));
                     }
                     for (Slot slot : List.copyOf(slots.values())) {
@@ -245,7 +299,7 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
                     if (changedSince(changed.tenantId(), seq)) {
                         return; // a later change is being read; that read is the fresher one
                     }
-                    Optional<Tenant> active = found.filter(Tenant::active);
+                    Optional<Tenant> active = found.filter(Tenant::active).filter(t -> mine(t.id()));
                     Slot slot = slots.get(changed.tenantId());
                     if (active.isEmpty() && slot == null) {
                         return;
@@ -255,6 +309,7 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
                         slots.put(changed.tenantId(), slot);
                     }
                     slot.wanted = active.orElse(null);
+                    slot.wantedEpoch = leased == null ? null : leased.get(changed.tenantId());
                     converge(slot);
                 })
                 .onFailure(e -> LOG.error("Tenant {}: could not re-read after a change ({}); the next discovery retries",
@@ -280,6 +335,8 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
             step = undeploy(slot, "no heartbeat").compose(v -> deploy(slot));
         } else if (slot.running != null && slot.wanted.settingsVersion() != slot.running.settingsVersion()) {
             step = undeploy(slot, "settings changed").compose(v -> deploy(slot));
+        } else if (slot.running != null && !Objects.equals(slot.wantedEpoch, slot.runningEpoch)) {
+            step = undeploy(slot, "its lease was taken again").compose(v -> deploy(slot));
         } else if (slot.running == null && slot.wanted != null) {
             step = deploy(slot);
         } else {
@@ -307,9 +364,15 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
         if (tenant == null) {
             return Future.succeededFuture();
         }
-        return vertx.deployVerticle(factory.create(tenant), new DeploymentOptions().setConfig(tenant.toJson()))
+        Long epoch = slot.wantedEpoch;
+        JsonObject config = tenant.toJson();
+        if (leases != null && epoch != null) {
+            config.put(LEASE_OWNER, leases.node()).put(LEASE_EPOCH, epoch);
+        }
+        return vertx.deployVerticle(factory.create(tenant), new DeploymentOptions().setConfig(config))
                 .map(id -> {
                     slot.running = tenant;
+                    slot.runningEpoch = epoch;
                     slot.deploymentId = id;
                     slot.deployedAt = clock.instant();
                     slot.lastBeatAt = null;

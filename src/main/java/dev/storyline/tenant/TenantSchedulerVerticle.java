@@ -39,6 +39,8 @@ public class TenantSchedulerVerticle extends VerticleBase {
     private final Duration heartbeatInterval;
     private final Clock clock;
     private Tenant tenant;
+    /** D32: in a cluster, the lease this scheduler runs under; its claims need it to be current. Null on a single node. */
+    private dev.storyline.plan.QueueRepository.Lease lease;
     private EventBusClient bus;
     private Instant startedAt;
     private Instant lastHeartbeatAt;
@@ -66,6 +68,8 @@ public class TenantSchedulerVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         tenant = Tenant.fromJson(config());
+        lease = config().getValue(TenantOrchestratorVerticle.LEASE_EPOCH) instanceof Number epoch
+                ? new dev.storyline.plan.QueueRepository.Lease(config().getString(TenantOrchestratorVerticle.LEASE_OWNER), epoch.longValue()) : null;
         bus = new EventBusClient(vertx);
         startedAt = clock.instant();
         MessageConsumer<JsonObject> commands = Consumers.register(vertx.eventBus(), Addresses.tenantCommand(tenant.id()), SchedulerCommand::fromJson,
@@ -153,7 +157,7 @@ public class TenantSchedulerVerticle extends VerticleBase {
     private void dispatchDue() {
         dispatching = true;
         Instant now = clock.instant();
-        pipeline.queue().claimDue(tenant.id(), now, 1)
+        pipeline.queue().claimDue(tenant.id(), now, 1, lease)
                 .compose(claimed -> {
                     if (claimed.isEmpty()) {
                         return Future.succeededFuture(false);

@@ -40,7 +40,7 @@ public final class OrchestratorBench {
         AppConfig config = new AppConfig(parsed.telegram(), parsed.database(), parsed.paths(), parsed.tenantDefaults(),
                 parsed.scheduling(), new AppConfig.OrchestratorConfig(Duration.ofSeconds(15), Duration.ofSeconds(60), DISCOVERY,
                         AppConfig.OrchestratorConfig.SWEEP_INTERVAL),
-                parsed.http(), parsed.instagram(), parsed.logging());
+                parsed.http(), parsed.instagram(), parsed.logging(), parsed.cluster());
         dev.storyline.app.Logging.quiet();
 
         Application app = Application.start(config, Clock.systemUTC());

@@ -36,7 +36,7 @@ public final class TestConfig {
         return new AppConfig(config.telegram(), config.database(), config.paths(), config.tenantDefaults(),
                 config.scheduling(), new AppConfig.OrchestratorConfig(interval, timeout, config.orchestrator().discoveryInterval(),
                         config.orchestrator().sweepInterval()),
-                config.http(), config.instagram(), config.logging());
+                config.http(), config.instagram(), config.logging(), config.cluster());
     }
 
     /** The same configuration with a faster posting sweep (expiry, the dispatch safety net). */
@@ -44,7 +44,7 @@ public final class TestConfig {
         AppConfig.OrchestratorConfig o = config.orchestrator();
         return new AppConfig(config.telegram(), config.database(), config.paths(), config.tenantDefaults(), config.scheduling(),
                 new AppConfig.OrchestratorConfig(o.heartbeatInterval(), o.heartbeatTimeout(), o.discoveryInterval(), sweep),
-                config.http(), config.instagram(), config.logging());
+                config.http(), config.instagram(), config.logging(), config.cluster());
     }
 
     /** The same configuration with fast Instagram container polls and token checks. */
@@ -53,6 +53,6 @@ public final class TestConfig {
         return new AppConfig(config.telegram(), config.database(), config.paths(), config.tenantDefaults(), config.scheduling(),
                 config.orchestrator(), config.http(), new AppConfig.InstagramConfig(i.encryptionKey(), i.graphBaseUrl(), i.graphApiVersion(),
                 i.facebookAppId(), i.facebookAppSecret(), i.mediaHosting(), i.mediaPublicBaseUrl(), i.cloudinaryCloudName(),
-                i.cloudinaryApiKey(), i.cloudinaryApiSecret(), i.cloudinaryApiBaseUrl(), timing), config.logging());
+                i.cloudinaryApiKey(), i.cloudinaryApiSecret(), i.cloudinaryApiBaseUrl(), timing), config.logging(), config.cluster());
     }
 }
