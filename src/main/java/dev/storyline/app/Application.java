@@ -189,7 +189,8 @@ public final class Application {
         InstagramAccountRepository accounts = new InstagramAccountRepository(pool, cipher);
         deploy(new InstagramVerticle(pool, ig, accounts, host,
                 config.paths().dataDir().resolve("instagram-work"), clock), "Instagram");
-        deploy(new dev.storyline.instagram.InsightsVerticle(pool, ig, accounts, clock), "Instagram insights");
+        deploy(new dev.storyline.instagram.InsightsVerticle(pool, ig, accounts, clock,
+                leases == null ? null : new Leadership(leases, "insights", node, cluster.renewEvery())), "Instagram insights");
         deploy(new dev.storyline.instagram.BackfillVerticle(pool, ig, accounts, MediaRoots.of(config), config.scheduling().repostTtlDays(),
                 clock), "Instagram backfill");
         PostingMetrics postingMetrics = new PostingMetrics(registry);
@@ -206,10 +207,14 @@ public final class Application {
         Thumbnails thumbnails = new Thumbnails(config.paths().dataDir(), config.telegram().botToken().reveal());
         deploy(new MiniAppVerticle(pool, config.scheduling(), thumbnails, clock), "Mini App");
         EventBusClient bus = new EventBusClient(vertx);
-        http = new HttpVerticle(config.http(), registry, selfHost, List.of(
+        List<dev.storyline.http.HealthCheck> checks = new java.util.ArrayList<>(List.of(
                 new DatabaseHealthCheck(pool, database.describe()),
                 new SchedulerHealthCheck(bus),
-                new TelegramHealthCheck(bus, clock)), accounts::draft,
+                new TelegramHealthCheck(bus, clock)));
+        if (leases != null) {
+            checks.add(new dev.storyline.cluster.ClusterHealthCheck(leases, node));
+        }
+        http = new HttpVerticle(config.http(), registry, selfHost, checks, accounts::draft,
                 new dev.storyline.http.MiniAppRoutes.Files(thumbnails, MediaRoots.of(config)), clock);
         deploy(http, "HTTP server");
     }

@@ -15,7 +15,10 @@ public final class Addresses {
     /** Publish, {@link Heartbeat}: a tenant scheduler is alive (every {@code HEARTBEAT_SECONDS}). */
     public static final String TENANT_HEARTBEAT = "tenant.heartbeat";
 
-    /** Request to the orchestrator, no body → {@link OrchestratorState}. */
+    /**
+     * Request to this node's orchestrator (a local consumer), no body → {@link OrchestratorState}; in a cluster (D32)
+     * also {@code node} and {@code cluster} (every node with its tenants, and the leaders).
+     */
     public static final String ADMIN_ORCHESTRATOR = "admin.orchestrator";
 
     /**

@@ -23,7 +23,21 @@ public final class Consumers {
      */
     public static <Q> MessageConsumer<JsonObject> register(EventBus bus, String address, Function<JsonObject, Q> decode,
                                                            Function<Q, Future<JsonObject>> handle) {
-        return bus.consumer(address, message -> {
+        return bus.consumer(address, handler(decode, handle));
+    }
+
+    /**
+     * As {@link #register}, answering this node's senders only (D32: in a cluster, "this node's
+     * schedulers" is a question for this node's orchestrator, not whichever node the bus picks).
+     */
+    public static <Q> MessageConsumer<JsonObject> registerLocal(EventBus bus, String address, Function<JsonObject, Q> decode,
+                                                                Function<Q, Future<JsonObject>> handle) {
+        return bus.localConsumer(address, handler(decode, handle));
+    }
+
+    private static <Q> io.vertx.core.Handler<io.vertx.core.eventbus.Message<JsonObject>> handler(Function<JsonObject, Q> decode,
+                                                                                            Function<Q, Future<JsonObject>> handle) {
+        return message -> {
             Q request;
             try {
                 request = decode.apply(message.body() == null ? new JsonObject() : message.body());
@@ -38,6 +52,6 @@ public final class Consumers {
                 reply = Future.failedFuture(e);
             }
             reply.onSuccess(message::reply).onFailure(e -> ErrorCode.fail(message, e));
-        });
+        };
     }
 }

@@ -76,6 +76,11 @@ public final class EventBusClient {
         return request(Addresses.ADMIN_ORCHESTRATOR, new JsonObject()).map(OrchestratorState::fromJson);
     }
 
+    /** The orchestrator's state as the admin API shows it: in a cluster (D32) with {@code node} and every node's tenants ({@code cluster}). */
+    public Future<JsonObject> orchestratorView() {
+        return request(Addresses.ADMIN_ORCHESTRATOR, new JsonObject());
+    }
+
     /** The admin view of all tenants. */
     public Future<TenantOverview.Page> tenantsOverview() {
         return request(Addresses.ADMIN_TENANTS, new JsonObject()).map(TenantOverview.Page::fromJson);

@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
                 MixCommand.class,
                 OperationsCommands.Users.class,
                 LocksCommand.class,
+                ClusterCommand.class,
                 OperationsCommands.Runs.class,
                 OperationsCommands.Telegram.class,
                 OperationsCommands.BackupCommand.class,

@@ -35,6 +35,22 @@ public final class Leadership {
         return every;
     }
 
+    private volatile boolean held;
+
+    /**
+     * For a periodic job of one node (the insights readings): asks now and every {@link #every()},
+     * so {@link #held()} says whether this node runs the job at this moment. Returns the timer.
+     */
+    public long keep(io.vertx.core.Vertx vertx) {
+        hold().onComplete(ar -> held = ar.succeeded() && ar.result());
+        return vertx.setPeriodic(every.toMillis(), id -> hold().onComplete(ar -> held = ar.succeeded() && ar.result()));
+    }
+
+    /** Whether this node held the lease at the last {@link #keep} round. */
+    public boolean held() {
+        return held;
+    }
+
     public String node() {
         return node;
     }

@@ -164,6 +164,31 @@ public final class LeaseRepository {
         });
     }
 
+    /** Every node seen in the last day, whether it counts as alive, and the tenants it runs. */
+    private static final String STATUS_NODES = """
+            SELECT n.node_id, n.address, n.started_at, n.seen_at, n.seen_at > now() - make_interval(secs => $1) AS live,
+                   coalesce(array_agg(l.tenant_id ORDER BY l.tenant_id) FILTER (WHERE l.tenant_id IS NOT NULL), '{}') AS tenants
+              FROM cluster_nodes n LEFT JOIN tenant_leases l ON l.owner = n.node_id AND l.lease_until > now()
+             GROUP BY n.node_id ORDER BY n.started_at, n.node_id""";
+
+    private static final String STATUS_LEADERS = """
+            SELECT name, owner, epoch, lease_until FROM cluster_leases WHERE lease_until > now() ORDER BY name""";
+
+    /** The cluster as the database sees it: its nodes (live or not) with their tenants, and who leads each cluster-wide job. */
+    public Future<io.vertx.core.json.JsonObject> status() {
+        return pool.preparedQuery(STATUS_NODES).execute(Tuple.of(leaseSeconds)).compose(nodes -> pool.query(STATUS_LEADERS).execute()
+                .map(leaders -> {
+                    io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
+                    nodes.forEach(r -> list.add(new io.vertx.core.json.JsonObject().put("node", r.getString("node_id"))
+                            .put("address", r.getString("address")).put("startedAt", r.getOffsetDateTime("started_at").toInstant().toString())
+                            .put("seenAt", r.getOffsetDateTime("seen_at").toInstant().toString()).put("live", r.getBoolean("live"))
+                            .put("tenants", new io.vertx.core.json.JsonArray(java.util.Arrays.asList(r.getArrayOfLongs("tenants"))))));
+                    io.vertx.core.json.JsonObject leading = new io.vertx.core.json.JsonObject();
+                    leaders.forEach(r -> leading.put(r.getString("name"), r.getString("owner")));
+                    return new io.vertx.core.json.JsonObject().put("nodes", list).put("leaders", leading);
+                }));
+    }
+
     private static Map<Long, Long> epochs(RowSet<Row> rows) {
         Map<Long, Long> epochs = new LinkedHashMap<>();
         rows.forEach(r -> epochs.put(r.getLong("tenant_id"), r.getLong("epoch")));

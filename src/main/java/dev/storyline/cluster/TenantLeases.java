@@ -50,6 +50,11 @@ public final class TenantLeases {
                 })));
     }
 
+    /** The cluster's nodes with their tenants, and its leaders (for the admin API and {@code /health}). */
+    public Future<io.vertx.core.json.JsonObject> status() {
+        return leases.status();
+    }
+
     /** Lets every lease of this node go at once (a clean stop): the others take them at their next round. */
     public Future<Integer> releaseAll(List<Long> tenantIds) {
         return leases.release(node, tenantIds);

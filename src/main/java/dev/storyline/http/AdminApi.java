@@ -85,7 +85,7 @@ final class AdminApi {
                 .handler(ctx -> bridge(ctx, () -> bus.changeSettings(new TenantSettings(chatId(OpenApiRequests.of(ctx)),
                         body(OpenApiRequests.of(ctx)))).map(Tenant::toJson)));
         route(router.get("/alerts"), "listAlerts", (ctx, r) -> bus.alerts(limit(r)).map(AlertsPage::toJson));
-        route(router.get("/orchestrator"), "getOrchestrator", (ctx, r) -> bus.orchestratorState().map(s -> s.toJson()));
+        route(router.get("/orchestrator"), "getOrchestrator", (ctx, r) -> bus.orchestratorView());
         router.post("/tenants/:chatId/media/index").handler(requests.check("indexMedia", AdminApi::indexProblems))
                 .handler(ctx -> bridge(ctx, () -> bus.indexMedia(new MediaIndexRequest(chatId(OpenApiRequests.of(ctx)),
                         body(OpenApiRequests.of(ctx)).getString("dir"), Trigger.ADMIN_API, null)).map(IndexSummary::toJson)));

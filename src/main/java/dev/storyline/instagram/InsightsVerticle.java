@@ -55,9 +55,18 @@ public final class InsightsVerticle extends VerticleBase {
     private InsightsRepository insights;
     private GraphClient graph;
     private long timer = -1;
+    private long leadTimer = -1;
     private boolean collecting;
+    private final dev.storyline.cluster.Leadership leadership;
 
     public InsightsVerticle(Pool pool, AppConfig.InstagramConfig config, InstagramAccountRepository accounts, Clock clock) {
+        this(pool, config, accounts, clock, null);
+    }
+
+    /** In a cluster (D32), only the node that holds {@code leadership} reads insights (one account's calls, one allowance). */
+    public InsightsVerticle(Pool pool, AppConfig.InstagramConfig config, InstagramAccountRepository accounts, Clock clock,
+                            dev.storyline.cluster.Leadership leadership) {
+        this.leadership = leadership;
         this.pool = pool;
         this.config = config;
         this.accounts = accounts;
@@ -113,13 +122,21 @@ public final class InsightsVerticle extends VerticleBase {
         List<MessageConsumer<JsonObject>> consumers = List.of(
                 Consumers.register(vertx.eventBus(), Addresses.INSTAGRAM_INSIGHTS, TenantRequest::fromJson, this::read));
         return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
-                .onSuccess(v -> timer = vertx.setPeriodic(config.timing().insightsCheck().toMillis(), id -> collect()));
+                .onSuccess(v -> {
+                    if (leadership != null) {
+                        leadTimer = leadership.keep(vertx);
+                    }
+                    timer = vertx.setPeriodic(config.timing().insightsCheck().toMillis(), id -> collect());
+                });
     }
 
     @Override
     public Future<?> stop() {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
+        }
+        if (leadTimer >= 0) {
+            vertx.cancelTimer(leadTimer);
         }
         return Future.succeededFuture();
     }
@@ -132,8 +149,8 @@ public final class InsightsVerticle extends VerticleBase {
 
     /** One pass: the due stories, a few at a time; a pass still running when the timer fires again is not doubled. */
     private void collect() {
-        if (collecting) {
-            return;
+        if (collecting || leadership != null && !leadership.held()) {
+            return; // in a cluster, another node reads them
         }
         collecting = true;
         Instant now = clock.instant();

@@ -138,7 +138,10 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
         List<MessageConsumer<JsonObject>> consumers = List.of(
                 vertx.eventBus().consumer(Addresses.TENANT_CHANGED, this::onTenantChanged),
                 vertx.eventBus().consumer(Addresses.TENANT_HEARTBEAT, this::onHeartbeat),
-                Consumers.register(vertx.eventBus(), Addresses.ADMIN_ORCHESTRATOR, json -> json, x -> Future.succeededFuture(state().toJson())),
+                // this node's schedulers; in a cluster, with every node's tenants as the database sees them
+                Consumers.registerLocal(vertx.eventBus(), Addresses.ADMIN_ORCHESTRATOR, json -> json, x -> leases == null
+                        ? Future.succeededFuture(state().toJson())
+                        : leases.status().map(cluster -> state().toJson().put("node", leases.node()).put("cluster", cluster))),
                 Consumers.register(vertx.eventBus(), Addresses.ADMIN_TENANTS, json -> json, x -> overview().map(TenantOverview.Page::toJson)),
                 Consumers.register(vertx.eventBus(), Addresses.ADMIN_TENANT_POSTING, TenantPosting::fromJson, r -> setPaused(r).map(Tenant::toJson)),
                 Consumers.register(vertx.eventBus(), Addresses.ADMIN_TENANT, TenantRequest::fromJson, r -> tenant(r.tenantId()).map(TenantOverview::toJson)),

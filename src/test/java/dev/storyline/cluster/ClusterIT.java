@@ -41,6 +41,8 @@ class ClusterIT {
     private static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-12-07T06:00:00Z"));
     private static Application a;
     private static Application b;
+    private static JsonObject tls;
+    private static final String ADMIN_TOKEN = "cluster-admin-token";
 
     @BeforeAll
     static void start() throws IOException {
@@ -53,6 +55,10 @@ class ClusterIT {
             }
             db.insertTenant(tenant, "Cluster team " + tenant, "approved", false);
         }
+        // the event bus between the nodes is TLS both ways: each node shows the certificate and trusts it as the CA
+        io.vertx.core.net.SelfSignedCertificate certificate = io.vertx.core.net.SelfSignedCertificate.create("localhost");
+        tls = new JsonObject().put("CLUSTER_TLS_CERT", certificate.certificatePath()).put("CLUSTER_TLS_KEY", certificate.privateKeyPath())
+                .put("CLUSTER_TLS_CA", certificate.certificatePath());
         int portA = freePair();
         int portB = freePair();
         a = Application.start(config("a", portA, portB), CLOCK);
@@ -75,7 +81,8 @@ class ClusterIT {
         return TestConfig.withSweep(TestConfig.parse(TestConfig.keys(db, dataDir.resolve(name)).put("TELEGRAM_API_BASE_URL", fake.baseUrl())
                 .put("MEDIA_DIR", dataDir.resolve("shared-media").toString())
                 .put("CLUSTER_ENABLED", "true").put("CLUSTER_HOST", "127.0.0.1").put("CLUSTER_PORT", String.valueOf(port))
-                .put("CLUSTER_MEMBERS", "127.0.0.1:" + other).put("CLUSTER_LEASE_SECONDS", "6")), Duration.ofMillis(200));
+                .put("CLUSTER_MEMBERS", "127.0.0.1:" + other).put("CLUSTER_LEASE_SECONDS", "6").put("ADMIN_TOKEN", ADMIN_TOKEN)
+                .mergeIn(tls)), Duration.ofMillis(200));
     }
 
     /** A free port whose next one is free too (Hazelcast, then the event bus). */
@@ -156,6 +163,25 @@ class ClusterIT {
             assertThat(photos(tenant)).as("tenant " + tenant + ": one notification per due slot").isEqualTo(notified(tenant));
         }
         assertThat(help(TENANTS[0])).as("one node polls: one answer").isEqualTo(1);
+
+        // every node answers HTTP: its health has the cluster, its orchestrator view every node's tenants
+        for (Application node : List.of(a, b)) {
+            dev.storyline.testing.Http.Response health = dev.storyline.testing.Http.get(node.httpPort(), "/admin/health", ADMIN_TOKEN);
+            JsonObject cluster = new JsonObject(health.body()).getJsonObject("checks").getJsonObject("cluster");
+            assertThat(cluster.getString("status")).as(health.body()).isEqualTo("UP");
+            assertThat(cluster.getString("detail")).startsWith("2 live nodes; this one runs 2 tenants");
+            JsonObject orchestrator = new JsonObject(dev.storyline.testing.Http.get(node.httpPort(), "/admin/orchestrator", ADMIN_TOKEN).body());
+            assertThat(orchestrator.getString("node")).isEqualTo(node.node());
+            assertThat(orchestrator.getJsonArray("schedulers")).hasSize(2);
+            assertThat(orchestrator.getJsonObject("cluster").getJsonArray("nodes")).hasSize(2);
+        }
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int exit = dev.storyline.cli.Cli.run(new String[] {"cluster", "status"}, new java.io.PrintWriter(out, true),
+                new java.io.PrintWriter(err, true), dev.storyline.config.ConfigLoader.Sources.isolated(dataDir,
+                        new JsonObject().put("DATABASE_URL", db.url()).put("STORYLINE_DATA_DIR", dataDir.resolve("cli").toString())));
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).contains(a.node()).contains(b.node()).contains("Telegram: " + leader);
 
         Application leaving = leader.equals(a.node()) ? a : b;
         Application staying = leaving == a ? b : a;

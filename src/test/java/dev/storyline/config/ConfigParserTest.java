@@ -80,6 +80,39 @@ class ConfigParserTest {
     }
 
     @Test
+    @DisplayName("cluster mode (D32) refuses the embedded database and, off loopback, an event bus without TLS; with all it is parsed")
+    void cluster() throws IOException {
+        ConfigException embedded = catchThrowableOfType(ConfigException.class, () -> ConfigParser.parse(minimal()
+                .put("CLUSTER_ENABLED", "true"), ConfigParser.Purpose.SERVE));
+        assertThat(embedded.problems()).singleElement().asString().startsWith("CLUSTER_ENABLED needs an external database");
+
+        JsonObject external = minimal().put("CLUSTER_ENABLED", "true").put("DATABASE_URL", "postgresql://u:p@db.internal:5432/storyline");
+        ConfigException open = catchThrowableOfType(ConfigException.class, () -> ConfigParser.parse(external.copy()
+                .put("CLUSTER_HOST", "10.0.0.5"), ConfigParser.Purpose.SERVE));
+        assertThat(open.problems()).singleElement().asString().startsWith("CLUSTER_TLS_CERT is required when CLUSTER_HOST (10.0.0.5)");
+        ConfigException half = catchThrowableOfType(ConfigException.class, () -> ConfigParser.parse(external.copy()
+                .put("CLUSTER_TLS_CERT", "/etc/storyline/node.pem"), ConfigParser.Purpose.SERVE));
+        assertThat(half.problems()).singleElement().asString().contains("go together");
+        ConfigException members = catchThrowableOfType(ConfigException.class, () -> ConfigParser.parse(external.copy()
+                .put("CLUSTER_MEMBERS", "10.0.0.6:5701, nonsense"), ConfigParser.Purpose.SERVE));
+        assertThat(members.problems()).singleElement().asString().contains("host:port pairs").contains("nonsense");
+
+        Path cert = Files.writeString(dir.resolve("node.pem"), "cert");
+        Path key = Files.writeString(dir.resolve("node.key"), "key");
+        Path ca = Files.writeString(dir.resolve("ca.pem"), "ca");
+        AppConfig config = ConfigParser.parse(external.copy().put("CLUSTER_HOST", "10.0.0.5").put("CLUSTER_PORT", "6701")
+                .put("CLUSTER_MEMBERS", "10.0.0.6:6701,10.0.0.7:6701").put("CLUSTER_TLS_CERT", cert.toString())
+                .put("CLUSTER_TLS_KEY", key.toString()).put("CLUSTER_TLS_CA", ca.toString()), ConfigParser.Purpose.SERVE);
+        assertThat(config.cluster().enabled()).isTrue();
+        assertThat(config.cluster().members()).containsExactly("10.0.0.6:6701", "10.0.0.7:6701");
+        assertThat(config.cluster().eventBusPort()).isEqualTo(6702);
+        assertThat(config.cluster().publicHost()).isEqualTo("10.0.0.5");
+        assertThat(config.cluster().tls()).isPresent();
+        assertThat(config.cluster().renewEvery()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(ConfigParser.parse(minimal(), ConfigParser.Purpose.SERVE).cluster().enabled()).as("off by default").isFalse();
+    }
+
+    @Test
     @DisplayName("a malformed token is refused without echoing it")
     void tokenNotEchoed() {
         JsonObject keys = minimal().put("TELEGRAM_BOT_TOKEN", "secret-value-with-a-typo");

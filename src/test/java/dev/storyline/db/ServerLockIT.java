@@ -14,7 +14,7 @@ import java.time.Clock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Issue 13 point 10: one server per database, until clustering lifts it. */
+/** Issue 13 point 10: one server per database; D32: or any number of cluster nodes, never both. */
 class ServerLockIT {
     @TempDir
     Path dataDir;
@@ -35,5 +35,23 @@ class ServerLockIT {
             first.stop();
         }
         Application.start(config, Clock.systemUTC()).stop();
+    }
+
+    @Test
+    @DisplayName("a cluster node and a single server never share a database: each is refused beside the other, nodes share the lock")
+    void clusterOrSingle() {
+        TestDatabase db = TestDatabase.createEmpty();
+        try (ServerLock single = ServerLock.acquire(db.settings(), "the test database", false)) {
+            assertThatThrownBy(() -> ServerLock.acquire(db.settings(), "the test database", true).close())
+                    .isInstanceOf(DatabaseStartException.class)
+                    .hasMessageStartingWith("A Storyline server that is not part of a cluster is running on the test database");
+        }
+        try (ServerLock node1 = ServerLock.acquire(db.settings(), "the test database", true);
+             ServerLock node2 = ServerLock.acquire(db.settings(), "the test database", true)) {
+            assertThatThrownBy(() -> ServerLock.acquire(db.settings(), "the test database", false).close())
+                    .isInstanceOf(DatabaseStartException.class)
+                    .hasMessageContaining("share one database only as a cluster (serve --cluster)");
+        }
+        ServerLock.acquire(db.settings(), "the test database", false).close();
     }
 }
