@@ -26,3 +26,8 @@ CREATE TABLE cluster_leases (
     epoch        bigint NOT NULL,
     lease_until  timestamptz NOT NULL
 );
+
+-- The lease epoch a slot was claimed under: when a tenant changes hands, the new owner puts the claims
+-- made under an older lease back into the plan at once (their node is gone or no longer owns the tenant;
+-- the claim token keeps it from recording anything about them).
+ALTER TABLE posting_queue ADD COLUMN claim_epoch bigint;

@@ -18,21 +18,25 @@ public final class Consumers {
     }
 
     /**
+     * Registers an actor's address on this node (in a cluster, D32, a local consumer: every node runs
+     * every actor, and a request is best answered on the node it was made on; what only one node
+     * answers uses {@link #registerClustered}).
+     *
      * @param decode the request record's {@code fromJson}; throws {@link IllegalArgumentException} for a bad message
      * @param handle the work; its result is the reply body
      */
     public static <Q> MessageConsumer<JsonObject> register(EventBus bus, String address, Function<JsonObject, Q> decode,
                                                            Function<Q, Future<JsonObject>> handle) {
-        return bus.consumer(address, handler(decode, handle));
+        return bus.localConsumer(address, handler(decode, handle));
     }
 
     /**
-     * As {@link #register}, answering this node's senders only (D32: in a cluster, "this node's
-     * schedulers" is a question for this node's orchestrator, not whichever node the bus picks).
+     * As {@link #register}, reachable from every node of a cluster (D32): for what one node answers, a
+     * tenant's scheduler (on the node that holds its lease) or the Telegram leader's outbox.
      */
-    public static <Q> MessageConsumer<JsonObject> registerLocal(EventBus bus, String address, Function<JsonObject, Q> decode,
-                                                                Function<Q, Future<JsonObject>> handle) {
-        return bus.localConsumer(address, handler(decode, handle));
+    public static <Q> MessageConsumer<JsonObject> registerClustered(EventBus bus, String address, Function<JsonObject, Q> decode,
+                                                                    Function<Q, Future<JsonObject>> handle) {
+        return bus.consumer(address, handler(decode, handle));
     }
 
     private static <Q> io.vertx.core.Handler<io.vertx.core.eventbus.Message<JsonObject>> handler(Function<JsonObject, Q> decode,
@@ -50,6 +54,12 @@ public final class Consumers {
                 reply = handle.apply(request);
             } catch (RuntimeException e) {
                 reply = Future.failedFuture(e);
+            }
+            if (message.replyAddress() == null && message.headers().contains(DeliveredRequests.REPLY_TO)) {
+                // a delivered request (D32): the answer goes to the asker's own address
+                io.vertx.core.Vertx vertx = io.vertx.core.Vertx.currentContext().owner();
+                reply.onComplete(done -> DeliveredRequests.answer(vertx, message, done.result(), done.cause()));
+                return;
             }
             reply.onSuccess(message::reply).onFailure(e -> ErrorCode.fail(message, e));
         };

@@ -38,7 +38,7 @@ public final class QueueRepository {
      * active: a scheduler that has not yet been stopped after a pause (or one deployed from a read made before it) claims nothing.
      */
     private static final String CLAIM = "UPDATE posting_queue SET state = 'claimed', claimed_at = $2, attempts = attempts + 1, "
-            + "claim_token = nextval('posting_claim_seq'), "
+            + "claim_token = nextval('posting_claim_seq'), claim_epoch = $5, "
             + "updated_at = now() WHERE id IN (SELECT id FROM posting_queue WHERE tenant_id = $1 AND state = 'planned' "
             + "AND due_at <= $2 AND EXISTS (SELECT 1 FROM tenants WHERE id = $1 AND state = 'approved' AND NOT is_paused) "
             // D32: in a cluster, only under the tenant's current lease (an old owner that woke up claims nothing)
@@ -85,6 +85,24 @@ public final class QueueRepository {
             UPDATE posting_queue SET state = 'notified', route = 'telegram', notified_at = $3, telegram_message_id = $4, media_item_id = $5,
                                      last_error = NULL, updated_at = now()
              WHERE tenant_id = $1 AND id = $2 AND state = 'claimed' AND claim_token = $6""";
+
+    /**
+     * D32: a tenant taken over from another node: the claims made under an older lease go back to the
+     * plan at once (a publish keeps its container id, whose status decides the next attempt, D16);
+     * their tokens are void, so the old owner can record nothing about them.
+     */
+    private static final String RECLAIM_OLDER_EPOCHS = """
+            UPDATE posting_queue SET state = 'planned', claimed_at = NULL, claim_token = NULL, updated_at = now()
+             WHERE tenant_id = $1 AND state IN ('claimed', 'publishing') AND claim_epoch < $2""";
+
+    /**
+     * D32: the story never reached a Telegram verticle (in a cluster, while the node that sends for
+     * Telegram changes): it goes back to the plan for a moment, and the try does not count.
+     */
+    private static final String DEFER = """
+            UPDATE posting_queue SET state = 'planned', claimed_at = NULL, next_attempt_at = $3, due_at = $3, last_error = $4,
+                                     claim_token = NULL, attempts = greatest(attempts - 1, 0), updated_at = now()
+             WHERE tenant_id = $1 AND id = $2 AND state = 'claimed' AND claim_token = $5""";
 
     private static final String RETRY = """
             UPDATE posting_queue SET state = 'planned', claimed_at = NULL, next_attempt_at = $3, due_at = $3, last_error = $4,
@@ -294,6 +312,16 @@ public final class QueueRepository {
     public Future<Boolean> notified(long tenantId, long id, Instant now, long messageId, Long mediaItemId, long claimToken) {
         return pool.preparedQuery(NOTIFIED).execute(Tuple.from(Arrays.asList(tenantId, id, Sql.utc(now), messageId, mediaItemId, claimToken)))
                 .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Claims of the tenant made under another lease than {@code epoch}, back to the plan; how many. */
+    public Future<Integer> reclaimOtherEpochs(long tenantId, long epoch) {
+        return pool.preparedQuery(RECLAIM_OLDER_EPOCHS).execute(Tuple.of(tenantId, epoch)).map(RowSet::rowCount);
+    }
+
+    /** Back to the plan until {@code at}, the try not counted (nothing was sent); false when the claim was taken over. */
+    public Future<Boolean> defer(long tenantId, long id, Instant at, String error, long claimToken) {
+        return pool.preparedQuery(DEFER).execute(Tuple.of(tenantId, id, Sql.utc(at), error, claimToken)).map(rows -> rows.rowCount() == 1);
     }
 
     public Future<Boolean> retry(long tenantId, long id, Instant at, String error, long claimToken) {

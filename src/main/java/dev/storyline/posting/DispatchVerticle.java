@@ -4,6 +4,7 @@ import dev.storyline.app.LogFields;
 import dev.storyline.bus.Addresses;
 import dev.storyline.bus.AlertRaised;
 import dev.storyline.bus.Consumers;
+import dev.storyline.bus.DeliveredRequests;
 import dev.storyline.bus.Dispatch;
 import dev.storyline.bus.Dispatch.Dispatched;
 import dev.storyline.bus.Dispatch.Outcome;
@@ -55,6 +56,8 @@ public final class DispatchVerticle extends VerticleBase {
      * is bounded to a few minutes), so a slow Telegram never gets a story sent twice (D24).
      */
     public static final Duration STALE_CLAIM = TELEGRAM_PATIENCE.plusMinutes(5);
+    /** D32: how long a story waits when no node sends to Telegram (a cluster's leader is changing). */
+    static final Duration NO_SENDER_PAUSE = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(DispatchVerticle.class);
 
     private final Pool pool;
@@ -67,6 +70,7 @@ public final class DispatchVerticle extends VerticleBase {
     private QueueQueries queries;
     private Notices notices;
     private EventBusClient bus;
+    private DeliveredRequests delivered;
     private Published published;
 
     public DispatchVerticle(Pool pool, AppConfig.SchedulingConfig scheduling, Clock clock, PostingMetrics metrics) {
@@ -87,11 +91,17 @@ public final class DispatchVerticle extends VerticleBase {
         // outbox still sends it would retry a story Telegram has, so the answer is always awaited
         bus = new EventBusClient(vertx, TELEGRAM_PATIENCE);
         published = new Published(queue, bus, scheduling, clock, metrics);
-        return Future.all(
+        delivered = new DeliveredRequests(vertx);
+        return Future.all(delivered.start(),
                 Consumers.register(vertx.eventBus(), Addresses.POSTING_DISPATCH, Dispatch::fromJson,
                         d -> dispatch(d).map(o -> new Dispatched(d.queueId(), o).toJson())).completion(),
                 Consumers.register(vertx.eventBus(), Addresses.POSTING_NEXT, TenantRequest::fromJson,
                         r -> next(r.tenantId()).map(Dispatched::toJson)).completion());
+    }
+
+    @Override
+    public Future<?> stop() {
+        return delivered == null ? Future.succeededFuture() : delivered.stop();
     }
 
     private Future<Outcome> dispatch(Dispatch request) {
@@ -177,7 +187,8 @@ public final class DispatchVerticle extends VerticleBase {
             call = TelegramCall.upload("sendPhoto", params, "photo", tenant.id(), image.id());
         }
         // a story that may have arrived is not sent again by the outbox: this verticle decides (D15)
-        return bus.telegram(call.atMostOnce())
+        // D32: a story that reached no node that sends to Telegram (its node just died) is known unsent, not in doubt
+        return delivered.request(Addresses.TELEGRAM_SEND, call.atMostOnce().toJson(), TELEGRAM_PATIENCE).map(TelegramCall.Result::fromJson)
                 .transform(sent -> {
                     if (sent.succeeded()) {
                         long messageId = sent.result().message().getLong("message_id");
@@ -190,6 +201,15 @@ public final class DispatchVerticle extends VerticleBase {
                                     }
                                     return held ? Outcome.NOTIFIED : Outcome.GONE;
                                 });
+                    }
+                    if (sent.cause() instanceof io.vertx.core.eventbus.ReplyException r
+                            && r.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS) {
+                        // nothing reached Telegram: in a cluster, the node that sends for it is changing (D32); soon again, uncounted
+                        Instant next = clock.instant().plus(NO_SENDER_PAUSE);
+                        LOG.info("Tenant {}: slot {} waits for a node that sends to Telegram; again at {}", LogFields.tenant(tenant.id()),
+                                LogFields.slot(slot.id()), next);
+                        return queue.defer(tenant.id(), slot.id(), next, "no node sends to Telegram just now", slot.claimToken())
+                                .map(held -> held ? Outcome.RETRY : Outcome.GONE);
                     }
                     ErrorCode code = ErrorCode.of(sent.cause());
                     String reason = sent.cause().getMessage();

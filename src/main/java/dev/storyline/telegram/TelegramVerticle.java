@@ -171,11 +171,11 @@ public final class TelegramVerticle extends VerticleBase {
     /** The Telegram addresses this node answers while it leads (always on a single node). */
     private Future<Void> register() {
         consumers = List.of(
-                Consumers.register(vertx.eventBus(), Addresses.TELEGRAM_SEND, TelegramCall::fromJson, c -> send(c).map(TelegramCall.Result::toJson)),
-                Consumers.register(vertx.eventBus(), Addresses.TELEGRAM_STATUS, json -> json, x -> Future.succeededFuture(status().toJson())),
-                Consumers.register(vertx.eventBus(), Addresses.TELEGRAM_DOWNLOAD, TelegramDownload::fromJson,
+                Consumers.registerClustered(vertx.eventBus(), Addresses.TELEGRAM_SEND, TelegramCall::fromJson, c -> send(c).map(TelegramCall.Result::toJson)),
+                Consumers.registerClustered(vertx.eventBus(), Addresses.TELEGRAM_STATUS, json -> json, x -> Future.succeededFuture(status().toJson())),
+                Consumers.registerClustered(vertx.eventBus(), Addresses.TELEGRAM_DOWNLOAD, TelegramDownload::fromJson,
                         d -> download(d).map(TelegramDownload.Downloaded::toJson)),
-                Consumers.register(vertx.eventBus(), Addresses.ADMIN_USER_REACTIVATE, UserRequest::fromJson,
+                Consumers.registerClustered(vertx.eventBus(), Addresses.ADMIN_USER_REACTIVATE, UserRequest::fromJson,
                         r -> reactivate(r).map(UserRequest.Person::toJson)),
                 vertx.eventBus().consumer(Addresses.TELEGRAM_NOTICES, m -> {
                     if (identified && leader) {

@@ -137,9 +137,10 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
     public Future<?> start() {
         List<MessageConsumer<JsonObject>> consumers = List.of(
                 vertx.eventBus().consumer(Addresses.TENANT_CHANGED, this::onTenantChanged),
-                vertx.eventBus().consumer(Addresses.TENANT_HEARTBEAT, this::onHeartbeat),
+                // this node's schedulers beat to this node's orchestrator (D32: beats never cross the cluster)
+                vertx.eventBus().localConsumer(Addresses.TENANT_HEARTBEAT, this::onHeartbeat),
                 // this node's schedulers; in a cluster, with every node's tenants as the database sees them
-                Consumers.registerLocal(vertx.eventBus(), Addresses.ADMIN_ORCHESTRATOR, json -> json, x -> leases == null
+                Consumers.register(vertx.eventBus(), Addresses.ADMIN_ORCHESTRATOR, json -> json, x -> leases == null
                         ? Future.succeededFuture(state().toJson())
                         : leases.status().map(cluster -> state().toJson().put("node", leases.node()).put("cluster", cluster))),
                 Consumers.register(vertx.eventBus(), Addresses.ADMIN_TENANTS, json -> json, x -> overview().map(TenantOverview.Page::toJson)),

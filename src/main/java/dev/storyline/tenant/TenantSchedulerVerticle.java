@@ -72,12 +72,20 @@ public class TenantSchedulerVerticle extends VerticleBase {
                 ? new dev.storyline.plan.QueueRepository.Lease(config().getString(TenantOrchestratorVerticle.LEASE_OWNER), epoch.longValue()) : null;
         bus = new EventBusClient(vertx);
         startedAt = clock.instant();
-        MessageConsumer<JsonObject> commands = Consumers.register(vertx.eventBus(), Addresses.tenantCommand(tenant.id()), SchedulerCommand::fromJson,
+        MessageConsumer<JsonObject> commands = Consumers.registerClustered(vertx.eventBus(), Addresses.tenantCommand(tenant.id()), SchedulerCommand::fromJson,
                 this::command);
         beat();
         heartbeatTimer = vertx.setPeriodic(heartbeatInterval.toMillis(), id -> beat());
         if (pipeline != null) {
-            commands.completion().onSuccess(v -> begin());
+            // D32: taken over from another node, its claims under the old lease come back first
+            Future<Integer> takenOver = lease == null ? Future.succeededFuture(0)
+                    : pipeline.queue().reclaimOtherEpochs(tenant.id(), lease.epoch()).otherwise(0);
+            commands.completion().compose(v -> takenOver).onSuccess(reclaimed -> {
+                if (reclaimed > 0) {
+                    LOG.info("Tenant {}: {} slots claimed under an earlier lease go back to the plan", tenant.id(), reclaimed);
+                }
+                begin();
+            });
         }
         return commands.completion();
     }
