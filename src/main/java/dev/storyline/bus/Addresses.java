@@ -135,6 +135,12 @@ public final class Addresses {
      */
     public static final String INSTAGRAM_BACKFILL = "instagram.backfill";
 
+    /**
+     * Local publish, the node id (a string): Hazelcast saw that node of the cluster leave (D32). The
+     * orchestrator ends its leases at once and takes its share; the Telegram verticle asks for the lead.
+     */
+    public static final String CLUSTER_NODE_LEFT = "cluster.node.left";
+
     /** Request to the watch (the alerts actor), {@link Page} → {@link AlertsPage}. */
     public static final String ADMIN_ALERTS = "admin.alerts";
 

@@ -27,6 +27,9 @@ public final class ClusterVertx {
     public record Node(Vertx vertx, String nodeId) {
     }
 
+    /** The member attribute in which Vert.x's Hazelcast cluster manager keeps a node's id. */
+    private static final String VERTX_NODE_ID = "__vertx.nodeId";
+
     private ClusterVertx() {
     }
 
@@ -61,6 +64,21 @@ public final class ClusterVertx {
                 .setTrustOptions(new PemTrustOptions().addCertPath(tls.ca().toString())));
         options.setEventBusOptions(bus);
         Vertx vertx = Vertx.builder().with(options).withMetrics(metrics).withClusterManager(manager).buildClustered().await();
+        // a node Hazelcast saw leave is told to this node's actors at once: its leases need not run out first
+        manager.getHazelcastInstance().getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+            @Override
+            public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
+            }
+
+            @Override
+            public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
+                // Vert.x names a node by its own id, kept as a member attribute (not Hazelcast's member UUID)
+                String nodeId = event.getMember().getAttribute(VERTX_NODE_ID);
+                if (nodeId != null) {
+                    vertx.eventBus().publish(dev.storyline.bus.Addresses.CLUSTER_NODE_LEFT, nodeId);
+                }
+            }
+        });
         return new Node(vertx, manager.getNodeId());
     }
 }

@@ -79,6 +79,16 @@ public final class LeaseRepository {
     private static final String OWNERS = """
             SELECT owner, count(*) AS tenants FROM tenant_leases WHERE lease_until > now() GROUP BY owner ORDER BY owner""";
 
+    /**
+     * D32: a node Hazelcast saw leave: its tenant and named leases end now and it no longer counts as
+     * alive, so the others take its share at once instead of after the lease. Safe if it lives on
+     * behind a partition: it can renew nothing that ended, and its claims are fenced by the epoch.
+     */
+    private static final String DEPARTED = """
+            WITH t AS (UPDATE tenant_leases SET lease_until = now() WHERE owner = $1 AND lease_until > now()),
+                 n AS (UPDATE cluster_leases SET lease_until = now() WHERE owner = $1 AND lease_until > now())
+            UPDATE cluster_nodes SET seen_at = now() - interval '1 hour' WHERE node_id = $1""";
+
     /** A node the cluster saw recently. */
     public record Node(String id, String address, java.time.Instant startedAt, java.time.Instant seenAt) {
     }
@@ -103,6 +113,10 @@ public final class LeaseRepository {
                     r.getOffsetDateTime("started_at").toInstant(), r.getOffsetDateTime("seen_at").toInstant())));
             return nodes;
         });
+    }
+
+    public Future<Void> departed(String node) {
+        return pool.preparedQuery(DEPARTED).execute(Tuple.of(node)).mapEmpty();
     }
 
     public Future<Void> forgetOldNodes() {

@@ -55,6 +55,11 @@ public final class TenantLeases {
         return leases.status();
     }
 
+    /** A node Hazelcast saw leave: its leases end now (the next {@link #refresh()} takes this node's share of them). */
+    public Future<Void> departed(String node) {
+        return leases.departed(node);
+    }
+
     /** Lets every lease of this node go at once (a clean stop): the others take them at their next round. */
     public Future<Integer> releaseAll(List<Long> tenantIds) {
         return leases.release(node, tenantIds);

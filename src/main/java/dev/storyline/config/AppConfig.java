@@ -166,7 +166,7 @@ public record AppConfig(
     public record ClusterConfig(boolean enabled, String host, int port, List<String> members, String publicHost, Optional<Tls> tls,
                                 Duration lease) {
         public static final ClusterConfig OFF = new ClusterConfig(false, "127.0.0.1", 5701, List.of(), "127.0.0.1", Optional.empty(),
-                Duration.ofSeconds(20));
+                Duration.ofSeconds(30));
 
         /** PEM files: this node's certificate and key, and the CA that signed every node's. */
         public record Tls(java.nio.file.Path cert, java.nio.file.Path key, java.nio.file.Path ca) {

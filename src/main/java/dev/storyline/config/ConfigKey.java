@@ -75,7 +75,7 @@ public enum ConfigKey {
     CLUSTER_TLS_CERT("", "PEM certificate of this node for the clustered event bus (required unless CLUSTER_HOST is loopback)."),
     CLUSTER_TLS_KEY("", "PEM private key of CLUSTER_TLS_CERT."),
     CLUSTER_TLS_CA("", "PEM CA every node's certificate is signed by (nodes verify each other)."),
-    CLUSTER_LEASE_SECONDS("20", "How long a tenant's or the Telegram leader's lease runs without renewal (6-600); renewed every third of it."),
+    CLUSTER_LEASE_SECONDS("30", "How long a tenant's or the Telegram leader's lease runs without renewal (6-600); renewed every third of it."),
 
     LOG_LEVEL("INFO", "TRACE, DEBUG, INFO, WARN or ERROR."),
     LOG_FORMAT("text", "text (for people) or json (one object per line, for machines).");

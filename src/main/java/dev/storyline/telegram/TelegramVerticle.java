@@ -164,6 +164,8 @@ public final class TelegramVerticle extends VerticleBase {
             return register().onSuccess(v -> vertx.runOnContext(x -> boot()));
         }
         leadTimer = vertx.setPeriodic(leadership.every().toMillis(), id -> lead());
+        // a node that left may have been the leader: ask now (after the orchestrator ended its leases), not at the next round
+        vertx.eventBus().<String>localConsumer(Addresses.CLUSTER_NODE_LEFT, left -> vertx.setTimer(500, id -> lead()));
         lead();
         return Future.succeededFuture();
     }

@@ -152,6 +152,10 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
         vertx.setPeriodic(watchPeriod().toMillis(), id -> checkHeartbeats());
         if (leases != null) {
             leased = Map.of();
+            vertx.eventBus().<String>localConsumer(Addresses.CLUSTER_NODE_LEFT, left -> {
+                LOG.warn("Node {}: node {} left the cluster; taking its share of the tenants now", leases.node(), left.body());
+                leases.departed(left.body()).compose(v -> refreshLeases()).onComplete(v -> discoverAll());
+            });
             vertx.setPeriodic(renewEvery.toMillis(), id -> refreshLeases().onComplete(v -> discoverAll()));
             return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
                     .compose(ready -> refreshLeases()).compose(v -> discoverAll());

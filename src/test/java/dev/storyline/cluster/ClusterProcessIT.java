@@ -43,7 +43,6 @@ import static org.awaitility.Awaitility.await;
  */
 class ClusterProcessIT {
     private static final int TEAMS = 300;
-    private static final Duration LEASE = Duration.ofSeconds(20);
     @TempDir
     static Path workDir;
     private static TestDatabase db;
@@ -116,7 +115,6 @@ class ClusterProcessIT {
         env.put("CLUSTER_HOST", "127.0.0.1");
         env.put("CLUSTER_PORT", String.valueOf(clusterPort));
         env.put("CLUSTER_MEMBERS", members);
-        env.put("CLUSTER_LEASE_SECONDS", String.valueOf(LEASE.toSeconds()));
         env.put("LOG_LEVEL", "INFO");
         return new Node(name, builder.start(), http, clusterPort);
     }
@@ -250,8 +248,14 @@ class ClusterProcessIT {
         Node plain = alive().stream().filter(n -> !n.equals(byId(newLeader))).findFirst().orElseThrow();
         quiet();
         long plainTakeOver = kill(plain);
-        System.out.printf("cluster take-over: leader %d s, plain node %d s%n", leaderTakeOver, plainTakeOver);
-        assertThat(leaderTakeOver).as("leader re-homed within the lease and a renewal (+ slack)").isLessThan(60);
+        System.out.printf("cluster take-over: leader %d s, plain node %d s (kills at %s)%n", leaderTakeOver, plainTakeOver, killedAt);
+        for (Node node : alive()) {
+            Files.readAllLines(workDir.resolve(node.name() + ".log")).stream()
+                    .filter(l -> l.contains("left the cluster") || l.contains("Members {") || l.contains("polls Telegram") || l.contains("running"))
+                    .forEach(l -> System.out.println(node.name() + ": " + l));
+        }
+        // with the default 30 s lease: Hazelcast notices the dead node within about 15 s and its leases end then
+        assertThat(leaderTakeOver).as("leader re-homed").isLessThan(60);
         assertThat(plainTakeOver).isLessThan(60);
 
         try {

@@ -108,7 +108,7 @@ class ConfigParserTest {
         assertThat(config.cluster().eventBusPort()).isEqualTo(6702);
         assertThat(config.cluster().publicHost()).isEqualTo("10.0.0.5");
         assertThat(config.cluster().tls()).isPresent();
-        assertThat(config.cluster().lease()).isEqualTo(java.time.Duration.ofSeconds(20));
+        assertThat(config.cluster().renewEvery()).isEqualTo(java.time.Duration.ofSeconds(10));
         assertThat(ConfigParser.parse(minimal(), ConfigParser.Purpose.SERVE).cluster().enabled()).as("off by default").isFalse();
     }
 
