@@ -16,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.awt.Color;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,8 +58,8 @@ class ClusterIT {
         io.vertx.core.net.SelfSignedCertificate certificate = io.vertx.core.net.SelfSignedCertificate.create("localhost");
         tls = new JsonObject().put("CLUSTER_TLS_CERT", certificate.certificatePath()).put("CLUSTER_TLS_KEY", certificate.privateKeyPath())
                 .put("CLUSTER_TLS_CA", certificate.certificatePath());
-        int portA = freePair();
-        int portB = freePair();
+        int portA = dev.storyline.testing.Ports.freePair();
+        int portB = dev.storyline.testing.Ports.freePair();
         a = Application.start(config("a", portA, portB), CLOCK);
         b = Application.start(config("b", portB, portA), CLOCK);
     }
@@ -85,23 +84,6 @@ class ClusterIT {
                 .mergeIn(tls)), Duration.ofMillis(200));
     }
 
-    /** A free port whose next one is free too (Hazelcast, then the event bus). */
-    private static int freePair() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket first = new ServerSocket(0)) {
-                int port = first.getLocalPort();
-                if (port < 65000) {
-                    try (ServerSocket second = new ServerSocket(port + 1)) {
-                        second.setReuseAddress(true);
-                        return port;
-                    } catch (IOException taken) {
-                        // try another
-                    }
-                }
-            }
-        }
-        throw new IOException("no two free ports side by side");
-    }
 
     private static long leased(String node) {
         return db.count("SELECT count(*) FROM tenant_leases WHERE owner = ? AND lease_until > now()", node);

@@ -67,7 +67,7 @@ class ClusterProcessIT {
             Files.write(file, image);
             db.insertTenant(tenant, "Team " + i, "approved", false);
         }
-        int[] cluster = {freePair(), freePair(), freePair()};
+        int[] cluster = {dev.storyline.testing.Ports.freePair(), dev.storyline.testing.Ports.freePair(), dev.storyline.testing.Ports.freePair()};
         for (int i = 0; i < 3; i++) {
             List<String> others = new ArrayList<>();
             for (int j = 0; j < 3; j++) {
@@ -119,22 +119,6 @@ class ClusterProcessIT {
         return new Node(name, builder.start(), http, clusterPort);
     }
 
-    private static int freePair() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket first = new ServerSocket(0)) {
-                int port = first.getLocalPort();
-                if (port < 65000) {
-                    try (ServerSocket second = new ServerSocket(port + 1)) {
-                        second.setReuseAddress(true);
-                        return port;
-                    } catch (IOException taken) {
-                        // another pair
-                    }
-                }
-            }
-        }
-        throw new IOException("no two free ports side by side");
-    }
 
     private static List<Node> alive() {
         return NODES.stream().filter(Node::alive).toList();
