@@ -178,7 +178,7 @@ public final class LeaseRepository {
         });
     }
 
-    /** Every node seen in the last day, whether it counts as alive, and the tenants it runs. */
+    /** Every node seen in the last day (older ones are forgotten), whether it counts as alive, and the tenants it runs. */
     private static final String STATUS_NODES = """
             SELECT n.node_id, n.address, n.started_at, n.seen_at, n.seen_at > now() - make_interval(secs => $1) AS live,
                    coalesce(array_agg(l.tenant_id ORDER BY l.tenant_id) FILTER (WHERE l.tenant_id IS NOT NULL), '{}') AS tenants

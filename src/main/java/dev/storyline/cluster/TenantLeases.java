@@ -32,6 +32,7 @@ public final class TenantLeases {
     /** The tenants this node holds after this round: tenant → epoch. */
     public Future<Map<Long, Long>> refresh() {
         return leases.beat(node, address)
+                .compose(v -> leases.forgetOldNodes()) // each start is a new node id: the ones gone for a day are forgotten
                 .compose(v -> leases.renew(node))
                 .compose(owned -> leases.liveNodes().compose(nodes -> leases.activeTenants().compose(active -> {
                     int share = share(active, nodes.size());
