@@ -43,7 +43,9 @@ public final class Backup {
     public static final List<String> TABLES = List.of("tenants", "users", "tenant_members", "tenant_settings_history", "category_mix",
             "pending_inputs", "media_items", "media_locks", "posting_queue", "posting_history", "telegram_state", "interactions",
             "service_runs", "instagram_accounts", "alerts", "outbox_messages", "telegram_dead_letters", "instagram_token_drafts", "runway_warnings",
-            "app_logins", "instagram_post_metrics");
+            "app_logins", "instagram_post_metrics",
+            // D32: a cluster's state; the leases' epochs must only grow, so a restore keeps them (the leases themselves run out)
+            "cluster_nodes", "tenant_leases", "cluster_leases");
     public static final Duration RETENTION = Duration.ofDays(30);
     public static final String PREFIX = "storyline-backup-";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
