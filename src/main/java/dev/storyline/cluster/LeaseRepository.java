@@ -76,8 +76,6 @@ public final class LeaseRepository {
 
     private static final String RELEASE_NAMED = "UPDATE cluster_leases SET lease_until = now() WHERE name = $1 AND owner = $2";
 
-    private static final String OWNERS = """
-            SELECT owner, count(*) AS tenants FROM tenant_leases WHERE lease_until > now() GROUP BY owner ORDER BY owner""";
 
     /**
      * D32: a node Hazelcast saw leave: its tenant and named leases end now and it no longer counts as
@@ -169,14 +167,6 @@ public final class LeaseRepository {
         });
     }
 
-    /** Running tenant leases per node. */
-    public Future<Map<String, Long>> owners() {
-        return pool.query(OWNERS).execute().map(rows -> {
-            Map<String, Long> owners = new LinkedHashMap<>();
-            rows.forEach(r -> owners.put(r.getString("owner"), r.getLong("tenants")));
-            return owners;
-        });
-    }
 
     /** Every node seen in the last day (older ones are forgotten), whether it counts as alive, and the tenants it runs. */
     private static final String STATUS_NODES = """
