@@ -1,7 +1,8 @@
 package dev.storyline.cluster;
 
+import dev.storyline.testing.ClusterNodes;
+import dev.storyline.testing.ClusterNodes.Node;
 import dev.storyline.testing.FakeTelegram;
-import dev.storyline.testing.Http;
 import dev.storyline.testing.TestConfig;
 import dev.storyline.testing.TestDatabase;
 import dev.storyline.testing.TestImages;
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.awt.Color;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +23,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,25 +33,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The acceptance of D32 with real processes: three JVMs ({@code serve --cluster}) on 127.0.0.1 against
+ * The acceptance of D32 with real processes: three JVMs ({@code java -jar target/storyline.jar serve --cluster}, run by
+ * Failsafe after packaging) on 127.0.0.1 against
  * the test database and the fake Bot API, 300 teams, and a slot falling due every 0.4 s while the
  * Telegram leader and then a plain node are killed with SIGKILL. Every tenant is owned once at every
  * sampled moment, the survivors take over within the lease, every due slot is notified exactly once,
  * and presses made while no node polled are handled once.
  */
-class ClusterProcessIT {
+class ClusterJarIT {
     private static final int TEAMS = 300;
     @TempDir
     static Path workDir;
     private static TestDatabase db;
     private static FakeTelegram fake;
-    private static final List<Node> NODES = new ArrayList<>();
-
-    private record Node(String name, Process process, int http, int cluster) {
-        boolean alive() {
-            return process.isAlive();
-        }
-    }
+    private static ClusterNodes nodes;
 
     @BeforeAll
     static void start() throws IOException {
@@ -67,113 +60,24 @@ class ClusterProcessIT {
             Files.write(file, image);
             db.insertTenant(tenant, "Team " + i, "approved", false);
         }
-        int[] cluster = {dev.storyline.testing.Ports.freePair(), dev.storyline.testing.Ports.freePair(), dev.storyline.testing.Ports.freePair()};
-        for (int i = 0; i < 3; i++) {
-            List<String> others = new ArrayList<>();
-            for (int j = 0; j < 3; j++) {
-                if (j != i) {
-                    others.add("127.0.0.1:" + cluster[j]);
-                }
-            }
-            NODES.add(launch("node" + i, cluster[i], String.join(",", others)));
-        }
+        System.out.println("cluster nodes run as: " + ClusterNodes.launchMode());
+        nodes = new ClusterNodes(workDir, db, fake, "256m");
+        nodes.start(3);
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
-        for (Node node : NODES) {
-            node.process().destroy();
-        }
-        for (Node node : NODES) {
-            node.process().waitFor(15, TimeUnit.SECONDS);
-            node.process().destroyForcibly();
-        }
+        nodes.close();
         fake.close();
-    }
-
-    private static Node launch(String name, int clusterPort, String members) throws IOException {
-        int http;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            http = socket.getLocalPort();
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "dev.storyline.Main", "serve", "--cluster"))
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(workDir.resolve(name + ".log").toFile());
-        Map<String, String> env = builder.environment();
-        env.put("TELEGRAM_BOT_TOKEN", TestConfig.TOKEN);
-        env.put("ADMIN_TELEGRAM_CHAT_ID", String.valueOf(TestConfig.ADMIN_CHAT));
-        env.put("TELEGRAM_API_BASE_URL", fake.baseUrl());
-        env.put("DATABASE_URL", db.url());
-        env.remove("DB_HOST");
-        env.put("STORYLINE_DATA_DIR", workDir.resolve(name).toString());
-        env.put("MEDIA_DIR", workDir.resolve("media").toString());
-        env.put("HTTP_PORT", String.valueOf(http));
-        env.put("ADMIN_TOKEN", "process-admin");
-        env.put("CLUSTER_HOST", "127.0.0.1");
-        env.put("CLUSTER_PORT", String.valueOf(clusterPort));
-        env.put("CLUSTER_MEMBERS", members);
-        env.put("LOG_LEVEL", "INFO");
-        return new Node(name, builder.start(), http, clusterPort);
-    }
-
-
-    private static List<Node> alive() {
-        return NODES.stream().filter(Node::alive).toList();
-    }
-
-    /** The tenants each live node's orchestrator runs now (its own view, over HTTP). */
-    private static Map<String, Set<Long>> deployed() {
-        Map<String, Set<Long>> byNode = new HashMap<>();
-        for (Node node : alive()) {
-            Http.Response r = Http.get(node.http(), "/admin/orchestrator", "process-admin");
-            if (r.status() != 200) {
-                continue;
-            }
-            JsonObject state = new JsonObject(r.body());
-            Set<Long> tenants = new HashSet<>();
-            for (Object each : state.getJsonArray("schedulers", new JsonArray())) {
-                tenants.add(((JsonObject) each).getLong("tenantId"));
-            }
-            byNode.put(state.getString("node"), tenants);
-        }
-        return byNode;
     }
 
     /** No tenant is run by two nodes at this moment. */
     private static void ownedOnce() {
-        Map<String, Set<Long>> byNode = deployed();
-        Set<Long> seen = new HashSet<>();
-        for (Set<Long> tenants : byNode.values()) {
-            for (Long tenant : tenants) {
-                assertThat(seen.add(tenant)).as("tenant " + tenant + " runs on two nodes: " + byNode.keySet()).isTrue();
-            }
-        }
+        Map<String, Set<Long>> byNode = nodes.deployed();
+        assertThat(ClusterNodes.ownedTwice(byNode)).as("a tenant runs on two nodes: " + byNode.keySet()).isNull();
     }
 
-    private static long runningLeases() {
-        return db.count("SELECT count(*) FROM tenant_leases WHERE lease_until > now()");
-    }
-
-    private static String telegramLeader() {
-        List<Object> owner = db.column("SELECT owner FROM cluster_leases WHERE name = 'telegram' AND lease_until > now()");
-        return owner.isEmpty() ? null : (String) owner.get(0);
-    }
-
-    /** The node (by its HTTP port) whose id is {@code nodeId}. */
-    private static Node byId(String nodeId) {
-        for (Node node : alive()) {
-            Http.Response r = Http.get(node.http(), "/admin/orchestrator", "process-admin");
-            if (r.status() == 200 && nodeId.equals(new JsonObject(r.body()).getString("node"))) {
-                return node;
-            }
-        }
-        throw new AssertionError("no live node is " + nodeId);
-    }
-
-    /** Kills the node with SIGKILL; the seconds until the survivors run every tenant and poll Telegram again. */
+    /** When the kills happened, for the diagnosis. */
     private static final List<Instant> killedAt = new ArrayList<>();
 
     /** Waits for a moment when no story is on its way (none claimed). */
@@ -182,28 +86,32 @@ class ClusterProcessIT {
                 .until(() -> db.count("SELECT count(*) FROM posting_queue WHERE state = 'claimed'") == 0);
     }
 
+    /** Kills the node with SIGKILL; returns the moment (System.nanoTime) of the kill. */
     private static long kill(Node node) throws InterruptedException {
-        long started = System.nanoTime();
         killedAt.add(Instant.now());
-        node.process().destroyForcibly();
-        node.process().waitFor(10, TimeUnit.SECONDS);
+        long at = System.nanoTime();
+        ClusterNodes.kill(node);
+        return at;
+    }
+
+    /** The seconds from the kill at {@code killed} until the survivors run every tenant, each once, and one of them polls Telegram. */
+    private static long takeOver(long killed) {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            Map<String, Set<Long>> byNode = deployed();
-            ownedOnce();
-            return byNode.size() == alive().size() && byNode.values().stream().mapToInt(Set::size).sum() == TEAMS
-                    && byNode.containsKey(telegramLeader());
+            Map<String, Set<Long>> byNode = nodes.deployed();
+            assertThat(ClusterNodes.ownedTwice(byNode)).as("a tenant runs on two nodes: " + byNode.keySet()).isNull();
+            return nodes.settled(byNode, TEAMS);
         });
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) / 1000;
+        return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - killed);
     }
 
     @Test
     @DisplayName("3 JVMs, 300 teams: owned once, SIGKILL of the leader and of a plain node re-homed within the lease, every slot notified once, presses handled once")
     void killAndTakeOver() throws Exception {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .until(() -> alive().stream().allMatch(n -> Http.get(n.http(), "/health").status() == 200));
+                .until(nodes::healthy);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            Map<String, Set<Long>> byNode = deployed();
-            return byNode.size() == 3 && byNode.values().stream().allMatch(t -> t.size() == TEAMS / 3) && telegramLeader() != null;
+            Map<String, Set<Long>> byNode = nodes.deployed();
+            return byNode.size() == 3 && byNode.values().stream().allMatch(t -> t.size() == TEAMS / 3) && nodes.settled(byNode, TEAMS);
         });
         ownedOnce();
 
@@ -220,21 +128,23 @@ class ClusterProcessIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> db.count("SELECT count(*) FROM posting_queue WHERE slot_key LIKE 'cluster-%' "
                 + "AND state = 'notified'") >= 30);
 
-        Node leader = byId(telegramLeader());
+        Node leader = nodes.byId(nodes.telegramLeader());
         // the kill comes while slots keep falling due, but not in the middle of a burst the leader's outbox is still sending:
         // what sits in a killed outbox is in doubt (it may have reached Telegram) and waits the outbox's patience (D15)
         quiet();
         // presses made while the leader is dead wait in Telegram for the next leader
         List<Long> toPress = db.column("SELECT tenant_id FROM posting_queue WHERE slot_key LIKE 'cluster-%' AND state = 'notified' "
                 + "ORDER BY tenant_id LIMIT 5").stream().map(Long.class::cast).toList();
-        long leaderTakeOver = kill(leaderPressing(leader, toPress));
-        String newLeader = telegramLeader();
-        Node plain = alive().stream().filter(n -> !n.equals(byId(newLeader))).findFirst().orElseThrow();
+        long killed = kill(leader);
+        pressWhileNoneLeads(toPress);
+        long leaderTakeOver = takeOver(killed);
+        Node newLeader = nodes.byId(nodes.telegramLeader());
+        Node plain = nodes.alive().stream().filter(n -> !n.equals(newLeader)).findFirst().orElseThrow();
         quiet();
-        long plainTakeOver = kill(plain);
+        long plainTakeOver = takeOver(kill(plain));
         System.out.printf("cluster take-over: leader %d s, plain node %d s (kills at %s)%n", leaderTakeOver, plainTakeOver, killedAt);
-        for (Node node : alive()) {
-            Files.readAllLines(workDir.resolve(node.name() + ".log")).stream()
+        for (Node node : nodes.alive()) {
+            nodes.log(node).stream()
                     .filter(l -> l.contains("left the cluster") || l.contains("Members {") || l.contains("polls Telegram") || l.contains("running"))
                     .forEach(l -> System.out.println(node.name() + ": " + l));
         }
@@ -289,13 +199,13 @@ class ClusterProcessIT {
             long chat = (Long) t;
             System.out.println("stuck " + chat + ": fake calls " + fake.calls().stream().filter(c -> Long.valueOf(chat).equals(c.chatId()))
                     .map(c -> c.method()).toList());
-            for (Node node : NODES) {
-                Files.readAllLines(workDir.resolve(node.name() + ".log")).stream().filter(l -> l.contains(String.valueOf(chat)))
+            for (Node node : nodes.all()) {
+                nodes.log(node).stream().filter(l -> l.contains(String.valueOf(chat)))
                         .limit(10).forEach(l -> System.out.println("  " + node.name() + ": " + l));
             }
         }
-        for (Node node : NODES) {
-            Files.readAllLines(workDir.resolve(node.name() + ".log")).stream()
+        for (Node node : nodes.all()) {
+            nodes.log(node).stream()
                     .filter(l -> l.contains("WARN") || l.contains("ERROR") || l.contains("Joined") || l.contains("polls Telegram") || l.contains("running"))
                     .filter(l -> !l.contains("c.h.")).limit(40).forEach(l -> System.out.println(node.name() + ": " + l));
         }
@@ -303,11 +213,8 @@ class ClusterProcessIT {
 
     private final List<String> pressed = new ArrayList<>();
 
-    /** Presses Posted on the first notifications right after killing the leader; returns the killed node. */
-    private Node leaderPressing(Node leader, List<Long> chats) throws InterruptedException {
-        killedAt.add(Instant.now());
-        leader.process().destroyForcibly();
-        leader.process().waitFor(10, TimeUnit.SECONDS);
+    /** Presses Posted on the first notification of each of {@code chats} (while no node polls Telegram). */
+    private void pressWhileNoneLeads(List<Long> chats) {
         for (long chat : chats) {
             JsonObject message = fake.messagesIn(chat).stream().filter(m -> m.containsKey("photo")).findFirst().orElseThrow();
             JsonArray rows = message.getJsonObject("reply_markup").getJsonArray("inline_keyboard");
@@ -315,6 +222,5 @@ class ClusterProcessIT {
                     .filter(b -> b.getString("text").contains("Posted")).findFirst().orElseThrow().getString("callback_data");
             pressed.add(fake.userPresses(chat, MEMBER, message.getLong("message_id"), data));
         }
-        return leader;
     }
 }
