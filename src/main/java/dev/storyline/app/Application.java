@@ -167,7 +167,7 @@ public final class Application {
         Duration heartbeat = config.orchestrator().heartbeatInterval();
         Duration sweep = config.orchestrator().sweepInterval();
         Pipeline pipeline = new Pipeline(new Planner(pool, config.scheduling(), clock), new QueueRepository(pool), config.scheduling(),
-                sweep, Pipeline.CATCH_UP_SPACING, new Runways(pool, clock, new Notices(pool, vertx.eventBus())));
+                sweep, Pipeline.CATCH_UP_SPACING, new Runways(pool, clock, new Notices(pool, vertx.eventBus())), DispatchVerticle.STALE_CLAIM);
         SchedulerFactory factory = schedulerFactory != null ? schedulerFactory
                 : tenant -> new TenantSchedulerVerticle(heartbeat, clock, pipeline);
         // each actor is deployed after the ones it sends to: Telegram ← media, posting ← schedulers

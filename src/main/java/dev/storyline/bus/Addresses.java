@@ -53,6 +53,13 @@ public final class Addresses {
     public static final String TELEGRAM_SEND = "telegram.send";
 
     /**
+     * Local publish by the node that sent a {@link TelegramCall} with a receipt, once Telegram accepted it: {@code {"receipt": ...,
+     * "result": ...}}. D32: the posting actor of the sending node records a story as notified even when the node that asked died
+     * before the answer came, so the slot is not sent again.
+     */
+    public static final String TELEGRAM_SENT = "telegram.sent";
+
+    /**
      * Publish, no body: rows were added to {@code outbox_messages}; the Telegram verticle sends what is
      * pending now instead of at its next sweep (see {@code telegram.Notices}).
      */

@@ -5,8 +5,10 @@ import io.vertx.core.json.JsonObject;
 /**
  * A Bot API call for the outbox: a JSON method, or an upload of a library image when {@code photo}
  * is set. The image is named by its tenant and media item id; the Telegram verticle reads the file.
+ * A {@code receipt}, when set, is published on the sending node once Telegram accepted the call
+ * ({@link Addresses#TELEGRAM_SENT}), whether or not the node that asked is still there to hear the answer.
  */
-public record TelegramCall(String method, JsonObject params, Photo photo, boolean once) {
+public record TelegramCall(String method, JsonObject params, Photo photo, boolean once, JsonObject receipt) {
     /** A library image to upload in the multipart field {@code field}. */
     public record Photo(String field, long tenantId, long mediaItemId) {
         JsonObject toJson() {
@@ -35,12 +37,12 @@ public record TelegramCall(String method, JsonObject params, Photo photo, boolea
     }
 
     public static TelegramCall json(String method, JsonObject params) {
-        return new TelegramCall(method, params, null, false);
+        return new TelegramCall(method, params, null, false, null);
     }
 
     /** Uploads media item {@code mediaItemId} of {@code tenantId} as {@code field} ({@code sendPhoto}'s {@code photo}). */
     public static TelegramCall upload(String method, JsonObject params, String field, long tenantId, long mediaItemId) {
-        return new TelegramCall(method, params, new Photo(field, tenantId, mediaItemId), false);
+        return new TelegramCall(method, params, new Photo(field, tenantId, mediaItemId), false, null);
     }
 
     /**
@@ -48,12 +50,17 @@ public record TelegramCall(String method, JsonObject params, Photo photo, boolea
      * call may have arrived; the caller owns the retry (a story notification, D15).
      */
     public TelegramCall atMostOnce() {
-        return new TelegramCall(method, params, photo, true);
+        return new TelegramCall(method, params, photo, true, receipt);
+    }
+
+    /** With a receipt the sending node publishes locally once the call went through (D32: a story recorded by the node that sent it). */
+    public TelegramCall withReceipt(JsonObject receipt) {
+        return new TelegramCall(method, params, photo, once, receipt);
     }
 
     public JsonObject toJson() {
         return new JsonObject().put("method", method).put("params", params).put("photo", photo == null ? null : photo.toJson())
-                .put("once", once);
+                .put("once", once).put("receipt", receipt);
     }
 
     /** @throws IllegalArgumentException when the method or the parameters are missing */
@@ -63,6 +70,6 @@ public record TelegramCall(String method, JsonObject params, Photo photo, boolea
         }
         JsonObject photo = json.getJsonObject("photo");
         return new TelegramCall(json.getString("method"), json.getJsonObject("params"), photo == null ? null : Photo.fromJson(photo),
-                json.getBoolean("once", false));
+                json.getBoolean("once", false), json.getJsonObject("receipt"));
     }
 }

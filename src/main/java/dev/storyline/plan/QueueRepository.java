@@ -81,19 +81,25 @@ public final class QueueRepository {
             SELECT h.tenant_id, h.queue_item_id, h.scheduled_for, h.error, m.title, m.path
               FROM h LEFT JOIN media_items m ON m.id = h.media_item_id AND m.tenant_id = h.tenant_id""";
 
+    /**
+     * The story is in the chat. In a cluster it is recorded twice (D32), by the node that asked and by the node that sent it:
+     * the second record finds the same message, keeps the first one's time and counts as held.
+     */
     private static final String NOTIFIED = """
-            UPDATE posting_queue SET state = 'notified', route = 'telegram', notified_at = $3, telegram_message_id = $4, media_item_id = $5,
-                                     last_error = NULL, updated_at = now()
-             WHERE tenant_id = $1 AND id = $2 AND state = 'claimed' AND claim_token = $6""";
+            UPDATE posting_queue SET state = 'notified', route = 'telegram', telegram_message_id = $4, media_item_id = $5,
+                                     notified_at = CASE WHEN state = 'claimed' THEN $3 ELSE notified_at END, last_error = NULL, updated_at = now()
+             WHERE tenant_id = $1 AND id = $2
+               AND (state = 'claimed' AND claim_token = $6 OR state = 'notified' AND telegram_message_id = $4)""";
 
     /**
      * D32: a tenant taken over from another node: the claims made under an older lease go back to the
-     * plan at once (a publish keeps its container id, whose status decides the next attempt, D16);
-     * their tokens are void, so the old owner can record nothing about them.
+     * plan (a publish keeps its container id, whose status decides the next attempt, D16) once they
+     * are stale ($3): a younger one may be on its way through a live node's outbox, and the node that
+     * sends it records it. Their tokens are void, so the old owner can record nothing about them.
      */
     private static final String RECLAIM_OLDER_EPOCHS = """
             UPDATE posting_queue SET state = 'planned', claimed_at = NULL, claim_token = NULL, updated_at = now()
-             WHERE tenant_id = $1 AND state IN ('claimed', 'publishing') AND claim_epoch < $2""";
+             WHERE tenant_id = $1 AND state IN ('claimed', 'publishing') AND claim_epoch < $2 AND claimed_at < $3""";
 
     /**
      * D32: the story never reached a Telegram verticle (in a cluster, while the node that sends for
@@ -314,9 +320,9 @@ public final class QueueRepository {
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    /** Claims of the tenant made under another lease than {@code epoch}, back to the plan; how many. */
-    public Future<Integer> reclaimOtherEpochs(long tenantId, long epoch) {
-        return pool.preparedQuery(RECLAIM_OLDER_EPOCHS).execute(Tuple.of(tenantId, epoch)).map(RowSet::rowCount);
+    /** Claims of the tenant made under an older lease than {@code epoch} before {@code claimedBefore}, back to the plan; how many. */
+    public Future<Integer> reclaimOtherEpochs(long tenantId, long epoch, Instant claimedBefore) {
+        return pool.preparedQuery(RECLAIM_OLDER_EPOCHS).execute(Tuple.of(tenantId, epoch, Sql.utc(claimedBefore))).map(RowSet::rowCount);
     }
 
     /** Back to the plan until {@code at}, the try not counted (nothing was sent); false when the claim was taken over. */

@@ -5,6 +5,7 @@ import dev.storyline.bus.Addresses;
 import dev.storyline.bus.AlertRaised;
 import dev.storyline.bus.Consumers;
 import dev.storyline.bus.DeliveredRequests;
+import dev.storyline.bus.StoryReceipt;
 import dev.storyline.bus.Dispatch;
 import dev.storyline.bus.Dispatch.Dispatched;
 import dev.storyline.bus.Dispatch.Outcome;
@@ -96,7 +97,25 @@ public final class DispatchVerticle extends VerticleBase {
                 Consumers.register(vertx.eventBus(), Addresses.POSTING_DISPATCH, Dispatch::fromJson,
                         d -> dispatch(d).map(o -> new Dispatched(d.queueId(), o).toJson())).completion(),
                 Consumers.register(vertx.eventBus(), Addresses.POSTING_NEXT, TenantRequest::fromJson,
-                        r -> next(r.tenantId()).map(Dispatched::toJson)).completion());
+                        r -> next(r.tenantId()).map(Dispatched::toJson)).completion(),
+                vertx.eventBus().<JsonObject>localConsumer(Addresses.TELEGRAM_SENT, sent -> recordSent(sent.body())).completion());
+    }
+
+    /**
+     * D32: this node sent a story for Telegram; it records the message whether or not the node that asked is still there to hear
+     * the answer (that node, when alive, records the same: the second record changes nothing). Without it, a story sent for a node
+     * that died a moment later would go out again when its claim ends.
+     */
+    private void recordSent(JsonObject sent) {
+        JsonObject receipt = sent.getJsonObject("receipt");
+        Object result = sent.getValue("result");
+        if (!StoryReceipt.is(receipt) || !(result instanceof JsonObject message) || message.getLong("message_id") == null) {
+            return;
+        }
+        StoryReceipt story = StoryReceipt.fromJson(receipt);
+        queue.notified(story.tenantId(), story.slotId(), clock.instant(), message.getLong("message_id"), story.mediaItemId(), story.claimToken())
+                .onFailure(e -> LOG.warn("Tenant {}: recording the sent slot {} failed: {}", LogFields.tenant(story.tenantId()),
+                        LogFields.slot(story.slotId()), e.getMessage()));
     }
 
     @Override
@@ -188,7 +207,9 @@ public final class DispatchVerticle extends VerticleBase {
         }
         // a story that may have arrived is not sent again by the outbox: this verticle decides (D15)
         // D32: a story that reached no node that sends to Telegram (its node just died) is known unsent, not in doubt
-        return delivered.request(Addresses.TELEGRAM_SEND, call.atMostOnce().toJson(), TELEGRAM_PATIENCE).map(TelegramCall.Result::fromJson)
+        // D32: the node that sends records the story too, so it stands even if this node dies before the answer comes
+        TelegramCall story = call.atMostOnce().withReceipt(new StoryReceipt(tenant.id(), slot.id(), image.id(), slot.claimToken()).toJson());
+        return delivered.request(Addresses.TELEGRAM_SEND, story.toJson(), TELEGRAM_PATIENCE).map(TelegramCall.Result::fromJson)
                 .transform(sent -> {
                     if (sent.succeeded()) {
                         long messageId = sent.result().message().getLong("message_id");

@@ -389,7 +389,14 @@ public final class TelegramVerticle extends VerticleBase {
                         ? Future.succeededFuture(Outbox.Request.upload(call.method(), call.params(), photo.field(),
                                 Path.of(item.get().path()), item.get().mimeType()))
                         : Future.failedFuture(ErrorCode.INVALID_INPUT.failure("the library has no item " + photo.mediaItemId())));
-        return request.compose(r -> outbox.submit(r.once(call.once()))).map(TelegramCall.Result::new).recover(e -> Future.failedFuture(coded(e)));
+        return request.compose(r -> outbox.submit(r.once(call.once()))).map(TelegramCall.Result::new)
+                .onSuccess(result -> {
+                    if (call.receipt() != null) {
+                        vertx.eventBus().publish(Addresses.TELEGRAM_SENT, new JsonObject().put("receipt", call.receipt()).put("result", result.result()),
+                                new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true));
+                    }
+                })
+                .recover(e -> Future.failedFuture(coded(e)));
     }
 
     /** {@code getFile} goes through the outbox like any call; the download itself is a plain file fetch. */

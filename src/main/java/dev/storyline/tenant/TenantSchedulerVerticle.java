@@ -77,9 +77,10 @@ public class TenantSchedulerVerticle extends VerticleBase {
         beat();
         heartbeatTimer = vertx.setPeriodic(heartbeatInterval.toMillis(), id -> beat());
         if (pipeline != null) {
-            // D32: taken over from another node, its claims under the old lease come back first
+            // D32: taken over from another node, its stale claims under the old lease come back first (younger ones may still be
+            // on their way through a live node's outbox: the sweep returns them once stale, unless the sending node recorded them)
             Future<Integer> takenOver = lease == null ? Future.succeededFuture(0)
-                    : pipeline.queue().reclaimOtherEpochs(tenant.id(), lease.epoch()).otherwise(0);
+                    : pipeline.queue().reclaimOtherEpochs(tenant.id(), lease.epoch(), clock.instant().minus(pipeline.staleClaim())).otherwise(0);
             commands.completion().compose(v -> takenOver).onSuccess(reclaimed -> {
                 if (reclaimed > 0) {
                     LOG.info("Tenant {}: {} slots claimed under an earlier lease go back to the plan", tenant.id(), reclaimed);
