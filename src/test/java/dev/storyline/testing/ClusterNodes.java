@@ -38,6 +38,7 @@ public final class ClusterNodes implements AutoCloseable {
     private final String heap;
     private final Map<String, String> extraEnv = new HashMap<>();
     private final List<Node> nodes = new ArrayList<>();
+    private final Set<Node> frozen = new HashSet<>();
     private int launched;
 
     public ClusterNodes(Path workDir, TestDatabase db, FakeTelegram fake, String heap) {
@@ -60,7 +61,7 @@ public final class ClusterNodes implements AutoCloseable {
 
     private static Path jar() {
         String jar = System.getProperty("storyline.jar");
-        return jar != null && Files.isRegularFile(Path.of(jar)) ? Path.of(jar) : null;
+        return jar != null && Files.isRegularFile(Path.of(jar)) ? Path.of(jar).toAbsolutePath() : null;
     }
 
     /** Starts {@code count} nodes that know each other. */
@@ -130,8 +131,9 @@ public final class ClusterNodes implements AutoCloseable {
         return List.copyOf(nodes);
     }
 
+    /** The nodes running and not frozen. */
     public List<Node> alive() {
-        return nodes.stream().filter(Node::alive).toList();
+        return nodes.stream().filter(n -> n.alive() && !frozen.contains(n)).toList();
     }
 
     /** Whether every live node answers {@code /health} with 200. */
@@ -197,6 +199,15 @@ public final class ClusterNodes implements AutoCloseable {
     public static void kill(Node node) throws InterruptedException {
         node.process().destroyForcibly();
         node.process().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * SIGSTOP: the node stops answering but its sockets stay open, as when a machine loses power or its
+     * network (a SIGKILL lets the kernel close the sockets, which the others notice at once).
+     */
+    public void freeze(Node node) throws IOException, InterruptedException {
+        frozen.add(node);
+        new ProcessBuilder("kill", "-STOP", String.valueOf(node.process().pid())).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
     }
 
     public List<String> log(Node node) throws IOException {
