@@ -207,8 +207,10 @@ public final class DispatchVerticle extends VerticleBase {
         }
         // a story that may have arrived is not sent again by the outbox: this verticle decides (D15)
         // D32: a story that reached no node that sends to Telegram (its node just died) is known unsent, not in doubt
-        // D32: the node that sends records the story too, so it stands even if this node dies before the answer comes
-        TelegramCall story = call.atMostOnce().withReceipt(new StoryReceipt(tenant.id(), slot.id(), image.id(), slot.claimToken()).toJson());
+        // D32: in a cluster the node that sends records the story too, so it stands even if this node dies before the answer comes
+        TelegramCall story = vertx.isClustered()
+                ? call.atMostOnce().withReceipt(new StoryReceipt(tenant.id(), slot.id(), image.id(), slot.claimToken()).toJson())
+                : call.atMostOnce();
         return delivered.request(Addresses.TELEGRAM_SEND, story.toJson(), TELEGRAM_PATIENCE).map(TelegramCall.Result::fromJson)
                 .transform(sent -> {
                     if (sent.succeeded()) {
