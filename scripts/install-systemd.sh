@@ -4,7 +4,7 @@
 #
 #   sudo scripts/install-systemd.sh [path/to/storyline.jar]
 #
-# Creates: user 'storyline', /opt/storyline/storyline.jar, /etc/storyline/storyline.env (from
+# Creates: user 'storyline', /opt/storyline/storyline.jar and its launcher /opt/storyline/storyline, /etc/storyline/storyline.env (from
 # .env.example, only if missing), /var/lib/storyline (data: embedded database, media, backups) and
 # the unit /etc/systemd/system/storyline.service; then enables the service and (re)starts it once
 # the configuration has a bot token.
@@ -49,6 +49,7 @@ owner="$user"
 
 install -d -m 755 "$root$prefix" "$root$unit_dir"
 install -m 644 "$jar" "$root$prefix/storyline.jar"
+install -m 755 "$here/storyline" "$root$prefix/storyline"
 install -m 644 "$here/../README.md" "$root$prefix/README.md" 2>/dev/null || true
 install -d -m 750 -o "$owner" -g "$owner" "$root$data_dir"
 install -d -m 750 -o root -g "$owner" "$root$conf_dir" 2>/dev/null || install -d -m 750 "$root$conf_dir"

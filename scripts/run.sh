@@ -12,4 +12,5 @@ if [ ! -f "$jar" ] || [ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]; t
   echo "Building $jar ..." >&2
   mvn -B -q -DskipTests package
 fi
-exec java -jar "$jar" "$@"
+# the launcher: the small-machine profile and the class-data archive (docs/operations.md, "Memory and start-up")
+STORYLINE_JAR="$jar" exec "$here/storyline" "$@"

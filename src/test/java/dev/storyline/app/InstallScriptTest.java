@@ -42,9 +42,10 @@ class InstallScriptTest {
         assertThat(first).contains("Not started yet");
         String unit = Files.readString(root.resolve("etc/systemd/system/storyline.service"));
         assertThat(unit).contains("Type=simple", "Restart=always", "RestartSec=10", "EnvironmentFile=/etc/storyline/storyline.env",
-                "User=storyline", "-jar /opt/storyline/storyline.jar serve", "ReadWritePaths=/var/lib/storyline")
+                "User=storyline", "ExecStart=/opt/storyline/storyline serve", "ReadWritePaths=/var/lib/storyline")
                 .doesNotContain("@");
         assertThat(root.resolve("var/lib/storyline")).isDirectory();
+        assertThat(root.resolve("opt/storyline/storyline")).isExecutable().content().contains("-jar \"$jar\"");
 
         Files.writeString(env, "TELEGRAM_BOT_TOKEN=1:x\nADMIN_TELEGRAM_CHAT_ID=5\n");
         Files.writeString(jar, "jar v2");
