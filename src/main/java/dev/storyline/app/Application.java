@@ -122,7 +122,9 @@ public final class Application {
         Application app = null;
         ServerLock lock = null;
         try {
+            LOG.debug("Database open after {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             String schema = Migrations.migrate(database.settings());
+            LOG.debug("Schema checked after {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             lock = ServerLock.acquire(database.settings(), database.describe(), config.cluster().enabled());
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             VertxOptions options = new VertxOptions().setMetricsOptions(
@@ -221,7 +223,9 @@ public final class Application {
 
     private void deploy(Deployable verticle, String name) {
         try {
+            long started = System.nanoTime();
             deployments.push(vertx.deployVerticle(verticle).await());
+            LOG.debug("Started the {} in {} ms", name, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         } catch (RuntimeException e) {
             throw new StartupException("The " + name + " could not start: " + DatabaseStartException.rootMessage(e), e);
         }

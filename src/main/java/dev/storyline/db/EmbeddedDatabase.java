@@ -105,6 +105,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("full_page_writes", "on")
                     .setServerConfig("max_connections", "50")
+                    // sized for the small machine the embedded database is for (issue 19): a bigger install uses its own server
+                    .setServerConfig("shared_buffers", "16MB")
+                    .setServerConfig("max_logical_replication_workers", "0") // no replication: no launcher process
+                    .setServerConfig("max_parallel_workers_per_gather", "0") // two cores gain nothing from parallel plans
                     .setServerConfig("unix_socket_directories", "")
                     .start();
         } catch (IOException | RuntimeException e) {
