@@ -30,6 +30,7 @@ import dev.storyline.plan.QueueRepository;
 import dev.storyline.plan.Runways;
 import dev.storyline.posting.PostingMetrics;
 import dev.storyline.posting.DispatchVerticle;
+import dev.storyline.plan.StartGate;
 import dev.storyline.posting.PressVerticle;
 import dev.storyline.posting.QueueReadsVerticle;
 import dev.storyline.posting.SweepVerticle;
@@ -169,7 +170,8 @@ public final class Application {
         Duration heartbeat = config.orchestrator().heartbeatInterval();
         Duration sweep = config.orchestrator().sweepInterval();
         Pipeline pipeline = new Pipeline(new Planner(pool, config.scheduling(), clock), new QueueRepository(pool), config.scheduling(),
-                sweep, Pipeline.CATCH_UP_SPACING, new Runways(pool, clock, new Notices(pool, vertx.eventBus())), DispatchVerticle.STALE_CLAIM);
+                sweep, Pipeline.CATCH_UP_SPACING, new Runways(pool, clock, new Notices(pool, vertx.eventBus())),
+                new StartGate(config.database().poolSize()), DispatchVerticle.STALE_CLAIM);
         SchedulerFactory factory = schedulerFactory != null ? schedulerFactory
                 : tenant -> new TenantSchedulerVerticle(heartbeat, clock, pipeline);
         // each actor is deployed after the ones it sends to: Telegram ← media, posting ← schedulers

@@ -48,6 +48,8 @@ public class TenantSchedulerVerticle extends VerticleBase {
     private final Pipeline pipeline;
     private long dueTimer = -1;
     private long sweepTimer = -1;
+    /** Set when undeployed: start-up work a gate admits later does nothing, and no timer is set. */
+    private volatile boolean stopped;
     private long planTimer = -1;
     private boolean dispatching;
     /** After a late (catch-up) dispatch, no other due slot goes before this business time (D11). */
@@ -93,6 +95,7 @@ public class TenantSchedulerVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
+        stopped = true;
         vertx.cancelTimer(heartbeatTimer);
         vertx.cancelTimer(dueTimer);
         vertx.cancelTimer(sweepTimer);
@@ -103,9 +106,25 @@ public class TenantSchedulerVerticle extends VerticleBase {
     // --- planning and dispatch ---
 
     private void begin() {
+        // issue 19: a few schedulers at a time do their start-up work, so very many starting together do not flood the pool;
+        // the sweep starts afterwards at a random point of its period, so they do not all look at their queues in the same instant
+        pipeline.starts().admit(context, () -> stopped ? Future.succeededFuture() : startUp()).onComplete(v -> {
+            if (stopped) {
+                return;
+            }
+            arm();
+            long interval = pipeline.sweepInterval().toMillis();
+            sweepTimer = vertx.setPeriodic(1 + java.util.concurrent.ThreadLocalRandom.current().nextLong(interval), interval, id -> arm());
+            planTimer = vertx.setPeriodic(Duration.ofHours(6).toMillis(), id -> topOff(null, Trigger.SCHEDULE)
+                    .onFailure(e -> LOG.warn("Tenant {}: top-off failed: {}", LogFields.tenant(tenant.id()), e.getMessage())));
+        });
+    }
+
+    /** D11: what was missed by too much goes to history as expired; then the plan is topped off. */
+    private Future<?> startUp() {
         Instant now = clock.instant();
         Duration catchUp = Duration.ofMinutes(pipeline.scheduling().catchUpMinutes());
-        pipeline.queue().overdue(tenant.id(), now.minus(catchUp))
+        return pipeline.queue().overdue(tenant.id(), now.minus(catchUp))
                 .compose(missed -> {
                     Future<Void> chain = Future.succeededFuture();
                     for (QueueItem slot : missed) {
@@ -121,11 +140,7 @@ public class TenantSchedulerVerticle extends VerticleBase {
                     return chain;
                 })
                 .compose(v -> topOff(null, Trigger.STARTUP))
-                .onFailure(e -> LOG.warn("Tenant {}: planning at start failed: {}", LogFields.tenant(tenant.id()), e.getMessage()))
-                .onComplete(v -> arm());
-        sweepTimer = vertx.setPeriodic(pipeline.sweepInterval().toMillis(), id -> arm());
-        planTimer = vertx.setPeriodic(Duration.ofHours(6).toMillis(), id -> topOff(null, Trigger.SCHEDULE)
-                .onFailure(e -> LOG.warn("Tenant {}: top-off failed: {}", LogFields.tenant(tenant.id()), e.getMessage())));
+                .onFailure(e -> LOG.warn("Tenant {}: planning at start failed: {}", LogFields.tenant(tenant.id()), e.getMessage()));
     }
 
     /** Plans ahead, then looks at the runway (D28): the chat is warned once per level when a category runs low. */
