@@ -204,22 +204,50 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
     private Future<Void> discoverAll() {
         long started = System.nanoTime();
         long readAfter = changeSeq;
-        return tenants.findActive()
+        // issue 19: ids and settings versions of every active tenant; whole rows only for those new here or changed
+        return tenants.activeVersions()
+                .compose(versions -> {
+                    List<Long> toRead = new ArrayList<>();
+                    versions.forEach((id, version) -> {
+                        Slot known = slots.get(id);
+                        if (mine(id) && (known == null || known.wanted == null || known.wanted.settingsVersion() != version)) {
+                            toRead.add(id);
+                        }
+                    });
+                    return tenants.findActive(toRead).map(read -> {
+                        Map<Long, Tenant> fresh = new HashMap<>(read.size() * 2);
+                        read.forEach(t -> fresh.put(t.id(), t));
+                        return Map.entry(versions.keySet(), fresh);
+                    });
+                })
                 .compose(active -> {
                     Set<Long> activeIds = new HashSet<>();
-                    List<Future<Void>> converging = new ArrayList<>(active.size());
-                    for (Tenant tenant : active) {
-                        if (!mine(tenant.id())) {
+                    List<Future<Void>> converging = new ArrayList<>();
+                    for (Long id : active.getKey()) {
+                        if (!mine(id)) {
                             continue; // another node of the cluster runs it
                         }
-                        activeIds.add(tenant.id());
-                        if (changedSince(tenant.id(), readAfter)) {
+                        activeIds.add(id);
+                        if (changedSince(id, readAfter)) {
                             continue; // a change (a pause, say) arrived while this read ran: its own, newer read decides
                         }
-                        Slot slot = slots.computeIfAbsent(tenant.id(), Slot::new);
-                        slot.wanted = tenant;
-                        slot.wantedEpoch = leased == null ? null : leased.get(tenant.id());
-                        converging.add(converge(slot));
+                        Tenant tenant = active.getValue().get(id);
+                        Slot slot = slots.get(id);
+                        if (tenant == null && (slot == null || slot.wanted == null)) {
+                            continue; // paused between the two reads: the next discovery sees it
+                        }
+                        if (slot == null) {
+                            slot = new Slot(id);
+                            slots.put(id, slot);
+                        }
+                        if (tenant != null) {
+                            slot.wanted = tenant;
+                        }
+                        slot.wantedEpoch = leased == null ? null : leased.get(id);
+                        Future<Void> step = converge(slot);
+                        if (!step.isComplete()) {
+                            converging.add(step);
+                        }
                     }
                     for (Slot slot : List.copyOf(slots.values())) {
                         if (!activeIds.contains(slot.tenantId) && !changedSince(slot.tenantId, readAfter)) {

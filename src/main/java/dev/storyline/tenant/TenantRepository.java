@@ -32,6 +32,14 @@ public final class TenantRepository {
             WHERE state = 'approved' AND NOT is_paused
             ORDER BY id""";
 
+    /** What discovery compares (issue 19): an id and a version a row, not 100,000 whole tenants every minute. */
+    private static final String ACTIVE_VERSIONS = "SELECT id, settings_version FROM tenants WHERE state = 'approved' AND NOT is_paused";
+
+    private static final String FIND_ACTIVE_AMONG = "SELECT " + COLUMNS + """
+             FROM tenants
+            WHERE id = ANY($1) AND state = 'approved' AND NOT is_paused
+            ORDER BY id""";
+
     private static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM tenants WHERE id = $1";
 
     private static final String FIND_ALL = "SELECT " + COLUMNS + " FROM tenants ORDER BY state, title, id";
@@ -152,6 +160,23 @@ public final class TenantRepository {
     /** Approved, unpaused tenants: the ones that get a scheduler. */
     public Future<List<Tenant>> findActive() {
         return pool.query(FIND_ACTIVE).execute().map(TenantRepository::all);
+    }
+
+    /** The active tenants' ids, each with its settings version. */
+    public Future<Map<Long, Long>> activeVersions() {
+        return pool.query(ACTIVE_VERSIONS).execute().map(rows -> {
+            Map<Long, Long> versions = new HashMap<>(rows.size() * 2);
+            rows.forEach(row -> versions.put(row.getLong(0), row.getLong(1)));
+            return versions;
+        });
+    }
+
+    /** Those of {@code ids} that are active, whole. */
+    public Future<List<Tenant>> findActive(java.util.Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return Future.succeededFuture(List.of());
+        }
+        return pool.preparedQuery(FIND_ACTIVE_AMONG).execute(Tuple.of(ids.toArray(new Long[0]))).map(TenantRepository::all);
     }
 
     /** The tenant, or a failure coded {@code TENANT_NOT_FOUND} ("No tenant with chat id …") for the admin API and the bus. */

@@ -146,7 +146,10 @@ class ClusterIT {
         }
         assertThat(help(TENANTS[0])).as("one node polls: one answer").isEqualTo(1);
 
-        // every node answers HTTP: its health has the cluster, its orchestrator view every node's tenants
+        // every node answers HTTP: its health has the cluster, its orchestrator view every node's tenants (a lease given up is in
+        // the database before the scheduler is undeployed: each node's own view follows within its round)
+        await().atMost(Duration.ofSeconds(20)).until(() -> List.of(a, b).stream().allMatch(node -> new JsonObject(dev.storyline.testing.Http.get(
+                node.httpPort(), "/admin/orchestrator", ADMIN_TOKEN).body()).getJsonArray("schedulers").size() == 2));
         for (Application node : List.of(a, b)) {
             dev.storyline.testing.Http.Response health = dev.storyline.testing.Http.get(node.httpPort(), "/admin/health", ADMIN_TOKEN);
             JsonObject cluster = new JsonObject(health.body()).getJsonObject("checks").getJsonObject("cluster");
