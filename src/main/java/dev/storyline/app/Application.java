@@ -88,6 +88,7 @@ public final class Application {
     private final Deque<String> deployments = new ArrayDeque<>();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private HttpVerticle http;
+    private StartGate starts;
 
     private Application(AppConfig config, Database database, ServerLock serverLock, Vertx vertx, Pool pool, String node) {
         this.node = node;
@@ -169,9 +170,11 @@ public final class Application {
     private void deployAll(Clock clock, PrometheusMeterRegistry registry, SchedulerFactory schedulerFactory, Clock livenessClock) {
         Duration heartbeat = config.orchestrator().heartbeatInterval();
         Duration sweep = config.orchestrator().sweepInterval();
+        // half the pool: the other half stays free for dispatch, the sweeps and discovery while very many schedulers start
+        starts = new StartGate(Math.max(1, config.database().poolSize() / 2));
         Pipeline pipeline = new Pipeline(new Planner(pool, config.scheduling(), clock), new QueueRepository(pool), config.scheduling(),
                 sweep, Pipeline.CATCH_UP_SPACING, new Runways(pool, clock, new Notices(pool, vertx.eventBus())),
-                new StartGate(config.database().poolSize()), DispatchVerticle.STALE_CLAIM);
+                starts, DispatchVerticle.STALE_CLAIM);
         SchedulerFactory factory = schedulerFactory != null ? schedulerFactory
                 : tenant -> new TenantSchedulerVerticle(heartbeat, clock, pipeline);
         // each actor is deployed after the ones it sends to: Telegram ← media, posting ← schedulers
@@ -235,6 +238,11 @@ public final class Application {
 
     public int httpPort() {
         return http.port();
+    }
+
+    /** Tenant schedulers waiting for their turn to start, or starting (issue 19). */
+    public int startingSchedulers() {
+        return starts == null ? 0 : starts.pending();
     }
 
     public Vertx vertx() {

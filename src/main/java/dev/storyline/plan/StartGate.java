@@ -61,6 +61,11 @@ public final class StartGate {
         return waiting.size();
     }
 
+    /** Schedulers waiting or starting. */
+    public synchronized int pending() {
+        return waiting.size() + running;
+    }
+
     private void release() {
         Runnable next;
         synchronized (this) {

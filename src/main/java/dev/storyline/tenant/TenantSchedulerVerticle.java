@@ -108,7 +108,8 @@ public class TenantSchedulerVerticle extends VerticleBase {
     private void begin() {
         // issue 19: a few schedulers at a time do their start-up work, so very many starting together do not flood the pool;
         // the sweep starts afterwards at a random point of its period, so they do not all look at their queues in the same instant
-        pipeline.starts().admit(context, () -> stopped ? Future.succeededFuture() : startUp()).onComplete(v -> {
+        // the missed slots first, then the queue is watched; the start's top-off queues again behind the others' first steps
+        pipeline.starts().admit(context, () -> stopped ? Future.succeededFuture() : expireMissed()).onComplete(v -> {
             if (stopped) {
                 return;
             }
@@ -117,11 +118,18 @@ public class TenantSchedulerVerticle extends VerticleBase {
             sweepTimer = vertx.setPeriodic(1 + java.util.concurrent.ThreadLocalRandom.current().nextLong(interval), interval, id -> arm());
             planTimer = vertx.setPeriodic(Duration.ofHours(6).toMillis(), id -> topOff(null, Trigger.SCHEDULE)
                     .onFailure(e -> LOG.warn("Tenant {}: top-off failed: {}", LogFields.tenant(tenant.id()), e.getMessage())));
+            pipeline.starts().admit(context, () -> stopped ? Future.succeededFuture() : topOff(null, Trigger.STARTUP)
+                            .onFailure(e -> LOG.warn("Tenant {}: planning at start failed: {}", LogFields.tenant(tenant.id()), e.getMessage())))
+                    .onComplete(planned -> {
+                        if (!stopped) {
+                            arm();
+                        }
+                    });
         });
     }
 
-    /** D11: what was missed by too much goes to history as expired; then the plan is topped off. */
-    private Future<?> startUp() {
+    /** D11: what was missed by more than the catch-up window goes to history as expired, before anything is sent. */
+    private Future<?> expireMissed() {
         Instant now = clock.instant();
         Duration catchUp = Duration.ofMinutes(pipeline.scheduling().catchUpMinutes());
         return pipeline.queue().overdue(tenant.id(), now.minus(catchUp))
@@ -139,8 +147,7 @@ public class TenantSchedulerVerticle extends VerticleBase {
                     }
                     return chain;
                 })
-                .compose(v -> topOff(null, Trigger.STARTUP))
-                .onFailure(e -> LOG.warn("Tenant {}: planning at start failed: {}", LogFields.tenant(tenant.id()), e.getMessage()));
+                .onFailure(e -> LOG.warn("Tenant {}: expiring missed slots at start failed: {}", LogFields.tenant(tenant.id()), e.getMessage()));
     }
 
     /** Plans ahead, then looks at the runway (D28): the chat is warned once per level when a category runs low. */
