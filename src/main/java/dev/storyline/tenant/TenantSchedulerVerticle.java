@@ -109,22 +109,17 @@ public class TenantSchedulerVerticle extends VerticleBase {
         // issue 19: a few schedulers at a time do their start-up work, so very many starting together do not flood the pool;
         // the sweep starts afterwards at a random point of its period, so they do not all look at their queues in the same instant
         // the missed slots first, then the queue is watched; the start's top-off queues again behind the others' first steps
-        pipeline.starts().admit(context, () -> stopped ? Future.succeededFuture() : expireMissed()).onComplete(v -> {
+        pipeline.starts().admit(context, () -> stopped ? Future.succeededFuture() : expireMissed().eventually(this::arm)).onComplete(v -> {
             if (stopped) {
                 return;
             }
-            arm();
             long interval = pipeline.sweepInterval().toMillis();
             sweepTimer = vertx.setPeriodic(1 + java.util.concurrent.ThreadLocalRandom.current().nextLong(interval), interval, id -> arm());
             planTimer = vertx.setPeriodic(Duration.ofHours(6).toMillis(), id -> topOff(null, Trigger.SCHEDULE)
                     .onFailure(e -> LOG.warn("Tenant {}: top-off failed: {}", LogFields.tenant(tenant.id()), e.getMessage())));
             pipeline.starts().admit(context, () -> stopped ? Future.succeededFuture() : topOff(null, Trigger.STARTUP)
-                            .onFailure(e -> LOG.warn("Tenant {}: planning at start failed: {}", LogFields.tenant(tenant.id()), e.getMessage())))
-                    .onComplete(planned -> {
-                        if (!stopped) {
-                            arm();
-                        }
-                    });
+                    .onFailure(e -> LOG.warn("Tenant {}: planning at start failed: {}", LogFields.tenant(tenant.id()), e.getMessage()))
+                    .eventually(() -> stopped ? Future.succeededFuture() : arm()));
         });
     }
 
@@ -159,11 +154,11 @@ public class TenantSchedulerVerticle extends VerticleBase {
     }
 
     /** Looks at the queue: dispatches what is due, then sets the timer to the next due slot. */
-    private void arm() {
+    private Future<?> arm() {
         if (dispatching) {
-            return;
+            return Future.succeededFuture();
         }
-        pipeline.queue().nextDue(tenant.id()).onSuccess(next -> {
+        return pipeline.queue().nextDue(tenant.id()).onSuccess(next -> {
             nextSlotAt = next.orElse(null);
             vertx.cancelTimer(dueTimer);
             dueTimer = -1;
