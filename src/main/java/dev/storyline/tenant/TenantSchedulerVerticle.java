@@ -106,9 +106,9 @@ public class TenantSchedulerVerticle extends VerticleBase {
     // --- planning and dispatch ---
 
     private void begin() {
-        // issue 19: a few schedulers at a time do their start-up work, so very many starting together do not flood the pool;
-        // the sweep starts afterwards at a random point of its period, so they do not all look at their queues in the same instant
-        // the missed slots first, then the queue is watched; the start's top-off queues again behind the others' first steps
+        // issue 19: start-up work goes through the shared gate, a few schedulers at a time, so very many starting together do not
+        // flood the pool: first the missed slots and the first look at the queue, then (queued again, behind every scheduler's
+        // first turn) the top-off. The sweep starts at a random point of its period, so they do not all look in the same second.
         pipeline.starts().admit(context, () -> stopped ? Future.succeededFuture() : expireMissed().eventually(this::arm)).onComplete(v -> {
             if (stopped) {
                 return;
