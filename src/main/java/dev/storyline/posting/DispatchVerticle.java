@@ -5,10 +5,10 @@ import dev.storyline.bus.Addresses;
 import dev.storyline.bus.AlertRaised;
 import dev.storyline.bus.Consumers;
 import dev.storyline.bus.DeliveredRequests;
-import dev.storyline.bus.StoryReceipt;
 import dev.storyline.bus.Dispatch;
 import dev.storyline.bus.Dispatch.Dispatched;
 import dev.storyline.bus.Dispatch.Outcome;
+import dev.storyline.bus.StoryReceipt;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.InstagramPublish;
@@ -206,8 +206,8 @@ public final class DispatchVerticle extends VerticleBase {
             call = TelegramCall.upload("sendPhoto", params, "photo", tenant.id(), image.id());
         }
         // a story that may have arrived is not sent again by the outbox: this verticle decides (D15)
-        // D32: a story that reached no node that sends to Telegram (its node just died) is known unsent, not in doubt
-        // D32: in a cluster the node that sends records the story too, so it stands even if this node dies before the answer comes
+        // D32: a story that reached no node that sends to Telegram (its node just died) is known unsent, not in doubt; in a cluster
+        // the node that sends records the story too (its receipt), so it stands even if this node dies before the answer comes
         TelegramCall story = vertx.isClustered()
                 ? call.atMostOnce().withReceipt(new StoryReceipt(tenant.id(), slot.id(), image.id(), slot.claimToken()).toJson())
                 : call.atMostOnce();
