@@ -2,6 +2,7 @@ package dev.storyline.app;
 
 import dev.storyline.alert.WatchVerticle;
 import dev.storyline.bus.EventBusClient;
+import dev.storyline.bus.HeartbeatRelay;
 import dev.storyline.config.AppConfig;
 import dev.storyline.db.ConnectionSettings;
 import dev.storyline.db.Database;
@@ -169,6 +170,7 @@ public final class Application {
 
     private void deployAll(Clock clock, PrometheusMeterRegistry registry, SchedulerFactory schedulerFactory, Clock livenessClock) {
         Duration heartbeat = config.orchestrator().heartbeatInterval();
+        HeartbeatRelay.install(vertx);
         Duration sweep = config.orchestrator().sweepInterval();
         // half the pool: the other half stays free for dispatch, the sweeps and discovery while very many schedulers start
         starts = new StartGate(Math.max(1, config.database().poolSize() / 2));

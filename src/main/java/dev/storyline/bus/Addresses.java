@@ -12,8 +12,11 @@ public final class Addresses {
     /** Publish, {@link TenantChanged}: a tenant was registered, approved, paused, resumed or its settings changed. */
     public static final String TENANT_CHANGED = "tenant.changed";
 
-    /** Publish, {@link Heartbeat}: a tenant scheduler is alive (every {@code HEARTBEAT_SECONDS}). */
-    public static final String TENANT_HEARTBEAT = "tenant.heartbeat";
+    /**
+     * Local publish, {@link HeartbeatRelay.Heartbeats}: the beats this node's schedulers made since the last batch (each
+     * scheduler beats every {@code HEARTBEAT_SECONDS}; the relay sends them together every 250 ms, issue 19).
+     */
+    public static final String TENANT_HEARTBEATS = "tenant.heartbeats";
 
     /**
      * Request to this node's orchestrator (a local consumer), no body → {@link OrchestratorState}; in a cluster (D32)

@@ -36,8 +36,9 @@ public final class EventBusClient {
         vertx.eventBus().publish(Addresses.TENANT_CHANGED, event.toJson());
     }
 
+    /** A scheduler is alive: goes to this node's orchestrator with the next batch of beats ({@link HeartbeatRelay}). */
     public void heartbeat(Heartbeat heartbeat) {
-        vertx.eventBus().publish(Addresses.TENANT_HEARTBEAT, heartbeat.toJson());
+        HeartbeatRelay.beat(vertx, heartbeat);
     }
 
     public Future<SchedulerStatus> schedulerStatus(long tenantId) {

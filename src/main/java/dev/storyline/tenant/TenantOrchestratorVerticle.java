@@ -10,6 +10,7 @@ import dev.storyline.bus.AlertRaised;
 import dev.storyline.bus.EventBusClient;
 import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.Heartbeat;
+import dev.storyline.bus.HeartbeatRelay;
 import dev.storyline.bus.OrchestratorState;
 import dev.storyline.bus.TenantChanged;
 import dev.storyline.config.AppConfig.OrchestratorConfig;
@@ -135,10 +136,10 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        List<MessageConsumer<JsonObject>> consumers = List.of(
+        List<MessageConsumer<?>> consumers = List.of(
                 vertx.eventBus().consumer(Addresses.TENANT_CHANGED, this::onTenantChanged),
                 // this node's schedulers beat to this node's orchestrator (D32: beats never cross the cluster)
-                vertx.eventBus().localConsumer(Addresses.TENANT_HEARTBEAT, this::onHeartbeat),
+                vertx.eventBus().<Object>localConsumer(Addresses.TENANT_HEARTBEATS, this::onHeartbeats),
                 // this node's schedulers; in a cluster, with every node's tenants as the database sees them
                 Consumers.register(vertx.eventBus(), Addresses.ADMIN_ORCHESTRATOR, json -> json, x -> leases == null
                         ? Future.succeededFuture(state().toJson())
@@ -437,19 +438,19 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
 
     // --- heartbeats ---
 
-    private void onHeartbeat(Message<JsonObject> message) {
-        Heartbeat beat;
-        try {
-            beat = Heartbeat.fromJson(message.body());
-        } catch (RuntimeException e) {
-            LOG.warn("Ignoring a malformed heartbeat: {}", message.body());
+    private void onHeartbeats(Message<Object> message) {
+        if (!(message.body() instanceof HeartbeatRelay.Heartbeats batch)) {
+            LOG.warn("Ignoring a malformed heartbeat batch: {}", message.body());
             return;
         }
-        Slot slot = slots.get(beat.tenantId());
-        // beats from a replaced deployment are ignored: they say nothing about the current one
-        if (slot != null && beat.deploymentId() != null && beat.deploymentId().equals(slot.deploymentId)) {
-            slot.lastBeatAt = clock.instant();
-            slot.nextSlotAt = beat.nextSlotAt();
+        Instant now = clock.instant();
+        for (Heartbeat beat : batch.beats()) {
+            Slot slot = slots.get(beat.tenantId());
+            // beats from a replaced deployment are ignored: they say nothing about the current one
+            if (slot != null && beat.deploymentId() != null && beat.deploymentId().equals(slot.deploymentId)) {
+                slot.lastBeatAt = now;
+                slot.nextSlotAt = beat.nextSlotAt();
+            }
         }
     }
 

@@ -76,8 +76,6 @@ class BusContractsTest {
         assertThat(wire(press.toJson(), StoryPress::fromJson)).isEqualTo(press);
         assertThat(wire(new StoryPress.Answer("Thanks", true).toJson(), StoryPress.Answer::fromJson)).isEqualTo(new StoryPress.Answer("Thanks", true));
         assertThat(wire(new TenantChanged(-5L, "settings").toJson(), TenantChanged::fromJson)).isEqualTo(new TenantChanged(-5L, "settings"));
-        Heartbeat beat = new Heartbeat(-5L, "dep-1", AT, AT.plusSeconds(3600));
-        assertThat(wire(beat.toJson(), Heartbeat::fromJson)).isEqualTo(beat);
         AlertRaised alert = new AlertRaised("k", -5L, "warning", "<b>x</b>");
         assertThat(wire(alert.toJson(), AlertRaised::fromJson)).isEqualTo(alert);
         MediaUpload upload = new MediaUpload(-5L, 8L, true, "f", "u", "a.jpg", "image/jpeg", 100L, "Title | #tag");
