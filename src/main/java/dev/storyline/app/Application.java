@@ -207,6 +207,7 @@ public final class Application {
         deploy(new PressVerticle(pool, config.scheduling(), clock, postingMetrics), "story buttons");
         deploy(new SweepVerticle(pool, config.scheduling(), sweep, clock, postingMetrics), "posting sweep");
         deploy(new QueueReadsVerticle(pool, clock), "queue reads");
+        deploy(new dev.storyline.tenant.DueWheelVerticle(pipeline.queue(), sweep, clock), "due wheel");
         deploy(new WatchVerticle(pool, config.paths().dataDir(), sweep, config.telegram().adminChatId(), clock), "watch");
         // liveness is real elapsed time, like rate limits: the orchestrator never reads the (injectable) business clock
         deploy(new TenantOrchestratorVerticle(new TenantRepository(pool), new CategoryMixRepository(pool), new Notices(pool, vertx.eventBus()), config.orchestrator(),

@@ -56,6 +56,11 @@ public final class EventBusClient {
         vertx.eventBus().send(Addresses.tenantCommand(tenantId), SchedulerCommand.wake().toJson());
     }
 
+    /** As {@link #wake}, only if the tenant's scheduler runs on this node (the due wheel, issue 19: each node wakes its own). */
+    public void wakeHere(long tenantId) {
+        vertx.eventBus().send(Addresses.tenantCommand(tenantId), SchedulerCommand.wake().toJson(), new DeliveryOptions().setLocalOnly(true));
+    }
+
     /** Pauses ({@code true}) or resumes posting for a tenant. */
     public Future<Tenant> setPaused(long tenantId, boolean paused) {
         return request(Addresses.ADMIN_TENANT_POSTING, new TenantPosting(tenantId, paused).toJson()).map(Tenant::fromJson);

@@ -33,6 +33,11 @@ public final class QueueRepository {
             claim_token""";
     private static final String NEXT_DUE = "SELECT min(due_at) FROM posting_queue WHERE tenant_id = $1 AND state = 'planned'";
 
+    /** Issue 19: the active teams with a planned slot due in a window, for the due wheel (one read for every team). */
+    private static final String DUE_TENANTS = "SELECT DISTINCT q.tenant_id FROM posting_queue q WHERE q.state = 'planned' "
+            + "AND q.due_at > $1 AND q.due_at <= $2 "
+            + "AND EXISTS (SELECT 1 FROM tenants t WHERE t.id = q.tenant_id AND t.state = 'approved' AND NOT t.is_paused)";
+
     /**
      * Claims the oldest due slot (D10); SKIP LOCKED lets a second claimer pass by instead of waiting. Only while the tenant is
      * active: a scheduler that has not yet been stopped after a pause (or one deployed from a read made before it) claims nothing.
@@ -268,6 +273,15 @@ public final class QueueRepository {
     public Future<Optional<Instant>> nextDue(long tenantId) {
         return pool.preparedQuery(NEXT_DUE).execute(Tuple.of(tenantId))
                 .map(rows -> Optional.ofNullable(Sql.instant(rows.iterator().next(), "min")));
+    }
+
+    /** The active tenants with a planned slot due after {@code from} and until {@code until}. */
+    public Future<List<Long>> dueTenants(Instant from, Instant until) {
+        return pool.preparedQuery(DUE_TENANTS).execute(Tuple.of(Sql.utc(from), Sql.utc(until))).map(rows -> {
+            List<Long> ids = new ArrayList<>(rows.size());
+            rows.forEach(row -> ids.add(row.getLong(0)));
+            return ids;
+        });
     }
 
     /** A tenant's lease in a cluster (D32): the node that holds it and its epoch. */

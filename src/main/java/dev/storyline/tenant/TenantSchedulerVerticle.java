@@ -30,8 +30,8 @@ import java.time.Instant;
  * every {@code HEARTBEAT_SECONDS} and answers commands at {@code tenant.<id>.command}. With a
  * {@link Pipeline} it also plans and dispatches (D9–D11): at start it tops off the plan and expires
  * slots missed for longer than {@code CATCH_UP_MINUTES}; a timer fires at the next due slot, which is
- * claimed and handed to {@code posting.dispatch}; a sweep every ≤ 60 s is the safety net and a top-off
- * runs every few hours. Kept small: thousands run in one JVM.
+ * claimed and handed to {@code posting.dispatch}; the node's {@link DueWheelVerticle} is the safety net
+ * (it wakes the scheduler when a slot planned behind its back comes due) and a top-off runs every few hours. Kept small: thousands run in one JVM.
  */
 public class TenantSchedulerVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(TenantSchedulerVerticle.class);
@@ -47,11 +47,12 @@ public class TenantSchedulerVerticle extends VerticleBase {
     private long heartbeatTimer = -1;
     private final Pipeline pipeline;
     private long dueTimer = -1;
-    private long sweepTimer = -1;
     /** Set when undeployed: start-up work a gate admits later does nothing, and no timer is set. */
     private volatile boolean stopped;
     private long planTimer = -1;
     private boolean dispatching;
+    /** Set once the missed slots are expired: a wake before that (the due wheel, a button) must not send one of them. */
+    private boolean begun;
     /** After a late (catch-up) dispatch, no other due slot goes before this business time (D11). */
     private Instant catchUpUntil;
     private Instant nextSlotAt;
@@ -98,7 +99,6 @@ public class TenantSchedulerVerticle extends VerticleBase {
         stopped = true;
         vertx.cancelTimer(heartbeatTimer);
         vertx.cancelTimer(dueTimer);
-        vertx.cancelTimer(sweepTimer);
         vertx.cancelTimer(planTimer);
         return Future.succeededFuture();
     }
@@ -108,13 +108,14 @@ public class TenantSchedulerVerticle extends VerticleBase {
     private void begin() {
         // issue 19: start-up work goes through the shared gate, a few schedulers at a time, so very many starting together do not
         // flood the pool: first the missed slots and the first look at the queue, then (queued again, behind every scheduler's
-        // first turn) the top-off. The sweep starts at a random point of its period, so they do not all look in the same second.
-        pipeline.starts().admit(context, () -> stopped ? Future.succeededFuture() : expireMissed().eventually(this::arm)).onComplete(v -> {
+        // first turn) the top-off. No sweep of its own: the node's due wheel wakes it when a slot it did not plan comes due.
+        pipeline.starts().admit(context, () -> stopped ? Future.succeededFuture() : expireMissed().eventually(() -> {
+            begun = true;
+            return arm();
+        })).onComplete(v -> {
             if (stopped) {
                 return;
             }
-            long interval = pipeline.sweepInterval().toMillis();
-            sweepTimer = vertx.setPeriodic(1 + java.util.concurrent.ThreadLocalRandom.current().nextLong(interval), interval, id -> arm());
             planTimer = vertx.setPeriodic(Duration.ofHours(6).toMillis(), id -> topOff(null, Trigger.SCHEDULE)
                     .onFailure(e -> LOG.warn("Tenant {}: top-off failed: {}", LogFields.tenant(tenant.id()), e.getMessage())));
             pipeline.starts().admit(context, () -> stopped ? Future.succeededFuture() : topOff(null, Trigger.STARTUP)
@@ -155,7 +156,7 @@ public class TenantSchedulerVerticle extends VerticleBase {
 
     /** Looks at the queue: dispatches what is due, then sets the timer to the next due slot. */
     private Future<?> arm() {
-        if (dispatching) {
+        if (dispatching || !begun) {
             return Future.succeededFuture();
         }
         return pipeline.queue().nextDue(tenant.id()).onSuccess(next -> {
@@ -168,13 +169,14 @@ public class TenantSchedulerVerticle extends VerticleBase {
             Instant now = clock.instant();
             long delay = Duration.between(now, next.get()).toMillis();
             if (delay <= 0 && catchUpUntil != null && now.isBefore(catchUpUntil)) {
-                // D11: after downtime the overdue slots go one a minute, whatever wakes this scheduler (the sweep too)
+                // D11: after downtime the overdue slots go one a minute, whatever wakes this scheduler (the due wheel too)
                 dueTimer = vertx.setTimer(Math.max(1, Math.min(Duration.between(now, catchUpUntil).toMillis(),
                         pipeline.sweepInterval().toMillis())), id -> arm());
             } else if (delay <= 0) {
                 dispatchDue();
             } else {
-                dueTimer = vertx.setTimer(Math.min(delay, pipeline.sweepInterval().toMillis()), id -> arm());
+                // the due wheel (issue 19) wakes it if an earlier slot appears meanwhile
+                dueTimer = vertx.setTimer(delay, id -> arm());
             }
         }).onFailure(e -> LOG.warn("Tenant {}: reading the queue failed: {}", LogFields.tenant(tenant.id()), e.getMessage()));
     }
