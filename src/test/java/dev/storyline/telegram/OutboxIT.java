@@ -183,6 +183,38 @@ class OutboxIT {
     }
 
     @Test
+    @DisplayName("issue 19: stories due together go out in the order they came, one chat after another; a chat with 20 messages "
+            + "queued before them gets one turn a round, not the budget")
+    void fairShare() {
+        // Telegram's limits ten times faster, so the test takes seconds
+        Promise<Outbox> created = Promise.promise();
+        vertx.runOnContext(v -> created.complete(new Outbox(vertx, client,
+                new OutboxLimiter(new OutboxLimiter.Limits(30, 105, 105, 20, 6_100)), System::currentTimeMillis, listener,
+                new TelegramMetrics(new SimpleMeterRegistry()), dev.storyline.config.AppConfig.OutboxBounds.DEFAULT)));
+        outbox = created.future().await();
+        int teams = 200;
+        List<Future<Object>> sends = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            sends.add(send(-1, "chatter " + i));
+        }
+        for (long team = 2; team <= teams + 1; team++) {
+            sends.add(send(-team, "story"));
+        }
+        Future.all(sends).await();
+
+        List<Long> order = fake.calls().stream().filter(FakeTelegram.Call::isMessage).map(FakeTelegram.Call::chatId).toList();
+        List<Long> stories = order.stream().filter(chat -> chat != -1).toList();
+        // up to 32 calls are on their way at once, so neighbours may reach Telegram swapped; never more than that out of line
+        for (int i = 0; i < teams; i++) {
+            assertThat(stories.indexOf(-(i + 2L))).as("place of team " + (i + 2)).isBetween(i - 32, i + 32);
+        }
+        // the chat's second turn comes after every other chat had its own: before that round is out, it sent one message
+        int roundOut = order.indexOf(stories.get(teams - 33));
+        assertThat(order.subList(0, roundOut).stream().filter(chat -> chat == -1).count()).as("chatter before the round is out")
+                .isLessThanOrEqualTo(2);
+    }
+
+    @Test
     @DisplayName("edits go before new messages that were queued earlier for the same chat")
     void editsFirst() {
         Object sent = send(-5, "first").await();
