@@ -82,6 +82,11 @@ public final class EventBusClient {
         return request(Addresses.ADMIN_ORCHESTRATOR, new JsonObject()).map(OrchestratorState::fromJson);
     }
 
+    /** The orchestrator's counts with only its unhealthy schedulers listed: cheap however many run (the health check). */
+    public Future<OrchestratorState> orchestratorSummary() {
+        return request(Addresses.ADMIN_ORCHESTRATOR, OrchestratorState.SUMMARY.copy()).map(OrchestratorState::fromJson);
+    }
+
     /** The orchestrator's state as the admin API shows it: in a cluster (D32) with {@code node} and every node's tenants ({@code cluster}). */
     public Future<JsonObject> orchestratorView() {
         return request(Addresses.ADMIN_ORCHESTRATOR, new JsonObject());

@@ -7,13 +7,26 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-/** What the orchestrator knows: deployed schedulers, their last heartbeats and restarts. */
+/**
+ * What the orchestrator knows: deployed schedulers, their last heartbeats and restarts. {@code schedulers} lists every
+ * deployed one, or in a summary ({@link #SUMMARY}, what {@code /health} asks for: 100,000 entries would cost the orchestrator's
+ * event loop a second) only the unhealthy ones.
+ */
 public record OrchestratorState(
         Instant lastDiscoveryAt,
         long lastDiscoveryMillis,
         Duration heartbeatTimeout,
         long restartsTotal,
+        int deployed,
         List<Scheduler> schedulers) {
+    /** The request for a summary: counts, and only the unhealthy schedulers listed. */
+    public static final JsonObject SUMMARY = new JsonObject().put("schedulers", "unhealthy");
+
+    /** Whether a request asks for the summary. */
+    public static boolean summary(JsonObject request) {
+        return request != null && "unhealthy".equals(request.getString("schedulers"));
+    }
+
 
     /** One deployed scheduler. {@code healthy} = it beat (or was deployed) within the timeout. */
     public record Scheduler(long tenantId, String deploymentId, Instant deployedAt, Instant lastHeartbeatAt,
@@ -34,10 +47,6 @@ public record OrchestratorState(
                     json.getInstant("lastHeartbeatAt"), json.getInstant("nextSlotAt"), json.getInteger("restarts", 0),
                     json.getBoolean("healthy", false));
         }
-    }
-
-    public int deployed() {
-        return schedulers.size();
     }
 
     public List<Scheduler> unhealthy() {
@@ -62,6 +71,6 @@ public record OrchestratorState(
                 .map(o -> Scheduler.fromJson((JsonObject) o)).toList();
         return new OrchestratorState(json.getInstant("lastDiscoveryAt"), json.getLong("lastDiscoveryMillis", 0L),
                 Duration.ofMillis(Math.round(json.getDouble("heartbeatTimeoutSeconds", 0.0) * 1000)),
-                json.getLong("restartsTotal", 0L), schedulers);
+                json.getLong("restartsTotal", 0L), json.getInteger("deployed", schedulers.size()), schedulers);
     }
 }

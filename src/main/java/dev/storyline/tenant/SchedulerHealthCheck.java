@@ -22,7 +22,7 @@ public final class SchedulerHealthCheck implements HealthCheck {
 
     @Override
     public Future<Result> check() {
-        return bus.orchestratorState().map(SchedulerHealthCheck::judge);
+        return bus.orchestratorSummary().map(SchedulerHealthCheck::judge);
     }
 
     static Result judge(OrchestratorState state) {

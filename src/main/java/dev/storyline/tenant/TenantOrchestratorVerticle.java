@@ -18,6 +18,7 @@ import dev.storyline.notice.Notices;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -55,6 +56,8 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
     private static final Duration UNDEPLOY_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration RESTART_ALERT_WINDOW = Duration.ofHours(1);
     private static final int RESTART_ALERT_THRESHOLD = 3;
+    /** Tenants a discovery goes through in one event-loop turn (a deploy is tens of microseconds). */
+    private static final int TURN = 500;
     /** In a scheduler's deployment config (D32): the node that holds its tenant's lease, and the lease's epoch. */
     public static final String LEASE_OWNER = "leaseOwner";
     public static final String LEASE_EPOCH = "leaseEpoch";
@@ -141,9 +144,10 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
                 // this node's schedulers beat to this node's orchestrator (D32: beats never cross the cluster)
                 vertx.eventBus().<Object>localConsumer(Addresses.TENANT_HEARTBEATS, this::onHeartbeats),
                 // this node's schedulers; in a cluster, with every node's tenants as the database sees them
-                Consumers.register(vertx.eventBus(), Addresses.ADMIN_ORCHESTRATOR, json -> json, x -> leases == null
-                        ? Future.succeededFuture(state().toJson())
-                        : leases.status().map(cluster -> state().toJson().put("node", leases.node()).put("cluster", cluster))),
+                Consumers.register(vertx.eventBus(), Addresses.ADMIN_ORCHESTRATOR, json -> json, request -> leases == null
+                        ? Future.succeededFuture(state(!OrchestratorState.summary(request)).toJson())
+                        : leases.status().map(cluster -> state(!OrchestratorState.summary(request)).toJson()
+                                .put("node", leases.node()).put("cluster", cluster))),
                 Consumers.register(vertx.eventBus(), Addresses.ADMIN_TENANTS, json -> json, x -> overview().map(TenantOverview.Page::toJson)),
                 Consumers.register(vertx.eventBus(), Addresses.ADMIN_TENANT_POSTING, TenantPosting::fromJson, r -> setPaused(r).map(Tenant::toJson)),
                 Consumers.register(vertx.eventBus(), Addresses.ADMIN_TENANT, TenantRequest::fromJson, r -> tenant(r.tenantId()).map(TenantOverview::toJson)),
@@ -224,18 +228,18 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
                 .compose(active -> {
                     Set<Long> activeIds = new HashSet<>();
                     List<Future<Void>> converging = new ArrayList<>();
-                    for (Long id : active.getKey()) {
+                    return inTurns(List.copyOf(active.getKey()), id -> {
                         if (!mine(id)) {
-                            continue; // another node of the cluster runs it
+                            return; // another node of the cluster runs it
                         }
                         activeIds.add(id);
                         if (changedSince(id, readAfter)) {
-                            continue; // a change (a pause, say) arrived while this read ran: its own, newer read decides
+                            return; // a change (a pause, say) arrived while this read ran: its own, newer read decides
                         }
                         Tenant tenant = active.getValue().get(id);
                         Slot slot = slots.get(id);
                         if (tenant == null && (slot == null || slot.wanted == null)) {
-                            continue; // paused between the two reads: the next discovery sees it
+                            return; // paused between the two reads: the next discovery sees it
                         }
                         if (slot == null) {
                             slot = new Slot(id);
@@ -249,14 +253,15 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
                         if (!step.isComplete()) {
                             converging.add(step);
                         }
-                    }
-                    for (Slot slot : List.copyOf(slots.values())) {
-                        if (!activeIds.contains(slot.tenantId) && !changedSince(slot.tenantId, readAfter)) {
-                            slot.wanted = null;
-                            converging.add(converge(slot));
+                    }).compose(v -> {
+                        for (Slot slot : List.copyOf(slots.values())) {
+                            if (!activeIds.contains(slot.tenantId) && !changedSince(slot.tenantId, readAfter)) {
+                                slot.wanted = null;
+                                converging.add(converge(slot));
+                            }
                         }
-                    }
-                    return Future.join(converging);
+                        return Future.join(converging);
+                    });
                 })
                 .<Void>mapEmpty()
                 .onSuccess(done -> {
@@ -267,6 +272,28 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
                 })
                 .onFailure(e -> LOG.error("Tenant discovery failed (retrying in {} s): {}",
                         config.discoveryInterval().toSeconds(), e.getMessage()));
+    }
+
+    /**
+     * Runs {@code each} over {@code items}, {@link #TURN} at a time, other events in between (issue 19): deploying 100,000
+     * schedulers in one go would hold this event loop for seconds, and heartbeats and admin requests would wait behind it.
+     */
+    private <T> Future<Void> inTurns(List<T> items, java.util.function.Consumer<T> each) {
+        Promise<Void> done = Promise.promise();
+        turn(items, 0, each, done);
+        return done.future();
+    }
+
+    private <T> void turn(List<T> items, int from, java.util.function.Consumer<T> each, Promise<Void> done) {
+        int to = Math.min(items.size(), from + TURN);
+        for (int i = from; i < to; i++) {
+            each.accept(items.get(i));
+        }
+        if (to == items.size()) {
+            done.complete();
+        } else {
+            context.runOnContext(v -> turn(items, to, each, done));
+        }
     }
 
     /** The admin API pauses or resumes a tenant: one recorded change, then its scheduler follows. */
@@ -288,8 +315,10 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
 
     /** One tenant with its scheduler, as in the list. */
     private Future<TenantOverview> tenant(long tenantId) {
-        return tenants.required(tenantId).map(t -> new TenantOverview(t, state().schedulers().stream()
-                .filter(x -> x.tenantId() == tenantId).findFirst().orElse(null)));
+        return tenants.required(tenantId).map(t -> {
+            Slot slot = slots.get(tenantId);
+            return new TenantOverview(t, slot == null || slot.deploymentId == null ? null : scheduler(slot, clock.instant()));
+        });
     }
 
     /** Approves a pending tenant (as the admin chat's button does); the chat is told, its scheduler follows. */
@@ -500,26 +529,37 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
 
     // --- what others ask ---
 
-    private OrchestratorState state() {
+    /** Every deployed scheduler ({@code all}), or only the unhealthy ones (the summary {@code /health} asks for). */
+    private OrchestratorState state(boolean all) {
         Instant now = clock.instant();
         List<OrchestratorState.Scheduler> schedulers = new ArrayList<>();
+        int deployed = 0;
         for (Slot slot : slots.values()) {
             if (slot.deploymentId != null) {
-                boolean healthy = Duration.between(slot.lastSignOfLife(), now).compareTo(config.heartbeatTimeout()) <= 0
-                        && !slot.restartRequested;
-                schedulers.add(new OrchestratorState.Scheduler(slot.tenantId, slot.deploymentId, slot.deployedAt,
-                        slot.lastBeatAt, slot.nextSlotAt, slot.restarts, healthy));
+                deployed++;
+                if (all || !healthy(slot, now)) {
+                    schedulers.add(scheduler(slot, now));
+                }
             }
         }
         schedulers.sort((a, b) -> Long.compare(a.tenantId(), b.tenantId()));
-        return new OrchestratorState(lastDiscoveryAt, lastDiscoveryMillis, config.heartbeatTimeout(), restartsTotal, schedulers);
+        return new OrchestratorState(lastDiscoveryAt, lastDiscoveryMillis, config.heartbeatTimeout(), restartsTotal, deployed, schedulers);
+    }
+
+    private boolean healthy(Slot slot, Instant now) {
+        return Duration.between(slot.lastSignOfLife(), now).compareTo(config.heartbeatTimeout()) <= 0 && !slot.restartRequested;
+    }
+
+    private OrchestratorState.Scheduler scheduler(Slot slot, Instant now) {
+        return new OrchestratorState.Scheduler(slot.tenantId, slot.deploymentId, slot.deployedAt, slot.lastBeatAt, slot.nextSlotAt,
+                slot.restarts, healthy(slot, now));
     }
 
     private Future<TenantOverview.Page> overview() {
         return tenants.findAll()
                 .map(all -> {
                     Map<Long, OrchestratorState.Scheduler> byTenant = new HashMap<>();
-                    state().schedulers().forEach(s -> byTenant.put(s.tenantId(), s));
+                    state(true).schedulers().forEach(s -> byTenant.put(s.tenantId(), s));
                     return new TenantOverview.Page(all.stream().map(t -> new TenantOverview(t, byTenant.get(t.id()))).toList());
                 })
                 .recover(e -> Future.failedFuture(ErrorCode.UNAVAILABLE.failure("tenants could not be read: " + e.getMessage())));

@@ -107,7 +107,7 @@ public final class OrchestratorBench {
     private static OrchestratorState awaitDiscovery(EventBusClient bus, Instant since, int deployed) {
         AtomicReference<OrchestratorState> seen = new AtomicReference<>();
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            OrchestratorState state = bus.orchestratorState().await();
+            OrchestratorState state = bus.orchestratorSummary().await();
             seen.set(state);
             return state.deployed() == deployed && state.lastDiscoveryAt() != null && state.lastDiscoveryAt().isAfter(since);
         });

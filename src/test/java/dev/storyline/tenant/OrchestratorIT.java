@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -225,6 +226,27 @@ class OrchestratorIT {
         } finally {
             SILENCED.remove(-1009L);
         }
+    }
+
+    @Test
+    @DisplayName("issue 19: the summary /health asks for counts every scheduler and lists only the unhealthy ones; while one is "
+            + "silent, /health names it")
+    void summary() {
+        approvedAndDeployed(-1012L, "Counted");
+        await().atMost(Duration.ofSeconds(2)).until(() -> state().unhealthy().isEmpty());
+        OrchestratorState full = state();
+        OrchestratorState summary = bus.orchestratorSummary().await();
+        assertThat(full.schedulers()).hasSize(full.deployed()).extracting(OrchestratorState.Scheduler::tenantId).contains(-1012L);
+        assertThat(summary.deployed()).isEqualTo(full.deployed());
+        assertThat(summary.schedulers()).isEmpty();
+        assertThat(SchedulerHealthCheck.judge(summary).healthy()).isTrue();
+
+        OrchestratorState.Scheduler one = full.schedulers().get(0);
+        OrchestratorState silent = new OrchestratorState(null, 0, TIMEOUT, 0, full.deployed(), List.of(new OrchestratorState.Scheduler(
+                one.tenantId(), one.deploymentId(), one.deployedAt(), one.lastHeartbeatAt(), null, 0, false)));
+        dev.storyline.http.HealthCheck.Result down = SchedulerHealthCheck.judge(OrchestratorState.fromJson(silent.toJson()));
+        assertThat(down.healthy()).isFalse();
+        assertThat(down.detail()).isEqualTo("1 of " + full.deployed() + " schedulers silent past 30 s");
     }
 
     @Test
