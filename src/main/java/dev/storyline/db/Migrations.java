@@ -88,7 +88,7 @@ public final class Migrations {
     }
 
     /** The highest {@code V<n>__} among the migration files of this build (from the jar's entries or the classes folder). */
-    static OptionalInt newestShipped() {
+    public static OptionalInt newestShipped() {
         try {
             Path source = Path.of(Migrations.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             List<String> names = new ArrayList<>();
