@@ -61,10 +61,11 @@ public final class PostingBench {
         dev.storyline.app.Logging.quiet();
         Path dir = Files.createTempDirectory("storyline-posting-bench");
         BotHarness bot = new BotHarness(dir, new JsonObject().put("TENANT_REGISTRATION", "open").put("LOG_LEVEL", "WARN")
-                .put("DB_POOL_SIZE", "10"), Instant.now(), UnaryOperator.identity());
+                // the product's default pool (two connections per core) unless DB_POOL_SIZE says otherwise
+                .put("DB_POOL_SIZE", System.getenv().getOrDefault("DB_POOL_SIZE", "")), Instant.now(), UnaryOperator.identity());
         bot.clock.followRealTime(); // the harness's clock stands still unless told otherwise
-        System.out.printf("Storyline posting benchmark: Java %s, %d cores, %d tenants × %d images%n",
-                Runtime.version(), Runtime.getRuntime().availableProcessors(), tenants, items);
+        System.out.printf("Storyline posting benchmark: Java %s, %d cores, %d tenants × %d images, pool of %d connections%n",
+                Runtime.version(), Runtime.getRuntime().availableProcessors(), tenants, items, bot.config().database().poolSize());
 
         Path images = dir.resolve("images");
         byte[] jpeg = TestImages.encode("jpg", 540, 960, Color.ORANGE);
