@@ -52,6 +52,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Deployable;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -65,6 +66,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -87,6 +89,8 @@ public final class Application {
     private final Vertx vertx;
     private final Pool pool;
     private final Deque<String> deployments = new ArrayDeque<>();
+    /** The actors of the wave being deployed, by name, in order. */
+    private final Map<String, Future<String>> wave = new java.util.LinkedHashMap<>();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private HttpVerticle http;
     private StartGate starts;
@@ -171,6 +175,7 @@ public final class Application {
     private void deployAll(Clock clock, PrometheusMeterRegistry registry, SchedulerFactory schedulerFactory, Clock livenessClock) {
         Duration heartbeat = config.orchestrator().heartbeatInterval();
         HeartbeatRelay.install(vertx);
+        Future<dev.storyline.http.OpenApiRequests> contract = dev.storyline.http.OpenApiRequests.load(vertx);
         Duration sweep = config.orchestrator().sweepInterval();
         // half the pool: the other half stays free for dispatch, the sweeps and discovery while very many schedulers start
         starts = new StartGate(Math.max(1, config.database().poolSize() / 2));
@@ -179,12 +184,15 @@ public final class Application {
                 starts, DispatchVerticle.STALE_CLAIM);
         SchedulerFactory factory = schedulerFactory != null ? schedulerFactory
                 : tenant -> new TenantSchedulerVerticle(heartbeat, clock, pipeline);
-        // each actor is deployed after the ones it sends to: Telegram ← media, posting ← schedulers
+        // each actor is deployed after the ones it sends to (Telegram and the alerts first, the schedulers after posting, the
+        // HTTP server last); those in one wave start together (issue 19: the start is mostly loading classes, on every core)
         AppConfig.ClusterConfig cluster = config.cluster();
         LeaseRepository leases = node == null ? null : new LeaseRepository(pool, cluster.lease());
         deploy(new TelegramVerticle(config, pool, clock, new TelegramMetrics(registry), OutboxLimiter.Limits.TELEGRAM,
                         leases == null ? null : new Leadership(leases, "telegram", node, cluster.renewEvery())),
                 "Telegram bot");
+        deploy(new WatchVerticle(pool, config.paths().dataDir(), sweep, config.telegram().adminChatId(), clock), "watch");
+        settle();
         deploy(new MediaVerticle(pool, MediaRoots.of(config), config.scheduling().mediaIndexInterval(), clock),
                 "media library");
         Optional<TokenCipher> cipher = TokenCipher.of(config.instagram().encryptionKey());
@@ -208,14 +216,15 @@ public final class Application {
         deploy(new SweepVerticle(pool, config.scheduling(), sweep, clock, postingMetrics), "posting sweep");
         deploy(new QueueReadsVerticle(pool, clock), "queue reads");
         deploy(new dev.storyline.tenant.DueWheelVerticle(pipeline.queue(), sweep, clock), "due wheel");
-        deploy(new WatchVerticle(pool, config.paths().dataDir(), sweep, config.telegram().adminChatId(), clock), "watch");
+        Thumbnails thumbnails = new Thumbnails(config.paths().dataDir(), config.telegram().botToken().reveal());
+        deploy(new MiniAppVerticle(pool, config.scheduling(), thumbnails, clock), "Mini App");
+        settle();
         // liveness is real elapsed time, like rate limits: the orchestrator never reads the (injectable) business clock
         deploy(new TenantOrchestratorVerticle(new TenantRepository(pool), new CategoryMixRepository(pool), new Notices(pool, vertx.eventBus()), config.orchestrator(),
                 livenessClock, factory, new OrchestratorMetrics(registry),
                 leases == null ? null : new TenantLeases(leases, node, cluster.publicHost() + ":" + cluster.port()), cluster.renewEvery()),
                 "tenant orchestrator");
-        Thumbnails thumbnails = new Thumbnails(config.paths().dataDir(), config.telegram().botToken().reveal());
-        deploy(new MiniAppVerticle(pool, config.scheduling(), thumbnails, clock), "Mini App");
+        settle();
         EventBusClient bus = new EventBusClient(vertx);
         List<dev.storyline.http.HealthCheck> checks = new java.util.ArrayList<>(List.of(
                 new DatabaseHealthCheck(pool, database.describe()),
@@ -225,17 +234,33 @@ public final class Application {
             checks.add(new dev.storyline.cluster.ClusterHealthCheck(leases, node));
         }
         http = new HttpVerticle(config.http(), registry, selfHost, checks, accounts::draft,
-                new dev.storyline.http.MiniAppRoutes.Files(thumbnails, MediaRoots.of(config)), clock);
+                new dev.storyline.http.MiniAppRoutes.Files(thumbnails, MediaRoots.of(config)), clock).contract(contract);
         deploy(http, "HTTP server");
+        settle();
     }
 
+    /** Starts deploying an actor; {@link #settle()} waits for it and the others of its wave. */
     private void deploy(Deployable verticle, String name) {
-        try {
-            long started = System.nanoTime();
-            deployments.push(vertx.deployVerticle(verticle).await());
-            LOG.debug("Started the {} in {} ms", name, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-        } catch (RuntimeException e) {
-            throw new StartupException("The " + name + " could not start: " + DatabaseStartException.rootMessage(e), e);
+        long started = System.nanoTime();
+        wave.put(name, vertx.deployVerticle(verticle).onSuccess(id -> LOG.debug("Started the {} in {} ms", name,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))));
+    }
+
+    /** Waits for the wave: every actor that started is kept (stop undeploys it); the first that could not start fails the start. */
+    private void settle() {
+        Future.join(List.copyOf(wave.values())).otherwiseEmpty().await(); // the failures are read one by one below
+        StartupException failure = null;
+        for (Map.Entry<String, Future<String>> started : wave.entrySet()) {
+            if (started.getValue().succeeded()) {
+                deployments.push(started.getValue().result());
+            } else if (failure == null) {
+                Throwable e = started.getValue().cause();
+                failure = new StartupException("The " + started.getKey() + " could not start: " + DatabaseStartException.rootMessage(e), e);
+            }
+        }
+        wave.clear();
+        if (failure != null) {
+            throw failure;
         }
     }
 

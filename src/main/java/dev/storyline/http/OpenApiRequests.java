@@ -26,7 +26,7 @@ import java.util.function.Function;
  * handler reads the checked, typed values with {@link #of(RoutingContext)}. Rules the schema cannot
  * state (an IANA time zone, "9-21") stay with the code that applies them.
  */
-final class OpenApiRequests {
+public final class OpenApiRequests {
     static final String DOCUMENT = "openapi.json";
     private static final String VALIDATED = "storyline.validated";
 
@@ -38,8 +38,8 @@ final class OpenApiRequests {
         this.validator = RequestValidator.create(vertx, contract);
     }
 
-    /** Reads and resolves the document from the jar. */
-    static Future<OpenApiRequests> load(Vertx vertx) {
+    /** Reads and resolves the document from the jar (a few hundred milliseconds: the start reads it beside other work). */
+    public static Future<OpenApiRequests> load(Vertx vertx) {
         return vertx.fileSystem().readFile(DOCUMENT)
                 .compose(doc -> OpenAPIContract.from(vertx, new JsonObject(doc)))
                 .map(contract -> new OpenApiRequests(vertx, contract));
