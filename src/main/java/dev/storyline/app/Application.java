@@ -68,6 +68,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -125,7 +126,25 @@ public final class Application {
      */
     public static Application start(AppConfig config, Clock clock, SchedulerFactory schedulerFactory, Clock livenessClock) {
         long started = System.nanoTime();
-        Database database = Database.open(config.database(), config.paths(), EmbeddedDatabase.Role.SERVER);
+        // issue 19: Vert.x and its metrics (a few hundred ms of loading classes, a cluster's join) are made on a second thread
+        // while this one starts, checks and locks the database
+        CompletableFuture<Engine> making = new CompletableFuture<>();
+        Thread maker = new Thread(() -> {
+            try {
+                making.complete(Engine.make(config));
+            } catch (Throwable e) {
+                making.completeExceptionally(e);
+            }
+        }, "storyline-start");
+        maker.setDaemon(true);
+        maker.start();
+        Database database;
+        try {
+            database = Database.open(config.database(), config.paths(), EmbeddedDatabase.Role.SERVER);
+        } catch (RuntimeException e) {
+            Engine.discard(making);
+            throw e;
+        }
         Application app = null;
         ServerLock lock = null;
         try {
@@ -133,19 +152,10 @@ public final class Application {
             String schema = Migrations.migrate(database.settings());
             LOG.debug("Schema checked after {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             lock = ServerLock.acquire(database.settings(), database.describe(), config.cluster().enabled());
-            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            VertxOptions options = new VertxOptions().setMetricsOptions(
-                    new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
-            String node = null;
-            Vertx vertx;
-            if (config.cluster().enabled()) {
-                ClusterVertx.Node joined = ClusterVertx.start(options, new MicrometerMetricsFactory(registry), config.cluster());
-                vertx = joined.vertx();
-                node = joined.nodeId();
-                LOG.info("Joined the cluster as node {} ({}:{})", node, config.cluster().publicHost(), config.cluster().port());
-            } else {
-                vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
-            }
+            Engine engine = Engine.made(making);
+            LOG.debug("Vert.x ready after {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            Vertx vertx = engine.vertx();
+            PrometheusMeterRegistry registry = engine.registry();
             Pool pool = database.createPool(vertx, config.database().poolSize());
             Gauge.builder("storyline_db_pool_connections", pool, Pool::size)
                     .description("Open connections in the shared pool")
@@ -153,7 +163,7 @@ public final class Application {
             Gauge.builder("storyline_db_pool_max_connections", () -> config.database().poolSize())
                     .description("Configured size of the shared pool")
                     .register(registry);
-            app = new Application(config, database, lock, vertx, pool, node);
+            app = new Application(config, database, lock, vertx, pool, engine.node());
             app.deployAll(clock, registry, schedulerFactory, livenessClock);
             LOG.info("Storyline {} ready in {} ms: {}, schema v{}, http://{}:{}", Version.current(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), database.describe(), schema,
@@ -167,8 +177,45 @@ public final class Application {
                     lock.close();
                 }
                 database.close();
+                Engine.discard(making);
             }
             throw e;
+        }
+    }
+
+    /** Vert.x with its metrics registry, and in a cluster (D32) this node's id (null on a single server). */
+    private record Engine(Vertx vertx, PrometheusMeterRegistry registry, String node) {
+        static Engine make(AppConfig config) {
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            VertxOptions options = new VertxOptions().setMetricsOptions(
+                    new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+            if (config.cluster().enabled()) {
+                ClusterVertx.Node joined = ClusterVertx.start(options, new MicrometerMetricsFactory(registry), config.cluster());
+                LOG.info("Joined the cluster as node {} ({}:{})", joined.nodeId(), config.cluster().publicHost(), config.cluster().port());
+                return new Engine(joined.vertx(), registry, joined.nodeId());
+            }
+            return new Engine(Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build(), registry, null);
+        }
+
+        /** Waits for the second thread's work; its failure is this start's. */
+        static Engine made(CompletableFuture<Engine> making) {
+            try {
+                return making.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof RuntimeException failure) {
+                    throw failure;
+                }
+                throw new StartupException("Vert.x could not start: " + DatabaseStartException.rootMessage(e.getCause()), e.getCause());
+            }
+        }
+
+        /** The start failed before the application took Vert.x over: it is closed (a cluster node leaves). */
+        static void discard(CompletableFuture<Engine> making) {
+            try {
+                made(making).vertx().close().await();
+            } catch (RuntimeException ignored) {
+                // it did not start, or closing failed: nothing more to let go of
+            }
         }
     }
 
