@@ -19,7 +19,7 @@ class ConfigFilesTest {
     @Test
     @DisplayName(".env.example lists every key with its default")
     void envExample() throws IOException {
-        Map<String, String> example = DotEnvProcessor.parse(Files.readString(Path.of(".env.example"))).getMap()
+        Map<String, String> example = DotEnv.parse(Files.readString(Path.of(".env.example"))).getMap()
                 .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> String.valueOf(e.getValue())));
 
         for (ConfigKey key : ConfigKey.values()) {

@@ -33,7 +33,7 @@ class ConfigLoaderTest {
     @Test
     @DisplayName(".env understands export, comments, and single or double quotes")
     void dotEnvSyntax() {
-        JsonObject parsed = DotEnvProcessor.parse("""
+        JsonObject parsed = DotEnv.parse("""
                 # a comment
                 export TELEGRAM_BOT_TOKEN=123:abc
                 ADMIN_TOKEN="with spaces # not a comment \\"quoted\\""

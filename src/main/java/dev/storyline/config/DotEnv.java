@@ -1,9 +1,5 @@
 package dev.storyline.config;
 
-import io.vertx.config.spi.ConfigProcessor;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
@@ -11,28 +7,17 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The {@code dotenv} format for vertx-config's file store: {@code KEY=value} lines, optional
+ * The {@code .env} format: {@code KEY=value} lines, optional
  * {@code export }, {@code #} comments, single or double quotes (double quotes understand {@code \n},
  * {@code \"} and {@code \\}). A malformed line fails the whole file with its line number.
  */
-public final class DotEnvProcessor implements ConfigProcessor {
-    public static final String FORMAT = "dotenv";
+public final class DotEnv {
     private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
 
-    @Override
-    public String name() {
-        return FORMAT;
+    private DotEnv() {
     }
 
-    @Override
-    public Future<JsonObject> process(Vertx vertx, JsonObject configuration, Buffer input) {
-        try {
-            return Future.succeededFuture(parse(input.toString()));
-        } catch (IllegalArgumentException e) {
-            return Future.failedFuture(e);
-        }
-    }
-
+    /** The file's keys and values; a malformed line fails the whole file, every bad line named (one per line of the message). */
     static JsonObject parse(String text) {
         JsonObject result = new JsonObject();
         List<String> problems = new ArrayList<>();
