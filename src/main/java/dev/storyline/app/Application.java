@@ -165,8 +165,9 @@ public final class Application {
                     .register(registry);
             app = new Application(config, database, lock, vertx, pool, engine.node());
             app.deployAll(clock, registry, schedulerFactory, livenessClock);
-            LOG.info("Storyline {} ready in {} ms: {}, schema v{}, http://{}:{}", Version.current(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), database.describe(), schema,
+            LOG.info("Storyline {} ready in {} ms ({} ms after the JVM started): {}, schema v{}, http://{}:{}", Version.current(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                    java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(), database.describe(), schema,
                     config.http().host(), app.httpPort());
             return app;
         } catch (RuntimeException e) {
@@ -271,7 +272,8 @@ public final class Application {
                 livenessClock, factory, new OrchestratorMetrics(registry),
                 leases == null ? null : new TenantLeases(leases, node, cluster.publicHost() + ":" + cluster.port()), cluster.renewEvery()),
                 "tenant orchestrator");
-        settle();
+        // the HTTP server starts beside the orchestrator: /health asks the orchestrator, whose address is there within
+        // milliseconds of its start (its first discovery may deploy for seconds more)
         EventBusClient bus = new EventBusClient(vertx);
         List<dev.storyline.http.HealthCheck> checks = new java.util.ArrayList<>(List.of(
                 new DatabaseHealthCheck(pool, database.describe()),
