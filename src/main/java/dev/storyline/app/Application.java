@@ -286,6 +286,7 @@ public final class Application {
                 new dev.storyline.http.MiniAppRoutes.Files(thumbnails, MediaRoots.of(config)), clock).contract(contract);
         deploy(http, "HTTP server");
         settle();
+        dev.storyline.bus.AppReady.publish(vertx);
     }
 
     /** Starts deploying an actor; {@link #settle()} waits for it and the others of its wave. */

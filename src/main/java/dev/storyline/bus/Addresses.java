@@ -12,6 +12,9 @@ public final class Addresses {
     /** Publish, {@link TenantChanged}: a tenant was registered, approved, paused, resumed or its settings changed. */
     public static final String TENANT_CHANGED = "tenant.changed";
 
+    /** Local publish, no body: every actor has started ({@link AppReady}); start-up work {@code /health} does not need follows. */
+    public static final String APP_READY = "app.ready";
+
     /**
      * Local publish, {@link HeartbeatRelay.Heartbeats}: the beats this node's schedulers made since the last batch (each
      * scheduler beats every {@code HEARTBEAT_SECONDS}; the relay sends them together every 250 ms, issue 19).

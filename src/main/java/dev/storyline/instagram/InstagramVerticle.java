@@ -98,12 +98,15 @@ public final class InstagramVerticle extends VerticleBase {
                         r -> accounts.disconnect(r.tenantId()).map(done -> new InstagramDisconnected(done).toJson())),
                 Consumers.register(vertx.eventBus(), Addresses.INSTAGRAM_REFRESH, TenantRequest::fromJson,
                         r -> connector.refresh(r.tenantId()).map(account -> account.view(clock.instant()).toJson())));
-        return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).onSuccess(v -> {
-            checkKey();
-            checkTokens();
+        return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> {
             tokenTimer = vertx.setPeriodic(timing.tokenCheckInterval().toMillis(), id -> checkTokens());
-            sweepLeftovers();
             sweepTimer = vertx.setPeriodic(Duration.ofHours(1).toMillis(), id -> sweepLeftovers());
+            // issue 19: the key and token checks and the leftovers' sweep follow the start instead of slowing it
+            return dev.storyline.bus.AppReady.then(vertx, () -> {
+                checkKey();
+                checkTokens();
+                sweepLeftovers();
+            });
         });
     }
 

@@ -70,11 +70,11 @@ public final class MediaVerticle extends VerticleBase {
                 Consumers.register(vertx.eventBus(), Addresses.MEDIA_UPLOAD, MediaUpload::fromJson, this::upload),
                 Consumers.register(vertx.eventBus(), Addresses.ADMIN_LOCKS, TenantPage::fromJson, this::locks),
                 Consumers.register(vertx.eventBus(), Addresses.ADMIN_LOCK_REMOVE, LockRemoval::fromJson, this::removeLock));
-        return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).onSuccess(v -> {
-            vertx.runOnContext(x -> sweep(Trigger.STARTUP));
+        return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> {
             if (!interval.isZero()) {
                 timer = vertx.setPeriodic(interval.toMillis(), id -> sweep(Trigger.SCHEDULE));
             }
+            return dev.storyline.bus.AppReady.then(vertx, () -> sweep(Trigger.STARTUP));
         });
     }
 

@@ -70,9 +70,8 @@ public final class SweepVerticle extends VerticleBase {
         notices = new Notices(pool, vertx.eventBus());
         bus = new EventBusClient(vertx, DispatchVerticle.TELEGRAM_PATIENCE);
         captions = new Captions(bus, new MediaRepository(pool), scheduling.notificationExpiryHours());
-        sweep(true);
         timer = vertx.setPeriodic(interval.toMillis(), id -> sweep(false));
-        return Future.succeededFuture();
+        return dev.storyline.bus.AppReady.then(vertx, () -> sweep(true));
     }
 
     @Override
