@@ -23,7 +23,7 @@ public enum ConfigKey {
     DB_USER("storyline", "External PostgreSQL user."),
     DB_PASSWORD("", "External PostgreSQL password."),
     DB_SSLMODE("prefer", "disable, allow, prefer, require, verify-ca or verify-full (DB_* only; DATABASE_URL takes ?sslmode=)."),
-    DB_POOL_SIZE("", "Connections in the one shared pool (1-100); empty = two per core, 4 to 10 (each is a PostgreSQL process of 2-3 MB)."),
+    DB_POOL_SIZE("10", "Connections in the one shared pool (1-100); each open one is a PostgreSQL process of 2-3 MB, closed after 10 s unused."),
 
     STORYLINE_DATA_DIR("~/.storyline", "Where the embedded database (pg/), uploaded media and backups live."),
     MEDIA_DIR("", "Root of the tenants' media folders (<MEDIA_DIR>/<chat id>/); empty = <STORYLINE_DATA_DIR>/media."),

@@ -123,8 +123,7 @@ public final class ConfigParser {
     }
 
     private DatabaseConfig database() {
-        int poolSize = string(ConfigKey.DB_POOL_SIZE).isEmpty() ? defaultPoolSize(Runtime.getRuntime().availableProcessors())
-                : intIn(ConfigKey.DB_POOL_SIZE, 1, 100);
+        int poolSize = intIn(ConfigKey.DB_POOL_SIZE, 1, 100);
         String url = string(ConfigKey.DATABASE_URL);
         if (!url.isEmpty()) {
             return new DatabaseConfig(databaseUrl(url), poolSize);
@@ -355,14 +354,6 @@ public final class ConfigParser {
             error(key, "must not be empty");
         }
         return value;
-    }
-
-    /**
-     * Issue 19: two connections per core, at least 4 and at most 10. More would only queue inside PostgreSQL on a small
-     * machine, and each costs a server process (2-3 MB); a big install sets DB_POOL_SIZE.
-     */
-    static int defaultPoolSize(int cores) {
-        return Math.max(4, Math.min(10, 2 * cores));
     }
 
     private int intIn(ConfigKey key, int min, int max) {

@@ -61,7 +61,7 @@ public final class PostingBench {
         dev.storyline.app.Logging.quiet();
         Path dir = Files.createTempDirectory("storyline-posting-bench");
         BotHarness bot = new BotHarness(dir, new JsonObject().put("TENANT_REGISTRATION", "open").put("LOG_LEVEL", "WARN")
-                // the product's default pool (two connections per core) unless DB_POOL_SIZE says otherwise
+                // the product's default pool (10) unless DB_POOL_SIZE says otherwise
                 .put("DB_POOL_SIZE", System.getenv().getOrDefault("DB_POOL_SIZE", "")), Instant.now(), UnaryOperator.identity());
         bot.clock.followRealTime(); // the harness's clock stands still unless told otherwise
         System.out.printf("Storyline posting benchmark: Java %s, %d cores, %d tenants × %d images, pool of %d connections%n",

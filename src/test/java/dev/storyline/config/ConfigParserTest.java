@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,10 +40,6 @@ class ConfigParserTest {
         assertThat(config.telegram().registration()).isEqualTo(AppConfig.Registration.APPROVAL);
         assertThat(config.tenantDefaults()).isEqualTo(new AppConfig.TenantDefaults(false, false, 3, 9, 21, ZoneId.of("UTC")));
         assertThat(config.orchestrator().heartbeatInterval()).isEqualTo(Duration.ofSeconds(15));
-        // issue 19: the pool follows the cores (a PostgreSQL process each); DB_POOL_SIZE still wins
-        assertThat(config.database().poolSize()).isEqualTo(ConfigParser.defaultPoolSize(Runtime.getRuntime().availableProcessors()));
-        assertThat(List.of(1, 2, 4, 8, 64).stream().map(ConfigParser::defaultPoolSize).toList()).containsExactly(4, 4, 8, 10, 10);
-        assertThat(ConfigParser.parse(minimal().put("DB_POOL_SIZE", "25"), ConfigParser.Purpose.SERVE).database().poolSize()).isEqualTo(25);
         assertThat(config.orchestrator().heartbeatTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.http().host()).isEqualTo("127.0.0.1");
         assertThat(config.http().port()).isEqualTo(8080);
