@@ -84,7 +84,7 @@ public final class EventBusClient {
 
     /** The orchestrator's counts with only its unhealthy schedulers listed: cheap however many run (the health check). */
     public Future<OrchestratorState> orchestratorSummary() {
-        return request(Addresses.ADMIN_ORCHESTRATOR, OrchestratorState.SUMMARY.copy()).map(OrchestratorState::fromJson);
+        return request(Addresses.ADMIN_ORCHESTRATOR, OrchestratorState.summaryRequest()).map(OrchestratorState::fromJson);
     }
 
     /** The orchestrator's state as the admin API shows it: in a cluster (D32) with {@code node} and every node's tenants ({@code cluster}). */

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * What the orchestrator knows: deployed schedulers, their last heartbeats and restarts. {@code schedulers} lists every
- * deployed one, or in a summary ({@link #SUMMARY}, what {@code /health} asks for: 100,000 entries would cost the orchestrator's
+ * deployed one, or in a summary ({@link #summaryRequest()}, what {@code /health} asks for: 100,000 entries would cost the orchestrator's
  * event loop a second) only the unhealthy ones.
  */
 public record OrchestratorState(
@@ -20,7 +20,9 @@ public record OrchestratorState(
         int deployed,
         List<Scheduler> schedulers) {
     /** The request for a summary: counts, and only the unhealthy schedulers listed. */
-    public static final JsonObject SUMMARY = new JsonObject().put("schedulers", "unhealthy");
+    public static JsonObject summaryRequest() {
+        return new JsonObject().put("schedulers", "unhealthy");
+    }
 
     /** Whether a request asks for the summary. */
     public static boolean summary(JsonObject request) {

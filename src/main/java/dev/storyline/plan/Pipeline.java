@@ -8,7 +8,8 @@ import java.time.Duration;
  * What every tenant scheduler shares for planning and dispatch: one instance for all of them, so a
  * scheduler stays a few fields and two timers.
  *
- * @param sweepInterval the safety-net look at the queue (D10: at most 60 s)
+ * @param sweepInterval the due wheel's period, the safety net of dispatch timing (D10: at most 60 s); also the longest a
+ *                      catch-up wait sleeps before looking again
  * @param catchUpSpacing the gap between two slots sent after downtime (D11: one a minute)
  * @param runways checked after every top-off, so the chat hears when a category runs low (D28)
  * @param starts lets a few schedulers at a time do their start-up work (issue 19: the pool is not flooded when

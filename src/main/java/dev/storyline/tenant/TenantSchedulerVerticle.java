@@ -31,7 +31,8 @@ import java.time.Instant;
  * {@link Pipeline} it also plans and dispatches (D9–D11): at start it tops off the plan and expires
  * slots missed for longer than {@code CATCH_UP_MINUTES}; a timer fires at the next due slot, which is
  * claimed and handed to {@code posting.dispatch}; the node's {@link DueWheelVerticle} is the safety net
- * (it wakes the scheduler when a slot planned behind its back comes due) and a top-off runs every few hours. Kept small: thousands run in one JVM.
+ * (it wakes the scheduler when a slot planned behind its back comes due) and a top-off runs every few
+ * hours. Kept small: 100,000 run in one JVM.
  */
 public class TenantSchedulerVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(TenantSchedulerVerticle.class);

@@ -62,7 +62,8 @@ public final class PostingBench {
         Path dir = Files.createTempDirectory("storyline-posting-bench");
         BotHarness bot = new BotHarness(dir, new JsonObject().put("TENANT_REGISTRATION", "open").put("LOG_LEVEL", "WARN")
                 // the product's default pool (10) unless DB_POOL_SIZE says otherwise
-                .put("DB_POOL_SIZE", System.getenv().getOrDefault("DB_POOL_SIZE", "")), Instant.now(), UnaryOperator.identity());
+                .put("DB_POOL_SIZE", System.getenv().getOrDefault("DB_POOL_SIZE", dev.storyline.config.ConfigKey.DB_POOL_SIZE.defaultValue())),
+                Instant.now(), UnaryOperator.identity());
         bot.clock.followRealTime(); // the harness's clock stands still unless told otherwise
         System.out.printf("Storyline posting benchmark: Java %s, %d cores, %d tenants × %d images, pool of %d connections%n",
                 Runtime.version(), Runtime.getRuntime().availableProcessors(), tenants, items, bot.config().database().poolSize());
