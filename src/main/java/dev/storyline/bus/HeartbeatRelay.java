@@ -47,26 +47,27 @@ public final class HeartbeatRelay implements Shareable {
         return relay;
     }
 
-    /** Records a beat: with a relay installed it goes out with the next batch, without one at once as a batch of one. */
+    /**
+     * Records a beat for the next batch. Without an installed relay it fails: installing one here, inside a scheduler, would
+     * tie the flush timer to that scheduler and stop every beat when it is undeployed.
+     */
     static void beat(Vertx vertx, Heartbeat beat) {
         LocalMap<String, HeartbeatRelay> map = vertx.sharedData().getLocalMap(MAP);
         HeartbeatRelay relay = map.get(KEY);
         if (relay == null) {
-            install(vertx).flush(beat);
-            return;
+            throw new IllegalStateException("no heartbeat relay: HeartbeatRelay.install(vertx) runs at start, before any scheduler");
         }
         relay.pending.put(beat.tenantId(), beat);
     }
 
-    private void flush(Heartbeat... also) {
-        List<Heartbeat> batch = new ArrayList<>(pending.size() + also.length);
+    private void flush() {
+        List<Heartbeat> batch = new ArrayList<>(pending.size());
         for (Long tenantId : pending.keySet()) {
             Heartbeat beat = pending.remove(tenantId);
             if (beat != null) {
                 batch.add(beat);
             }
         }
-        batch.addAll(List.of(also));
         if (!batch.isEmpty()) {
             vertx.eventBus().publish(Addresses.TENANT_HEARTBEATS, new Heartbeats(List.copyOf(batch)), LOCAL);
         }
