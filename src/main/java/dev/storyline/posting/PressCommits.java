@@ -23,8 +23,12 @@ import java.util.function.Function;
  * opposite order) is retried. Not thread-safe: used on the posting verticle's event loop.
  */
 final class PressCommits {
-    /** Outcome statements running at once, at most; the pool keeps connections for everything else. */
-    static final int LANES = 4;
+    /**
+     * Outcome statements running at once, at most: one per core, 2 to 4 (PostgreSQL usually shares the machine; more
+     * lanes than cores only split the same presses into smaller groups, each paying a statement's fixed cost). The pool
+     * keeps connections for everything else.
+     */
+    static final int LANES = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
     /** Attempts of a group the database aborted to break a deadlock or a serialization conflict. */
     static final int ATTEMPTS = 3;
 
