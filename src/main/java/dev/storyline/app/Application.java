@@ -127,7 +127,7 @@ public final class Application {
     public static Application start(AppConfig config, Clock clock, SchedulerFactory schedulerFactory, Clock livenessClock) {
         long started = System.nanoTime();
         // issue 19: Vert.x and its metrics (a few hundred ms of loading classes, a cluster's join) are made on a second thread
-        // while this one starts, checks and locks the database
+        // while this one opens the database (the embedded one starts meanwhile)
         CompletableFuture<Engine> making = new CompletableFuture<>();
         Thread maker = new Thread(() -> {
             try {
@@ -149,12 +149,14 @@ public final class Application {
         ServerLock lock = null;
         try {
             LOG.debug("Database open after {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            String schema = Migrations.migrate(database.settings());
-            LOG.debug("Schema checked after {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            lock = ServerLock.acquire(database.settings(), database.describe(), config.cluster().enabled());
             Engine engine = Engine.made(making);
             LOG.debug("Vert.x ready after {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             Vertx vertx = engine.vertx();
+            // the lock first (a second server is refused before it touches the schema), on a Vert.x connection that also says
+            // whether the schema is current: Flyway and the JDBC driver are loaded only when there is something to migrate
+            lock = ServerLock.acquire(vertx, database.settings(), database.describe(), config.cluster().enabled());
+            String schema = lock.currentSchema().orElseGet(() -> Migrations.migrate(database.settings()));
+            LOG.debug("Locked and schema checked after {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             PrometheusMeterRegistry registry = engine.registry();
             Pool pool = database.createPool(vertx, config.database().poolSize());
             Gauge.builder("storyline_db_pool_connections", pool, Pool::size)
@@ -353,11 +355,15 @@ public final class Application {
         }
         try {
             pool.close().await(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("Closing the pool did not finish cleanly: {}", e.getMessage());
+        }
+        serverLock.close(); // on a Vert.x connection: before Vert.x goes
+        try {
             vertx.close().await(2, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("Closing Vert.x did not finish cleanly: {}", e.getMessage());
         }
-        serverLock.close();
         database.close();
         LOG.info("Storyline stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }

@@ -11,8 +11,8 @@ import java.sql.Statement;
 
 /**
  * The statements about the database itself rather than Storyline's tables: the health probe, the
- * one-server lock and, for the embedded server, creating the application database. The JDBC ones run
- * before Vert.x exists (start-up) on a connection the caller owns.
+ * one-server lock (on the lock's own connection) and, for the embedded server, creating the application
+ * database (JDBC, before Vert.x exists, on a connection the caller owns).
  */
 public final class DatabaseRepository {
     private static final String PING = "SELECT 1";
@@ -34,12 +34,9 @@ public final class DatabaseRepository {
     }
 
     /** Takes the one-server lock on {@code connection}'s session; false when another session holds it. */
-    static boolean tryServerLock(Connection connection, boolean shared) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(shared ? TRY_SHARED_SERVER_LOCK : TRY_SERVER_LOCK);
-             ResultSet rows = statement.executeQuery()) {
-            rows.next();
-            return rows.getBoolean(1);
-        }
+    static Future<Boolean> tryServerLock(io.vertx.sqlclient.SqlConnection connection, boolean shared) {
+        return connection.query(shared ? TRY_SHARED_SERVER_LOCK : TRY_SERVER_LOCK).execute()
+                .map(rows -> rows.iterator().next().getBoolean(0));
     }
 
     /** Sets a role's password; {@code password} is base64url (no quote can end the literal), {@code role} a constant. */

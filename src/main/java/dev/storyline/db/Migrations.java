@@ -1,5 +1,8 @@
 package dev.storyline.db;
 
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
@@ -67,24 +70,38 @@ public final class Migrations {
         }
     }
 
+    /** The applied version and the failed migrations, from Flyway's own history table. */
+    private static final String APPLIED = "SELECT max(version::int) FILTER (WHERE success), count(*) FILTER (WHERE NOT success) "
+            + "FROM flyway_schema_history WHERE version IS NOT NULL";
+
     /** The schema's version when it holds exactly the newest migration shipped here and no failed one; empty when Flyway must look. */
     static Optional<String> upToDate(ConnectionSettings settings) {
-        OptionalInt newest = newestShipped();
-        if (newest.isEmpty()) {
-            return Optional.empty();
-        }
         try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.jdbcProperties());
              Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT max(version::int) FILTER (WHERE success), count(*) FILTER (WHERE NOT success) "
-                     + "FROM flyway_schema_history WHERE version IS NOT NULL")) {
+             ResultSet r = s.executeQuery(APPLIED)) {
             r.next();
             int applied = r.getInt(1);
-            boolean none = r.wasNull();
-            return !none && r.getLong(2) == 0 && applied == newest.getAsInt() ? Optional.of(String.valueOf(applied)) : Optional.empty();
+            return r.wasNull() ? Optional.empty() : current(applied, r.getLong(2));
         } catch (SQLException e) {
             // a new database (no history yet), a version that is no number, no rights: Flyway decides
             return Optional.empty();
         }
+    }
+
+    /** {@link #upToDate} on a Vert.x connection (the server's start, issue 19: no JDBC driver when nothing is to migrate). */
+    static Future<Optional<String>> current(SqlConnection connection) {
+        return connection.query(APPLIED).execute()
+                .map(rows -> {
+                    Row r = rows.iterator().next();
+                    Integer applied = r.getInteger(0);
+                    return applied == null ? Optional.<String>empty() : current(applied, r.getLong(1));
+                })
+                .otherwise(Optional.empty()); // as above: Flyway decides
+    }
+
+    private static Optional<String> current(int applied, long failed) {
+        OptionalInt newest = newestShipped();
+        return newest.isPresent() && failed == 0 && applied == newest.getAsInt() ? Optional.of(String.valueOf(applied)) : Optional.empty();
     }
 
     /** The highest {@code V<n>__} among the migration files of this build (from the jar's entries or the classes folder). */

@@ -35,6 +35,18 @@ class MigrationsIT {
         assertThat(Migrations.upToDate(db.settings())).contains("16");
         TestDatabase fresh = TestDatabase.createEmpty();
         assertThat(Migrations.upToDate(fresh.settings())).as("no history yet").isEmpty();
+        // the server's start asks on its lock's Vert.x connection, with the same answers
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try (ServerLock current = ServerLock.acquire(vertx, db.settings(), "the test database", true);
+             ServerLock empty = ServerLock.acquire(vertx, fresh.settings(), "a new database", true)) {
+            assertThat(current.currentSchema()).contains("16");
+            assertThat(empty.currentSchema()).as("no history yet").isEmpty();
+            db.execute("UPDATE flyway_schema_history SET success = false WHERE version = '15'");
+            assertThat(current.currentSchema()).as("a failed migration").isEmpty();
+        } finally {
+            db.execute("UPDATE flyway_schema_history SET success = true WHERE version = '15'");
+            vertx.close().await();
+        }
         // Flyway would refuse an applied migration whose checksum changed; a current schema is not validated again
         db.execute("UPDATE flyway_schema_history SET checksum = checksum + 1 WHERE version = '1'");
         try {

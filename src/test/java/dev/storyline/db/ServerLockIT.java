@@ -41,17 +41,19 @@ class ServerLockIT {
     @DisplayName("a cluster node and a single server never share a database: each is refused beside the other, nodes share the lock")
     void clusterOrSingle() {
         TestDatabase db = TestDatabase.createEmpty();
-        try (ServerLock single = ServerLock.acquire(db.settings(), "the test database", false)) {
-            assertThatThrownBy(() -> ServerLock.acquire(db.settings(), "the test database", true).close())
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try (ServerLock single = ServerLock.acquire(vertx, db.settings(), "the test database", false)) {
+            assertThatThrownBy(() -> ServerLock.acquire(vertx, db.settings(), "the test database", true).close())
                     .isInstanceOf(DatabaseStartException.class)
                     .hasMessageStartingWith("A Storyline server that is not part of a cluster is running on the test database");
         }
-        try (ServerLock node1 = ServerLock.acquire(db.settings(), "the test database", true);
-             ServerLock node2 = ServerLock.acquire(db.settings(), "the test database", true)) {
-            assertThatThrownBy(() -> ServerLock.acquire(db.settings(), "the test database", false).close())
+        try (ServerLock node1 = ServerLock.acquire(vertx, db.settings(), "the test database", true);
+             ServerLock node2 = ServerLock.acquire(vertx, db.settings(), "the test database", true)) {
+            assertThatThrownBy(() -> ServerLock.acquire(vertx, db.settings(), "the test database", false).close())
                     .isInstanceOf(DatabaseStartException.class)
                     .hasMessageContaining("share one database only as a cluster (serve --cluster)");
         }
-        ServerLock.acquire(db.settings(), "the test database", false).close();
+        ServerLock.acquire(vertx, db.settings(), "the test database", false).close();
+        vertx.close().await();
     }
 }
