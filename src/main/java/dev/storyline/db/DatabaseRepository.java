@@ -2,6 +2,7 @@ package dev.storyline.db;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,7 +17,10 @@ import java.sql.Statement;
  */
 public final class DatabaseRepository {
     private static final String PING = "SELECT 1";
-    /** 1400139634 = "Stor": the session-level lock one Storyline server holds while it runs. */
+    /**
+     * 1400139634 = "Stor": the session-level lock one Storyline server holds while it runs; the two-key form, so it never
+     * meets the single-key locks of the media indexer (tenant ids).
+     */
     private static final String TRY_SERVER_LOCK = "SELECT pg_try_advisory_lock(1400139634, 1)";
     /** D32: every node of a cluster shares the lock; a single server (exclusive) and a cluster never run on one database together. */
     private static final String TRY_SHARED_SERVER_LOCK = "SELECT pg_try_advisory_lock_shared(1400139634, 1)";
@@ -34,7 +38,7 @@ public final class DatabaseRepository {
     }
 
     /** Takes the one-server lock on {@code connection}'s session; false when another session holds it. */
-    static Future<Boolean> tryServerLock(io.vertx.sqlclient.SqlConnection connection, boolean shared) {
+    static Future<Boolean> tryServerLock(SqlConnection connection, boolean shared) {
         return connection.query(shared ? TRY_SHARED_SERVER_LOCK : TRY_SERVER_LOCK).execute()
                 .map(rows -> rows.iterator().next().getBoolean(0));
     }

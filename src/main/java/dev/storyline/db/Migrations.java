@@ -81,7 +81,7 @@ public final class Migrations {
              ResultSet r = s.executeQuery(APPLIED)) {
             r.next();
             int applied = r.getInt(1);
-            return r.wasNull() ? Optional.empty() : current(applied, r.getLong(2));
+            return r.wasNull() ? Optional.empty() : ifNewest(applied, r.getLong(2));
         } catch (SQLException e) {
             // a new database (no history yet), a version that is no number, no rights: Flyway decides
             return Optional.empty();
@@ -94,12 +94,12 @@ public final class Migrations {
                 .map(rows -> {
                     Row r = rows.iterator().next();
                     Integer applied = r.getInteger(0);
-                    return applied == null ? Optional.<String>empty() : current(applied, r.getLong(1));
+                    return applied == null ? Optional.<String>empty() : ifNewest(applied, r.getLong(1));
                 })
                 .otherwise(Optional.empty()); // as above: Flyway decides
     }
 
-    private static Optional<String> current(int applied, long failed) {
+    private static Optional<String> ifNewest(int applied, long failed) {
         OptionalInt newest = newestShipped();
         return newest.isPresent() && failed == 0 && applied == newest.getAsInt() ? Optional.of(String.valueOf(applied)) : Optional.empty();
     }

@@ -56,13 +56,10 @@ public final class ServerLock implements AutoCloseable {
                                 + "share one database only as a cluster (serve --cluster).");
             }
             return new ServerLock(pool, connection);
-        } catch (DatabaseStartException e) {
-            new ServerLock(pool, connection).close();
-            throw e;
         } catch (RuntimeException e) {
             new ServerLock(pool, connection).close();
-            throw new DatabaseStartException("Cannot take the server lock on " + description + ": "
-                    + DatabaseStartException.rootMessage(e), e);
+            throw e instanceof DatabaseStartException refused ? refused
+                    : new DatabaseStartException("Cannot take the server lock on " + description + ": " + DatabaseStartException.rootMessage(e), e);
         }
     }
 
