@@ -225,7 +225,6 @@ public final class Application {
     private void deployAll(Clock clock, PrometheusMeterRegistry registry, SchedulerFactory schedulerFactory, Clock livenessClock) {
         Duration heartbeat = config.orchestrator().heartbeatInterval();
         HeartbeatRelay.install(vertx);
-        Future<dev.storyline.http.OpenApiRequests> contract = dev.storyline.http.OpenApiRequests.load(vertx);
         Duration sweep = config.orchestrator().sweepInterval();
         // half the pool: the other half stays free for dispatch, the sweeps and discovery while very many schedulers start
         starts = new StartGate(Math.max(1, config.database().poolSize() / 2));
@@ -285,7 +284,7 @@ public final class Application {
             checks.add(new dev.storyline.cluster.ClusterHealthCheck(leases, node));
         }
         http = new HttpVerticle(config.http(), registry, selfHost, checks, accounts::draft,
-                new dev.storyline.http.MiniAppRoutes.Files(thumbnails, MediaRoots.of(config)), clock).contract(contract);
+                new dev.storyline.http.MiniAppRoutes.Files(thumbnails, MediaRoots.of(config)), clock);
         deploy(http, "HTTP server");
         settle();
         dev.storyline.bus.AppReady.publish(vertx);

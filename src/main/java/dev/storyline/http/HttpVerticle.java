@@ -35,7 +35,6 @@ public final class HttpVerticle extends VerticleBase {
     private final MiniAppRoutes.Files app;
     private final java.time.Clock clock;
     private HttpServer server;
-    private Future<OpenApiRequests> contract;
 
     /**
      * {@code drafts} keeps an Instagram token posted to the admin API until the Instagram verticle checks it.
@@ -59,17 +58,7 @@ public final class HttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        Future<OpenApiRequests> read = contract != null ? contract : OpenApiRequests.load(vertx);
-        // the contract may have been read on another context: the server is made on this verticle's own
-        io.vertx.core.Promise<OpenApiRequests> here = io.vertx.core.Promise.promise();
-        read.onComplete(result -> context.runOnContext(v -> here.handle(result)));
-        return here.future().compose(this::listen);
-    }
-
-    /** The API contract, read meanwhile (issue 19: the start does not wait for it first); without it the server reads its own. */
-    public HttpVerticle contract(Future<OpenApiRequests> contract) {
-        this.contract = contract;
-        return this;
+        return OpenApiRequests.load(vertx).compose(this::listen);
     }
 
     private Future<?> listen(OpenApiRequests requests) {

@@ -15,6 +15,7 @@ import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.json.schema.OutputUnit;
 
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.function.Function;
@@ -30,19 +31,51 @@ public final class OpenApiRequests {
     static final String DOCUMENT = "openapi.json";
     private static final String VALIDATED = "storyline.validated";
 
-    private final OpenAPIContract contract;
-    private final RequestValidator validator;
+    private final Vertx vertx;
+    private final JsonObject document;
+    private final Set<String> operationIds;
+    /** The resolved contract and its validator, made at the first checked request; null until then. */
+    private Future<Resolved> resolved;
 
-    private OpenApiRequests(Vertx vertx, OpenAPIContract contract) {
-        this.contract = contract;
-        this.validator = RequestValidator.create(vertx, contract);
+    private record Resolved(OpenAPIContract contract, RequestValidator validator) {
     }
 
-    /** Reads and resolves the document from the jar (a few hundred milliseconds: the start reads it beside other work). */
+    private OpenApiRequests(Vertx vertx, JsonObject document) {
+        this.vertx = vertx;
+        this.document = document;
+        Set<String> ids = new HashSet<>();
+        JsonObject paths = document.getJsonObject("paths", new JsonObject());
+        for (String path : paths.fieldNames()) {
+            JsonObject operations = paths.getJsonObject(path);
+            for (String method : operations.fieldNames()) {
+                if (operations.getValue(method) instanceof JsonObject operation && operation.getString("operationId") != null) {
+                    ids.add(operation.getString("operationId"));
+                }
+            }
+        }
+        this.operationIds = Set.copyOf(ids);
+    }
+
+    /**
+     * Reads the document from the jar. Resolving it (its schemas, the validator: ~150 classes and a few hundred
+     * milliseconds) waits for the first request it checks (issue 19: {@code /health} does not need it, so the start does
+     * not wait for it).
+     */
     public static Future<OpenApiRequests> load(Vertx vertx) {
-        return vertx.fileSystem().readFile(DOCUMENT)
-                .compose(doc -> OpenAPIContract.from(vertx, new JsonObject(doc)))
-                .map(contract -> new OpenApiRequests(vertx, contract));
+        return vertx.fileSystem().readFile(DOCUMENT).map(doc -> new OpenApiRequests(vertx, new JsonObject(doc)));
+    }
+
+    /** The contract, resolved once; Vert.x OpenAPI does the heavy part on a worker. */
+    private synchronized Future<Resolved> resolved() {
+        if (resolved == null) {
+            resolved = OpenAPIContract.from(vertx, document).map(contract -> new Resolved(contract, RequestValidator.create(vertx, contract)));
+        }
+        return resolved;
+    }
+
+    /** Whether a request has made the contract be resolved yet (tests). */
+    synchronized boolean resolvedYet() {
+        return resolved != null;
     }
 
     /** A handler that lets only requests that fit operation {@code operationId} through. */
@@ -55,20 +88,27 @@ public final class OpenApiRequests {
      * say than the validator (null: it has not), e.g. every bad setting at once in the chat's words.
      */
     Handler<RoutingContext> check(String operationId, Function<RoutingContext, String> explain) {
-        if (contract.operation(operationId) == null) {
+        if (!operationIds.contains(operationId)) {
             throw new IllegalArgumentException("openapi.json has no operation " + operationId);
         }
-        return ctx -> RequestUtils.extract(ctx.request(), contract.operation(operationId),
-                        () -> Future.succeededFuture(ctx.body() == null || ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer()))
-                .compose(request -> validator.validate(request, operationId))
-                .onSuccess(validated -> {
-                    ctx.put(VALIDATED, validated);
-                    ctx.next();
-                })
-                .onFailure(e -> {
-                    String explained = explain.apply(ctx);
-                    JsonErrors.send(ctx, ErrorCode.INVALID_INPUT, explained != null ? explained : reason(e));
-                });
+        return ctx -> resolved().onComplete(contract -> {
+            if (contract.failed()) {
+                JsonErrors.sendFailure(ctx, contract.cause()); // openapi.json is the jar's own: a bug, logged as one
+                return;
+            }
+            Resolved with = contract.result();
+            RequestUtils.extract(ctx.request(), with.contract().operation(operationId),
+                            () -> Future.succeededFuture(ctx.body() == null || ctx.body().buffer() == null ? Buffer.buffer() : ctx.body().buffer()))
+                    .compose(request -> with.validator().validate(request, operationId))
+                    .onSuccess(validated -> {
+                        ctx.put(VALIDATED, validated);
+                        ctx.next();
+                    })
+                    .onFailure(e -> {
+                        String explained = explain.apply(ctx);
+                        JsonErrors.send(ctx, ErrorCode.INVALID_INPUT, explained != null ? explained : reason(e));
+                    });
+        });
     }
 
     /** The request as the contract read it. */
