@@ -56,6 +56,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
@@ -95,6 +96,7 @@ public final class Application {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private HttpVerticle http;
     private StartGate starts;
+    private JvmMeters jvmMeters;
 
     private Application(AppConfig config, Database database, ServerLock serverLock, Vertx vertx, Pool pool, String node) {
         this.node = node;
@@ -171,6 +173,7 @@ public final class Application {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                     java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(), database.describe(), schema,
                     config.http().host(), app.httpPort());
+            app.jvmMeters = JvmMeters.bind(registry);
             return app;
         } catch (RuntimeException e) {
             if (app != null) {
@@ -186,12 +189,23 @@ public final class Application {
         }
     }
 
+    /**
+     * Vert.x's options: its metrics on, except two. The JVM's meters are bound once the application is ready ({@link JvmMeters}).
+     * The HTTP server's are off: Vert.x 5.0.10 gives a server its metrics in the listener of its bind, after the port already
+     * accepts, so a request on a connection accepted in between (a health probe polling a starting process) met a null
+     * connection metric in vertx-micrometer, which threw, and the request was never answered. {@code /metrics} has the
+     * application's own meters for what the HTTP server serves.
+     */
+    static VertxOptions vertxOptions() {
+        return new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(false)
+                .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER));
+    }
+
     /** Vert.x with its metrics registry, and in a cluster (D32) this node's id (null on a single server). */
     private record Engine(Vertx vertx, PrometheusMeterRegistry registry, String node) {
         static Engine make(AppConfig config) {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            VertxOptions options = new VertxOptions().setMetricsOptions(
-                    new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+            VertxOptions options = vertxOptions();
             if (config.cluster().enabled()) {
                 ClusterVertx.Node joined = ClusterVertx.start(options, new MicrometerMetricsFactory(registry), config.cluster());
                 LOG.info("Joined the cluster as node {} ({}:{})", joined.nodeId(), config.cluster().publicHost(), config.cluster().port());
@@ -364,6 +378,9 @@ public final class Application {
             LOG.warn("Closing Vert.x did not finish cleanly: {}", e.getMessage());
         }
         database.close();
+        if (jvmMeters != null) {
+            jvmMeters.close();
+        }
         LOG.info("Storyline stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 }

@@ -99,7 +99,11 @@ class HttpIT {
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.body()).contains("storyline_schedulers_deployed", "storyline_scheduler_restarts_total",
-                "storyline_scheduler_heartbeat_age_max_seconds", "storyline_db_pool_connections", "jvm_memory_used_bytes");
+                "storyline_scheduler_heartbeat_age_max_seconds", "storyline_db_pool_connections", "jvm_memory_used_bytes",
+                // the JVM's meters, bound once the application is ready: each binder Vert.x's JVM option bound
+                "jvm_gc_max_data_size_bytes", "jvm_threads_live_threads", "jvm_classes_loaded_classes", "jvm_info",
+                "jvm_compilation_time_ms_total", "process_cpu_usage", "process_uptime_seconds", "jvm_gc_overhead",
+                "vertx_eventbus_");
     }
 
     @Test
