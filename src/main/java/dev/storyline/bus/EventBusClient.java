@@ -92,9 +92,9 @@ public final class EventBusClient {
         return request(Addresses.ADMIN_ORCHESTRATOR, new JsonObject());
     }
 
-    /** The admin view of all tenants. */
-    public Future<TenantOverview.Page> tenantsOverview() {
-        return request(Addresses.ADMIN_TENANTS, new JsonObject()).map(TenantOverview.Page::fromJson);
+    /** The admin view of the tenants, a page at a time. */
+    public Future<TenantOverview.Page> tenantsOverview(TenantList page) {
+        return request(Addresses.ADMIN_TENANTS, page.toJson()).map(TenantOverview.Page::fromJson);
     }
 
     /** A Mini App API call (D30), answered with the page's JSON. */

@@ -13,6 +13,7 @@ import dev.storyline.bus.InstagramStatus;
 import dev.storyline.config.Secret;
 import dev.storyline.bus.Paging;
 import dev.storyline.bus.QueuePage;
+import dev.storyline.bus.TenantList;
 import dev.storyline.bus.TenantPage;
 import dev.storyline.bus.TenantSettings;
 import dev.storyline.bus.LockRemoval;
@@ -76,7 +77,8 @@ final class AdminApi {
                 .setStatusCode("UP".equals(report.getString("status")) ? 200 : 503)
                 .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
                 .end(report.encodePrettily())));
-        route(router.get("/tenants"), "listTenants", (ctx, r) -> bus.tenantsOverview().map(TenantOverview.Page::toJson));
+        route(router.get("/tenants"), "listTenants", (ctx, r) -> bus.tenantsOverview(new TenantList(limit(r), after(r)))
+                .map(TenantOverview.Page::toJson));
         route(router.get("/tenants/:chatId"), "getTenant", (ctx, r) -> bus.tenant(chatId(r)).compose(tenant -> bus.runway(chatId(r))
                 .map(runway -> tenant.toJson().put("runway", runway.toJson().getJsonArray("runway")))
                 .otherwise(e -> tenant.toJson().putNull("runway"))));
@@ -204,6 +206,11 @@ final class AdminApi {
     }
 
     /** The checked {@code limit} (1 to 500 by the contract), or the default. */
+    private static Long after(ValidatedRequest r) {
+        var after = r.getQuery().get("after");
+        return after == null || after.isNull() ? null : after.getLong();
+    }
+
     private static int limit(ValidatedRequest r) {
         var limit = r.getQuery().get("limit");
         return limit == null || limit.isNull() ? Paging.DEFAULT_LIMIT : limit.getInteger();

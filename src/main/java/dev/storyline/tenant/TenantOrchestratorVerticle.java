@@ -13,6 +13,7 @@ import dev.storyline.bus.Heartbeat;
 import dev.storyline.bus.HeartbeatRelay;
 import dev.storyline.bus.OrchestratorState;
 import dev.storyline.bus.TenantChanged;
+import dev.storyline.bus.TenantList;
 import dev.storyline.config.AppConfig.OrchestratorConfig;
 import dev.storyline.notice.Notices;
 import io.vertx.core.Deployable;
@@ -148,7 +149,7 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
                         ? Future.succeededFuture(state(!OrchestratorState.summary(request)).toJson())
                         : leases.status().map(cluster -> state(!OrchestratorState.summary(request)).toJson()
                                 .put("node", leases.node()).put("cluster", cluster))),
-                Consumers.register(vertx.eventBus(), Addresses.ADMIN_TENANTS, json -> json, x -> overview().map(TenantOverview.Page::toJson)),
+                Consumers.register(vertx.eventBus(), Addresses.ADMIN_TENANTS, TenantList::fromJson, r -> overview(r).map(TenantOverview.Page::toJson)),
                 Consumers.register(vertx.eventBus(), Addresses.ADMIN_TENANT_POSTING, TenantPosting::fromJson, r -> setPaused(r).map(Tenant::toJson)),
                 Consumers.register(vertx.eventBus(), Addresses.ADMIN_TENANT, TenantRequest::fromJson, r -> tenant(r.tenantId()).map(TenantOverview::toJson)),
                 Consumers.register(vertx.eventBus(), Addresses.ADMIN_TENANT_APPROVE, TenantRequest::fromJson, r -> approve(r.tenantId()).map(Tenant::toJson)),
@@ -555,12 +556,22 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
                 slot.restarts, healthy(slot, now));
     }
 
-    private Future<TenantOverview.Page> overview() {
-        return tenants.findAll()
-                .map(all -> {
-                    Map<Long, OrchestratorState.Scheduler> byTenant = new HashMap<>();
-                    state(true).schedulers().forEach(s -> byTenant.put(s.tenantId(), s));
-                    return new TenantOverview.Page(all.stream().map(t -> new TenantOverview(t, byTenant.get(t.id()))).toList());
+    /** A page of tenants, each with its scheduler when one runs here; one more row than asked says whether a next page exists. */
+    private Future<TenantOverview.Page> overview(TenantList request) {
+        Future<List<Tenant>> page = tenants.page(request.after(), request.limit() + 1);
+        Future<Long> total = tenants.count();
+        return Future.all(page, total)
+                .map(both -> {
+                    List<Tenant> rows = page.result();
+                    boolean more = rows.size() > request.limit();
+                    List<Tenant> shown = more ? rows.subList(0, request.limit()) : rows;
+                    Instant now = clock.instant();
+                    List<TenantOverview> overviews = new ArrayList<>(shown.size());
+                    for (Tenant t : shown) {
+                        Slot slot = slots.get(t.id());
+                        overviews.add(new TenantOverview(t, slot == null || slot.deploymentId == null ? null : scheduler(slot, now)));
+                    }
+                    return new TenantOverview.Page(overviews, total.result(), more ? shown.get(shown.size() - 1).id() : null);
                 })
                 .recover(e -> Future.failedFuture(ErrorCode.UNAVAILABLE.failure("tenants could not be read: " + e.getMessage())));
     }

@@ -19,15 +19,19 @@ public record TenantOverview(Tenant tenant, OrchestratorState.Scheduler schedule
         return new TenantOverview(Tenant.fromJson(json), scheduler == null ? null : OrchestratorState.Scheduler.fromJson(scheduler));
     }
 
-    /** Every tenant, as {@code admin.tenants} answers ({@code {"tenants": [...], "count": n}}). */
-    public record Page(List<TenantOverview> tenants) {
+    /**
+     * A page of tenants, as {@code admin.tenants} answers: {@code {"tenants": [...], "count": n, "total": all, "next": id}},
+     * {@code next} the {@code after} of the following page, null on the last.
+     */
+    public record Page(List<TenantOverview> tenants, long total, Long next) {
         public JsonObject toJson() {
             return new JsonObject().put("tenants", new JsonArray(tenants.stream().map(TenantOverview::toJson).toList()))
-                    .put("count", tenants.size());
+                    .put("count", tenants.size()).put("total", total).put("next", next);
         }
 
         public static Page fromJson(JsonObject json) {
-            return new Page(json.getJsonArray("tenants", new JsonArray()).stream().map(o -> TenantOverview.fromJson((JsonObject) o)).toList());
+            return new Page(json.getJsonArray("tenants", new JsonArray()).stream().map(o -> TenantOverview.fromJson((JsonObject) o)).toList(),
+                    json.getLong("total", 0L), json.getLong("next"));
         }
     }
 }

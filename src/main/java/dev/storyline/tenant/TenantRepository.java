@@ -43,6 +43,8 @@ public final class TenantRepository {
     private static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM tenants WHERE id = $1";
 
     private static final String FIND_ALL = "SELECT " + COLUMNS + " FROM tenants ORDER BY state, title, id";
+    private static final String PAGE = "SELECT " + COLUMNS + " FROM tenants WHERE id > $1 ORDER BY id LIMIT $2";
+    private static final String COUNT = "SELECT count(*) FROM tenants";
 
     private static final String REGISTER = """
             INSERT INTO tenants (id, title, chat_type, state, dry_run, enable_instagram, posts_per_day,
@@ -192,6 +194,15 @@ public final class TenantRepository {
 
     public Future<List<Tenant>> findAll() {
         return pool.query(FIND_ALL).execute().map(TenantRepository::all);
+    }
+
+    /** At most {@code limit} tenants in chat id order, those after {@code after} (null: from the first). */
+    public Future<List<Tenant>> page(Long after, int limit) {
+        return pool.preparedQuery(PAGE).execute(Tuple.of(after == null ? Long.MIN_VALUE : after, limit)).map(TenantRepository::all);
+    }
+
+    public Future<Long> count() {
+        return pool.query(COUNT).execute().map(rows -> rows.iterator().next().getLong(0));
     }
 
     /** Registers a chat, or finds it when it is registered already; {@code created} says which. */

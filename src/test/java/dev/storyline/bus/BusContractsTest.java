@@ -41,6 +41,8 @@ class BusContractsTest {
         }
         assertThat(wire(new TenantRequest(-5L).toJson(), TenantRequest::fromJson)).isEqualTo(new TenantRequest(-5L));
         assertThat(wire(new TenantPage(-5L, 20).toJson(), TenantPage::fromJson)).isEqualTo(new TenantPage(-5L, 20));
+        assertThat(wire(new TenantList(20, -1001L).toJson(), TenantList::fromJson)).isEqualTo(new TenantList(20, -1001L));
+        assertThat(wire(new TenantList(Paging.MAX_LIMIT + 1, null).toJson(), TenantList::fromJson)).isEqualTo(new TenantList(Paging.MAX_LIMIT, null));
         QueuePage queue = new QueuePage(List.of(new QueuePage.Line(1, AT, AT.plusSeconds(60), "telegram", 2, "oops", "Sunset", "memes"),
                 new QueuePage.Line(2, AT, AT, "instagram", 0, null, null, null)));
         assertThat(wire(queue.toJson(), QueuePage::fromJson)).isEqualTo(queue);
@@ -110,7 +112,7 @@ class BusContractsTest {
                 InstagramPublish.Published.class, InstagramStatus.class, MediaUpload.class, MediaUploadResult.class, PollerStatus.class,
                 QueuePage.class, QueuePage.Line.class, RunwayPage.class, RunwayPage.Category.class, SchedulerCommand.class, SchedulerStatus.class, StoryPress.class,
                 StoryPress.Answer.class, TelegramCall.class, TelegramCall.Photo.class, TelegramDownload.class,
-                TelegramDownload.Downloaded.class, TenantChanged.class, TenantPage.class, TenantRequest.class, AppRequest.class,
+                TelegramDownload.Downloaded.class, TenantChanged.class, TenantPage.class, TenantList.class, TenantRequest.class, AppRequest.class,
                 AppRequest.Login.class, AppRequest.Thumbnail.class);
         for (Class<?> type : records) {
             for (RecordComponent c : type.getRecordComponents()) {

@@ -65,6 +65,37 @@ class AdminApiIT {
     }
 
     @Test
+    @DisplayName("tenants come a page at a time in chat id order, next leads to the following page; a bad limit or cursor is 400")
+    void tenantsPaged() {
+        for (int i = 1; i <= 3; i++) {
+            bot.db.insertTenant(-9200 - i, "Paged team " + i, "pending", false);
+        }
+        JsonObject first = get("/admin/tenants?limit=2").json();
+        long total = first.getLong("total");
+        assertThat(total).isGreaterThanOrEqualTo(5);
+        assertThat(first.getInteger("count")).isEqualTo(2);
+        assertThat(first.getJsonArray("tenants").stream().map(t -> ((JsonObject) t).getLong("id")).toList())
+                .containsExactly(-9203L, -9202L);
+        assertThat(first.getLong("next")).isEqualTo(-9202L);
+
+        java.util.List<Long> seen = new java.util.ArrayList<>();
+        Long after = null;
+        do {
+            JsonObject page = get("/admin/tenants?limit=2" + (after == null ? "" : "&after=" + after)).json();
+            page.getJsonArray("tenants").forEach(t -> seen.add(((JsonObject) t).getLong("id")));
+            assertThat(page.getLong("total")).isEqualTo(total);
+            after = page.getLong("next");
+        } while (after != null);
+        assertThat(seen).hasSize((int) total).isSorted().doesNotHaveDuplicates().contains(-9101L, -9102L, -9201L);
+
+        JsonObject last = get("/admin/tenants?after=-9202").json();
+        assertThat(last.getJsonArray("tenants").stream().map(t -> ((JsonObject) t).getLong("id")).toList()).startsWith(-9201L);
+        assertError(get("/admin/tenants?limit=0"), 400, "invalid_input", "limit");
+        assertError(get("/admin/tenants?limit=501"), 400, "invalid_input", "limit");
+        assertError(get("/admin/tenants?after=abc"), 400, "invalid_input", "after");
+    }
+
+    @Test
     @DisplayName("tenants, one tenant, approve and settings: good requests answer, bad ones name the field and change nothing")
     void tenants() {
         assertThat(get("/admin/tenants").json().getJsonArray("tenants").encode()).contains("API team").contains("Waiting team");
