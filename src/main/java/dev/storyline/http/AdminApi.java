@@ -205,12 +205,13 @@ final class AdminApi {
         return r.getPathParameters().get("chatId").getLong();
     }
 
-    /** The checked {@code limit} (1 to 500 by the contract), or the default. */
+    /** The checked {@code after} (a chat id: the page starts past it), or null for the first page. */
     private static Long after(ValidatedRequest r) {
         var after = r.getQuery().get("after");
         return after == null || after.isNull() ? null : after.getLong();
     }
 
+    /** The checked {@code limit} (1 to 500 by the contract), or the default. */
     private static int limit(ValidatedRequest r) {
         var limit = r.getQuery().get("limit");
         return limit == null || limit.isNull() ? Paging.DEFAULT_LIMIT : limit.getInteger();
