@@ -78,8 +78,9 @@ public final class EventBusClient {
         return request(Addresses.ADMIN_TENANT_SETTINGS, change.toJson()).map(Tenant::fromJson);
     }
 
+    /** The orchestrator's counts and its first {@link Paging#MAX_LIMIT} schedulers in tenant id order. */
     public Future<OrchestratorState> orchestratorState() {
-        return request(Addresses.ADMIN_ORCHESTRATOR, new JsonObject()).map(OrchestratorState::fromJson);
+        return request(Addresses.ADMIN_ORCHESTRATOR, new TenantList(Paging.MAX_LIMIT, null).toJson()).map(OrchestratorState::fromJson);
     }
 
     /** The orchestrator's counts with only its unhealthy schedulers listed: cheap however many run (the health check). */
@@ -88,8 +89,8 @@ public final class EventBusClient {
     }
 
     /** The orchestrator's state as the admin API shows it: in a cluster (D32) with {@code node} and every node's tenants ({@code cluster}). */
-    public Future<JsonObject> orchestratorView() {
-        return request(Addresses.ADMIN_ORCHESTRATOR, new JsonObject());
+    public Future<JsonObject> orchestratorView(TenantList page) {
+        return request(Addresses.ADMIN_ORCHESTRATOR, page.toJson());
     }
 
     /** The admin view of the tenants, a page at a time. */

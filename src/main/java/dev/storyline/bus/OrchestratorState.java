@@ -8,8 +8,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What the orchestrator knows: deployed schedulers, their last heartbeats and restarts. {@code schedulers} lists every
- * deployed one, or in a summary ({@link #summaryRequest()}, what {@code /health} asks for: 100,000 entries would cost the orchestrator's
+ * What the orchestrator knows: deployed schedulers, their last heartbeats and restarts. {@code schedulers} lists a page
+ * of the deployed ones (the admin view, {@link TenantList}), or in a summary ({@link #summaryRequest()}, what {@code /health} asks for: 100,000 entries would cost the orchestrator's
  * event loop a second) only the unhealthy ones.
  */
 public record OrchestratorState(

@@ -87,7 +87,7 @@ final class AdminApi {
                 .handler(ctx -> bridge(ctx, () -> bus.changeSettings(new TenantSettings(chatId(OpenApiRequests.of(ctx)),
                         body(OpenApiRequests.of(ctx)))).map(Tenant::toJson)));
         route(router.get("/alerts"), "listAlerts", (ctx, r) -> bus.alerts(limit(r)).map(AlertsPage::toJson));
-        route(router.get("/orchestrator"), "getOrchestrator", (ctx, r) -> bus.orchestratorView());
+        route(router.get("/orchestrator"), "getOrchestrator", (ctx, r) -> bus.orchestratorView(new TenantList(limit(r), after(r))));
         router.post("/tenants/:chatId/media/index").handler(requests.check("indexMedia", AdminApi::indexProblems))
                 .handler(ctx -> bridge(ctx, () -> bus.indexMedia(new MediaIndexRequest(chatId(OpenApiRequests.of(ctx)),
                         body(OpenApiRequests.of(ctx)).getString("dir"), Trigger.ADMIN_API, null)).map(IndexSummary::toJson)));

@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -146,9 +148,8 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
                 vertx.eventBus().<Object>localConsumer(Addresses.TENANT_HEARTBEATS, this::onHeartbeats),
                 // this node's schedulers; in a cluster, with every node's tenants as the database sees them
                 Consumers.register(vertx.eventBus(), Addresses.ADMIN_ORCHESTRATOR, json -> json, request -> leases == null
-                        ? Future.succeededFuture(state(!OrchestratorState.summary(request)).toJson())
-                        : leases.status().map(cluster -> state(!OrchestratorState.summary(request)).toJson()
-                                .put("node", leases.node()).put("cluster", cluster))),
+                        ? Future.succeededFuture(view(request))
+                        : leases.status().map(cluster -> view(request).put("node", leases.node()).put("cluster", cluster))),
                 Consumers.register(vertx.eventBus(), Addresses.ADMIN_TENANTS, TenantList::fromJson, r -> overview(r).map(TenantOverview.Page::toJson)),
                 Consumers.register(vertx.eventBus(), Addresses.ADMIN_TENANT_POSTING, TenantPosting::fromJson, r -> setPaused(r).map(Tenant::toJson)),
                 Consumers.register(vertx.eventBus(), Addresses.ADMIN_TENANT, TenantRequest::fromJson, r -> tenant(r.tenantId()).map(TenantOverview::toJson)),
@@ -531,14 +532,52 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
     // --- what others ask ---
 
     /** Every deployed scheduler ({@code all}), or only the unhealthy ones (the summary {@code /health} asks for). */
-    private OrchestratorState state(boolean all) {
+    /**
+     * What {@code admin.orchestrator} answers: the summary {@code /health} asks for (only the unhealthy schedulers listed),
+     * or the admin view, every count and the schedulers a page at a time in tenant id order ({@link TenantList}: at 100,000
+     * the whole list was one answer of tens of megabytes), with {@code next} the {@code after} of the following page.
+     */
+    private JsonObject view(JsonObject request) {
+        if (OrchestratorState.summary(request)) {
+            return unhealthy().toJson();
+        }
+        TenantList page = TenantList.fromJson(request);
+        long after = page.after() == null ? Long.MIN_VALUE : page.after();
+        Instant now = clock.instant();
+        // the page's slots and one more (is there a next page?), the largest on top to be dropped first
+        PriorityQueue<Slot> first = new PriorityQueue<>(Comparator.comparingLong((Slot slot) -> slot.tenantId).reversed());
+        int deployed = 0;
+        int unhealthy = 0;
+        for (Slot slot : slots.values()) {
+            if (slot.deploymentId != null) {
+                deployed++;
+                unhealthy += healthy(slot, now) ? 0 : 1;
+                if (slot.tenantId > after) {
+                    first.add(slot);
+                    if (first.size() > page.limit() + 1) {
+                        first.poll();
+                    }
+                }
+            }
+        }
+        boolean more = first.size() > page.limit();
+        List<OrchestratorState.Scheduler> shown = first.stream().sorted(Comparator.comparingLong(slot -> slot.tenantId)).limit(page.limit())
+                .map(slot -> scheduler(slot, now)).toList();
+        return new OrchestratorState(lastDiscoveryAt, lastDiscoveryMillis, config.heartbeatTimeout(), restartsTotal, deployed, shown).toJson()
+                .put("unhealthy", unhealthy) // of all, not of the page
+                .put("count", shown.size())
+                .put("next", more ? shown.get(shown.size() - 1).tenantId() : null);
+    }
+
+    /** The counts with only the unhealthy schedulers listed: cheap however many run. */
+    private OrchestratorState unhealthy() {
         Instant now = clock.instant();
         List<OrchestratorState.Scheduler> schedulers = new ArrayList<>();
         int deployed = 0;
         for (Slot slot : slots.values()) {
             if (slot.deploymentId != null) {
                 deployed++;
-                if (all || !healthy(slot, now)) {
+                if (!healthy(slot, now)) {
                     schedulers.add(scheduler(slot, now));
                 }
             }

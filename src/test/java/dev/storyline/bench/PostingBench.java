@@ -149,7 +149,7 @@ public final class PostingBench {
             bus.tenantChanged(new TenantChanged(BASE - g, "bench"));
         }
         await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> bus.orchestratorState().await().schedulers().size() >= tenants);
+                .until(() -> bus.orchestratorState().await().deployed() >= tenants);
         // six slots a minute apart per tenant, spread over 30 s, found by the schedulers' next look at their queue
         bot.db.execute("INSERT INTO posting_queue (tenant_id, slot_key, scheduled_for, due_at, media_item_id, route, is_manual) "
                 + "SELECT t.id, 'bench-' || k, s.at, s.at, (SELECT m.id FROM media_items m WHERE m.tenant_id = t.id ORDER BY m.id "

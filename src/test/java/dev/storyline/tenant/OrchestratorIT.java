@@ -10,6 +10,7 @@ import dev.storyline.testing.MutableClock;
 import dev.storyline.testing.Http;
 import dev.storyline.testing.TestConfig;
 import dev.storyline.testing.TestDatabase;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -247,6 +248,29 @@ class OrchestratorIT {
         dev.storyline.http.HealthCheck.Result down = SchedulerHealthCheck.judge(OrchestratorState.fromJson(silent.toJson()));
         assertThat(down.healthy()).isFalse();
         assertThat(down.detail()).isEqualTo("1 of " + full.deployed() + " schedulers silent past 30 s");
+    }
+
+    @Test
+    @DisplayName("/admin/orchestrator counts every scheduler and lists them a page at a time in tenant id order; a bad limit is 400")
+    void adminOrchestratorPaged() {
+        approvedAndDeployed(-1020L, "Paged one");
+        approvedAndDeployed(-1021L, "Paged two");
+        JsonObject first = Http.get(app.httpPort(), "/admin/orchestrator?limit=1", ADMIN_TOKEN).json();
+        int deployed = first.getInteger("deployed");
+        assertThat(deployed).isGreaterThanOrEqualTo(3);
+        assertThat(first.getInteger("count")).isEqualTo(1);
+        assertThat(first.getJsonArray("schedulers")).hasSize(1);
+        assertThat(first.getLong("next")).isEqualTo(first.getJsonArray("schedulers").getJsonObject(0).getLong("tenantId"));
+
+        java.util.List<Long> seen = new java.util.ArrayList<>();
+        Long after = null;
+        do {
+            JsonObject page = Http.get(app.httpPort(), "/admin/orchestrator?limit=2" + (after == null ? "" : "&after=" + after), ADMIN_TOKEN).json();
+            page.getJsonArray("schedulers").forEach(s -> seen.add(((JsonObject) s).getLong("tenantId")));
+            after = page.getLong("next");
+        } while (after != null);
+        assertThat(seen).hasSize(deployed).isSorted().doesNotHaveDuplicates().contains(-1021L, -1020L, -1000L);
+        assertThat(Http.get(app.httpPort(), "/admin/orchestrator?limit=0", ADMIN_TOKEN).status()).isEqualTo(400);
     }
 
     @Test

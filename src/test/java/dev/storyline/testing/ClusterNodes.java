@@ -144,17 +144,24 @@ public final class ClusterNodes implements AutoCloseable {
     /** The tenants each live node's orchestrator runs now (its own view, over HTTP), by node id. */
     public Map<String, Set<Long>> deployed() {
         Map<String, Set<Long>> byNode = new HashMap<>();
+        nodes:
         for (Node node : alive()) {
-            Http.Response r = Http.get(node.http(), "/admin/orchestrator", ADMIN_TOKEN);
-            if (r.status() != 200) {
-                continue;
-            }
-            JsonObject state = new JsonObject(r.body());
             Set<Long> tenants = new HashSet<>();
-            for (Object each : state.getJsonArray("schedulers", new JsonArray())) {
-                tenants.add(((JsonObject) each).getLong("tenantId"));
-            }
-            byNode.put(state.getString("node"), tenants);
+            String nodeId = null;
+            Long after = null;
+            do { // a page at a time, as the admin API gives them
+                Http.Response r = Http.get(node.http(), "/admin/orchestrator?limit=500" + (after == null ? "" : "&after=" + after), ADMIN_TOKEN);
+                if (r.status() != 200) {
+                    continue nodes;
+                }
+                JsonObject state = new JsonObject(r.body());
+                for (Object each : state.getJsonArray("schedulers", new JsonArray())) {
+                    tenants.add(((JsonObject) each).getLong("tenantId"));
+                }
+                nodeId = state.getString("node");
+                after = state.getLong("next");
+            } while (after != null);
+            byNode.put(nodeId, tenants);
         }
         return byNode;
     }
