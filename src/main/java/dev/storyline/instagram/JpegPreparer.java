@@ -1,11 +1,6 @@
 package dev.storyline.instagram;
 
-import com.drew.imaging.jpeg.JpegMetadataReader;
-import com.drew.imaging.jpeg.JpegProcessingException;
-import com.drew.metadata.Metadata;
-import com.drew.metadata.MetadataException;
-import com.drew.metadata.exif.ExifIFD0Directory;
-import com.drew.metadata.exif.ExifReader;
+import dev.storyline.media.ExifOrientation;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -18,14 +13,12 @@ import javax.imageio.stream.ImageOutputStream;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
-import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
-import java.util.List;
 
 /**
  * Makes a story image acceptable to Instagram (lessons.md: JPEG, at most 8 MB): a JPEG within the
@@ -63,8 +56,8 @@ public final class JpegPreparer {
                 reader.setInput(in, true, true);
                 int width = reader.getWidth(0);
                 int height = reader.getHeight(0);
-                int orientation = "image/jpeg".equals(mimeType) ? orientation(source) : 1;
-                if ("image/jpeg".equals(mimeType) && orientation == 1 && Files.size(source) <= MAX_BYTES
+                int orientation = "image/jpeg".equals(mimeType) ? ExifOrientation.of(source) : ExifOrientation.NORMAL;
+                if ("image/jpeg".equals(mimeType) && orientation == ExifOrientation.NORMAL && Files.size(source) <= MAX_BYTES
                         && (long) width * height <= MAX_DECODED_PIXELS) {
                     Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
                     return;
@@ -75,7 +68,7 @@ public final class JpegPreparer {
                     param.setSourceSubsampling(step, step, 0, 0);
                 }
                 BufferedImage read = reader.read(0, param);
-                boolean turned = orientation >= 5; // 5-8 turn by a quarter: width and height change places
+                boolean turned = ExifOrientation.turned(orientation);
                 encode(flatten(read, turned ? read.getHeight() : read.getWidth(), turned ? read.getWidth() : read.getHeight(),
                         orientation), target);
             } finally {
@@ -97,38 +90,6 @@ public final class JpegPreparer {
         return (a + b - 1) / b;
     }
 
-    /** The JPEG's EXIF orientation, 1 to 8; 1 (as stored) when it has none, or tags that cannot be read. */
-    static int orientation(Path jpeg) {
-        try {
-            Metadata metadata = JpegMetadataReader.readMetadata(jpeg.toFile(), List.of(new ExifReader()));
-            ExifIFD0Directory tags = metadata.getFirstDirectoryOfType(ExifIFD0Directory.class);
-            if (tags == null || !tags.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
-                return 1;
-            }
-            int orientation = tags.getInt(ExifIFD0Directory.TAG_ORIENTATION);
-            return orientation >= 1 && orientation <= 8 ? orientation : 1;
-        } catch (JpegProcessingException | MetadataException | IOException | RuntimeException e) {
-            return 1; // a hostile or broken tag block: the pixels are what they are
-        }
-    }
-
-    /**
-     * What draws a {@code width}×{@code height} image stored with EXIF {@code orientation} upright: EXIF's eight cases,
-     * mirrored and turned by quarters (6: a quarter clockwise, 8: a quarter anticlockwise).
-     */
-    static AffineTransform upright(int orientation, int width, int height) {
-        return switch (orientation) {
-            case 2 -> new AffineTransform(-1, 0, 0, 1, width, 0);
-            case 3 -> new AffineTransform(-1, 0, 0, -1, width, height);
-            case 4 -> new AffineTransform(1, 0, 0, -1, 0, height);
-            case 5 -> new AffineTransform(0, 1, 1, 0, 0, 0);
-            case 6 -> new AffineTransform(0, 1, -1, 0, height, 0);
-            case 7 -> new AffineTransform(0, -1, -1, 0, height, width);
-            case 8 -> new AffineTransform(0, -1, 1, 0, 0, width);
-            default -> new AffineTransform();
-        };
-    }
-
     private static void encode(BufferedImage flattened, Path target) throws IOException {
         BufferedImage image = flattened;
         while (true) {
@@ -141,11 +102,11 @@ public final class JpegPreparer {
             if (image.getWidth() < 320) {
                 throw new IOException("the image cannot be made smaller than 8 MB");
             }
-            image = flatten(image, image.getWidth() * 3 / 4, image.getHeight() * 3 / 4, 1);
+            image = flatten(image, image.getWidth() * 3 / 4, image.getHeight() * 3 / 4, ExifOrientation.NORMAL);
         }
     }
 
-    /** An RGB copy at the given size, upright ({@link #upright}), transparent parts on white: one copy however it is turned. */
+    /** An RGB copy at the given size, upright ({@link ExifOrientation}), transparent parts on white: one copy however it is turned. */
     private static BufferedImage flatten(BufferedImage source, int width, int height, int orientation) {
         BufferedImage rgb = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = rgb.createGraphics();
@@ -153,11 +114,7 @@ public final class JpegPreparer {
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, width, height);
-            boolean turned = orientation >= 5;
-            AffineTransform draw = AffineTransform.getScaleInstance((double) width / (turned ? source.getHeight() : source.getWidth()),
-                    (double) height / (turned ? source.getWidth() : source.getHeight()));
-            draw.concatenate(upright(orientation, source.getWidth(), source.getHeight()));
-            g.drawImage(source, draw, null);
+            g.drawImage(source, ExifOrientation.uprightAt(orientation, source.getWidth(), source.getHeight(), width, height), null);
         } finally {
             g.dispose();
         }

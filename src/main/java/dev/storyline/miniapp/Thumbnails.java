@@ -9,6 +9,7 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
+import dev.storyline.media.ExifOrientation;
 import dev.storyline.media.TurboJpeg;
 
 import java.awt.Color;
@@ -108,14 +109,18 @@ public final class Thumbnails {
         if (read == null) {
             read = slow(source);
         }
-        int height = Math.max(1, (int) Math.round((double) read.getHeight() * WIDTH / read.getWidth()));
+        int orientation = ExifOrientation.of(source); // a phone's portrait photo, stored landscape, is shown upright
+        boolean turned = ExifOrientation.turned(orientation);
+        int uprightWidth = turned ? read.getHeight() : read.getWidth();
+        int uprightHeight = turned ? read.getWidth() : read.getHeight();
+        int height = Math.max(1, (int) Math.round((double) uprightHeight * WIDTH / uprightWidth));
         BufferedImage small = new BufferedImage(WIDTH, height, BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = small.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, WIDTH, height);
-            g.drawImage(read, 0, 0, WIDTH, height, null);
+            g.drawImage(read, ExifOrientation.uprightAt(orientation, read.getWidth(), read.getHeight(), WIDTH, height), null);
         } finally {
             g.dispose();
         }

@@ -39,68 +39,24 @@ class JpegPreparerTest {
         assertThat(Files.readAllBytes(target)).isEqualTo(Files.readAllBytes(source));
     }
 
-    /** A 160×90 JPEG, quadrants red, green (top), blue, yellow (bottom), with EXIF orientation {@code orientation} (none: 0). */
-    private Path quadrants(int orientation) throws Exception {
-        BufferedImage image = new BufferedImage(160, 90, BufferedImage.TYPE_INT_RGB);
-        java.awt.Graphics2D g = image.createGraphics();
-        Color[] colors = {Color.RED, Color.GREEN, Color.BLUE, Color.YELLOW};
-        for (int q = 0; q < 4; q++) {
-            g.setColor(colors[q]);
-            g.fillRect(q % 2 * 80, q / 2 * 45, 80, 45);
-        }
-        g.dispose();
-        java.io.ByteArrayOutputStream plain = new java.io.ByteArrayOutputStream();
-        ImageIO.write(image, "jpg", plain);
-        byte[] jpeg = plain.toByteArray();
-        Path file = dir.resolve("turned-" + orientation + ".jpg");
-        if (orientation == 0) {
-            return Files.write(file, jpeg);
-        }
-        // APP1 "Exif": a big-endian TIFF header and one IFD with one entry, Orientation (0x0112, SHORT)
-        byte[] tiff = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, 0, 0, 0, 0};
-        byte[] exif = new byte[4 + 6 + tiff.length];
-        exif[0] = (byte) 0xFF;
-        exif[1] = (byte) 0xE1;
-        exif[2] = (byte) ((exif.length - 2) >> 8);
-        exif[3] = (byte) (exif.length - 2);
-        System.arraycopy(new byte[] {'E', 'x', 'i', 'f', 0, 0}, 0, exif, 4, 6);
-        System.arraycopy(tiff, 0, exif, 10, tiff.length);
-        int afterApp0 = 4 + (((jpeg[4] & 0xFF) << 8) | (jpeg[5] & 0xFF)); // SOI, then ImageIO's JFIF APP0
-        java.io.ByteArrayOutputStream tagged = new java.io.ByteArrayOutputStream();
-        tagged.write(jpeg, 0, afterApp0);
-        tagged.write(exif);
-        tagged.write(jpeg, afterApp0, jpeg.length - afterApp0);
-        return Files.write(file, tagged.toByteArray());
-    }
-
-    /** The colour a quadrant of {@code image} shows most: R, G, B or Y. */
-    private static char quadrant(BufferedImage image, boolean right, boolean bottom) {
-        Color c = new Color(image.getRGB(right ? image.getWidth() * 3 / 4 : image.getWidth() / 4,
-                bottom ? image.getHeight() * 3 / 4 : image.getHeight() / 4));
-        boolean red = c.getRed() > 128;
-        boolean green = c.getGreen() > 128;
-        return red && green ? 'Y' : red ? 'R' : green ? 'G' : 'B';
-    }
-
     @Test
     @DisplayName("a JPEG turned by its EXIF orientation (a phone's portrait photo) is made upright for Instagram, in each of the eight cases")
     void exifOrientation() throws Exception {
-        // what each orientation shows, top-left, top-right, bottom-left, bottom-right, of the stored R G / B Y
-        String[] upright = {null, "RGBY", "GRYB", "YBGR", "BYRG", "RBGY", "BRYG", "YGBR", "GYRB"};
+        String[] upright = TestImages.UPRIGHT_QUADRANTS;
         for (int orientation = 1; orientation <= 8; orientation++) {
-            Path source = quadrants(orientation);
-            assertThat(JpegPreparer.orientation(source)).isEqualTo(orientation);
+            Path source = TestImages.quadrants(dir.resolve("turned-" + orientation + ".jpg"), orientation);
+            assertThat(dev.storyline.media.ExifOrientation.of(source)).isEqualTo(orientation);
             Path target = dir.resolve("upright-" + orientation + ".jpg");
             JpegPreparer.prepare(source, "image/jpeg", target);
             BufferedImage out = ImageIO.read(target.toFile());
             boolean turned = orientation >= 5;
             assertThat(out.getWidth()).as("width, orientation " + orientation).isEqualTo(turned ? 90 : 160);
             assertThat(out.getHeight()).as("height, orientation " + orientation).isEqualTo(turned ? 160 : 90);
-            String shown = "" + quadrant(out, false, false) + quadrant(out, true, false) + quadrant(out, false, true) + quadrant(out, true, true);
+            String shown = "" + TestImages.quadrants(out);
             assertThat(shown).as("orientation " + orientation).isEqualTo(upright[orientation]);
         }
-        Path plain = quadrants(0);
-        assertThat(JpegPreparer.orientation(plain)).isEqualTo(1);
+        Path plain = TestImages.quadrants(dir.resolve("plain-source.jpg"), 0);
+        assertThat(dev.storyline.media.ExifOrientation.of(plain)).isEqualTo(1);
         Path target = dir.resolve("plain.jpg");
         JpegPreparer.prepare(plain, "image/jpeg", target);
         assertThat(Files.readAllBytes(target)).as("an upright JPEG is still used as it is").isEqualTo(Files.readAllBytes(plain));

@@ -86,6 +86,23 @@ class ThumbnailsTest {
     }
 
     @Test
+    @DisplayName("a photo turned by its EXIF orientation gets an upright thumbnail, through libturbojpeg and through ImageIO")
+    void exifOrientation() throws Exception {
+        for (boolean fast : new boolean[] {true, false}) {
+            for (int orientation : new int[] {3, 6, 8}) {
+                Path source = TestImages.quadrants(dir.resolve("turned-" + orientation + ".jpg"), orientation);
+                Path target = dir.resolve("thumb-" + fast + "-" + orientation + ".jpg");
+                Thumbnails.make(source, target, fast);
+                BufferedImage thumb = ImageIO.read(target.toFile());
+                assertThat(thumb.getWidth()).isEqualTo(Thumbnails.WIDTH);
+                assertThat(thumb.getHeight()).as("orientation " + orientation).isEqualTo(orientation == 3 ? 180 : 569);
+                assertThat(TestImages.quadrants(thumb)).as("orientation " + orientation + (fast ? ", libturbojpeg" : ", ImageIO"))
+                        .isEqualTo(TestImages.UPRIGHT_QUADRANTS[orientation]);
+            }
+        }
+    }
+
+    @Test
     @DisplayName("a truncated JPEG, one claiming 65,000 × 65,000 pixels and a PNG each end in a thumbnail or a clean IOException")
     void hostileFiles() throws Exception {
         byte[] whole = Files.readAllBytes(picture("d.jpg", 1080, 1920));

@@ -23,6 +23,60 @@ public final class TestImages {
     private TestImages() {
     }
 
+    /**
+     * What a {@link #quadrants} image with EXIF orientation {@code i} shows upright, quadrant by quadrant (top-left,
+     * top-right, bottom-left, bottom-right), as {@link #quadrants(BufferedImage)} reads it.
+     */
+    public static final String[] UPRIGHT_QUADRANTS = {null, "RGBY", "GRYB", "YBGR", "BYRG", "RBGY", "BRYG", "YGBR", "GYRB"};
+
+    /**
+     * A 160×90 JPEG with quadrants red, green (top) and blue, yellow (bottom), carrying EXIF orientation
+     * {@code orientation} (0: no EXIF at all), as a phone writes a photo it did not turn itself.
+     */
+    public static Path quadrants(Path file, int orientation) {
+        BufferedImage image = new BufferedImage(160, 90, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        Color[] colors = {Color.RED, Color.GREEN, Color.BLUE, Color.YELLOW};
+        for (int q = 0; q < 4; q++) {
+            g.setColor(colors[q]);
+            g.fillRect(q % 2 * 80, q / 2 * 45, 80, 45);
+        }
+        g.dispose();
+        try {
+            ByteArrayOutputStream plain = new ByteArrayOutputStream();
+            ImageIO.write(image, "jpg", plain);
+            byte[] jpeg = plain.toByteArray();
+            if (orientation == 0) {
+                return bytes(file, jpeg);
+            }
+            // APP1 "Exif": a big-endian TIFF header and one IFD with one entry, Orientation (0x0112, SHORT)
+            byte[] tiff = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, 0, 0, 0, 0};
+            ByteBuffer app1 = ByteBuffer.allocate(4 + 6 + tiff.length).order(ByteOrder.BIG_ENDIAN);
+            app1.put((byte) 0xFF).put((byte) 0xE1).putShort((short) (app1.capacity() - 2)).put("Exif\0\0".getBytes(StandardCharsets.US_ASCII)).put(tiff);
+            int afterApp0 = 4 + (((jpeg[4] & 0xFF) << 8) | (jpeg[5] & 0xFF)); // SOI, then ImageIO's JFIF APP0
+            ByteArrayOutputStream tagged = new ByteArrayOutputStream();
+            tagged.write(jpeg, 0, afterApp0);
+            tagged.write(app1.array());
+            tagged.write(jpeg, afterApp0, jpeg.length - afterApp0);
+            return bytes(file, tagged.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The colour each quadrant of {@code image} shows most (R, G, B or Y): top-left, top-right, bottom-left, bottom-right. */
+    public static String quadrants(BufferedImage image) {
+        StringBuilder shown = new StringBuilder();
+        for (int q = 0; q < 4; q++) {
+            Color c = new Color(image.getRGB(q % 2 == 1 ? image.getWidth() * 3 / 4 : image.getWidth() / 4,
+                    q >= 2 ? image.getHeight() * 3 / 4 : image.getHeight() / 4));
+            boolean red = c.getRed() > 128;
+            boolean green = c.getGreen() > 128;
+            shown.append(red && green ? 'Y' : red ? 'R' : green ? 'G' : 'B');
+        }
+        return shown.toString();
+    }
+
     /** A real image of that size and colour, in {@code format} (jpg, png or gif), written to {@code file}. */
     public static Path write(Path file, String format, int width, int height, Color colour) {
         try {
