@@ -71,7 +71,10 @@ public final class ImageInspector {
                 return new Examined(sha256(channel), size, modifiedAt, video.format(), video.width(), video.height(),
                         List.copyOf(warnings), video.durationMillis(), video.codec());
             }
-            Header header = header(channel, size);
+            Header stored = header(channel, size);
+            // a phone's portrait photo is stored landscape and turned by its EXIF tag: the library knows it as it is seen
+            Header header = stored.format() == MediaFormat.JPEG && ExifOrientation.turned(ExifOrientation.of(file))
+                    ? new Header(stored.format(), stored.height(), stored.width()) : stored;
             if ((long) header.width() * header.height() > maxPixels) {
                 throw InvalidImageException.tooLarge(tooManyPixels(header.width(), header.height(), maxPixels));
             }

@@ -45,6 +45,17 @@ class ImageInspectorTest {
     }
 
     @Test
+    @DisplayName("a JPEG turned a quarter by its EXIF orientation is known by its upright size (a phone's portrait photo)")
+    void exifOrientation() throws Exception {
+        assertThat(examine(TestImages.quadrants(dir.resolve("plain.jpg"), 0))).extracting("width", "height").containsExactly(160, 90);
+        assertThat(examine(TestImages.quadrants(dir.resolve("upside-down.jpg"), 3))).extracting("width", "height").containsExactly(160, 90);
+        for (int orientation : new int[] {5, 6, 7, 8}) {
+            assertThat(examine(TestImages.quadrants(dir.resolve("turned-" + orientation + ".jpg"), orientation)))
+                    .as("orientation " + orientation).extracting("width", "height").containsExactly(90, 160);
+        }
+    }
+
+    @Test
     @DisplayName("the content decides the format, not the extension")
     void contentNotExtension() throws Exception {
         Path file = TestImages.bytes(dir.resolve("really-a-png.jpg"), TestImages.encode("png", 720, 1280, Color.BLUE));
