@@ -12,6 +12,7 @@ import dev.storyline.bus.ErrorCode;
 import dev.storyline.bus.Heartbeat;
 import dev.storyline.bus.HeartbeatRelay;
 import dev.storyline.bus.OrchestratorState;
+import dev.storyline.bus.Paging;
 import dev.storyline.bus.TenantChanged;
 import dev.storyline.bus.TenantList;
 import dev.storyline.config.AppConfig.OrchestratorConfig;
@@ -33,7 +34,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -41,7 +41,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -531,42 +530,25 @@ public final class TenantOrchestratorVerticle extends VerticleBase {
 
     // --- what others ask ---
 
-    /** Every deployed scheduler ({@code all}), or only the unhealthy ones (the summary {@code /health} asks for). */
     /**
-     * What {@code admin.orchestrator} answers: the summary {@code /health} asks for (only the unhealthy schedulers listed),
-     * or the admin view, every count and the schedulers a page at a time in tenant id order ({@link TenantList}: at 100,000
-     * the whole list was one answer of tens of megabytes), with {@code next} the {@code after} of the following page.
+     * What {@code admin.orchestrator} answers: the counts with the unhealthy schedulers listed (the summary {@code /health}
+     * asks for), or the admin view, the counts with the schedulers a page at a time in tenant id order ({@link TenantList}: at
+     * 100,000 the whole list was one answer of tens of megabytes) and {@code next}, the {@code after} of the following page.
      */
     private JsonObject view(JsonObject request) {
+        OrchestratorState summary = unhealthy();
         if (OrchestratorState.summary(request)) {
-            return unhealthy().toJson();
+            return summary.toJson();
         }
         TenantList page = TenantList.fromJson(request);
-        long after = page.after() == null ? Long.MIN_VALUE : page.after();
         Instant now = clock.instant();
-        // the page's slots and one more (is there a next page?), the largest on top to be dropped first
-        PriorityQueue<Slot> first = new PriorityQueue<>(Comparator.comparingLong((Slot slot) -> slot.tenantId).reversed());
-        int deployed = 0;
-        int unhealthy = 0;
-        for (Slot slot : slots.values()) {
-            if (slot.deploymentId != null) {
-                deployed++;
-                unhealthy += healthy(slot, now) ? 0 : 1;
-                if (slot.tenantId > after) {
-                    first.add(slot);
-                    if (first.size() > page.limit() + 1) {
-                        first.poll();
-                    }
-                }
-            }
-        }
-        boolean more = first.size() > page.limit();
-        List<OrchestratorState.Scheduler> shown = first.stream().sorted(Comparator.comparingLong(slot -> slot.tenantId)).limit(page.limit())
-                .map(slot -> scheduler(slot, now)).toList();
-        return new OrchestratorState(lastDiscoveryAt, lastDiscoveryMillis, config.heartbeatTimeout(), restartsTotal, deployed, shown).toJson()
-                .put("unhealthy", unhealthy) // of all, not of the page
+        List<Slot> first = Paging.firstAfter(() -> slots.values().stream().filter(slot -> slot.deploymentId != null).iterator(),
+                slot -> slot.tenantId, page.after(), page.limit() + 1); // one more: is there a next page?
+        List<Slot> shown = first.subList(0, Math.min(page.limit(), first.size()));
+        return summary.toJson()
+                .put("schedulers", new JsonArray(shown.stream().map(slot -> scheduler(slot, now).toJson()).toList()))
                 .put("count", shown.size())
-                .put("next", more ? shown.get(shown.size() - 1).tenantId() : null);
+                .put("next", first.size() > page.limit() ? shown.get(shown.size() - 1).tenantId : null);
     }
 
     /** The counts with only the unhealthy schedulers listed: cheap however many run. */
